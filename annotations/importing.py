@@ -1,0 +1,115 @@
+"""Parses uploaded files into native records, line by line; no ORM.
+
+Native records are the JSONL shape: {"external_id", "title", "text", "meta",
+"spans", "relations", "document_labels", "annotations": [...]}. Each record
+carries the line it came from so errors can say where.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import PurePath
+from typing import IO, Any
+
+from annotations.errors import ImportFailed
+
+NATIVE_KEYS = {
+    "external_id",
+    "title",
+    "text",
+    "meta",
+    "spans",
+    "relations",
+    "document_labels",
+    "annotations",
+    "split",
+    "id",
+}
+
+
+def _fail(line: int | None, message: str, field: str | None = None) -> ImportFailed:
+    return ImportFailed([{"line": line, "field": field, "message": message}])
+
+
+def _decoded_lines(raw: IO[bytes]) -> Iterator[tuple[int, str]]:
+    """Yield (line number, line) from UTF-8 bytes; a bad byte names its line."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
+    # Split on \n only, so CR and other line separators stay inside the text.
+    pending = ""
+    number = 0
+    for chunk in iter(lambda: raw.read(1 << 16), b""):
+        try:
+            pending += decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            lines_before = pending.count("\n") + number + 1
+            raise _fail(lines_before, f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        *complete, pending = pending.split("\n")
+        for line in complete:
+            number += 1
+            yield number, line
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        yield number + 1, pending
+
+
+def parse_jsonl(raw: IO[bytes]) -> Iterator[dict[str, Any]]:
+    for number, line in _decoded_lines(raw):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise _fail(number, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+        if not isinstance(record, dict):
+            raise _fail(number, "each line must be a JSON object")
+        record["_line"] = number
+        yield record
+
+
+def parse_csv(raw: IO[bytes]) -> Iterator[dict[str, Any]]:
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+    try:
+        reader = csv.DictReader(text, strict=True)
+        if not reader.fieldnames or "text" not in reader.fieldnames:
+            raise _fail(1, "the header must have a 'text' column", field="text")
+        for record in reader:
+            line = reader.line_num
+            if None in record:
+                raise _fail(line, "more cells than header columns")
+            yield {
+                "text": record["text"],
+                "title": record.get("title") or "",
+                "external_id": record.get("external_id") or None,
+                "_line": line,
+            }
+    except UnicodeDecodeError as exc:
+        raise _fail(None, f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except csv.Error as exc:
+        raise _fail(reader.line_num, f"malformed CSV: {exc}") from None
+    finally:
+        text.detach()
+
+
+def parse_txt(raw: IO[bytes], name: str) -> Iterator[dict[str, Any]]:
+    try:
+        text = raw.read().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _fail(None, f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    stem = PurePath(name).stem
+    yield {"text": text, "title": stem, "external_id": stem, "_line": 1}
+
+
+def parse_upload(raw: IO[bytes], name: str) -> Iterator[dict[str, Any]]:
+    """Pick the parser by file extension."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix == ".jsonl":
+        return parse_jsonl(raw)
+    if suffix == ".csv":
+        return parse_csv(raw)
+    if suffix == ".txt":
+        return parse_txt(raw, name)
+    raise _fail(None, f"unsupported file type {suffix or name!r}: use .txt, .jsonl or .csv")

@@ -1,0 +1,303 @@
+"""The data model. Offsets are Unicode code points into `Document.text`, end exclusive.
+
+The database enforces the invariants it can (ranges, uniqueness); policy (who
+may do what, label restrictions, overlap rules) lives in services.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+    ANNOTATOR = "annotator"
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    language = models.CharField(max_length=35, default="en", help_text="BCP-47 tag, e.g. id, en")
+    guidelines = models.TextField(blank=True, help_text="Markdown")
+    annotators_per_document = models.PositiveSmallIntegerField(default=1)
+    allow_overlap = models.BooleanField(default=True)
+    # Annotators are blind to each other unless the project says otherwise.
+    annotators_see_each_other = models.BooleanField(default=False)
+    # Share of annotators that must agree for the automatic merge to propose an item.
+    merge_threshold = models.FloatField(default=0.5)
+    anonymize_review = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annotators_per_document__gte=1), name="project_min_one_annotator"
+            ),
+            models.CheckConstraint(
+                condition=Q(merge_threshold__gt=0) & Q(merge_threshold__lte=1),
+                name="project_merge_threshold_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.project}"
+
+
+class LabelKind(models.TextChoices):
+    SPAN = "span"
+    RELATION = "relation"
+    DOCUMENT = "document"
+
+
+class Label(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="labels")
+    kind = models.CharField(max_length=16, choices=LabelKind.choices)
+    name = models.CharField(max_length=100)
+    color = models.CharField(max_length=7, default="#888888")
+    hotkey = models.CharField(max_length=1, blank=True)
+    description = models.TextField(blank=True)
+    # Span labels: {"sentiment": ["positive", "neutral", "negative"], ...}
+    attributes = models.JSONField(default=dict, blank=True)
+    # Relation labels: allowed span label names at each end; empty means any.
+    source_labels = models.JSONField(default=list, blank=True)
+    target_labels = models.JSONField(default=list, blank=True)
+    # Document labels: the group they belong to, and whether it is multi-choice.
+    group = models.CharField(max_length=100, blank=True)
+    multiple = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind", "group", "name"], name="label_unique_name"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "hotkey"],
+                condition=~Q(hotkey=""),
+                name="label_unique_hotkey",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.group + '/' if self.group else ''}{self.name}"
+
+
+class Document(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    # Stored exactly as given, never normalised: every offset refers to it.
+    text = models.TextField()
+    title = models.CharField(max_length=500, blank=True)
+    external_id = models.CharField(max_length=200)
+    meta = models.JSONField(default=dict, blank=True)
+    # Length in code points, kept so lists never load the text.
+    length = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "external_id"], name="document_external_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.external_id
+
+
+class AnnotationStatus(models.TextChoices):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SKIPPED = "skipped"
+
+
+class Annotation(models.Model):
+    """One annotator's work on a document, or the document's gold version.
+
+    Gold shares the shape (spans, relations, document labels, version) so the
+    editor, exports and agreement read both the same way.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="annotations")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="annotations",
+    )
+    is_gold = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=16, choices=AnnotationStatus.choices, default=AnnotationStatus.DRAFT
+    )
+    # Optimistic concurrency: every write names the version it read.
+    version = models.PositiveIntegerField(default=0)
+    document_labels = models.JSONField(default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "annotator"],
+                condition=Q(is_gold=False),
+                name="annotation_one_per_annotator",
+            ),
+            models.UniqueConstraint(
+                fields=["document"], condition=Q(is_gold=True), name="annotation_one_gold"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_gold=True) | Q(annotator__isnull=False),
+                name="annotation_has_annotator",
+            ),
+        ]
+        indexes = [models.Index(fields=["document", "status"])]
+
+    def __str__(self) -> str:
+        who = "gold" if self.is_gold else str(self.annotator)
+        return f"{who} on {self.document_id} v{self.version}"
+
+
+class Span(models.Model):
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="spans")
+    # Chosen by the client, unique within the annotation; relations refer to it.
+    client_id = models.CharField(max_length=64)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="spans")
+    attributes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["start", "end", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "client_id"], name="span_client_id"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="span_start_before_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} [{self.start}:{self.end})"
+
+
+class Relation(models.Model):
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="relations")
+    client_id = models.CharField(max_length=64)
+    source = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="outgoing")
+    target = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="incoming")
+    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="relations")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "client_id"], name="relation_client_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.source_id} → {self.target_id}"
+
+
+class AnnotationEvent(models.Model):
+    """Append-only history: who changed an annotation, when, and what changed.
+
+    `changes` holds the operations applied (with the removed items' previous
+    values), so nothing an annotator edits away is ever lost.
+    """
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField()
+    action = models.CharField(max_length=16)  # put | patch | import | gold
+    changes = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["annotation", "version"]
+
+    def __str__(self) -> str:
+        return f"{self.action} v{self.version} by {self.actor}"
+
+
+class Assignment(models.Model):
+    """A document handed to an annotator by the queue or by an admin."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="assignments")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "annotator"], name="assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.annotator}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class ExportJob(models.Model):
+    """The source of truth for an export: the Celery task only gets its id."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="export_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    format = models.CharField(max_length=32)
+    scope = models.CharField(max_length=16, default="gold")
+    split = models.JSONField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    row_count = models.PositiveIntegerField(default=0)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    file = models.FileField(upload_to="exports/", blank=True)
+    error = models.TextField(blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    # Which delivery owns the run; a new delivery takes over a stale one.
+    attempt = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.format}, {self.status})"

@@ -1,0 +1,47 @@
+"""Who may do what. Checked before any service runs ("may this happen?").
+
+A non-member gets 404 for a project's objects (its existence is not leaked);
+a member whose role is too low gets 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import Http404
+from rest_framework.exceptions import PermissionDenied
+
+from annotations.models import Membership, Project, Role
+
+RANK = {Role.ANNOTATOR: 1, Role.REVIEWER: 2, Role.ADMIN: 3}
+
+
+def role_in(user: AbstractBaseUser | AnonymousUser, project_id: int) -> str | None:
+    """The user's role in the project; superusers act as admins everywhere."""
+    if getattr(user, "is_superuser", False):
+        return Role.ADMIN
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(project_id=project_id, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def project_for(user: AbstractBaseUser | AnonymousUser, project_id: int) -> tuple[Project, str]:
+    """The project and the caller's role, or 404 for non-members."""
+    role = role_in(user, project_id)
+    project = Project.objects.filter(pk=project_id).first() if role else None
+    if project is None or role is None:
+        raise Http404("No such project.")
+    return project, role
+
+
+def require_role(role: str, needed: str, action: str) -> None:
+    if RANK[Role(role)] < RANK[Role(needed)]:
+        raise PermissionDenied(f"Only a project {needed} (or higher) may {action}.")
+
+
+def sees_all_annotations(project: Project, role: str) -> bool:
+    """Reviewers and admins see everyone's work; annotators only if the project allows it."""
+    return RANK[Role(role)] >= RANK[Role.REVIEWER] or project.annotators_see_each_other

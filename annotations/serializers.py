@@ -1,0 +1,228 @@
+"""API shapes. Annotation content is checked by `validation`, not field by field here,
+so a 5,000-span PUT is not slowed by per-field serializer machinery; these
+serializers describe it for the OpenAPI schema."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from annotations.models import AnnotationStatus, Label, LabelKind, Membership, Project, Role
+from annotations.presets import PRESETS
+
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class ProgressSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    preset = serializers.ChoiceField(
+        choices=sorted(PRESETS), write_only=True, required=False, allow_null=True
+    )
+    my_role = serializers.CharField(read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "name",
+            "description",
+            "language",
+            "guidelines",
+            "annotators_per_document",
+            "allow_overlap",
+            "annotators_see_each_other",
+            "merge_threshold",
+            "anonymize_review",
+            "created_at",
+            "preset",
+            "my_role",
+            "progress",
+        ]
+        read_only_fields = ["created_at"]
+
+    def get_progress(self, project: Project) -> ProgressSerializer:  # type: ignore[valid-type]
+        return {  # type: ignore[return-value]
+            "total": getattr(project, "document_count", None) or 0,
+            "submitted": getattr(project, "my_submitted", 0),
+            "skipped": getattr(project, "my_skipped", 0),
+        }
+
+    def validate_language(self, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
+            raise serializers.ValidationError(f"{value!r} is not a BCP-47 tag (e.g. 'id', 'en')")
+        return value
+
+    def validate_merge_threshold(self, value: float) -> float:
+        if not 0 < value <= 1:
+            raise serializers.ValidationError("must be in (0, 1]")
+        return value
+
+    def validate_annotators_per_document(self, value: int) -> int:
+        if value < 1:
+            raise serializers.ValidationError("must be at least 1")
+        return value
+
+
+class LabelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Label
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "color",
+            "hotkey",
+            "description",
+            "attributes",
+            "source_labels",
+            "target_labels",
+            "group",
+            "multiple",
+            "position",
+        ]
+        extra_kwargs = {"kind": {"choices": LabelKind.choices}}
+
+    def validate_color(self, value: str) -> str:
+        if not COLOR.match(value):
+            raise serializers.ValidationError("must be a colour like #1f77b4")
+        return value
+
+    def validate_attributes(self, value: object) -> dict:
+        ok = isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, list) and v and all(isinstance(x, str) for x in v)
+            for k, v in value.items()
+        )
+        if not ok:
+            raise serializers.ValidationError(
+                'must map attribute names to lists of allowed values, e.g. {"sentiment": '
+                '["positive", "neutral", "negative"]}'
+            )
+        return value  # type: ignore[return-value]
+
+    def _names(self, value: object) -> list:
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise serializers.ValidationError("must be a list of span label names")
+        return value
+
+    validate_source_labels = _names
+    validate_target_labels = _names
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.SlugRelatedField(
+        source="user", slug_field="username", queryset=get_user_model().objects.all()
+    )
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "role"]
+
+
+class DocumentListSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField()
+    external_id = serializers.CharField()
+    length = serializers.IntegerField(read_only=True, help_text="Length in Unicode code points")
+    status = serializers.ChoiceField(
+        choices=["new", "in_progress", "annotated", "reviewed"], read_only=True
+    )
+    my_status = serializers.CharField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    external_id = serializers.CharField(required=False, max_length=200)
+    text = serializers.CharField(trim_whitespace=False)
+    meta = serializers.JSONField(required=False)
+    length = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class DocumentUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    external_id = serializers.CharField(required=False, max_length=200)
+    text = serializers.CharField(required=False, trim_whitespace=False)
+    meta = serializers.JSONField(required=False)
+
+
+class SpanSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="Client-chosen, unique within the annotation")
+    start = serializers.IntegerField(help_text="Unicode code point offset, inclusive")
+    end = serializers.IntegerField(help_text="Unicode code point offset, exclusive")
+    label = serializers.CharField()
+    attributes = serializers.DictField(child=serializers.CharField(), required=False)
+
+
+class RelationSerializer(serializers.Serializer):
+    id = serializers.CharField(required=False)
+    # "from" is a Python keyword: declared through the fields mapping below.
+    to = serializers.CharField(help_text="Target span id (e.g. the speaker)")
+    label = serializers.CharField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField(help_text="Source span id (e.g. the QUOTE)")
+        return fields
+
+
+class AnnotationSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AnnotationStatus.choices)
+    version = serializers.IntegerField(
+        min_value=0, help_text="The version you read; 0 before the first save"
+    )
+    spans = SpanSerializer(many=True)
+    relations = RelationSerializer(many=True)
+    document_labels = serializers.DictField(
+        child=serializers.JSONField(), help_text='Group → value, e.g. {"sentiment": "negative"}'
+    )
+
+
+class AnnotationPutSerializer(serializers.Serializer):
+    """Only the envelope is checked here; spans and relations by `validation`."""
+
+    version = serializers.IntegerField(min_value=0)
+    status = serializers.ChoiceField(choices=AnnotationStatus.choices, required=False)
+    spans = serializers.ListField(child=serializers.JSONField(), required=False)
+    relations = serializers.ListField(child=serializers.JSONField(), required=False)
+    document_labels = serializers.JSONField(required=False)
+
+
+class AnnotationPatchSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    ops = serializers.ListField(
+        child=serializers.JSONField(),
+        help_text=(
+            "Applied in order, all or nothing: add_span {span}, update_span {id, start?, end?, "
+            "label?, attributes?}, delete_span {id}, add_relation {relation}, delete_relation "
+            "{id}, set_document_label {group, value}, set_status {status}"
+        ),
+    )
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class AnnotatorAnnotationSerializer(AnnotationSerializer):
+    annotator = serializers.CharField(allow_null=True)
+    is_gold = serializers.BooleanField()
+    updated_at = serializers.DateTimeField()
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=".txt (one document), .jsonl (native) or .csv")
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    ids = serializers.ListField(child=serializers.IntegerField())

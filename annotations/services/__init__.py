@@ -1,0 +1,1 @@
+"""Writes: one atomic, keyword-only function per use case, named `<entity>_<action>`."""

@@ -1,0 +1,209 @@
+"""Writes to documents: imports (API objects, uploads) and edits.
+
+An import is one transaction: every record is checked, and one bad record
+stores nothing. Records are inserted in batches as they are parsed, so memory
+stays bounded by the batch, not by the file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from annotations.errors import Conflict, ImportFailed
+from annotations.importing import NATIVE_KEYS
+from annotations.models import Annotation, AnnotationEvent, AnnotationStatus, Document, Project
+from annotations.services.annotating import write_content
+from annotations.validation import ContentError, LabelSet, validate_content
+
+BATCH = 1_000
+MAX_REPORTED_ERRORS = 50
+MAX_TITLE = 500
+MAX_EXTERNAL_ID = 200
+
+
+def _record_errors(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, message) pairs for a record's document fields."""
+    problems = []
+    unknown = set(record) - NATIVE_KEYS - {"_line"}
+    if unknown:
+        problems.append((sorted(unknown)[0], "unknown field"))
+    text = record.get("text")
+    if not isinstance(text, str) or not text:
+        problems.append(("text", "required: a non-empty string"))
+    title = record.get("title", "")
+    if not isinstance(title, str) or len(title) > MAX_TITLE:
+        problems.append(("title", f"must be a string of at most {MAX_TITLE} characters"))
+    external_id = record.get("external_id")
+    if external_id is not None and (
+        not isinstance(external_id, str) or not external_id or len(external_id) > MAX_EXTERNAL_ID
+    ):
+        problems.append(("external_id", f"must be a string of 1 to {MAX_EXTERNAL_ID} characters"))
+    if not isinstance(record.get("meta", {}), dict):
+        problems.append(("meta", "must be an object"))
+    if not isinstance(record.get("annotations", []), list):
+        problems.append(("annotations", "must be a list"))
+    return problems
+
+
+class _Importer:
+    """Checks records and inserts them batch by batch inside the caller's transaction."""
+
+    def __init__(self, project: Project, actor: AbstractBaseUser):
+        self.project = project
+        self.actor = actor
+        self.labels = LabelSet.from_rows(project.labels.all())
+        self.members = {m.user.username: m.user for m in project.memberships.select_related("user")}
+        self.seen_ids: set[str] = set()
+        self.errors: list[dict[str, Any]] = []
+        self.documents: list[Document] = []
+
+    def error(self, line: int | None, field: str | None, message: str) -> None:
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append({"line": line, "field": field, "message": message})
+
+    def run(self, records: Iterable[dict[str, Any]]) -> list[Document]:
+        iterator: Iterator[dict[str, Any]] = iter(records)
+        while batch := list(islice(iterator, BATCH)):
+            checked = [r for r in batch if self.check(r)]
+            self.check_existing_ids(checked)
+            if not self.errors:
+                self.insert(checked)
+        if self.errors:
+            raise ImportFailed(self.errors)
+        return self.documents
+
+    def check(self, record: dict[str, Any]) -> bool:
+        line = record.get("_line")
+        problems = _record_errors(record)
+        for field, message in problems:
+            self.error(line, field, message)
+        if problems:
+            return False
+        external_id = record.get("external_id") or uuid.uuid4().hex[:16]
+        record["external_id"] = external_id
+        if external_id in self.seen_ids:
+            self.error(line, "external_id", f"duplicate external_id {external_id!r} in this import")
+            return False
+        self.seen_ids.add(external_id)
+        return self.check_annotations(record, line)
+
+    def check_annotations(self, record: dict[str, Any], line: int | None) -> bool:
+        length = len(record["text"])
+        allow_overlap = self.project.allow_overlap
+        ok = True
+        for index, item in enumerate(self.annotation_items(record)):
+            where = "gold" if item.get("_gold") else f"annotations[{index}]"
+            if not item.get("_gold") and item.get("annotator") not in self.members:
+                self.error(line, f"{where}.annotator", "must be a member of this project")
+                ok = False
+                continue
+            if item.get("status", "submitted") not in AnnotationStatus.values:
+                self.error(line, f"{where}.status", f"must be one of {AnnotationStatus.values}")
+                ok = False
+                continue
+            try:
+                validate_content(item, self.labels, length, allow_overlap=allow_overlap)
+            except ContentError as exc:
+                self.error(line, where, _first_problem(exc.detail))
+                ok = False
+        return ok
+
+    @staticmethod
+    def annotation_items(record: dict[str, Any]) -> list[dict[str, Any]]:
+        items = [a for a in record.get("annotations", []) if isinstance(a, dict)]
+        if record.get("spans") or record.get("relations") or record.get("document_labels"):
+            gold = {
+                k: record.get(k) or default
+                for k, default in (("spans", []), ("relations", []), ("document_labels", {}))
+            }
+            items.append({**gold, "_gold": True, "status": "submitted"})
+        return items
+
+    def check_existing_ids(self, records: list[dict[str, Any]]) -> None:
+        ids = [r["external_id"] for r in records]
+        taken = self.project.documents.filter(external_id__in=ids)
+        for external_id in taken.values_list("external_id", flat=True):
+            line = next(r.get("_line") for r in records if r["external_id"] == external_id)
+            self.error(line, "external_id", f"{external_id!r} already exists in this project")
+
+    def insert(self, records: list[dict[str, Any]]) -> None:
+        documents = Document.objects.bulk_create(
+            Document(
+                project=self.project,
+                text=r["text"],
+                title=r.get("title") or "",
+                external_id=r["external_id"],
+                meta=r.get("meta") or {},
+                length=len(r["text"]),
+            )
+            for r in records
+        )
+        self.documents.extend(documents)
+        for record, document in zip(records, documents, strict=True):
+            for item in self.annotation_items(record):
+                self.insert_annotation(document, item)
+
+    def insert_annotation(self, document: Document, item: dict[str, Any]) -> None:
+        annotation = Annotation.objects.create(
+            document=document,
+            annotator=None if item.get("_gold") else self.members[item["annotator"]],
+            is_gold=bool(item.get("_gold")),
+            status=item.get("status", "submitted"),
+            version=1,
+            document_labels=item.get("document_labels") or {},
+            updated_by=self.actor,
+        )
+        relations = [
+            {**r, "id": r.get("id") or f"r{i + 1}"} for i, r in enumerate(item.get("relations", []))
+        ]
+        write_content(
+            annotation=annotation,
+            labels=self.labels,
+            spans=item.get("spans", []),
+            relations=relations,
+        )
+        AnnotationEvent.objects.create(
+            annotation=annotation, actor=self.actor, version=1, action="import", changes={}
+        )
+
+
+def _first_problem(detail: Any, path: str = "") -> str:
+    """Flatten the first leaf of a nested error dict into 'spans[3].end: reason'."""
+    if isinstance(detail, dict):
+        key, value = next(iter(detail.items()))
+        step = f"[{key}]" if key.isdigit() else (f".{key}" if path else key)
+        return _first_problem(value, path + step)
+    if isinstance(detail, list):
+        return _first_problem(detail[0], path) if detail else path
+    return f"{path}: {detail}" if path else str(detail)
+
+
+@transaction.atomic
+def documents_import(
+    *, project: Project, records: Iterable[dict[str, Any]], actor: AbstractBaseUser
+) -> list[Document]:
+    """Store every record (with its annotations), or none and raise ImportFailed."""
+    return _Importer(project, actor).run(records)
+
+
+def document_update(*, document: Document, fields: dict[str, Any]) -> Document:
+    """Edit title, meta or external_id; the text only while nothing refers to its offsets."""
+    if "text" in fields and fields["text"] != document.text:
+        if document.annotations.filter(spans__isnull=False).exists():
+            raise Conflict("the text is annotated: its offsets are in use, so it cannot change")
+        document.length = len(fields["text"])
+    for key, value in fields.items():
+        setattr(document, key, value)
+    document.save()
+    return document
+
+
+def user_by_username(username: str) -> AbstractBaseUser | None:
+    return get_user_model().objects.filter(username=username).first()

@@ -1,0 +1,83 @@
+"""Writes to projects, their labels and their members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from rest_framework.exceptions import ValidationError
+
+from annotations.models import Label, Membership, Project, Role
+from annotations.presets import PRESETS
+
+
+@transaction.atomic
+def project_create(
+    *, creator: AbstractBaseUser, preset: str | None = None, **fields: Any
+) -> Project:
+    """Create a project; its creator becomes its admin. `preset` adds a label set."""
+    if preset is not None and preset not in PRESETS:
+        raise ValidationError({"preset": [f"unknown preset {preset!r}; try {sorted(PRESETS)}"]})
+    project = Project.objects.create(created_by=creator, **fields)
+    Membership.objects.create(project=project, user=creator, role=Role.ADMIN)
+    if preset:
+        Label.objects.bulk_create(
+            Label(project=project, position=i, **spec) for i, spec in enumerate(PRESETS[preset])
+        )
+    return project
+
+
+def _label_rules(project: Project, fields: dict[str, Any], instance: Label | None) -> None:
+    """Checks across labels that one row's field validation cannot see."""
+    kind = fields.get("kind", instance.kind if instance else None)
+    if kind == "document" and not fields.get("group", instance.group if instance else ""):
+        raise ValidationError({"group": ["document labels need a group (e.g. 'sentiment')"]})
+    if kind == "relation":
+        span_names = set(project.labels.filter(kind="span").values_list("name", flat=True))
+        for key in ("source_labels", "target_labels"):
+            unknown = set(fields.get(key, [])) - span_names
+            if unknown:
+                raise ValidationError({key: [f"not span labels here: {sorted(unknown)}"]})
+
+
+def label_save(*, project: Project, fields: dict[str, Any], instance: Label | None = None) -> Label:
+    """Create or update a label; a taken name or hotkey is a 400, not an IntegrityError."""
+    _label_rules(project, fields, instance)
+    label = instance or Label(project=project)
+    for key, value in fields.items():
+        setattr(label, key, value)
+    try:
+        with transaction.atomic():
+            label.save()
+    except IntegrityError:
+        clash = project.labels.exclude(pk=label.pk)
+        if label.hotkey and clash.filter(hotkey=label.hotkey).exists():
+            raise ValidationError({"hotkey": [f"hotkey {label.hotkey!r} is taken"]}) from None
+        raise ValidationError({"name": [f"a {label.kind} label {label.name!r} exists"]}) from None
+    return label
+
+
+def label_delete(*, label: Label) -> None:
+    if label.spans.exists() or label.relations.exists():
+        raise ValidationError({"detail": f"label {label.name!r} is in use; it cannot be deleted"})
+    label.delete()
+
+
+def membership_set(*, project: Project, username: str, role: str) -> Membership:
+    """Add a user to a project, or change their role."""
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError({"username": [f"no user {username!r}"]})
+    membership, _ = Membership.objects.update_or_create(
+        project=project, user=user, defaults={"role": role}
+    )
+    return membership
+
+
+def membership_delete(*, membership: Membership) -> None:
+    admins = membership.project.memberships.filter(role=Role.ADMIN)
+    if membership.role == Role.ADMIN and admins.count() == 1:
+        raise ValidationError({"detail": "a project keeps at least one admin"})
+    membership.delete()

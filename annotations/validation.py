@@ -1,0 +1,238 @@
+"""Checks an annotation's content against a project's labels and a document's text.
+
+Pure code over plain dicts, shared by the API (PUT and PATCH), gold and imports,
+so every path rejects the same things with the same words. Errors are collected
+as a nested dict mirroring the input (`{"spans": {"3": {"end": [...]}}}`), so
+the caller can say exactly which item and field is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_CLIENT_ID = 64
+
+
+class ContentError(Exception):
+    """Invalid annotation content; `detail` names the item, field and reason."""
+
+    def __init__(self, detail: dict[str, Any]):
+        super().__init__(detail)
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class SpanLabel:
+    id: int
+    name: str
+    attributes: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class RelationLabel:
+    id: int
+    name: str
+    source_labels: frozenset[str]
+    target_labels: frozenset[str]
+
+
+@dataclass(frozen=True)
+class DocumentGroup:
+    name: str
+    values: frozenset[str]
+    multiple: bool
+
+
+@dataclass
+class LabelSet:
+    """A project's labels, indexed by the names the API uses."""
+
+    spans: dict[str, SpanLabel] = field(default_factory=dict)
+    relations: dict[str, RelationLabel] = field(default_factory=dict)
+    groups: dict[str, DocumentGroup] = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Any]) -> LabelSet:
+        """Build from Label model instances (or anything with the same attributes)."""
+        labelset = cls()
+        grouped: dict[str, tuple[set[str], bool]] = {}
+        for row in rows:
+            if row.kind == "span":
+                labelset.spans[row.name] = SpanLabel(row.id, row.name, row.attributes or {})
+            elif row.kind == "relation":
+                labelset.relations[row.name] = RelationLabel(
+                    row.id,
+                    row.name,
+                    frozenset(row.source_labels or []),
+                    frozenset(row.target_labels or []),
+                )
+            else:
+                values, multiple = grouped.setdefault(row.group, (set(), row.multiple))
+                values.add(row.name)
+                grouped[row.group] = (values, multiple or row.multiple)
+        for name, (values, multiple) in grouped.items():
+            labelset.groups[name] = DocumentGroup(name, frozenset(values), multiple)
+        return labelset
+
+
+def _client_id_error(value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return "must be a non-empty string"
+    if len(value) > MAX_CLIENT_ID:
+        return f"must be at most {MAX_CLIENT_ID} characters"
+    return None
+
+
+def span_errors(span: Any, labels: LabelSet, length: int) -> dict[str, list[str]]:
+    """Field errors of one span dict (empty when valid)."""
+    if not isinstance(span, Mapping):
+        return {"non_field_errors": ["must be an object"]}
+    errors: dict[str, list[str]] = {}
+    if problem := _client_id_error(span.get("id")):
+        errors["id"] = [problem]
+    start, end = span.get("start"), span.get("end")
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            errors[name] = ["must be an integer (Unicode code point offset)"]
+    if "start" not in errors and "end" not in errors:
+        if start < 0:
+            errors["start"] = [f"{start} is negative"]
+        if end > length:
+            errors["end"] = [f"{end} is past the end of the text ({length} code points)"]
+        if start >= end:
+            errors.setdefault("end", []).append(f"end ({end}) must be greater than start ({start})")
+    label = labels.spans.get(span.get("label"))  # type: ignore[arg-type]
+    if label is None:
+        errors["label"] = [f"{span.get('label')!r} is not a span label of this project"]
+    else:
+        attr_errors = attribute_errors(span.get("attributes", {}), label)
+        if attr_errors:
+            errors["attributes"] = attr_errors
+    return errors
+
+
+def attribute_errors(attributes: Any, label: SpanLabel) -> list[str]:
+    if attributes is None:
+        return []
+    if not isinstance(attributes, Mapping):
+        return ["must be an object mapping attribute name to value"]
+    problems = []
+    for name, value in attributes.items():
+        allowed = label.attributes.get(name)
+        if allowed is None:
+            problems.append(f"{label.name} has no attribute {name!r}")
+        elif value is not None and value not in allowed:
+            problems.append(f"{name}={value!r} is not one of {sorted(allowed)}")
+    return problems
+
+
+def relation_errors(
+    relation: Any, labels: LabelSet, span_labels: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """Field errors of one relation dict; `span_labels` maps span id → label name."""
+    if not isinstance(relation, Mapping):
+        return {"non_field_errors": ["must be an object"]}
+    errors: dict[str, list[str]] = {}
+    if "id" in relation and (problem := _client_id_error(relation["id"])):
+        errors["id"] = [problem]
+    label = labels.relations.get(relation.get("label"))  # type: ignore[arg-type]
+    if label is None:
+        errors["label"] = [f"{relation.get('label')!r} is not a relation label of this project"]
+    for end, allowed_attr in (("from", "source_labels"), ("to", "target_labels")):
+        span_id = relation.get(end)
+        if span_id not in span_labels:
+            errors[end] = [f"span {span_id!r} does not exist in this annotation"]
+            continue
+        allowed = getattr(label, allowed_attr) if label else frozenset()
+        if allowed and span_labels[span_id] not in allowed:
+            errors[end] = [
+                f"{label.name if label else ''} cannot {'start' if end == 'from' else 'end'} at "
+                f"a {span_labels[span_id]} span (allowed: {', '.join(sorted(allowed))})"
+            ]
+    if relation.get("from") is not None and relation.get("from") == relation.get("to"):
+        errors.setdefault("to", []).append("a relation cannot link a span to itself")
+    return errors
+
+
+def document_label_errors(document_labels: Any, labels: LabelSet) -> dict[str, list[str]]:
+    if not isinstance(document_labels, Mapping):
+        return {"non_field_errors": ["must be an object mapping group to value"]}
+    errors: dict[str, list[str]] = {}
+    for group_name, value in document_labels.items():
+        group = labels.groups.get(group_name)
+        if group is None:
+            errors[group_name] = [f"{group_name!r} is not a document label group of this project"]
+            continue
+        values = value if isinstance(value, list) else [value]
+        if isinstance(value, list) and not group.multiple:
+            errors[group_name] = [f"{group_name!r} is single-choice: give one value, not a list"]
+            continue
+        bad = [v for v in values if v is not None and v not in group.values]
+        if bad:
+            errors[group_name] = [f"{bad[0]!r} is not one of {sorted(group.values)}"]
+    return errors
+
+
+def overlap_errors(spans: list[Mapping[str, Any]]) -> dict[str, dict[str, list[str]]]:
+    """Errors for spans that overlap an earlier one (projects with allow_overlap off)."""
+    errors: dict[str, dict[str, list[str]]] = {}
+    order = sorted(range(len(spans)), key=lambda i: (spans[i]["start"], spans[i]["end"]))
+    furthest_end, furthest_id = -1, None
+    for index in order:
+        span = spans[index]
+        if span["start"] < furthest_end:
+            errors[str(index)] = {"start": [f"overlaps span {furthest_id!r}; overlap is off"]}
+        if span["end"] > furthest_end:
+            furthest_end, furthest_id = span["end"], span["id"]
+    return errors
+
+
+def validate_content(
+    data: Mapping[str, Any], labels: LabelSet, length: int, *, allow_overlap: bool
+) -> None:
+    """Validate a whole annotation (spans, relations, document labels) or raise ContentError."""
+    errors: dict[str, Any] = {}
+    spans = data.get("spans", [])
+    relations = data.get("relations", [])
+    for key, value in (("spans", spans), ("relations", relations)):
+        if not isinstance(value, list):
+            errors[key] = ["must be a list"]
+    if errors:
+        raise ContentError(errors)
+
+    span_problems: dict[str, Any] = {}
+    seen: dict[str, str] = {}
+    for index, span in enumerate(spans):
+        problems = span_errors(span, labels, length)
+        if not problems and span["id"] in seen:
+            problems = {"id": [f"duplicate span id {span['id']!r}"]}
+        if problems:
+            span_problems[str(index)] = problems
+        else:
+            seen[span["id"]] = span["label"]
+    if not span_problems and not allow_overlap:
+        span_problems = overlap_errors(spans)
+    if span_problems:
+        errors["spans"] = span_problems
+
+    relation_problems: dict[str, Any] = {}
+    relation_ids: set[str] = set()
+    for index, relation in enumerate(relations):
+        problems = relation_errors(relation, labels, seen)
+        rid = relation.get("id") if isinstance(relation, Mapping) else None
+        if not problems and rid is not None:
+            if rid in relation_ids:
+                problems = {"id": [f"duplicate relation id {rid!r}"]}
+            relation_ids.add(rid)
+        if problems:
+            relation_problems[str(index)] = problems
+    if relation_problems:
+        errors["relations"] = relation_problems
+
+    label_problems = document_label_errors(data.get("document_labels", {}), labels)
+    if label_problems:
+        errors["document_labels"] = label_problems
+    if errors:
+        raise ContentError(errors)

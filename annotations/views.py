@@ -1,0 +1,364 @@
+"""HTTP views: parse input, check permission, call one service or selector, serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations import selectors
+from annotations.errors import PayloadTooLarge
+from annotations.importing import parse_upload
+from annotations.models import Document, Membership, Role
+from annotations.permissions import project_for, require_role, sees_all_annotations
+from annotations.serializers import (
+    AnnotationPatchSerializer,
+    AnnotationPutSerializer,
+    AnnotationSerializer,
+    AnnotatorAnnotationSerializer,
+    DocumentListSerializer,
+    DocumentSerializer,
+    DocumentUpdateSerializer,
+    ImportResultSerializer,
+    LabelSerializer,
+    MembershipSerializer,
+    ProjectSerializer,
+    UploadSerializer,
+    VersionSerializer,
+)
+from annotations.services import annotating, documents, projects
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
+    def post(self, request: Request) -> Response:
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, **data.validated_data)
+        if user is None:
+            return Response(
+                {"detail": "Wrong username or password."}, status=status.HTTP_400_BAD_REQUEST
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    is_superuser = serializers.BooleanField()
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        user = request.user
+        return Response(
+            {"id": user.pk, "username": user.get_username(), "is_superuser": user.is_superuser}
+        )
+
+
+class ProjectScoped:
+    """Resolves `self.project` and `self.role` from the URL; 404 for non-members."""
+
+    request: Request
+    kwargs: dict[str, Any]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        self.project, self.role = project_for(request.user, int(kwargs["project_id"]))
+
+    def require(self, needed: str, action: str) -> None:
+        require_role(self.role, needed, action)
+
+
+class ProjectList(generics.ListCreateAPIView):
+    serializer_class = ProjectSerializer
+
+    def get_queryset(self):
+        return selectors.projects_for_user(self.request.user)
+
+    def perform_create(self, serializer: ProjectSerializer) -> None:
+        data = dict(serializer.validated_data)
+        serializer.instance = projects.project_create(
+            creator=self.request.user, preset=data.pop("preset", None), **data
+        )
+        serializer.instance.my_role = Role.ADMIN  # type: ignore[attr-defined]
+
+
+class ProjectDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = ProjectSerializer
+
+    def get_object(self):
+        return selectors.projects_for_user(self.request.user).get(pk=self.project.pk)
+
+    def perform_update(self, serializer: ProjectSerializer) -> None:
+        self.require(Role.ADMIN, "change the project")
+        serializer.validated_data.pop("preset", None)
+        serializer.save()
+
+    def perform_destroy(self, instance) -> None:
+        self.require(Role.ADMIN, "delete the project")
+        instance.delete()
+
+
+class LabelList(ProjectScoped, generics.ListCreateAPIView):
+    serializer_class = LabelSerializer
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        return self.project.labels.all()
+
+    def perform_create(self, serializer: LabelSerializer) -> None:
+        self.require(Role.ADMIN, "add labels")
+        serializer.instance = projects.label_save(
+            project=self.project, fields=dict(serializer.validated_data)
+        )
+
+
+class LabelDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = LabelSerializer
+
+    def get_queryset(self):
+        return self.project.labels.all()
+
+    def perform_update(self, serializer: LabelSerializer) -> None:
+        self.require(Role.ADMIN, "change labels")
+        serializer.instance = projects.label_save(
+            project=self.project,
+            fields=dict(serializer.validated_data),
+            instance=serializer.instance,
+        )
+
+    def perform_destroy(self, instance) -> None:
+        self.require(Role.ADMIN, "delete labels")
+        projects.label_delete(label=instance)
+
+
+class MemberList(ProjectScoped, generics.ListCreateAPIView):
+    serializer_class = MembershipSerializer
+
+    def get_queryset(self):
+        return self.project.memberships.select_related("user").order_by("pk")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.require(Role.ADMIN, "add members")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = projects.membership_set(
+            project=self.project,
+            username=serializer.validated_data["user"].username,
+            role=serializer.validated_data["role"],
+        )
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = MembershipSerializer
+
+    def get_queryset(self):
+        return self.project.memberships.select_related("user")
+
+    def perform_update(self, serializer: MembershipSerializer) -> None:
+        self.require(Role.ADMIN, "change roles")
+        serializer.save()
+
+    def perform_destroy(self, instance: Membership) -> None:
+        self.require(Role.ADMIN, "remove members")
+        projects.membership_delete(membership=instance)
+
+
+class DocumentList(ProjectScoped, generics.ListCreateAPIView):
+    """List documents (no text), or create one (an object) or many (an array)."""
+
+    serializer_class = DocumentListSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", enum=selectors.DOCUMENT_STATUSES, required=False),
+            OpenApiParameter("my_status", enum=["none", "draft", "submitted", "skipped"]),
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        documents_qs = selectors.documents_for_project(self.project, self.request.user)
+        wanted = self.request.query_params.get("status")
+        if wanted:
+            if wanted not in selectors.DOCUMENT_STATUSES:
+                raise serializers.ValidationError(
+                    {"status": [f"must be one of {', '.join(selectors.DOCUMENT_STATUSES)}"]}
+                )
+            documents_qs = documents_qs.filter(status=wanted)
+        mine = self.request.query_params.get("my_status")
+        if mine:
+            documents_qs = (
+                documents_qs.filter(my_status__isnull=True)
+                if mine == "none"
+                else documents_qs.filter(my_status=mine)
+            )
+        return documents_qs
+
+    @extend_schema(request=DocumentSerializer(many=True), responses={201: ImportResultSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.require(Role.ADMIN, "add documents")
+        payload = request.data
+        items = payload if isinstance(payload, list) else [payload]
+        if not all(isinstance(item, dict) for item in items):
+            raise serializers.ValidationError({"detail": "send a document object or an array"})
+        records = [{**item, "_line": i + 1} for i, item in enumerate(items)]
+        created = documents.documents_import(
+            project=self.project, records=records, actor=request.user
+        )
+        if isinstance(payload, dict):
+            return Response(DocumentSerializer(created[0]).data, status=status.HTTP_201_CREATED)
+        return Response(
+            {"created": len(created), "ids": [d.pk for d in created]},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class DocumentUpload(ProjectScoped, APIView):
+    """Import a .txt, .jsonl or .csv file; all of it, or nothing."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=UploadSerializer, responses={201: ImportResultSerializer})
+    def post(self, request: Request, project_id: int) -> Response:
+        self.require(Role.ADMIN, "upload documents")
+        from django.conf import settings
+
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > settings.UPLOAD_MAX_BYTES:
+            raise PayloadTooLarge(f"Upload is over the {settings.UPLOAD_MAX_BYTES}-byte limit.")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise serializers.ValidationError({"file": ["required: a multipart field 'file'"]})
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise PayloadTooLarge(
+                f"{upload.name} is over the {settings.UPLOAD_MAX_BYTES}-byte limit."
+            )
+        created = documents.documents_import(
+            project=self.project, records=parse_upload(upload, upload.name), actor=request.user
+        )
+        return Response(
+            {"created": len(created), "ids": [d.pk for d in created]},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class DocumentDetail(ProjectScoped, APIView):
+    def get_document(self, doc_id: int) -> Document:
+        return get_object_or_404(self.project.documents, pk=doc_id)
+
+    @extend_schema(responses=DocumentSerializer)
+    def get(self, request: Request, project_id: int, doc_id: int) -> Response:
+        return Response(DocumentSerializer(self.get_document(doc_id)).data)
+
+    @extend_schema(request=DocumentUpdateSerializer, responses=DocumentSerializer)
+    def patch(self, request: Request, project_id: int, doc_id: int) -> Response:
+        self.require(Role.ADMIN, "edit documents")
+        data = DocumentUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = documents.document_update(
+            document=self.get_document(doc_id), fields=dict(data.validated_data)
+        )
+        return Response(DocumentSerializer(document).data)
+
+    def delete(self, request: Request, project_id: int, doc_id: int) -> Response:
+        self.require(Role.ADMIN, "delete documents")
+        self.get_document(doc_id).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AnnotationEndpoint(ProjectScoped, APIView):
+    """Shared GET/PUT/PATCH for one annotation; subclasses say whose."""
+
+    def annotator(self):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def check_write(self) -> None:
+        """Members may write their own annotation; subclasses narrow it."""
+
+    def get_document(self, doc_id: int) -> Document:
+        return get_object_or_404(
+            self.project.documents.select_related("project").defer("text"), pk=doc_id
+        )
+
+    @extend_schema(responses=AnnotationSerializer)
+    def get(self, request: Request, project_id: int, doc_id: int) -> Response:
+        annotation = selectors.annotation_of(self.get_document(doc_id), self.annotator())
+        return Response(selectors.annotation_content(annotation))
+
+    @extend_schema(
+        request=AnnotationPutSerializer, responses={200: AnnotationSerializer, 409: None}
+    )
+    def put(self, request: Request, project_id: int, doc_id: int) -> Response:
+        self.check_write()
+        data = AnnotationPutSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        content = dict(data.validated_data)
+        annotation = annotating.annotation_replace(
+            document=self.get_document(doc_id),
+            annotator=self.annotator(),
+            actor=request.user,
+            data=content,
+            expected_version=content.pop("version"),
+        )
+        return Response(selectors.annotation_content(annotation))
+
+    @extend_schema(request=AnnotationPatchSerializer, responses={200: VersionSerializer, 409: None})
+    def patch(self, request: Request, project_id: int, doc_id: int) -> Response:
+        self.check_write()
+        data = AnnotationPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation = annotating.annotation_patch(
+            document=self.get_document(doc_id),
+            annotator=self.annotator(),
+            actor=request.user,
+            ops=data.validated_data["ops"],
+            expected_version=data.validated_data["version"],
+        )
+        return Response({"version": annotation.version, "status": annotation.status})
+
+
+class MyAnnotation(AnnotationEndpoint):
+    """The caller's own annotation of a document."""
+
+    def annotator(self):
+        return self.request.user
+
+
+class DocumentAnnotations(ProjectScoped, APIView):
+    """Every annotator's annotation of a document: reviewers and admins (or if allowed)."""
+
+    @extend_schema(responses=AnnotatorAnnotationSerializer(many=True))
+    def get(self, request: Request, project_id: int, doc_id: int) -> Response:
+        if not sees_all_annotations(self.project, self.role):
+            self.require(Role.REVIEWER, "see other annotators' work")
+        document = get_object_or_404(self.project.documents.defer("text"), pk=doc_id)
+        return Response(selectors.annotations_of_document(document))

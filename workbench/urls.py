@@ -1,0 +1,16 @@
+from importlib.util import find_spec
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/", include("annotations.urls")),
+]
+
+# The browser UI (login page and the single-page app) lives beside the API.
+if find_spec("annotations.ui_urls"):
+    urlpatterns.append(path("", include("annotations.ui_urls")))
