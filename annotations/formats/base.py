@@ -1,0 +1,186 @@
+"""Shared types for every format: the writer protocol, results, errors and the record helpers.
+
+Records are plain dicts in the native shape (see ``jsonl.py``). Offsets in records are Unicode
+code points into ``text`` exactly as stored, end exclusive.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, BinaryIO, Protocol
+
+Record = dict[str, Any]
+Schema = Mapping[str, Any]
+
+# A bad export can produce one warning per span; keep the result small enough for a job row.
+MAX_WARNINGS = 1000
+NO_SPLIT = "unsplit"
+
+
+class FormatError(ValueError):
+    """Malformed input: says what is wrong and where (1-based line, field name)."""
+
+    def __init__(self, message: str, *, line: int | None = None, field: str | None = None):
+        self.message = message
+        self.line = line
+        self.field = field
+        where = []
+        if line is not None:
+            where.append(f"line {line}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        super().__init__(f"{message} ({', '.join(where)})" if where else message)
+
+
+@dataclass
+class WriteResult:
+    """What a writer did: counts for the dataset card and warnings for the export job."""
+
+    format: str
+    records: int = 0
+    warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
+    split_counts: dict[str, int] = field(default_factory=dict)
+    # split -> label -> number of spans (gold layer) with that label
+    span_label_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # split -> "group=value" -> number of documents
+    document_label_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    relation_count: int = 0
+    # inner file name -> sha256 hex, for formats that write several files into a zip
+    files: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CardContext:
+    """Facts for the dataset card that the format code cannot know itself."""
+
+    exported_at: datetime
+    tool_version: str = "unknown"
+    scope: str = "gold"
+    agreement: Mapping[str, Any] | None = None
+    annotators: tuple[str, ...] = ()
+
+
+class Writer(Protocol):
+    """Streaming writer: call ``write`` once per record, then ``close`` exactly once."""
+
+    def write(self, record: Record) -> None: ...
+
+    def close(self) -> WriteResult: ...
+
+
+class WriterFactory(Protocol):
+    def __call__(
+        self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None, **options: Any
+    ) -> Writer: ...
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """A registry entry: how to open a writer and what the produced file is."""
+
+    name: str
+    extension: str
+    content_type: str
+    offset_unit: str
+    factory: WriterFactory
+
+    def open(
+        self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None, **options: Any
+    ) -> Writer:
+        return self.factory(out, schema, card=card, **options)
+
+
+class Tally:
+    """Counts and warnings every writer keeps; one instance per writer, O(labels) memory."""
+
+    def __init__(self, format_name: str) -> None:
+        self.result = WriteResult(format=format_name)
+        self._spans: dict[str, Counter[str]] = {}
+        self._docs: dict[str, Counter[str]] = {}
+        self._uncarried = 0
+
+    def count(self, record: Record) -> None:
+        split = record.get("split") or NO_SPLIT
+        result = self.result
+        result.records += 1
+        result.split_counts[split] = result.split_counts.get(split, 0) + 1
+        spans = self._spans.setdefault(split, Counter())
+        spans.update(span["label"] for span in record.get("spans") or ())
+        docs = self._docs.setdefault(split, Counter())
+        for group, value in (record.get("document_labels") or {}).items():
+            values = value if isinstance(value, list) else [value]
+            docs.update(f"{group}={v}" for v in values)
+        result.relation_count += len(record.get("relations") or ())
+
+    def warn(self, message: str) -> None:
+        self.result.warning_count += 1
+        if len(self.result.warnings) < MAX_WARNINGS:
+            self.result.warnings.append(message)
+
+    def uncarried_annotations(self, record: Record) -> None:
+        """Note per-annotator layers a gold-only format drops (reported once, at close)."""
+        if record.get("annotations"):
+            self._uncarried += 1
+
+    def finish(self) -> WriteResult:
+        if self._uncarried:
+            self.warn(
+                f"{self._uncarried} document(s) carry per-annotator annotations; "
+                f"{self.result.format} holds one layer, so only the gold layer was written"
+            )
+        self.result.span_label_counts = {s: dict(sorted(c.items())) for s, c in self._spans.items()}
+        self.result.document_label_counts = {
+            s: dict(sorted(c.items())) for s, c in self._docs.items()
+        }
+        return self.result
+
+
+def span_ref(record: Record, span: Mapping[str, Any]) -> str:
+    """How warnings name a span, so a person can find it."""
+    return (
+        f"document {record.get('external_id')!r} span {span.get('id')!r} "
+        f"({span.get('label')} {span.get('start')}-{span.get('end')})"
+    )
+
+
+def span_labels(schema: Schema) -> list[str]:
+    return [lab["name"] for lab in schema.get("labels", ()) if lab.get("kind") == "span"]
+
+
+def relation_labels(schema: Schema) -> list[str]:
+    return [lab["name"] for lab in schema.get("labels", ()) if lab.get("kind") == "relation"]
+
+
+def document_groups(schema: Schema) -> dict[str, dict[str, Any]]:
+    """group -> {"values": [...], "multiple": bool}, in schema order."""
+    groups: dict[str, dict[str, Any]] = {}
+    for lab in schema.get("labels", ()):
+        if lab.get("kind") != "document":
+            continue
+        group = groups.setdefault(lab.get("group") or "label", {"values": [], "multiple": False})
+        group["values"].append(lab["name"])
+        group["multiple"] = group["multiple"] or bool(lab.get("multiple"))
+    return groups
+
+
+def span_attribute_names(schema: Schema) -> list[str]:
+    names: dict[str, None] = {}
+    for lab in schema.get("labels", ()):
+        if lab.get("kind") == "span":
+            names.update(dict.fromkeys(lab.get("attributes") or {}))
+    return list(names)
+
+
+def document_label_values(record: Record) -> Iterator[tuple[str, str]]:
+    """(group, value) pairs of the gold document labels, list-valued groups flattened."""
+    for group, value in (record.get("document_labels") or {}).items():
+        for v in value if isinstance(value, list) else [value]:
+            yield group, v
+
+
+def language(schema: Schema) -> str:
+    return (schema.get("project") or {}).get("language") or "en"

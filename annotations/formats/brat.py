@@ -1,0 +1,265 @@
+"""brat standoff, zipped: ``<name>.txt`` + ``<name>.ann`` (+ ``<name>.json``) per document, plus
+``annotation.conf``, ``visual.conf`` and the dataset card.
+
+Offsets are characters of the UTF-8 ``.txt``, which brat's Python reads without newline
+translation: code points, our unit, so no conversion. The ``.txt`` holds the text byte for byte
+(CRLF kept). A span crossing a line break is written as brat writes it, as fragments split at
+the break (``T1\\tQUOTE 0 5;7 12\\t…``); the reader joins fragments whose gaps are only
+whitespace, and reports other discontinuous spans as not representable.
+
+brat has no document-level annotation, so document labels, title, split and the original
+external id go in a ``<name>.json`` sidecar, which the reader reads back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from itertools import pairwise
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+from .archive import ZipOut
+from .base import (
+    CardContext,
+    FormatError,
+    Record,
+    Schema,
+    Tally,
+    WriteResult,
+    relation_labels,
+    span_labels,
+)
+from .reading import ReadResult, new_record
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class BratWriter:
+    def __init__(self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None) -> None:
+        self._schema = schema
+        self._card = card
+        self._zip = ZipOut(out, card.exported_at if card else None)
+        self._tally = Tally("brat")
+        self._names: set[str] = set()
+
+    def write(self, record: Record) -> None:
+        self._tally.count(record)
+        self._tally.uncarried_annotations(record)
+        name = self._name(record["external_id"])
+        text = record["text"]
+        self._zip.add(f"{name}.txt", text.encode("utf-8"))
+        self._zip.add(f"{name}.ann", _ann(record, text).encode("utf-8"))
+        sidecar = {
+            "external_id": record["external_id"],
+            "title": record.get("title", ""),
+            "document_labels": record.get("document_labels") or {},
+            "meta": record.get("meta") or {},
+        }
+        if record.get("split"):
+            sidecar["split"] = record["split"]
+        self._zip.add(f"{name}.json", json.dumps(sidecar, ensure_ascii=False).encode("utf-8"))
+
+    def _name(self, external_id: str) -> str:
+        """A safe, unique file stem; the real id is kept in the sidecar."""
+        base = _UNSAFE.sub("_", external_id)[:100] or "doc"
+        name, n = base, 1
+        while name.lower() in self._names:  # case-insensitive file systems
+            n += 1
+            name = f"{base}-{n}"
+        self._names.add(name.lower())
+        return name
+
+    def close(self) -> WriteResult:
+        from .card import dataset_card
+
+        self._zip.add("annotation.conf", annotation_conf(self._schema).encode("utf-8"))
+        self._zip.add("visual.conf", visual_conf(self._schema).encode("utf-8"))
+        result = self._tally.finish()
+        if self._card is not None:
+            card = dataset_card(self._schema, result, self._card, files=dict(self._zip.files))
+            self._zip.add("README.md", card.encode("utf-8"))
+        self._zip.close()
+        result.files = dict(self._zip.files)
+        return result
+
+
+def _ann(record: Record, text: str) -> str:
+    lines, t_ids = [], {}
+    for n, span in enumerate(record.get("spans") or (), start=1):
+        t_ids[span["id"]] = f"T{n}"
+        fragments = _fragments(text, span["start"], span["end"])
+        offsets = ";".join(f"{s} {e}" for s, e in fragments)
+        covered = " ".join(text[s:e] for s, e in fragments)
+        lines.append(f"T{n}\t{span['label']} {offsets}\t{covered}")
+    a = 0
+    for span in record.get("spans") or ():
+        for key, value in (span.get("attributes") or {}).items():
+            for v in value if isinstance(value, list) else [value]:
+                a += 1
+                lines.append(f"A{a}\t{key} {t_ids[span['id']]} {v}")
+    for n, rel in enumerate(record.get("relations") or (), start=1):
+        if rel["from"] in t_ids and rel["to"] in t_ids:
+            lines.append(f"R{n}\t{rel['label']} Arg1:{t_ids[rel['from']]} Arg2:{t_ids[rel['to']]}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split ``start:end`` at line breaks, as brat does for spans across lines."""
+    fragments, position = [], start
+    for brk in _LINE_BREAK.finditer(text, start, end):
+        if brk.start() > position:
+            fragments.append((position, brk.start()))
+        position = brk.end()
+    if end > position:
+        fragments.append((position, end))
+    return fragments
+
+
+def annotation_conf(schema: Schema) -> str:
+    """brat's type configuration; ``<OVERLAP>`` allows entities inside quotes."""
+    lines = ["[entities]", *span_labels(schema), "", "[relations]"]
+    for lab in schema.get("labels", ()):
+        if lab.get("kind") == "relation":
+            sources = "|".join(lab.get("source_labels") or ["<ENTITY>"])
+            targets = "|".join(lab.get("target_labels") or ["<ENTITY>"])
+            lines.append(f"{lab['name']}\tArg1:{sources}, Arg2:{targets}")
+    lines += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", ""]
+    lines.append("[attributes]")
+    for lab in schema.get("labels", ()):
+        for name, values in (lab.get("attributes") or {}).items():
+            lines.append(f"{name}\tArg:{lab['name']}, Value:{'|'.join(values)}")
+    return "\n".join(lines) + "\n"
+
+
+def visual_conf(schema: Schema) -> str:
+    lines = ["[labels]", *span_labels(schema), *relation_labels(schema), "", "[drawing]"]
+    for lab in schema.get("labels", ()):
+        if lab.get("kind") == "span" and lab.get("color"):
+            lines.append(f"{lab['name']}\tbgColor:{lab['color']}")
+    return "\n".join(lines) + "\n"
+
+
+def read_brat(source: str | Path | IO[bytes]) -> ReadResult:
+    """Read a brat zip: every ``.txt`` with its ``.ann`` (and our ``.json`` sidecar, if any).
+
+    Fragments separated only by whitespace become one span; other discontinuous spans, events,
+    equivalences, normalisations and notes are reported in ``warnings``, not imported.
+    """
+    warnings: list[str] = []
+    return ReadResult(_records(source, warnings), warnings)
+
+
+def _records(source: str | Path | IO[bytes], warnings: list[str]) -> Iterator[Record]:
+    try:
+        archive = zipfile.ZipFile(source)
+    except zipfile.BadZipFile as exc:
+        raise FormatError(f"not a zip file: {exc}") from exc
+    with archive:
+        names = set(archive.namelist())
+        for txt in sorted(n for n in names if n.endswith(".txt")):
+            stem = txt[: -len(".txt")]
+            text = archive.read(txt).decode("utf-8")
+            ann = archive.read(f"{stem}.ann").decode("utf-8") if f"{stem}.ann" in names else ""
+            record = new_record(Path(stem).name, text)
+            if f"{stem}.json" in names:
+                _apply_sidecar(record, archive.read(f"{stem}.json"), f"{stem}.json")
+            _parse_ann(record, ann, f"{stem}.ann", warnings)
+            yield record
+
+
+def _apply_sidecar(record: Record, raw: bytes, name: str) -> None:
+    try:
+        sidecar = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"invalid JSON: {exc.msg}", line=exc.lineno, field=name) from exc
+    for key in ("external_id", "title", "document_labels", "meta", "split"):
+        if key in sidecar:
+            record[key] = sidecar[key]
+
+
+def _parse_ann(record: Record, ann: str, name: str, warnings: list[str]) -> None:
+    text, spans = record["text"], {}
+    relations: list[dict[str, Any]] = []
+    attributes: list[tuple[int, str, str, str]] = []
+    for number, line in enumerate(ann.splitlines(), start=1):
+        if not line.strip():
+            continue
+        kind = line[0]
+        fields = line.split("\t")
+        if kind == "T":
+            span = _span(fields, text, number, name, record, warnings)
+            if span is not None:
+                spans[span["id"]] = span
+        elif kind == "R":
+            relations.append(_relation(fields, number, name))
+        elif kind in "AM":
+            parts = fields[1].split() if len(fields) > 1 else []
+            if len(parts) not in (2, 3):
+                raise FormatError("expected 'A<n>\\tName T<n> [Value]'", line=number, field=name)
+            attributes.append((number, parts[1], parts[0], parts[2] if len(parts) == 3 else "true"))
+        else:
+            what = {"E": "event", "*": "equivalence", "N": "normalisation", "#": "note"}
+            warnings.append(
+                f"document {record['external_id']!r} {name}:{number}: "
+                f"{what.get(kind, 'unknown annotation')} {fields[0]!r} not imported"
+            )
+    for number, target, key, value in attributes:
+        if target not in spans:
+            warnings.append(f"{name}:{number}: attribute on unknown {target!r} skipped")
+            continue
+        current = spans[target]["attributes"].get(key)
+        spans[target]["attributes"][key] = value if current is None else [*_list(current), value]
+    record["spans"] = list(spans.values())
+    for rel in relations:
+        if rel["from"] in spans and rel["to"] in spans:
+            record["relations"].append(rel)
+        else:
+            warnings.append(f"{name}: relation {rel['id']} to a skipped or unknown span skipped")
+
+
+def _span(
+    fields: list[str], text: str, line: int, name: str, record: Record, warnings: list[str]
+) -> dict[str, Any] | None:
+    try:
+        label, offsets = fields[1].split(" ", 1)
+        fragments = [tuple(map(int, part.split())) for part in offsets.split(";")]
+    except (IndexError, ValueError) as exc:
+        raise FormatError(
+            "expected 'T<n>\\tLabel start end[;start end]\\ttext'", line=line, field=name
+        ) from exc
+    if any(len(f) != 2 or not 0 <= f[0] < f[1] <= len(text) for f in fragments):
+        raise FormatError(f"offsets {offsets!r} outside the text", line=line, field=name)
+    gaps = [text[a[1] : b[0]] for a, b in pairwise(fragments)]
+    if any(gap.strip() for gap in gaps):
+        warnings.append(
+            f"document {record['external_id']!r} {name}:{line}: discontinuous span {fields[0]} "
+            f"({label} {offsets}) is not representable; skipped"
+        )
+        return None
+    return {
+        "id": fields[0],
+        "start": fragments[0][0],
+        "end": fragments[-1][1],
+        "label": label,
+        "attributes": {},
+    }
+
+
+def _relation(fields: list[str], line: int, name: str) -> dict[str, Any]:
+    parts = fields[1].split() if len(fields) > 1 else []
+    if len(parts) != 3 or ":" not in parts[1] or ":" not in parts[2]:
+        raise FormatError("expected 'R<n>\\tLabel Arg1:T<a> Arg2:T<b>'", line=line, field=name)
+    return {
+        "id": fields[0],
+        "from": parts[1].split(":", 1)[1],
+        "to": parts[2].split(":", 1)[1],
+        "label": parts[0],
+    }
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,123 @@
+"""The dataset card (README.md) that travels with every export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .base import CardContext, Schema, WriteResult
+
+# What each format's own offsets count; ours are always code points into the stored text.
+FORMAT_OFFSETS = {
+    "jsonl": "Unicode code points (same as ours)",
+    "doccano": "UTF-16 code units (doccano counts like JavaScript; an emoji takes 2)",
+    "label-studio": "Unicode code points (Label Studio's Text tag converts from UTF-16)",
+    "conll": "none: tokens only; text is rebuilt from tokens on import",
+    "spacy": "token indices; Span.start_char/end_char are code points into Doc.text",
+    "brat": "characters of the UTF-8 .txt as brat's Python reads them: code points",
+    "csv": "none: counts only",
+    "hf": "Unicode code points (same as ours)",
+}
+
+
+def dataset_card(
+    schema: Schema,
+    result: WriteResult,
+    card: CardContext,
+    *,
+    files: Mapping[str, str] | None = None,
+    front_matter: str = "",
+) -> str:
+    """README.md text: project, labels, guidelines, counts, agreement, provenance, checksums.
+
+    ``files`` maps file name to sha256 (computed by whoever wrote them); ``front_matter`` is
+    YAML (without the ``---`` fences) for hosts that read it, e.g. the Hugging Face Hub.
+    """
+    project = schema.get("project") or {}
+    parts = [f"---\n{front_matter}---\n\n" if front_matter else ""]
+    parts.append(f"# {project.get('name') or 'Dataset'}\n\n")
+    if project.get("description"):
+        parts.append(f"{project['description']}\n\n")
+    parts.append(_export_section(result, card, project))
+    parts.append(_labels_section(schema))
+    parts.append(_counts_section(result))
+    parts.append(_agreement_section(card.agreement))
+    parts.append(_annotators_section(card.annotators))
+    if files:
+        rows = [f"| `{name}` | `{digest}` |" for name, digest in sorted(files.items())]
+        parts.append("## Files\n\n| File | SHA-256 |\n|---|---|\n" + "\n".join(rows) + "\n\n")
+    if result.warning_count:
+        count = result.warning_count
+        parts.append(f"## Warnings\n\n{count} warning(s) during export; see the export job.\n\n")
+    guidelines = (project.get("guidelines") or "").strip()
+    if guidelines:
+        parts.append(f"## Guidelines\n\n{guidelines}\n")
+    return "".join(parts)
+
+
+def _export_section(result: WriteResult, card: CardContext, project: Mapping[str, Any]) -> str:
+    return (
+        "## Export\n\n"
+        f"- Format: `{result.format}`\n"
+        f"- Exported at: {card.exported_at.isoformat()}\n"
+        f"- Tool version: {card.tool_version}\n"
+        f"- Scope: {card.scope}\n"
+        f"- Language: {project.get('language') or 'unknown'}\n"
+        f"- Documents: {result.records}\n"
+        "- Offsets: Unicode code points into `text` exactly as stored (no normalisation, "
+        "CRLF kept), end exclusive, as Python slices them\n"
+        f"- Offsets in this format: {FORMAT_OFFSETS.get(result.format, 'see format notes')}\n\n"
+    )
+
+
+def _labels_section(schema: Schema) -> str:
+    rows = []
+    for lab in schema.get("labels", ()):
+        extra = ""
+        if lab.get("attributes"):
+            extra = "; ".join(f"{k}: {', '.join(v)}" for k, v in lab["attributes"].items())
+        if lab.get("source_labels"):
+            extra = f"{'|'.join(lab['source_labels'])} → {'|'.join(lab.get('target_labels', []))}"
+        if lab.get("group"):
+            extra = f"group {lab['group']}" + (", multiple" if lab.get("multiple") else "")
+        rows.append(
+            f"| {lab.get('kind')} | `{lab['name']}` | {_cell(lab.get('description'))} "
+            f"| {_cell(extra)} |"
+        )
+    table = "| Kind | Label | Description | Details |\n|---|---|---|---|\n" + "\n".join(rows)
+    return f"## Labels\n\n{table}\n\n"
+
+
+def _counts_section(result: WriteResult) -> str:
+    splits = sorted(result.split_counts)
+    head = "| | " + " | ".join(splits) + " |\n|---|" + "---|" * len(splits) + "\n"
+    lines = ["| documents | " + " | ".join(str(result.split_counts[s]) for s in splits) + " |"]
+    for counts in (result.span_label_counts, result.document_label_counts):
+        names = sorted({name for per_split in counts.values() for name in per_split})
+        for name in names:
+            cells = " | ".join(str(counts.get(s, {}).get(name, 0)) for s in splits)
+            lines.append(f"| `{name}` | {cells} |")
+    return (
+        "## Counts\n\nGold layer, per split: documents, spans per label, documents per "
+        f"document label.\n\n{head}"
+        + "\n".join(lines)
+        + f"\n\nRelations: {result.relation_count}\n\n"
+    )
+
+
+def _agreement_section(agreement: Mapping[str, Any] | None) -> str:
+    if not agreement:
+        return "## Agreement\n\nNot computed for this export.\n\n"
+    rows = [f"| {name} | {_cell(json.dumps(value))} |" for name, value in agreement.items()]
+    return "## Agreement\n\n| Measure | Value |\n|---|---|\n" + "\n".join(rows) + "\n\n"
+
+
+def _annotators_section(annotators: tuple[str, ...]) -> str:
+    if not annotators:
+        return ""
+    return "## Annotators\n\n" + "".join(f"- {name}\n" for name in annotators) + "\n"
+
+
+def _cell(value: Any) -> str:
+    return str(value or "").replace("|", "\\|").replace("\n", " ")

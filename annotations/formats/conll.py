@@ -1,0 +1,159 @@
+"""CoNLL-2003-style IOB2: ``token TAG`` per line, a blank line after each sentence, and a
+``-DOCSTART- O`` line (plus blank line) before each document.
+
+Tokens come from spaCy's rule-based tokenizer for the project language (``spacy.blank``) and
+sentences from its rule-based sentencizer; whitespace tokens (newlines) are not written. Only
+entity labels are tagged (default: every span label except ``NON_ENTITY_LABELS``), overlapping
+entities are resolved by ``non_overlapping`` and misaligned ones skipped, all with warnings.
+A sentence break that would cut an entity is dropped so no entity spans two sentences.
+
+The file loses the original whitespace: the reader rebuilds text with single spaces between
+tokens and newlines between sentences, so offsets after a round trip refer to that text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Iterator
+from typing import IO, Any, BinaryIO
+
+from .base import CardContext, FormatError, Record, Schema, Tally, WriteResult
+from .reading import ReadResult, new_record, text_lines
+from .tokens import entity_labels, non_overlapping, pipeline_for, token_span
+
+DOCSTART = "-DOCSTART-"
+_WHITESPACE = re.compile(r"\s")
+_TAG = re.compile(r"^(?:O|[BI]-\S+)$")
+
+
+class ConllWriter:
+    def __init__(
+        self,
+        out: BinaryIO,
+        schema: Schema,
+        *,
+        card: CardContext | None = None,
+        labels: Collection[str] | None = None,
+    ) -> None:
+        self._out = out
+        self._tally = Tally("conll")
+        self._labels = entity_labels(schema, labels)
+        self._nlp = pipeline_for(schema, self._tally)
+
+    def write(self, record: Record) -> None:
+        tally = self._tally
+        tally.count(record)
+        tally.uncarried_annotations(record)
+        doc = self._nlp(record["text"])
+        tags = ["O"] * len(doc)
+        starts = {sent.start for sent in doc.sents}
+        # align first, so a misaligned span cannot push out an aligned one it overlaps
+        aligned = {}
+        for span in record.get("spans") or ():
+            if span["label"] in self._labels:
+                tokens = token_span(doc, record, span, tally)
+                if tokens is not None:
+                    aligned[span["id"]] = (span, tokens)
+        for span in non_overlapping(record, (s for s, _ in aligned.values()), tally):
+            tokens = aligned[span["id"]][1]
+            tags[tokens.start] = f"B-{span['label']}"
+            for i in range(tokens.start + 1, tokens.end):
+                tags[i] = f"I-{span['label']}"
+                starts.discard(i)
+        self._out.write(_document(doc, tags, starts).encode("utf-8"))
+
+    def close(self) -> WriteResult:
+        return self._tally.finish()
+
+
+def _document(doc: Any, tags: list[str], starts: set[int]) -> str:
+    lines = [f"{DOCSTART} O", ""]
+    sentence: list[str] = []
+    for token, tag in zip(doc, tags, strict=True):
+        if token.i in starts and sentence:
+            lines += [*sentence, ""]
+            sentence = []
+        if not token.is_space:
+            # a token never holds a space in spaCy, but guard the two-column layout anyway
+            sentence.append(f"{_WHITESPACE.sub('_', token.text)} {tag}")
+    if sentence:
+        lines += [*sentence, ""]
+    return "\n".join(lines) + "\n"
+
+
+def read_conll(source: IO[bytes] | Iterable[str | bytes]) -> ReadResult:
+    """Read IOB2 (token first column, tag last column; ``-DOCSTART-`` separates documents).
+
+    Text is rebuilt: tokens joined by single spaces, sentences by ``\\n``. An ``I-`` tag that
+    does not continue an entity of the same label is repaired to ``B-`` and reported.
+    """
+    warnings: list[str] = []
+    return ReadResult(_records(source, warnings), warnings)
+
+
+def _records(source: IO[bytes] | Iterable[str | bytes], warnings: list[str]) -> Iterator[Record]:
+    builder = _DocumentBuilder(1, warnings)
+    for number, line in text_lines(source):
+        columns = line.split()
+        if columns and columns[0] == DOCSTART:
+            if builder.has_tokens():
+                yield builder.record()
+            builder = _DocumentBuilder(builder.number + 1, warnings)
+        elif not columns:
+            builder.end_sentence()
+        elif len(columns) < 2 or not _TAG.match(columns[-1]):
+            raise FormatError("expected 'token TAG' with an IOB2 tag", line=number)
+        else:
+            builder.add(columns[0], columns[-1], number)
+    if builder.has_tokens():
+        yield builder.record()
+
+
+class _DocumentBuilder:
+    """Accumulates one document's text and spans; a document is held while it is read."""
+
+    def __init__(self, number: int, warnings: list[str]) -> None:
+        self.number = number
+        self._warnings = warnings
+        self._parts: list[str] = []
+        self._length = 0
+        self._spans: list[dict[str, Any]] = []
+        self._open: dict[str, Any] | None = None
+        self._sentence_open = False
+
+    def has_tokens(self) -> bool:
+        return self._length > 0
+
+    def add(self, token: str, tag: str, line: int) -> None:
+        if self._length:
+            separator = " " if self._sentence_open else "\n"
+            self._parts.append(separator)
+            self._length += 1
+        start = self._length
+        self._parts.append(token)
+        self._length += len(token)
+        self._sentence_open = True
+        if tag == "O":
+            self._open = None
+            return
+        prefix, label = tag[0], tag[2:]
+        if prefix == "I" and self._open is not None and self._open["label"] == label:
+            self._open["end"] = self._length
+            return
+        if prefix == "I":
+            self._warnings.append(
+                f"document 'conll-{self.number}' line {line}: {tag} does not continue an "
+                f"entity; read as B-{label}"
+            )
+        self._open = {"id": f"s{len(self._spans) + 1}", "start": start, "end": self._length}
+        self._open.update(label=label, attributes={})
+        self._spans.append(self._open)
+
+    def end_sentence(self) -> None:
+        self._sentence_open = False
+        self._open = None
+
+    def record(self) -> Record:
+        record = new_record(f"conll-{self.number}", "".join(self._parts))
+        record["spans"] = self._spans
+        return record

@@ -1,0 +1,283 @@
+"""Label Studio JSON tasks: one JSON array, written element by element.
+
+Offsets: Label Studio's ``Text`` tag stores ``value.start``/``value.end`` in Unicode code points
+(its editor converts from the browser's UTF-16; see the "NER - Emoji - Text" tests in
+HumanSignal/label-studio, which assert code point offsets with emoji before the region). That is
+our unit, so offsets pass through unchanged. Label Studio counts ``\\r\\n`` as two characters, as
+we do.
+
+Each task holds the gold layer as one annotation marked ``ground_truth`` and, with scope "all",
+one annotation per annotator (name in ``annotator``, which Label Studio's import ignores).
+Results: ``labels`` for spans, per-region ``choices`` (same id as the region) for span
+attributes, ``relation`` for relations, and ``choices`` on the text for document labels.
+``label_studio_config(schema)`` gives the labeling config these results match.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import IO, Any, BinaryIO
+from xml.sax.saxutils import quoteattr
+
+from .base import (
+    CardContext,
+    FormatError,
+    Record,
+    Schema,
+    Tally,
+    WriteResult,
+    document_groups,
+    relation_labels,
+    span_attribute_names,
+    span_labels,
+)
+from .reading import ReadResult, new_record
+
+FROM_SPANS = "label"
+TO_NAME = "text"
+
+
+class LabelStudioWriter:
+    def __init__(self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None) -> None:
+        self._out = out
+        self._tally = Tally("label-studio")
+        self._groups = document_groups(schema)
+        out.write(b"[")
+
+    def write(self, record: Record) -> None:
+        self._tally.count(record)
+        text = record["text"]
+        annotations = []
+        if record.get("spans") or record.get("relations") or record.get("document_labels"):
+            annotations.append({"ground_truth": True, "result": self._results(record, text)})
+        for layer in record.get("annotations") or ():
+            annotations.append(
+                {
+                    "annotator": layer.get("annotator"),
+                    "status": layer.get("status"),
+                    "ground_truth": False,
+                    "result": self._results(layer, text),
+                }
+            )
+        task = {
+            "id": self._tally.result.records,
+            "data": {
+                "text": text,
+                "external_id": record["external_id"],
+                "title": record.get("title", ""),
+                "split": record.get("split"),
+                "meta": record.get("meta") or {},
+            },
+            "annotations": annotations,
+        }
+        separator = b"\n" if self._tally.result.records == 1 else b",\n"
+        self._out.write(separator + json.dumps(task, ensure_ascii=False).encode("utf-8"))
+
+    def _results(self, layer: dict[str, Any], text: str) -> list[dict[str, Any]]:
+        results: list[dict[str, Any]] = []
+        for span in layer.get("spans") or ():
+            value = {
+                "start": span["start"],
+                "end": span["end"],
+                "text": text[span["start"] : span["end"]],
+            }
+            results.append(
+                _result(span["id"], FROM_SPANS, "labels", {**value, "labels": [span["label"]]})
+            )
+            for name, choice in sorted((span.get("attributes") or {}).items()):
+                choices = choice if isinstance(choice, list) else [choice]
+                results.append(_result(span["id"], name, "choices", {**value, "choices": choices}))
+        for rel in layer.get("relations") or ():
+            results.append(
+                {
+                    "from_id": rel["from"],
+                    "to_id": rel["to"],
+                    "type": "relation",
+                    "direction": "right",
+                    "labels": [rel["label"]],
+                }
+            )
+        for group, value in (layer.get("document_labels") or {}).items():
+            choices = value if isinstance(value, list) else [value]
+            results.append(_result(f"doc-{group}", group, "choices", {"choices": choices}))
+        return results
+
+    def close(self) -> WriteResult:
+        self._out.write(b"\n]\n" if self._tally.result.records else b"]\n")
+        return self._tally.finish()
+
+
+def _result(rid: str, from_name: str, kind: str, value: dict[str, Any]) -> dict[str, Any]:
+    return {"id": rid, "from_name": from_name, "to_name": TO_NAME, "type": kind, "value": value}
+
+
+def label_studio_config(schema: Schema) -> str:
+    """The labeling config (XML) whose control names match what the writer emits."""
+    lines = ["<View>", f'  <Labels name="{FROM_SPANS}" toName="{TO_NAME}">']
+    lines += [f"    <Label value={quoteattr(name)}/>" for name in span_labels(schema)]
+    lines += ["  </Labels>", f'  <Text name="{TO_NAME}" value="$text"/>']
+    relations = "".join(f"<Relation value={quoteattr(n)}/>" for n in relation_labels(schema))
+    lines.append(f"  <Relations>{relations}</Relations>")
+    attributes: dict[str, list[str]] = {}
+    for lab in schema.get("labels", ()):
+        for name, values in (lab.get("attributes") or {}).items():
+            attributes.setdefault(name, [])
+            attributes[name] += [v for v in values if v not in attributes[name]]
+    for name in span_attribute_names(schema):
+        lines.append(f'  <Choices name={quoteattr(name)} toName="{TO_NAME}" perRegion="true">')
+        lines += [f"    <Choice value={quoteattr(v)}/>" for v in attributes[name]]
+        lines.append("  </Choices>")
+    for group, spec in document_groups(schema).items():
+        choice = "multiple" if spec["multiple"] else "single"
+        lines.append(f'  <Choices name={quoteattr(group)} toName="{TO_NAME}" choice="{choice}">')
+        lines += [f"    <Choice value={quoteattr(v)}/>" for v in spec["values"]]
+        lines.append("  </Choices>")
+    lines.append("</View>")
+    return "\n".join(lines) + "\n"
+
+
+def read_label_studio(source: IO[bytes]) -> ReadResult:
+    """Read a Label Studio JSON export (a list of tasks).
+
+    The whole file is parsed at once (the standard library has no streaming JSON parser);
+    Label Studio exports of tens of thousands of tasks fit comfortably. An annotation marked
+    ``ground_truth`` becomes the gold layer; a task with a single annotation uses it as gold;
+    otherwise every annotation goes into ``annotations`` and the gold layer stays empty.
+    Predictions, cancelled annotations and result types we do not model are reported.
+    """
+    try:
+        tasks = json.load(source)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise FormatError(f"invalid JSON: {exc}", line=line) from exc
+    if not isinstance(tasks, list):
+        raise FormatError("expected a JSON array of tasks")
+    warnings: list[str] = []
+    return ReadResult(_records(tasks, warnings), warnings)
+
+
+def _records(tasks: list[Any], warnings: list[str]) -> Iterator[Record]:
+    for index, task in enumerate(tasks):
+        where = f"tasks[{index}]"
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+            raise FormatError("task must be an object with data", field=where)
+        data = task["data"]
+        text = data.get("text")
+        if not isinstance(text, str):
+            raise FormatError("task has no text", field=f"{where}.data.text")
+        record = new_record(str(data.get("external_id", task.get("id", index + 1))), text)
+        record["title"] = data.get("title") or ""
+        record["meta"] = data.get("meta") or {}
+        if data.get("split"):
+            record["split"] = data["split"]
+        if task.get("predictions"):
+            warnings.append(
+                f"{_doc(record)}: {len(task['predictions'])} prediction(s) not imported"
+            )
+        _annotations(task.get("annotations") or [], record, where, warnings)
+        yield record
+
+
+def _annotations(annotations: list[Any], record: Record, where: str, warnings: list[str]) -> None:
+    kept = []
+    for number, ann in enumerate(annotations):
+        if not isinstance(ann, dict) or not isinstance(ann.get("result", []), list):
+            raise FormatError("annotation must be an object with a result list", field=where)
+        if ann.get("was_cancelled"):
+            warnings.append(f"{_doc(record)}: cancelled annotation {number} skipped")
+            continue
+        kept.append(ann)
+    gold = [a for a in kept if a.get("ground_truth")][:1] or (kept if len(kept) == 1 else [])
+    for ann in kept:
+        layer = _layer(ann.get("result", []), record, f"{where}.annotations", warnings)
+        if ann in gold:
+            record.update(layer)
+        else:
+            layer = {
+                "annotator": _annotator(ann),
+                "status": ann.get("status") or "submitted",
+                **layer,
+            }
+            record.setdefault("annotations", []).append(layer)
+
+
+def _annotator(ann: dict[str, Any]) -> str:
+    if ann.get("annotator"):
+        return str(ann["annotator"])
+    who = ann.get("completed_by")
+    if isinstance(who, dict):
+        return str(who.get("email") or who.get("id"))
+    return str(who) if who is not None else "unknown"
+
+
+def _layer(results: list[Any], record: Record, where: str, warnings: list[str]) -> dict[str, Any]:
+    text = record["text"]
+    spans: dict[str, dict[str, Any]] = {}
+    layer: dict[str, Any] = {"spans": [], "relations": [], "document_labels": {}}
+    for res in results:
+        if not isinstance(res, dict):
+            raise FormatError("result must be an object", field=where)
+        kind, value = res.get("type"), res.get("value") or {}
+        if kind == "labels":
+            span = _span(res, value, text, where)
+            if value.get("text") is not None and value["text"] != text[span["start"] : span["end"]]:
+                warnings.append(
+                    f"{_doc(record)} region {span['id']!r}: stored text differs from the "
+                    "offsets; offsets kept"
+                )
+            # per-region choices may come before their region
+            span["attributes"].update(spans.get(span["id"], {}).get("attributes", {}))
+            spans[span["id"]] = span
+            layer["spans"].append(span)
+        elif kind == "relation":
+            labels = res.get("labels") or ["RELATION"]
+            rel_id = f"r{len(layer['relations']) + 1}"
+            layer["relations"].append(
+                {
+                    "id": rel_id,
+                    "from": res.get("from_id"),
+                    "to": res.get("to_id"),
+                    "label": labels[0],
+                }
+            )
+        elif kind == "choices" and "start" in value:
+            choices = value.get("choices") or []
+            attrs = spans.setdefault(res.get("id"), {"attributes": {}})["attributes"]
+            attrs[res.get("from_name")] = choices[0] if len(choices) == 1 else choices
+        elif kind == "choices":
+            choices = value.get("choices") or []
+            layer["document_labels"][res.get("from_name")] = (
+                choices[0] if len(choices) == 1 else choices
+            )
+        else:
+            warnings.append(
+                f"{_doc(record)}: result type {kind!r} ({res.get('from_name')}) not imported"
+            )
+    known = {s["id"] for s in layer["spans"]}
+    for orphan in spans.keys() - known:
+        warnings.append(f"{_doc(record)}: choices for missing region {orphan!r} skipped")
+    for rel in layer["relations"]:
+        if rel["from"] not in known or rel["to"] not in known:
+            warnings.append(f"{_doc(record)}: relation to a missing region skipped")
+    layer["relations"] = [r for r in layer["relations"] if r["from"] in known and r["to"] in known]
+    return layer
+
+
+def _span(res: dict[str, Any], value: dict[str, Any], text: str, where: str) -> dict[str, Any]:
+    start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        raise FormatError(f"region {res.get('id')!r} has bad offsets {start}-{end}", field=where)
+    if len(labels) != 1:
+        raise FormatError(f"region {res.get('id')!r} needs exactly one label", field=where)
+    return {
+        "id": str(res.get("id")),
+        "start": start,
+        "end": end,
+        "label": labels[0],
+        "attributes": {},
+    }
+
+
+def _doc(record: Record) -> str:
+    return f"document {record['external_id']!r}"

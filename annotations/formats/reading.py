@@ -1,0 +1,107 @@
+"""Shared reader plumbing: the result type, JSON lines, and checks on native records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from .base import FormatError, Record
+
+
+@dataclass
+class ReadResult:
+    """Records stream lazily; ``warnings`` fills up as they are consumed.
+
+    Read ``warnings`` after iterating: nothing an importer could not carry is dropped silently.
+    """
+
+    records: Iterator[Record]
+    warnings: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Record]:
+        return self.records
+
+
+def text_lines(source: IO[bytes] | IO[str] | Iterable[str | bytes]) -> Iterator[tuple[int, str]]:
+    """(1-based line number, line without its newline); a leading BOM is dropped."""
+    for number, raw in enumerate(source, start=1):
+        if isinstance(raw, bytes):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise FormatError(f"not UTF-8: {exc.reason}", line=number) from exc
+        else:
+            line = raw
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        yield number, line.rstrip("\r\n") if line.endswith("\n") else line
+
+
+def json_lines(source: IO[bytes] | Iterable[str | bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Parse JSON Lines, skipping blank lines; every line must hold an object."""
+    for number, line in text_lines(source):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise FormatError(f"invalid JSON: {exc.msg}", line=number) from exc
+        if not isinstance(obj, dict):
+            raise FormatError("expected a JSON object", line=number)
+        yield number, obj
+
+
+def require(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], line: int | None) -> Any:
+    value = obj.get(key)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+        expected = (
+            kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        )
+        raise FormatError(f"missing or not {expected}", line=line, field=key)
+    return value
+
+
+def check_span(span: Any, text: str, line: int | None, where: str = "spans") -> None:
+    """A span must be a labelled, non-empty, in-range code point interval."""
+    if not isinstance(span, dict):
+        raise FormatError("span must be an object", line=line, field=where)
+    start = require(span, "start", int, line)
+    end = require(span, "end", int, line)
+    require(span, "label", str, line)
+    if not 0 <= start < end <= len(text):
+        raise FormatError(
+            f"span {span.get('id')!r} offsets {start}-{end} outside text of length {len(text)}",
+            line=line,
+            field=where,
+        )
+
+
+def keep_known_relations(
+    record: Record, relations: list[dict[str, Any]], warnings: list[str]
+) -> list[dict[str, Any]]:
+    """Drop (and report) relations whose ends are not spans of this document."""
+    ids = {span["id"] for span in record.get("spans", ())}
+    kept = []
+    for rel in relations:
+        if rel["from"] in ids and rel["to"] in ids:
+            kept.append(rel)
+        else:
+            warnings.append(
+                f"document {record.get('external_id')!r}: relation {rel.get('id')!r} "
+                f"({rel.get('label')}) refers to a missing span; skipped"
+            )
+    return kept
+
+
+def new_record(external_id: str, text: str, title: str = "") -> Record:
+    return {
+        "external_id": external_id,
+        "title": title,
+        "text": text,
+        "meta": {},
+        "spans": [],
+        "relations": [],
+        "document_labels": {},
+    }

@@ -1,0 +1,126 @@
+"""spaCy ``DocBin`` files, zipped: ``<split>/docs-00000.spacy``, … plus the dataset card.
+
+Each Doc has ``doc.ents`` (entity labels, non-overlapping, as in CoNLL), every span in
+``doc.spans["sc"]`` (overlap allowed, QUOTE included), and document labels in ``doc.cats``
+(1.0 for the chosen values of a group, 0.0 for the others; keys are the values, or
+``group:value`` when the schema has several groups). ``doc.user_data`` keeps ``external_id``,
+``title``, span attributes (by index into ``sc``) and relations as ``[from, to, label]`` indices
+into ``sc``. ``spacy train`` accepts a directory of ``.spacy`` files, e.g. the unzipped
+``train/``.
+
+Memory: a DocBin is one compressed msgpack blob and cannot be appended to on disk, so it grows in
+memory (roughly 8 bytes per token per stored attribute). The writer flushes a part every
+``docs_per_part`` documents per split, which bounds memory by part size, not dataset size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any, BinaryIO
+
+from .archive import ZipOut
+from .base import NO_SPLIT, CardContext, Record, Schema, Tally, WriteResult, document_groups
+from .tokens import entity_labels, non_overlapping, pipeline_for, token_span
+
+ATTRS = ("ENT_IOB", "ENT_TYPE", "SENT_START")
+
+
+class SpacyWriter:
+    def __init__(
+        self,
+        out: BinaryIO,
+        schema: Schema,
+        *,
+        card: CardContext | None = None,
+        labels: Collection[str] | None = None,
+        docs_per_part: int = 1000,
+    ) -> None:
+        self._schema = schema
+        self._card = card
+        self._zip = ZipOut(out, card.exported_at if card else None)
+        self._tally = Tally("spacy")
+        self._labels = entity_labels(schema, labels)
+        self._nlp = pipeline_for(schema, self._tally)
+        self._groups = document_groups(schema)
+        self._per_part = docs_per_part
+        self._bins: dict[str, Any] = {}
+        self._parts: dict[str, int] = {}
+
+    def write(self, record: Record) -> None:
+        from spacy.tokens import DocBin
+
+        self._tally.count(record)
+        self._tally.uncarried_annotations(record)
+        doc = self._doc(record)
+        split = record.get("split") or NO_SPLIT
+        docbin = self._bins.setdefault(split, DocBin(attrs=list(ATTRS), store_user_data=True))
+        docbin.add(doc)
+        if len(docbin) >= self._per_part:
+            self._flush(split)
+
+    def _doc(self, record: Record) -> Any:
+        tally = self._tally
+        doc = self._nlp(record["text"])
+        group: list[Any] = []
+        indices: dict[str, int] = {}
+        attributes: dict[int, dict[str, Any]] = {}
+        for span in record.get("spans") or ():
+            tokens = token_span(doc, record, span, tally)
+            if tokens is not None:
+                indices[span["id"]] = len(group)
+                if span.get("attributes"):
+                    attributes[len(group)] = span["attributes"]
+                group.append(tokens)
+        doc.spans["sc"] = group
+        # misaligned spans were reported above and take no part in overlap resolution
+        wanted = [
+            s
+            for s in record.get("spans") or ()
+            if s["label"] in self._labels and s["id"] in indices
+        ]
+        doc.ents = [group[indices[s["id"]]] for s in non_overlapping(record, wanted, tally)]
+        doc.cats = self._cats(record)
+        doc.user_data.update(
+            external_id=record["external_id"],
+            title=record.get("title", ""),
+            span_attributes=[[i, a] for i, a in attributes.items()],
+            relations=[
+                [indices[r["from"]], indices[r["to"]], r["label"]]
+                for r in record.get("relations") or ()
+                if r["from"] in indices and r["to"] in indices
+            ],
+        )
+        return doc
+
+    def _cats(self, record: Record) -> dict[str, float]:
+        chosen = record.get("document_labels") or {}
+        cats = {}
+        for group, spec in self._groups.items():
+            value = chosen.get(group)
+            values = set(value if isinstance(value, list) else [value] if value else [])
+            if not values:
+                continue  # unlabelled: no cats, rather than claiming every value is wrong
+            for name in spec["values"]:
+                key = name if len(self._groups) == 1 else f"{group}:{name}"
+                cats[key] = 1.0 if name in values else 0.0
+        return cats
+
+    def _flush(self, split: str) -> None:
+        docbin = self._bins.pop(split)
+        part = self._parts.get(split, 0)
+        self._parts[split] = part + 1
+        self._zip.add(f"{split}/docs-{part:05d}.spacy", docbin.to_bytes(), compress=False)
+
+    def close(self) -> WriteResult:
+        from .card import dataset_card
+
+        for split in sorted(self._bins):
+            self._flush(split)
+        result = self._tally.finish()
+        if self._card is not None:
+            files = dict(self._zip.files)
+            card = dataset_card(self._schema, result, self._card, files=files)
+            self._zip.add("README.md", card.encode("utf-8"))
+        self._zip.close()
+        result.files = dict(self._zip.files)
+        return result
