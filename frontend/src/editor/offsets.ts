@@ -54,7 +54,7 @@ function countBelow(sorted: Int32Array, x: number): number {
 }
 
 function clamp(value: number, max: number): number {
-  return value < 0 ? 0 : value > max ? max : value;
+  return value < 0 ? 0 : Math.min(value, max);
 }
 
 export function createOffsetMap(text: string): OffsetMap {

@@ -1,0 +1,642 @@
+/**
+ * The editor core: renders the text once, paints only the blocks on screen,
+ * turns selections into spans, and routes every change through ops so that
+ * undo/redo and autosave see the same thing. No framework imports here.
+ */
+import "./editor.css";
+import { BLOCK_ATTR, offsetOfPoint } from "./domOffsets";
+import { LabelHighlights } from "./highlights";
+import { History } from "./history";
+import { pickAt } from "./layout";
+import { createLinkLayer, drawLinks, type LinkDrawing, type LinkEnd } from "./links";
+import { createOffsetMap } from "./offsets";
+import {
+  measureBlock,
+  type PaintContext,
+  type PaintedBlock,
+  type PaintSpan,
+  unpaintBlock,
+  writeBlock,
+} from "./painter";
+import { type Block, blocksInRange, splitBlocks } from "./paragraphs";
+import { nextWordEdge, snapToWords } from "./snap";
+import { emptyChange, SpanStore, type StoreChange } from "./spanStore";
+import type {
+  AnnotationState,
+  Attributes,
+  DocumentLabelValue,
+  Label,
+  Op,
+  Relation,
+  Span,
+} from "./types";
+import { createViewport } from "./viewport";
+
+export interface EditorOptions {
+  text: string;
+  labels: Label[];
+  state: AnnotationState;
+  /** Scroll container used to decide what is on screen; defaults to the viewport. */
+  scrollRoot?: Element | null;
+  allowOverlap?: boolean;
+  /** Every applied change, including undo and redo, in API op form. */
+  onOps?: (ops: Op[]) => void;
+  /** The annotation changed (after onOps). */
+  onChange?: () => void;
+  onSelect?: (spanId: string | null) => void;
+  onLinkMode?: (sourceId: string | null) => void;
+  /** A user action could not be done; the message says why. */
+  onNotice?: (message: string) => void;
+}
+
+export interface Editor {
+  addSpanFromSelection(label: string, opts?: { exact?: boolean }): Span | null;
+  hasTextSelection(): boolean;
+  extendSelection(direction: "forward" | "backward", unit: "character" | "word"): void;
+  selectSpan(id: string | null, opts?: { scroll?: boolean }): void;
+  selectAdjacent(dir: 1 | -1): void;
+  readonly selectedId: string | null;
+  relabel(id: string, label: string): void;
+  resize(id: string, edge: "start" | "end", dir: 1 | -1, unit: "word" | "character"): void;
+  setAttributes(id: string, attributes: Attributes): void;
+  deleteSpan(id: string): void;
+  deleteRelation(id: string): void;
+  setDocumentLabel(group: string, value: DocumentLabelValue): void;
+  beginLink(): boolean;
+  cycleLinkCandidate(dir: 1 | -1): void;
+  confirmLink(targetId?: string): boolean;
+  cancelLink(): void;
+  readonly linkSourceId: string | null;
+  undo(): boolean;
+  redo(): boolean;
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  /** Applies ops as one undoable step (used by the shell and the benchmark). */
+  apply(ops: Op[]): boolean;
+  getState(): AnnotationState;
+  replaceState(state: AnnotationState): void;
+  spansInOrder(): Span[];
+  getSpan(id: string): Span | undefined;
+  relations(): Relation[];
+  documentLabels(): Record<string, DocumentLabelValue>;
+  textOf(span: Span): string;
+  /** Resolves after the next paint of visible blocks (for measuring). */
+  whenPainted(): Promise<void>;
+  destroy(): void;
+}
+
+const FALLBACK_COLOR = "#888888";
+
+export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
+  const { text } = options;
+  const doc = el.ownerDocument;
+  const offsets = createOffsetMap(text);
+  const blocks: Block[] = splitBlocks(text);
+  const spanLabels = options.labels.filter((l) => l.kind === "span");
+  const relationLabels = options.labels.filter((l) => l.kind === "relation");
+  const colorOf = new Map(options.labels.map((l) => [l.name, l.color]));
+  const highlights = new LabelHighlights(spanLabels, doc);
+  const store = new SpanStore(options.state);
+  const history = new History();
+
+  // Which spans touch each block, kept up to date per op so a change repaints one block.
+  const bucket: Array<Set<string>> = blocks.map(() => new Set());
+  const painted = new Map<number, PaintedBlock>();
+  let selectedId: string | null = null;
+  let linkSource: string | null = null;
+  let candidates: string[] = [];
+  let ordered: Span[] | null = null;
+  let lastPointerAlt = false;
+  let lastClick: { offset: number; id: string | null } | null = null;
+  let paintWaiters: Array<() => void> = [];
+
+  const docEl = doc.createElement("div");
+  docEl.className = "wb-doc";
+  const linkLayer = createLinkLayer(doc);
+  docEl.appendChild(linkLayer);
+  const blockEls: HTMLElement[] = blocks.map((block) => {
+    const p = doc.createElement("div");
+    p.className = "wb-para";
+    p.setAttribute(BLOCK_ATTR, String(block.index));
+    // Text only ever enters the DOM as a text node: never parsed as HTML.
+    p.appendChild(doc.createTextNode(text.slice(block.start, block.end)));
+    docEl.appendChild(p);
+    return p;
+  });
+  el.appendChild(docEl);
+
+  const utf16Of = (span: Span): [number, number] => [
+    offsets.toUtf16(span.start),
+    offsets.toUtf16(span.end),
+  ];
+
+  function blocksOf(span: Span): [number, number] | null {
+    if (!blocks.length) return null;
+    const [s, e] = utf16Of(span);
+    return blocksInRange(blocks, s, e);
+  }
+
+  function index(span: Span, add: boolean, dirty: Set<number>): void {
+    const range = blocksOf(span);
+    if (!range) return;
+    for (let b = range[0]; b <= range[1]; b++) {
+      if (add) bucket[b].add(span.id);
+      else bucket[b].delete(span.id);
+      dirty.add(b);
+    }
+  }
+
+  function rebuildIndex(): void {
+    for (const set of bucket) set.clear();
+    const ignore = new Set<number>();
+    for (const span of store.spans.values()) index(span, true, ignore);
+    ordered = null;
+  }
+
+  const ctx = (): PaintContext => ({
+    highlights,
+    selectedId,
+    candidateIds: new Set(candidates),
+  });
+
+  function paintSpansOf(b: number): PaintSpan[] {
+    const list: PaintSpan[] = [];
+    for (const id of bucket[b]) {
+      const span = store.spans.get(id);
+      if (!span) continue;
+      const [start, end] = utf16Of(span);
+      list.push({
+        id,
+        label: span.label,
+        color: colorOf.get(span.label) ?? FALLBACK_COLOR,
+        start,
+        end,
+      });
+    }
+    return list;
+  }
+
+  function paint(indexes: Iterable<number>): void {
+    const c = ctx();
+    const jobs: Array<[number, ReturnType<typeof measureBlock>]> = [];
+    for (const b of indexes) {
+      const old = painted.get(b);
+      if (old) unpaintBlock(old, c);
+      painted.delete(b);
+      if (!viewport.visible.has(b)) continue;
+      jobs.push([b, measureBlock(blockEls[b], blocks[b], paintSpansOf(b))]);
+    }
+    for (const [b, m] of jobs) painted.set(b, writeBlock(blockEls[b], m.measured, m.origin, c));
+    redrawLinks();
+    const waiters = paintWaiters;
+    paintWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  function repaintSpan(id: string | null): Set<number> {
+    const dirty = new Set<number>();
+    const span = id ? store.spans.get(id) : undefined;
+    const range = span ? blocksOf(span) : null;
+    if (range) for (let b = range[0]; b <= range[1]; b++) dirty.add(b);
+    return dirty;
+  }
+
+  const viewport = createViewport(options.scrollRoot ?? null, (entered, left) => {
+    const c = ctx();
+    for (const b of left) {
+      const old = painted.get(b);
+      if (old) unpaintBlock(old, c);
+      painted.delete(b);
+    }
+    paint(entered);
+  });
+
+  function anchorOf(id: string): LinkEnd | null {
+    const span = store.spans.get(id);
+    const range = span ? blocksOf(span) : null;
+    if (!span || !range) return null;
+    const b = range[0];
+    const origin = docEl.getBoundingClientRect();
+    const blockRect = blockEls[b].getBoundingClientRect();
+    const anchor = painted.get(b)?.anchors.get(id);
+    if (anchor)
+      return {
+        x: blockRect.left - origin.left + anchor.x,
+        y: blockRect.top - origin.top + anchor.y,
+      };
+    if (typeof Range.prototype.getClientRects !== "function") return null;
+    const r = doc.createRange();
+    const [s] = utf16Of(span);
+    const t = blockEls[b].firstChild;
+    if (!t) return null;
+    const local = Math.max(0, s - blocks[b].start);
+    r.setStart(t, local);
+    r.setEnd(t, Math.min(local + 1, blocks[b].end - blocks[b].start));
+    const rect = r.getClientRects()[0] ?? blockRect;
+    return { x: rect.left - origin.left + 2, y: rect.top - origin.top - 10 };
+  }
+
+  function isPainted(id: string): boolean {
+    const span = store.spans.get(id);
+    const range = span ? blocksOf(span) : null;
+    if (!range) return false;
+    for (let b = range[0]; b <= range[1]; b++) if (painted.has(b)) return true;
+    return false;
+  }
+
+  function redrawLinks(): void {
+    const drawings: LinkDrawing[] = [];
+    for (const rel of store.relations.values()) {
+      if (!isPainted(rel.from) && !isPainted(rel.to)) continue;
+      const from = anchorOf(rel.from);
+      const to = anchorOf(rel.to);
+      if (!from || !to) continue;
+      drawings.push({
+        id: rel.id,
+        from,
+        to,
+        label: rel.label,
+        selected: rel.from === selectedId || rel.to === selectedId,
+      });
+    }
+    drawLinks(linkLayer, drawings, 10);
+  }
+
+  function apply(ops: Op[], record: boolean): boolean {
+    const change = emptyChange();
+    const inverse: Op[] = [];
+    const done: Op[] = [];
+    try {
+      for (const op of ops) {
+        inverse.unshift(...store.apply(op, change));
+        done.push(op);
+      }
+    } catch (err) {
+      // Roll back the ops that did apply so a failed step leaves no trace.
+      const undoChange = emptyChange();
+      for (const op of inverse) store.apply(op, undoChange);
+      afterChange(change, []);
+      afterChange(undoChange, []);
+      options.onNotice?.(err instanceof Error ? err.message : String(err));
+      return false;
+    }
+    if (record) history.record({ ops: done, inverse });
+    afterChange(change, done);
+    return true;
+  }
+
+  function afterChange(change: StoreChange, ops: Op[]): void {
+    const dirty = new Set<number>();
+    for (const { before, after } of change.spans) {
+      if (before) index(before, false, dirty);
+      if (after) index(after, true, dirty);
+    }
+    if (change.spans.length) ordered = null;
+    if (selectedId && !store.spans.has(selectedId)) setSelected(null, dirty);
+    if (linkSource && !store.spans.has(linkSource)) cancelLink();
+    if (dirty.size) paint(dirty);
+    else if (change.relations) redrawLinks();
+    if (ops.length) options.onOps?.(ops);
+    options.onChange?.();
+  }
+
+  function setSelected(id: string | null, dirty: Set<number>): void {
+    if (id === selectedId) return;
+    for (const b of repaintSpan(selectedId)) dirty.add(b);
+    selectedId = id;
+    for (const b of repaintSpan(selectedId)) dirty.add(b);
+    options.onSelect?.(id);
+  }
+
+  function selectSpan(id: string | null, opts?: { scroll?: boolean }): void {
+    if (id && !store.spans.has(id)) return;
+    const dirty = new Set<number>();
+    setSelected(id, dirty);
+    if (dirty.size) paint(dirty);
+    if (id && opts?.scroll) {
+      const range = repaintSpan(id);
+      const first = Math.min(...range);
+      blockEls[first]?.scrollIntoView?.({ block: "nearest" });
+    }
+  }
+
+  function newId(prefix: string, taken: Map<string, unknown>): string {
+    for (;;) {
+      const id = `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+      if (!taken.has(id)) return id;
+    }
+  }
+
+  function selectionOffsets(): [number, number] | null {
+    const sel = doc.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+    const range = sel.getRangeAt(0);
+    const a = offsetOfPoint(docEl, blocks, range.startContainer, range.startOffset, text.length);
+    const b = offsetOfPoint(docEl, blocks, range.endContainer, range.endOffset, text.length);
+    if (a === null || b === null || b <= a) return null;
+    return [a, b];
+  }
+
+  function overlaps(start: number, end: number, ignoreId?: string): boolean {
+    for (const s of store.spans.values()) {
+      if (s.id !== ignoreId && s.start < end && start < s.end) return true;
+    }
+    return false;
+  }
+
+  function addSpanFromSelection(label: string, opts?: { exact?: boolean }): Span | null {
+    const sel = selectionOffsets();
+    if (!sel) return null;
+    const exact = opts?.exact ?? lastPointerAlt;
+    const [u1, u2] = exact ? widen(sel) : snapToWords(text, sel[0], sel[1]);
+    if (u2 <= u1) return null;
+    const start = offsets.toCodePoint(u1);
+    const end = offsets.toCodePoint(u2);
+    for (const s of store.spans.values()) {
+      if (s.start === start && s.end === end && s.label === label) {
+        options.onNotice?.(`This text is already labelled ${label}.`);
+        return null;
+      }
+    }
+    if (options.allowOverlap === false && overlaps(start, end)) {
+      options.onNotice?.("This project does not allow overlapping spans.");
+      return null;
+    }
+    const span: Span = { id: newId("s", store.spans), start, end, label, attributes: {} };
+    if (!apply([{ op: "add_span", span }], true)) return null;
+    doc.getSelection()?.removeAllRanges();
+    selectSpan(span.id);
+    return span;
+  }
+
+  function widen([a, b]: [number, number]): [number, number] {
+    const cpA = offsets.toCodePoint(a);
+    const cpB = offsets.toCodePoint(b);
+    // toCodePoint rounds down inside a pair, so the end must round up.
+    const endUp = offsets.toUtf16(cpB) < b ? cpB + 1 : cpB;
+    return [offsets.toUtf16(cpA), offsets.toUtf16(endUp)];
+  }
+
+  function hitTest(x: number, y: number): number | null {
+    const d = doc as Document & {
+      caretPositionFromPoint?: (
+        x: number,
+        y: number,
+      ) => { offsetNode: Node; offset: number } | null;
+      caretRangeFromPoint?: (x: number, y: number) => Range | null;
+    };
+    const pos = d.caretPositionFromPoint?.(x, y);
+    if (pos) return offsetOfPoint(docEl, blocks, pos.offsetNode, pos.offset, text.length);
+    const r = d.caretRangeFromPoint?.(x, y);
+    if (r) return offsetOfPoint(docEl, blocks, r.startContainer, r.startOffset, text.length);
+    return null;
+  }
+
+  function spanAtOffset(u16: number): Span | undefined {
+    const b = blocksInRange(blocks, u16, u16 + 1)[0];
+    const cp = offsets.toCodePoint(u16);
+    const here = [...(bucket[b] ?? [])]
+      .map((id) => store.spans.get(id))
+      .filter((s): s is Span => !!s);
+    const current = lastClick && lastClick.offset === cp ? lastClick.id : null;
+    const hit = pickAt(here, cp, current) ?? pickAt(here, cp - 1, current);
+    lastClick = { offset: cp, id: hit?.id ?? null };
+    return hit ? store.spans.get(hit.id) : undefined;
+  }
+
+  function choose(id: string | null): void {
+    if (linkSource && id && candidates.includes(id)) {
+      confirmLink(id);
+      return;
+    }
+    selectSpan(id);
+  }
+
+  function onMouseDown(ev: MouseEvent): void {
+    const target = ev.target as HTMLElement;
+    const spanId = target.closest?.("[data-span]")?.getAttribute("data-span");
+    if (spanId) {
+      ev.preventDefault();
+      choose(spanId);
+    }
+  }
+
+  function onMouseUp(ev: MouseEvent): void {
+    lastPointerAlt = ev.altKey;
+    const sel = doc.getSelection();
+    if (sel && !sel.isCollapsed) return;
+    if ((ev.target as HTMLElement).closest?.("[data-span]")) return;
+    const offset = hitTest(ev.clientX, ev.clientY);
+    if (offset === null) return;
+    const span = spanAtOffset(offset);
+    choose(span?.id ?? null);
+  }
+
+  docEl.addEventListener("mousedown", onMouseDown);
+  docEl.addEventListener("mouseup", onMouseUp);
+  const resizeObserver =
+    typeof ResizeObserver === "undefined"
+      ? null
+      : new ResizeObserver(() => paint([...painted.keys()]));
+  resizeObserver?.observe(docEl);
+
+  function relationLabelFor(source: Span): Label | undefined {
+    return relationLabels.find(
+      (l) => !l.source_labels.length || l.source_labels.includes(source.label),
+    );
+  }
+
+  function beginLink(): boolean {
+    const source = selectedId ? store.spans.get(selectedId) : undefined;
+    const relLabel = source ? relationLabelFor(source) : undefined;
+    if (!source || !relLabel) {
+      options.onNotice?.("Select a span that can have a link (e.g. a QUOTE) first.");
+      return false;
+    }
+    const targets = [...store.spans.values()].filter(
+      (s) =>
+        s.id !== source.id &&
+        (!relLabel.target_labels.length || relLabel.target_labels.includes(s.label)),
+    );
+    if (!targets.length) {
+      options.onNotice?.(`No ${relLabel.target_labels.join(" or ")} span to link to yet.`);
+      return false;
+    }
+    // Nearest first: speakers usually sit right before or after their quote.
+    const distance = (s: Span) =>
+      Math.min(Math.abs(s.end - source.start), Math.abs(s.start - source.end));
+    candidates = targets.sort((a, b) => distance(a) - distance(b)).map((s) => s.id);
+    linkSource = source.id;
+    paint([...painted.keys()]);
+    options.onLinkMode?.(linkSource);
+    return true;
+  }
+
+  function cancelLink(): void {
+    if (!linkSource) return;
+    linkSource = null;
+    candidates = [];
+    paint([...painted.keys()]);
+    options.onLinkMode?.(null);
+  }
+
+  function cycleLinkCandidate(dir: 1 | -1): void {
+    if (!linkSource || !candidates.length) return;
+    const n = candidates.length;
+    candidates =
+      dir > 0
+        ? [...candidates.slice(1), candidates[0]]
+        : [candidates[n - 1], ...candidates.slice(0, n - 1)];
+    paint([...painted.keys()]);
+    options.onLinkMode?.(linkSource);
+  }
+
+  function confirmLink(targetId?: string): boolean {
+    const sourceId = linkSource;
+    const target = targetId ?? candidates[0];
+    const source = sourceId ? store.spans.get(sourceId) : undefined;
+    const relLabel = source ? relationLabelFor(source) : undefined;
+    if (!sourceId || !target || !relLabel) return false;
+    // One speaker per quote: a new link replaces the old one in the same undo step.
+    const ops: Op[] = [...store.relations.values()]
+      .filter((r) => r.from === sourceId && r.label === relLabel.name)
+      .map((r): Op => ({ op: "delete_relation", id: r.id }));
+    const relation: Relation = {
+      id: newId("r", store.relations),
+      from: sourceId,
+      to: target,
+      label: relLabel.name,
+    };
+    ops.push({ op: "add_relation", relation });
+    linkSource = null;
+    candidates = [];
+    options.onLinkMode?.(null);
+    const ok = apply(ops, true);
+    paint([...painted.keys()]);
+    return ok;
+  }
+
+  function resize(
+    id: string,
+    edge: "start" | "end",
+    dir: 1 | -1,
+    unit: "word" | "character",
+  ): void {
+    const span = store.spans.get(id);
+    if (!span) return;
+    const [s, e] = utf16Of(span);
+    const from = edge === "start" ? s : e;
+    let to: number;
+    if (unit === "word") to = nextWordEdge(text, from, dir);
+    else to = offsets.toUtf16(offsets.toCodePoint(from) + dir);
+    const cp = offsets.toCodePoint(to);
+    const start = edge === "start" ? cp : span.start;
+    const end = edge === "end" ? cp : span.end;
+    if (start >= end || cp === (edge === "start" ? span.start : span.end)) return;
+    if (options.allowOverlap === false && overlaps(start, end, id)) return;
+    apply([{ op: "update_span", id, [edge]: cp }], true);
+  }
+
+  function selectAdjacent(dir: 1 | -1): void {
+    const list = spansInOrder();
+    if (!list.length) return;
+    const at = list.findIndex((s) => s.id === selectedId);
+    const next = at < 0 ? (dir > 0 ? 0 : list.length - 1) : (at + dir + list.length) % list.length;
+    selectSpan(list[next].id, { scroll: true });
+  }
+
+  function spansInOrder(): Span[] {
+    if (!ordered)
+      ordered = [...store.spans.values()].sort((a, b) => a.start - b.start || b.end - a.end);
+    return ordered;
+  }
+
+  rebuildIndex();
+
+  return {
+    addSpanFromSelection,
+    hasTextSelection: () => selectionOffsets() !== null,
+    extendSelection(direction, unit) {
+      const sel = doc.getSelection() as Selection & {
+        modify?: (a: string, d: string, u: string) => void;
+      };
+      if (sel?.rangeCount && docEl.contains(sel.anchorNode))
+        sel.modify?.("extend", direction, unit);
+      lastPointerAlt = false;
+    },
+    selectSpan,
+    selectAdjacent,
+    get selectedId() {
+      return selectedId;
+    },
+    relabel(id, label) {
+      const span = store.spans.get(id);
+      if (span && span.label !== label) apply([{ op: "update_span", id, label }], true);
+    },
+    resize,
+    setAttributes(id, attributes) {
+      if (store.spans.has(id)) apply([{ op: "update_span", id, attributes }], true);
+    },
+    deleteSpan(id) {
+      if (store.spans.has(id)) apply([{ op: "delete_span", id }], true);
+    },
+    deleteRelation(id) {
+      if (store.relations.has(id)) apply([{ op: "delete_relation", id }], true);
+    },
+    setDocumentLabel(group, value) {
+      if ((store.documentLabels[group] ?? null) !== value) {
+        apply([{ op: "set_document_label", group, value }], true);
+      }
+    },
+    beginLink,
+    cycleLinkCandidate,
+    confirmLink,
+    cancelLink,
+    get linkSourceId() {
+      return linkSource;
+    },
+    undo() {
+      const tx = history.takeUndo();
+      return tx ? apply(tx.inverse, false) : false;
+    },
+    redo() {
+      const tx = history.takeRedo();
+      return tx ? apply(tx.ops, false) : false;
+    },
+    get canUndo() {
+      return history.canUndo;
+    },
+    get canRedo() {
+      return history.canRedo;
+    },
+    apply: (ops) => apply(ops, true),
+    getState: () => store.snapshot(),
+    replaceState(state) {
+      const c = ctx();
+      for (const p of painted.values()) unpaintBlock(p, c);
+      painted.clear();
+      store.reset(state);
+      history.clear();
+      selectedId = null;
+      linkSource = null;
+      candidates = [];
+      rebuildIndex();
+      paint([...viewport.visible]);
+      options.onChange?.();
+    },
+    spansInOrder,
+    getSpan: (id) => store.spans.get(id),
+    relations: () => [...store.relations.values()],
+    documentLabels: () => store.documentLabels,
+    textOf: (span) => text.slice(offsets.toUtf16(span.start), offsets.toUtf16(span.end)),
+    whenPainted: () => new Promise<void>((resolve) => paintWaiters.push(resolve)),
+    destroy() {
+      viewport.destroy();
+      resizeObserver?.disconnect();
+      docEl.removeEventListener("mousedown", onMouseDown);
+      docEl.removeEventListener("mouseup", onMouseUp);
+      highlights.destroy();
+      docEl.remove();
+    },
+  };
+}

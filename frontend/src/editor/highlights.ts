@@ -1,0 +1,73 @@
+/**
+ * One CSS Custom Highlight per label; a block's ranges are added when it is
+ * painted and removed when it leaves the screen, so the registry only ever
+ * holds what is visible. Falls back to nothing where the API is missing.
+ */
+import { hexToRgba } from "./colors";
+
+interface HighlightLike {
+  add(range: AbstractRange): unknown;
+  delete(range: AbstractRange): unknown;
+  clear(): void;
+}
+
+interface HighlightRegistry {
+  set(name: string, h: HighlightLike): unknown;
+  delete(name: string): unknown;
+}
+
+function registry(): HighlightRegistry | null {
+  const css = (globalThis as { CSS?: { highlights?: HighlightRegistry } }).CSS;
+  const ctor = (globalThis as { Highlight?: unknown }).Highlight;
+  return css?.highlights && ctor ? css.highlights : null;
+}
+
+let instances = 0;
+
+export class LabelHighlights {
+  private readonly byLabel = new Map<string, HighlightLike>();
+  private readonly names: string[] = [];
+  private readonly style: HTMLStyleElement;
+  private readonly reg = registry();
+  private readonly prefix = `wb${++instances}-`;
+
+  constructor(labels: Array<{ name: string; color: string }>, doc: Document) {
+    const rules: string[] = [];
+    labels.forEach((label, i) => {
+      const name = `${this.prefix}${i}`;
+      rules.push(`::highlight(${name}){background-color:${hexToRgba(label.color, 0.3)};}`);
+      if (this.reg) {
+        const HighlightCtor = (globalThis as unknown as { Highlight: new () => HighlightLike })
+          .Highlight;
+        const h = new HighlightCtor();
+        this.reg.set(name, h);
+        this.byLabel.set(label.name, h);
+        this.names.push(name);
+      }
+    });
+    this.style = doc.createElement("style");
+    this.style.textContent = rules.join("\n");
+    doc.head.appendChild(this.style);
+  }
+
+  get supported(): boolean {
+    return this.reg !== null;
+  }
+
+  add(label: string, range: Range): boolean {
+    const h = this.byLabel.get(label);
+    if (!h) return false;
+    h.add(range);
+    return true;
+  }
+
+  remove(label: string, range: Range): void {
+    this.byLabel.get(label)?.delete(range);
+  }
+
+  destroy(): void {
+    for (const name of this.names) this.reg?.delete(name);
+    for (const h of this.byLabel.values()) h.clear();
+    this.style.remove();
+  }
+}

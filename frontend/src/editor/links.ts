@@ -1,0 +1,64 @@
+/**
+ * Draws relations as SVG connectors over the document: an arc when both ends
+ * share a line, otherwise a curve through the left gutter so links between
+ * paragraphs stay readable. Only relations touching painted blocks are drawn.
+ */
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+export interface LinkEnd {
+  x: number;
+  y: number;
+}
+
+export interface LinkDrawing {
+  id: string;
+  from: LinkEnd;
+  to: LinkEnd;
+  label: string;
+  selected: boolean;
+}
+
+export function createLinkLayer(doc: Document): SVGSVGElement {
+  const svg = doc.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("class", "wb-links");
+  svg.setAttribute("aria-hidden", "true");
+  const defs = doc.createElementNS(SVG_NS, "defs");
+  const marker = doc.createElementNS(SVG_NS, "marker");
+  marker.setAttribute("id", "wb-arrow");
+  marker.setAttribute("viewBox", "0 0 10 10");
+  marker.setAttribute("refX", "9");
+  marker.setAttribute("refY", "5");
+  marker.setAttribute("markerWidth", "7");
+  marker.setAttribute("markerHeight", "7");
+  marker.setAttribute("orient", "auto-start-reverse");
+  const tip = doc.createElementNS(SVG_NS, "path");
+  tip.setAttribute("d", "M0,0 L10,5 L0,10 z");
+  tip.setAttribute("fill", "#333");
+  marker.appendChild(tip);
+  defs.appendChild(marker);
+  svg.appendChild(defs);
+  return svg;
+}
+
+export function linkPath(from: LinkEnd, to: LinkEnd, gutterX: number): string {
+  if (Math.abs(from.y - to.y) < 8) {
+    const lift = 12 + Math.min(24, Math.abs(to.x - from.x) / 10);
+    const top = Math.min(from.y, to.y) - lift;
+    return `M${from.x},${from.y} C${from.x},${top} ${to.x},${top} ${to.x},${to.y}`;
+  }
+  return `M${from.x},${from.y} C${gutterX},${from.y} ${gutterX},${to.y} ${to.x},${to.y}`;
+}
+
+export function drawLinks(svg: SVGSVGElement, links: LinkDrawing[], gutterX: number): void {
+  const doc = svg.ownerDocument;
+  const defs = svg.firstChild;
+  svg.replaceChildren(...(defs ? [defs] : []));
+  for (const link of links) {
+    const path = doc.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", linkPath(link.from, link.to, gutterX));
+    path.setAttribute("class", link.selected ? "wb-link wb-link-selected" : "wb-link");
+    path.setAttribute("marker-end", "url(#wb-arrow)");
+    path.dataset.relation = link.id;
+    svg.appendChild(path);
+  }
+}

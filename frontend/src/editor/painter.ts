@@ -1,0 +1,129 @@
+/**
+ * Paints one block: label fills through the highlight registry (the text is
+ * never touched) and a light overlay of underline bars, label tags and the
+ * selection box. Measuring all blocks before writing any keeps to one layout.
+ */
+import type { LabelHighlights } from "./highlights";
+import { assignLanes } from "./layout";
+import type { Block } from "./paragraphs";
+
+export interface PaintSpan {
+  id: string;
+  label: string;
+  color: string;
+  /** UTF-16 offsets in the full text. */
+  start: number;
+  end: number;
+}
+
+export interface PaintContext {
+  highlights: LabelHighlights;
+  selectedId: string | null;
+  candidateIds: ReadonlySet<string>;
+}
+
+export interface PaintedBlock {
+  ranges: Array<[string, Range]>;
+  overlay: HTMLElement | null;
+  /** Where each span's tag sits, relative to the block element. */
+  anchors: Map<string, { x: number; y: number }>;
+}
+
+interface Measured {
+  span: PaintSpan;
+  range: Range;
+  rects: DOMRect[];
+  startsHere: boolean;
+  lane: number;
+}
+
+const LANE_GAP = 3;
+const TAG_CHAR_WIDTH = 6;
+
+export function unpaintBlock(painted: PaintedBlock, ctx: PaintContext): void {
+  for (const [label, range] of painted.ranges) ctx.highlights.remove(label, range);
+  painted.overlay?.remove();
+}
+
+export function measureBlock(
+  el: HTMLElement,
+  block: Block,
+  spans: PaintSpan[],
+): { measured: Measured[]; origin: DOMRect | null } {
+  const text = el.firstChild;
+  const lanes = assignLanes(spans);
+  const canMeasure = typeof Range.prototype.getClientRects === "function";
+  const measured: Measured[] = [];
+  if (!text) return { measured, origin: null };
+  for (const span of spans) {
+    const a = Math.max(span.start, block.start) - block.start;
+    const b = Math.min(span.end, block.end) - block.start;
+    if (b <= a) continue;
+    const range = el.ownerDocument.createRange();
+    range.setStart(text, a);
+    range.setEnd(text, b);
+    const rects = canMeasure ? Array.from(range.getClientRects()) : [];
+    measured.push({
+      span,
+      range,
+      rects,
+      startsHere: span.start >= block.start,
+      lane: lanes.get(span.id) ?? 0,
+    });
+  }
+  return { measured, origin: canMeasure ? el.getBoundingClientRect() : null };
+}
+
+export function writeBlock(
+  el: HTMLElement,
+  measured: Measured[],
+  origin: DOMRect | null,
+  ctx: PaintContext,
+): PaintedBlock {
+  const ranges: Array<[string, Range]> = [];
+  const anchors = new Map<string, { x: number; y: number }>();
+  const doc = el.ownerDocument;
+  const overlay = doc.createElement("div");
+  overlay.className = "wb-overlay";
+  overlay.setAttribute("aria-hidden", "true");
+  const lineRight = new Map<number, number>();
+  const ox = origin?.left ?? 0;
+  const oy = origin?.top ?? 0;
+  for (const m of measured) {
+    if (ctx.highlights.add(m.span.label, m.range)) ranges.push([m.span.label, m.range]);
+    const selected = m.span.id === ctx.selectedId;
+    const candidate = ctx.candidateIds.has(m.span.id);
+    for (const r of m.rects) {
+      if (r.width === 0) continue;
+      const bar = doc.createElement("div");
+      bar.className = selected ? "wb-bar wb-bar-selected" : "wb-bar";
+      bar.dataset.span = m.span.id;
+      bar.style.cssText = `left:${r.left - ox}px;top:${r.bottom - oy + 1 + m.lane * LANE_GAP}px;width:${r.width}px;background:${m.span.color}`;
+      overlay.appendChild(bar);
+      if (selected || candidate) {
+        const box = doc.createElement("div");
+        box.className = selected ? "wb-box wb-box-selected" : "wb-box wb-box-candidate";
+        box.style.cssText = `left:${r.left - ox - 1}px;top:${r.top - oy - 1}px;width:${r.width + 2}px;height:${r.height + 2}px`;
+        overlay.appendChild(box);
+      }
+    }
+    const first = m.rects.find((r) => r.width > 0);
+    if (m.startsHere && first) {
+      const lineKey = Math.round(first.top);
+      let left = first.left - ox;
+      const taken = lineRight.get(lineKey);
+      if (taken !== undefined && left < taken) left = taken;
+      const width = m.span.label.length * TAG_CHAR_WIDTH + 6;
+      lineRight.set(lineKey, left + width + 1);
+      const tag = doc.createElement("div");
+      tag.className = selected ? "wb-tag wb-tag-selected" : "wb-tag";
+      tag.dataset.span = m.span.id;
+      tag.dataset.label = m.span.label;
+      tag.style.cssText = `left:${left}px;top:${first.top - oy - 10}px;background:${m.span.color}`;
+      overlay.appendChild(tag);
+      anchors.set(m.span.id, { x: left + 2, y: first.top - oy - 10 });
+    }
+  }
+  el.appendChild(overlay);
+  return { ranges, overlay, anchors };
+}
