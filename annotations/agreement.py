@@ -95,7 +95,9 @@ def fleiss_kappa(counts: Sequence[Sequence[int]]) -> float | None:
     of ratings, each item's agreement uses its own count and category shares are
     pooled over all ratings; with a constant count this is exactly Fleiss' formula.
     """
-    table = np.asarray(counts, dtype=float).reshape(len(counts), -1)
+    if not len(counts):
+        return None
+    table = np.asarray(counts, dtype=float)
     raters = table.sum(axis=1)
     table, raters = table[raters >= 2], raters[raters >= 2]
     if not len(table):
