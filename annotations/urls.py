@@ -1,8 +1,11 @@
 """The public API paths. Scripts rely on these exact paths: change none."""
 
+from importlib import import_module
+from importlib.util import find_spec
+
 from django.urls import path
 
-from annotations import views
+from annotations.views import core as views
 
 P = "projects/<int:project_id>/"
 D = P + "documents/<int:doc_id>/"
@@ -22,3 +25,8 @@ urlpatterns = [
     path(D + "annotations/", views.DocumentAnnotations.as_view(), name="document-annotations"),
     path(D + "annotations/mine/", views.MyAnnotation.as_view(), name="my-annotation"),
 ]
+
+# Feature areas (team workflow, exports) keep their routes beside their views.
+for area in ("workflow", "exports"):
+    if find_spec(f"annotations.views.{area}"):
+        urlpatterns += import_module(f"annotations.views.{area}").urlpatterns

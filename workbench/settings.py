@@ -114,6 +114,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 _FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [_FRONTEND_DIST] if _FRONTEND_DIST.is_dir() else []
 # Serve straight from the finders too, so `make run` needs no collectstatic step.
