@@ -139,6 +139,12 @@ class Tally:
         return self.result
 
 
+def split_order(split: str) -> tuple[int, str]:
+    """Sort key: train, dev, test first, in that order, then any other split by name."""
+    known = ("train", "dev", "validation", "test")
+    return (known.index(split) if split in known else len(known), split)
+
+
 def span_ref(record: Record, span: Mapping[str, Any]) -> str:
     """How warnings name a span, so a person can find it."""
     return (

@@ -61,7 +61,8 @@ class BratWriter:
         }
         if record.get("split"):
             sidecar["split"] = record["split"]
-        self._zip.add(f"{name}.json", json.dumps(sidecar, ensure_ascii=False).encode("utf-8"))
+        sidecar_json = json.dumps(sidecar, ensure_ascii=False) + "\n"
+        self._zip.add(f"{name}.json", sidecar_json.encode("utf-8"))
 
     def _name(self, external_id: str) -> str:
         """A safe, unique file stem; the real id is kept in the sidecar."""

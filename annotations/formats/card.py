@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .base import CardContext, Schema, WriteResult
+from .base import CardContext, Schema, WriteResult, split_order
 
 # What each format's own offsets count; ours are always code points into the stored text.
 FORMAT_OFFSETS = {
@@ -90,7 +90,7 @@ def _labels_section(schema: Schema) -> str:
 
 
 def _counts_section(result: WriteResult) -> str:
-    splits = sorted(result.split_counts)
+    splits = sorted(result.split_counts, key=split_order)
     head = "| | " + " | ".join(splits) + " |\n|---|" + "---|" * len(splits) + "\n"
     lines = ["| documents | " + " | ".join(str(result.split_counts[s]) for s in splits) + " |"]
     for counts in (result.span_label_counts, result.document_label_counts):

@@ -30,6 +30,7 @@ from .base import (
     document_groups,
     language,
     span_attribute_names,
+    split_order,
 )
 from .jsonl import dumps
 
@@ -113,13 +114,13 @@ class HfWriter:
 
         result = self._tally.finish()
         archive = ZipOut(self._out, self._card.exported_at if self._card else None)
-        for split in sorted(self._files):
+        for split in sorted(self._files, key=split_order):
             handle = self._files[split]
             handle.seek(0)
             archive.add_stream(_file_name(split), handle)
             handle.close()
         if self._card is not None:
-            yaml = self.front_matter(sorted(self._files))
+            yaml = self.front_matter(sorted(self._files, key=split_order))
             card = dataset_card(
                 self._schema, result, self._card, files=dict(archive.files), front_matter=yaml
             )

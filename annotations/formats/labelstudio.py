@@ -36,6 +36,9 @@ from .reading import ReadResult, new_record
 
 FROM_SPANS = "label"
 TO_NAME = "text"
+# Per-region attribute controls get a prefix: an attribute may share its name with a document
+# label group (the news preset has "sentiment" for both), and control names must be unique.
+ATTRIBUTE_PREFIX = "span_"
 
 
 class LabelStudioWriter:
@@ -87,7 +90,10 @@ class LabelStudioWriter:
             )
             for name, choice in sorted((span.get("attributes") or {}).items()):
                 choices = choice if isinstance(choice, list) else [choice]
-                results.append(_result(span["id"], name, "choices", {**value, "choices": choices}))
+                control = ATTRIBUTE_PREFIX + name
+                results.append(
+                    _result(span["id"], control, "choices", {**value, "choices": choices})
+                )
         for rel in layer.get("relations") or ():
             results.append(
                 {
@@ -125,7 +131,8 @@ def label_studio_config(schema: Schema) -> str:
             attributes.setdefault(name, [])
             attributes[name] += [v for v in values if v not in attributes[name]]
     for name in span_attribute_names(schema):
-        lines.append(f'  <Choices name={quoteattr(name)} toName="{TO_NAME}" perRegion="true">')
+        control = quoteattr(ATTRIBUTE_PREFIX + name)
+        lines.append(f'  <Choices name={control} toName="{TO_NAME}" perRegion="true">')
         lines += [f"    <Choice value={quoteattr(v)}/>" for v in attributes[name]]
         lines.append("  </Choices>")
     for group, spec in document_groups(schema).items():
@@ -244,7 +251,8 @@ def _layer(results: list[Any], record: Record, where: str, warnings: list[str]) 
         elif kind == "choices" and "start" in value:
             choices = value.get("choices") or []
             attrs = spans.setdefault(res.get("id"), {"attributes": {}})["attributes"]
-            attrs[res.get("from_name")] = choices[0] if len(choices) == 1 else choices
+            name = str(res.get("from_name")).removeprefix(ATTRIBUTE_PREFIX)
+            attrs[name] = choices[0] if len(choices) == 1 else choices
         elif kind == "choices":
             choices = value.get("choices") or []
             layer["document_labels"][res.get("from_name")] = (

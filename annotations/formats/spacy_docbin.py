@@ -19,7 +19,16 @@ from collections.abc import Collection
 from typing import Any, BinaryIO
 
 from .archive import ZipOut
-from .base import NO_SPLIT, CardContext, Record, Schema, Tally, WriteResult, document_groups
+from .base import (
+    NO_SPLIT,
+    CardContext,
+    Record,
+    Schema,
+    Tally,
+    WriteResult,
+    document_groups,
+    split_order,
+)
 from .tokens import entity_labels, non_overlapping, pipeline_for, token_span
 
 ATTRS = ("ENT_IOB", "ENT_TYPE", "SENT_START")
@@ -114,7 +123,7 @@ class SpacyWriter:
     def close(self) -> WriteResult:
         from .card import dataset_card
 
-        for split in sorted(self._bins):
+        for split in sorted(self._bins, key=split_order):
             self._flush(split)
         result = self._tally.finish()
         if self._card is not None:
