@@ -11,6 +11,7 @@ to compare) is None, never NaN: the summary goes straight into a JSON response.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -191,6 +192,15 @@ def _indices_by_label(spans: Sequence[Span]) -> dict[str, list[int]]:
     return grouped
 
 
+def _start_windows(spans: Sequence[Span]) -> dict[str, tuple[list[int], list[int], int]]:
+    """Per label: span indices, their starts (sorted), and the longest span's length."""
+    windows = {}
+    for label, indices in _indices_by_label(spans).items():
+        longest = max(spans[j].end - spans[j].start for j in indices)
+        windows[label] = (indices, [spans[j].start for j in indices], longest)
+    return windows
+
+
 def exact_matches(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
     """One-to-one (index in a, index in b) pairs with equal start, end and label."""
     waiting: dict[tuple[int, int, str], list[int]] = defaultdict(list)
@@ -211,13 +221,16 @@ def overlap_matches(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int
     text order (as `parse_spans` returns them); ties go to the earlier spans, so
     the result does not depend on dict or set ordering.
     """
-    b_by_label = _indices_by_label(b)
     candidates = []
+    windows = _start_windows(b)
     for i, span in enumerate(a):
-        for j in b_by_label.get(span.label, ()):
+        if span.label not in windows:
+            continue
+        indices, starts, longest = windows[span.label]
+        # Only spans starting in (start - longest, end) can overlap this one.
+        low = bisect_left(starts, span.start - longest + 1)
+        for j in indices[low : bisect_left(starts, span.end)]:
             other = b[j]
-            if other.start >= span.end:
-                break
             overlap = min(span.end, other.end) - max(span.start, other.start)
             if overlap > 0:
                 candidates.append((-overlap, i, j))

@@ -107,7 +107,9 @@ def _propose_spans(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[SpanKey, str]]:
     """Gold spans (ids g1, g2, ... in text order), status rows, and key -> gold id."""
     n = len(annotations)
-    gold, rows, gold_ids = [], [], {}
+    gold: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    gold_ids: dict[SpanKey, str] = {}
     for key, spans in sorted(_spans_by_key(annotations).items()):
         status = _status(len(spans), n, threshold)
         attributes, disputed = _attributes(spans, n, threshold)
@@ -143,7 +145,8 @@ def _propose_relations(
     annotations: Mapping[str, Mapping[str, Any]], threshold: float, gold_ids: Mapping[SpanKey, str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     n = len(annotations)
-    gold, rows = [], []
+    gold: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     for (source, target, label), names in sorted(_relations_by_key(annotations).items()):
         status = _status(len(names), n, threshold)
         # A link that passes has passing ends: every holder also has both spans.
@@ -207,7 +210,8 @@ def _propose_document_labels(
         for group, value in (annotation.get("document_labels") or {}).items():
             if value is not None:
                 answers[group][name] = value
-    gold, rows = {}, []
+    gold: dict[str, Any] = {}
+    rows: list[dict[str, Any]] = []
     for group in sorted(answers):
         value, group_rows = _propose_group(answers[group], len(annotations), threshold)
         if value is not None:

@@ -19,12 +19,14 @@ from sklearn.metrics import cohen_kappa_score
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from annotations.agreement import (
+    Span,
     UnitizingTally,
     agreement_summary,
     cohen_kappa,
     fleiss_kappa,
     fleiss_table,
     krippendorff_alpha_nominal,
+    overlap_matches,
     pairwise_matrix,
     relation_agreement,
     span_agreement,
@@ -214,6 +216,33 @@ def test_greedy_matching_never_reuses_a_span():
     a = _spans((0, 10, "PER"), (2, 8, "PER"))
     b = _spans((1, 9, "PER"))
     assert span_agreement(a, b, mode="overlap").micro.true_positives == 1
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_overlap_matching_equals_naive_greedy_on_random_spans(seed):
+    """Nested, touching and long spans: same pairs as trying every pair of spans."""
+    rng = random.Random(seed)
+
+    def random_spans():
+        starts = [rng.randrange(0, 200) for _ in range(40)]
+        return sorted(
+            Span(s, s + rng.choice([1, 3, 8, 60]), rng.choice("XY"), f"s{k}")
+            for k, s in enumerate(starts)
+        )
+
+    a, b = random_spans(), random_spans()
+    candidates = sorted(
+        (-(min(x.end, y.end) - max(x.start, y.start)), i, j)
+        for (i, x), (j, y) in itertools.product(enumerate(a), enumerate(b))
+        if x.label == y.label and min(x.end, y.end) > max(x.start, y.start)
+    )
+    expected, used_a, used_b = [], set(), set()
+    for _, i, j in candidates:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            expected.append((i, j))
+    assert overlap_matches(a, b) == expected
 
 
 def test_span_agreement_reports_per_label_and_micro():
