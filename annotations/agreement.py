@@ -517,7 +517,8 @@ def _mean(values: Iterable[float | None]) -> float | None:
 @dataclass
 class _PairTally:
     documents: int = 0
-    exact: Counter[str] = field(default_factory=Counter)  # label -> tp; n_a, n_b below
+    # Per label: true positives by exact and by overlap match, and each side's span count.
+    exact: Counter[str] = field(default_factory=Counter)
     overlap: Counter[str] = field(default_factory=Counter)
     reference: Counter[str] = field(default_factory=Counter)
     candidate: Counter[str] = field(default_factory=Counter)
