@@ -1,8 +1,10 @@
 """Label presets offered at project creation."""
 
+from typing import Any
+
 _SENTIMENT = ["positive", "neutral", "negative"]
 
-NEWS = [
+NEWS: list[dict[str, Any]] = [
     {"kind": "span", "name": "PER", "color": "#e6194b", "hotkey": "p", "description": "Person"},
     {
         "kind": "span",
@@ -53,4 +55,4 @@ NEWS = [
     ],
 ]
 
-PRESETS = {"news": NEWS}
+PRESETS: dict[str, list[dict[str, Any]]] = {"news": NEWS}

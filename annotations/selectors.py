@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import (
     Case,
     CharField,
@@ -33,7 +33,7 @@ from annotations.models import (
 DOCUMENT_STATUSES = ["new", "in_progress", "annotated", "reviewed"]
 
 
-def projects_for_user(user: AbstractBaseUser) -> QuerySet[Project]:
+def projects_for_user(user: User) -> QuerySet[Project]:
     """Projects the user belongs to (all for superusers), with role and own progress."""
     projects = Project.objects.all()
     if not getattr(user, "is_superuser", False):
@@ -62,7 +62,7 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
 
-def documents_for_project(project: Project, user: AbstractBaseUser) -> QuerySet[Document]:
+def documents_for_project(project: Project, user: User) -> QuerySet[Document]:
     """The project's documents with derived status and the caller's own status; no text."""
     others = Annotation.objects.filter(document=OuterRef("pk"), is_gold=False)
     submitted = (
@@ -142,7 +142,7 @@ def _contents(annotation_ids: list[int]) -> dict[int, dict[str, list]]:
     return result
 
 
-def annotation_of(document: Document, annotator: AbstractBaseUser | None) -> Annotation | None:
+def annotation_of(document: Document, annotator: User | None) -> Annotation | None:
     rows = Annotation.objects.filter(document=document)
     rows = rows.filter(is_gold=True) if annotator is None else rows.filter(annotator=annotator)
     return rows.first()
@@ -167,7 +167,3 @@ def annotations_of_document(document: Document, *, include_gold: bool = False) -
         }
         for a in annotations
     ]
-
-
-def document_status_filter(queryset: QuerySet[Document], status: str) -> QuerySet[Document]:
-    return queryset.filter(status=status)

@@ -96,7 +96,7 @@ def span_errors(span: Any, labels: LabelSet, length: int) -> dict[str, list[str]
     for name, value in (("start", start), ("end", end)):
         if not isinstance(value, int) or isinstance(value, bool):
             errors[name] = ["must be an integer (Unicode code point offset)"]
-    if "start" not in errors and "end" not in errors:
+    if isinstance(start, int) and isinstance(end, int) and not errors:
         if start < 0:
             errors["start"] = [f"{start} is negative"]
         if end > length:
@@ -142,7 +142,7 @@ def relation_errors(
         errors["label"] = [f"{relation.get('label')!r} is not a relation label of this project"]
     for end, allowed_attr in (("from", "source_labels"), ("to", "target_labels")):
         span_id = relation.get(end)
-        if span_id not in span_labels:
+        if not isinstance(span_id, str) or span_id not in span_labels:
             errors[end] = [f"span {span_id!r} does not exist in this annotation"]
             continue
         allowed = getattr(label, allowed_attr) if label else frozenset()

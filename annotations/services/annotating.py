@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from annotations.errors import VersionConflict
@@ -30,7 +30,7 @@ def labelset_for(document: Document) -> LabelSet:
 
 
 def _locked_annotation(
-    *, document: Document, annotator: AbstractBaseUser | None, expected_version: int
+    *, document: Document, annotator: User | None, expected_version: int
 ) -> Annotation:
     """The annotation row, locked for this transaction, or VersionConflict.
 
@@ -147,8 +147,8 @@ def write_content(
 def annotation_replace(
     *,
     document: Document,
-    annotator: AbstractBaseUser | None,
-    actor: AbstractBaseUser,
+    annotator: User | None,
+    actor: User,
     data: dict[str, Any],
     expected_version: int,
 ) -> Annotation:
@@ -177,7 +177,7 @@ def annotation_replace(
 def _finish_write(
     annotation: Annotation,
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     action: str,
     changes: dict[str, Any],
     data: dict[str, Any],
@@ -209,8 +209,8 @@ def _finish_write(
 def annotation_patch(
     *,
     document: Document,
-    annotator: AbstractBaseUser | None,
-    actor: AbstractBaseUser,
+    annotator: User | None,
+    actor: User,
     ops: list[dict[str, Any]],
     expected_version: int,
 ) -> Annotation:

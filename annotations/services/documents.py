@@ -13,7 +13,7 @@ from itertools import islice
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from annotations.errors import Conflict, ImportFailed
@@ -55,7 +55,7 @@ def _record_errors(record: dict[str, Any]) -> list[tuple[str, str]]:
 class _Importer:
     """Checks records and inserts them batch by batch inside the caller's transaction."""
 
-    def __init__(self, project: Project, actor: AbstractBaseUser):
+    def __init__(self, project: Project, actor: User):
         self.project = project
         self.actor = actor
         self.labels = LabelSet.from_rows(project.labels.all())
@@ -119,9 +119,10 @@ class _Importer:
     def annotation_items(record: dict[str, Any]) -> list[dict[str, Any]]:
         items = [a for a in record.get("annotations", []) if isinstance(a, dict)]
         if record.get("spans") or record.get("relations") or record.get("document_labels"):
-            gold = {
-                k: record.get(k) or default
-                for k, default in (("spans", []), ("relations", []), ("document_labels", {}))
+            gold: dict[str, Any] = {
+                "spans": record.get("spans") or [],
+                "relations": record.get("relations") or [],
+                "document_labels": record.get("document_labels") or {},
             }
             items.append({**gold, "_gold": True, "status": "submitted"})
         return items
@@ -187,7 +188,7 @@ def _first_problem(detail: Any, path: str = "") -> str:
 
 @transaction.atomic
 def documents_import(
-    *, project: Project, records: Iterable[dict[str, Any]], actor: AbstractBaseUser
+    *, project: Project, records: Iterable[dict[str, Any]], actor: User
 ) -> list[Document]:
     """Store every record (with its annotations), or none and raise ImportFailed."""
     return _Importer(project, actor).run(records)
@@ -205,5 +206,5 @@ def document_update(*, document: Document, fields: dict[str, Any]) -> Document:
     return document
 
 
-def user_by_username(username: str) -> AbstractBaseUser | None:
+def user_by_username(username: str) -> User | None:
     return get_user_model().objects.filter(username=username).first()

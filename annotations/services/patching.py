@@ -72,8 +72,10 @@ def _referenced_ids(ops: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
     for op in ops:
         if not isinstance(op, Mapping):
             continue
-        span = op.get("span") if isinstance(op.get("span"), Mapping) else {}
-        relation = op.get("relation") if isinstance(op.get("relation"), Mapping) else {}
+        span: Mapping[str, Any] = op["span"] if isinstance(op.get("span"), Mapping) else {}
+        relation: Mapping[str, Any] = (
+            op["relation"] if isinstance(op.get("relation"), Mapping) else {}
+        )
         for value in (op.get("id"), span.get("id"), relation.get("from"), relation.get("to")):
             if isinstance(value, str):
                 span_ids.add(value)
@@ -231,7 +233,8 @@ def plan_patch(
     batch = _Batch(annotation, ops, labels)
     errors: dict[str, Any] = {}
     for index, op in enumerate(ops):
-        handler = OPERATIONS.get(op.get("op")) if isinstance(op, Mapping) else None
+        name = op.get("op") if isinstance(op, Mapping) else None
+        handler = OPERATIONS.get(name) if isinstance(name, str) else None
         if handler is None:
             problem = {"op": [f"must be one of {', '.join(OPERATIONS)}"]}
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from rest_framework.exceptions import ValidationError
 
@@ -14,9 +14,7 @@ from annotations.presets import PRESETS
 
 
 @transaction.atomic
-def project_create(
-    *, creator: AbstractBaseUser, preset: str | None = None, **fields: Any
-) -> Project:
+def project_create(*, creator: User, preset: str | None = None, **fields: Any) -> Project:
     """Create a project; its creator becomes its admin. `preset` adds a label set."""
     if preset is not None and preset not in PRESETS:
         raise ValidationError({"preset": [f"unknown preset {preset!r}; try {sorted(PRESETS)}"]})

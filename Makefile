@@ -1,0 +1,71 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set up
+# everything they need on a fresh machine (a virtualenv, pinned packages, the
+# frontend build) and skip what is already up to date.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip install -q --disable-pip-version-check -c constraints.txt
+# Tests run on the real stack: PostgreSQL and Redis at their local defaults.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+FRONTEND_SOURCES := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print 2>/dev/null)
+
+.PHONY: run test lint fmt typecheck migrate bench install install-dev frontend lock
+
+run: install frontend migrate  ## Serve the UI and API on $PORT (default 8000) with the export worker
+	$(BIN)/python manage.py seed_demo
+	scripts/serve
+
+test: install-dev frontend lint typecheck  ## Lint, type-check, then every test (unit, API, worker, browser)
+	scripts/ensure-chromium
+	if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	DATA_DIR=$${DATA_DIR:-$(CURDIR)/var/test} \
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	if [ -f frontend/package.json ] && [ -d frontend/node_modules ]; then cd frontend && npm run lint --silent; fi
+
+typecheck: install-dev
+	$(BIN)/mypy annotations/services annotations/selectors.py annotations/validation.py \
+		annotations/importing.py $(wildcard annotations/tasks.py annotations/formats)
+	if [ -f frontend/package.json ] && [ -d frontend/node_modules ]; then cd frontend && npm run typecheck --silent; fi
+
+fmt: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+bench: install-dev  ## Print the benchmark figures (see bench/README.md)
+	scripts/bench
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+$(VENV)/.runtime: requirements.txt constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip==26.3
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+frontend: frontend/dist/.built
+frontend/dist/.built: $(FRONTEND_SOURCES)
+	if [ -f frontend/package.json ]; then \
+		cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
+		mkdir -p dist && touch dist/.built; \
+	fi
+
+lock:  ## Re-pin every transitive dependency after changing requirements*.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	(echo "# Every transitive dependency, pinned (regenerate with \`make lock\`)."; \
+	 $(BIN)/pip freeze --exclude-editable) > constraints.txt
