@@ -1,0 +1,207 @@
+/**
+ * Sends edits as PATCH ops, debounced, one request at a time, carrying the
+ * version last seen. A 409 stops saving and keeps the edits until the user
+ * chooses (reload theirs / overwrite with mine); network failures retry with
+ * backoff; unsaved ops are mirrored to localStorage so a crash loses nothing.
+ */
+import type { AnnotationState, Op } from "../editor/types";
+import { ApiError, type ApiResponse } from "./client";
+
+export type SaveStatus = "saved" | "pending" | "saving" | "offline" | "conflict" | "rejected";
+
+export interface SaveState {
+  status: SaveStatus;
+  version: number;
+  message?: string;
+  theirVersion?: number;
+}
+
+export type Send = (method: "PATCH" | "PUT", body: unknown) => Promise<ApiResponse<unknown>>;
+
+export interface AutosaveOptions {
+  version: number;
+  send: Send;
+  delay?: number;
+  storage?: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null;
+  storageKey?: string;
+  onState?: (state: SaveState) => void;
+}
+
+export interface Backup {
+  version: number;
+  ops: Op[];
+}
+
+export function readBackup(storage: AutosaveOptions["storage"], key: string): Backup | null {
+  try {
+    const raw = storage?.getItem(key);
+    return raw ? (JSON.parse(raw) as Backup) : null;
+  } catch {
+    return null;
+  }
+}
+
+export class Autosave {
+  private queue: Op[] = [];
+  private inFlight: Op[] | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private retryDelay = 1000;
+  private state: SaveState;
+  private idleWaiters: Array<(ok: boolean) => void> = [];
+
+  constructor(private readonly options: AutosaveOptions) {
+    this.state = { status: "saved", version: options.version };
+  }
+
+  get current(): SaveState {
+    return this.state;
+  }
+
+  get hasUnsaved(): boolean {
+    return this.queue.length > 0 || this.inFlight !== null;
+  }
+
+  push(ops: Op[]): void {
+    if (!ops.length) return;
+    this.queue.push(...ops);
+    this.persist();
+    if (this.state.status === "conflict" || this.state.status === "rejected") return;
+    this.set({ status: this.inFlight ? "saving" : "pending" });
+    this.schedule(this.options.delay ?? 700);
+  }
+
+  /** Saves everything queued now; resolves true once nothing is left unsaved. */
+  flush(): Promise<boolean> {
+    if (!this.hasUnsaved) return Promise.resolve(true);
+    if (this.state.status === "conflict" || this.state.status === "rejected")
+      return Promise.resolve(false);
+    const done = new Promise<boolean>((resolve) => this.idleWaiters.push(resolve));
+    this.schedule(0);
+    return done;
+  }
+
+  /** After "reload theirs": drop local edits and continue from the server's version. */
+  reset(version: number): void {
+    this.clearTimer();
+    this.queue = [];
+    this.inFlight = null;
+    this.persist();
+    this.set({ status: "saved", version, message: undefined, theirVersion: undefined });
+  }
+
+  /** "Overwrite with mine": PUT the whole annotation over the version the server reported. */
+  async overwrite(state: AnnotationState & { status?: string }): Promise<boolean> {
+    this.clearTimer();
+    const version = this.state.theirVersion ?? this.state.version;
+    this.set({ status: "saving" });
+    try {
+      const res = await this.options.send("PUT", { ...state, version });
+      const saved = res.data as { version: number };
+      this.queue = [];
+      this.inFlight = null;
+      this.persist();
+      this.set({
+        status: "saved",
+        version: saved.version,
+        message: undefined,
+        theirVersion: undefined,
+      });
+      this.settle(true);
+      return true;
+    } catch (err) {
+      this.fail(err);
+      return false;
+    }
+  }
+
+  destroy(): void {
+    this.clearTimer();
+  }
+
+  private schedule(delay: number): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => void this.sendNow(), delay);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private async sendNow(): Promise<void> {
+    this.timer = null;
+    if (this.inFlight || !this.queue.length) return;
+    const ops = this.queue;
+    this.queue = [];
+    this.inFlight = ops;
+    this.set({ status: "saving" });
+    try {
+      const res = await this.options.send("PATCH", { version: this.state.version, ops });
+      const saved = res.data as { version: number };
+      this.inFlight = null;
+      this.retryDelay = 1000;
+      this.persist();
+      this.set({
+        status: this.queue.length ? "pending" : "saved",
+        version: saved.version,
+        message: undefined,
+      });
+      if (this.queue.length) this.schedule(0);
+      else this.settle(true);
+    } catch (err) {
+      // Put the ops back in front of anything queued meanwhile, in order.
+      this.queue = [...ops, ...this.queue];
+      this.inFlight = null;
+      this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (err instanceof ApiError && err.status === 409) {
+      const body = err.body as { current_version?: number; detail?: string } | null;
+      this.set({
+        status: "conflict",
+        theirVersion: body?.current_version,
+        message: body?.detail ?? "Someone else saved this annotation.",
+      });
+      this.settle(false);
+    } else if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
+      this.set({ status: "rejected", message: rejectionMessage(err) });
+      this.settle(false);
+    } else {
+      this.set({ status: "offline", message: "Not saved yet: retrying…" });
+      this.schedule(this.retryDelay);
+      this.retryDelay = Math.min(this.retryDelay * 2, 30000);
+    }
+  }
+
+  private settle(ok: boolean): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w(ok);
+  }
+
+  private persist(): void {
+    const { storage, storageKey } = this.options;
+    if (!storage || !storageKey) return;
+    try {
+      const ops = [...(this.inFlight ?? []), ...this.queue];
+      if (ops.length)
+        storage.setItem(storageKey, JSON.stringify({ version: this.state.version, ops }));
+      else storage.removeItem(storageKey);
+    } catch {
+      // Storage full or disabled: the server copy is still the source of truth.
+    }
+  }
+
+  private set(patch: Partial<SaveState>): void {
+    this.state = { ...this.state, ...patch };
+    this.options.onState?.(this.state);
+  }
+}
+
+function rejectionMessage(err: ApiError): string {
+  const body = err.body as { ops?: Record<string, unknown>; detail?: unknown } | null;
+  if (body?.ops) return `The server rejected a change: ${JSON.stringify(body.ops)}`;
+  return `The server rejected a change: ${err.message}`;
+}

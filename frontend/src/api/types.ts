@@ -1,0 +1,54 @@
+import type { AnnotationState, Label } from "../editor/types";
+
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+export interface Me {
+  id: number;
+  username: string;
+  is_superuser: boolean;
+}
+
+export interface Project {
+  id: number;
+  name: string;
+  description: string;
+  language: string;
+  guidelines: string;
+  annotators_per_document: number;
+  allow_overlap: boolean;
+  my_role: "admin" | "reviewer" | "annotator";
+  progress: { total: number; submitted: number; skipped: number };
+}
+
+export interface DocumentSummary {
+  id: number;
+  title: string;
+  external_id: string;
+  length: number;
+  status: string;
+  my_status: string | null;
+}
+
+export interface DocumentDetail {
+  id: number;
+  title: string;
+  external_id: string;
+  text: string;
+  meta: Record<string, unknown>;
+  length: number;
+  status: string;
+}
+
+export type AnnotationStatus = "draft" | "submitted" | "skipped";
+
+export interface MyAnnotation extends AnnotationState {
+  status: AnnotationStatus;
+  version: number;
+}
+
+export type { Label };

@@ -1,0 +1,34 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api/endpoints";
+import type { Me } from "../api/types";
+import { EditorPage } from "./EditorPage";
+import { Header } from "./Header";
+import { ProjectList } from "./ProjectList";
+import { ProjectPage } from "./ProjectPage";
+import { useRoute } from "./router";
+
+export function App() {
+  const route = useRoute();
+  const [me, setMe] = useState<Me | null>(null);
+  useEffect(() => {
+    api.me().then(setMe, () => setMe(null));
+  }, []);
+  return (
+    <div class="app">
+      <Header me={me} />
+      {route.name === "projects" && <ProjectList />}
+      {route.name === "project" && <ProjectPage pk={route.pk} />}
+      {route.name === "document" && (
+        <EditorPage key={`${route.pk}/${route.docId}`} pk={route.pk} docId={route.docId} me={me} />
+      )}
+      {route.name === "other" && (
+        <main class="page">
+          <h1>Not available yet</h1>
+          <p>
+            This page is not part of the workbench yet. <a href="/">Back to projects</a>
+          </p>
+        </main>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import type { DocumentLabelValue, Label } from "../editor/types";
+
+/** One control per document label group: radios for single choice, checkboxes for multiple. */
+export function DocumentLabels({
+  labels,
+  values,
+  onChange,
+}: {
+  labels: Label[];
+  values: Record<string, DocumentLabelValue>;
+  onChange: (group: string, value: DocumentLabelValue) => void;
+}) {
+  const groups = new Map<string, Label[]>();
+  for (const l of labels) {
+    const g = l.group || "document";
+    groups.set(g, [...(groups.get(g) ?? []), l]);
+  }
+  return (
+    <div class="doc-labels">
+      {[...groups].map(([group, options]) => {
+        const multiple = options.some((o) => o.multiple);
+        const value = values[group] ?? null;
+        const chosen = Array.isArray(value) ? value : value ? [value] : [];
+        return (
+          <fieldset key={group} class="doc-group">
+            <legend>Document {group}</legend>
+            {options.map((o) => (
+              <label key={o.id} class="doc-option" style={{ "--label-color": o.color }}>
+                <input
+                  type={multiple ? "checkbox" : "radio"}
+                  name={`doc-${group}`}
+                  value={o.name}
+                  checked={chosen.includes(o.name)}
+                  onChange={() => {
+                    if (!multiple) onChange(group, o.name);
+                    else {
+                      const next = chosen.includes(o.name)
+                        ? chosen.filter((c) => c !== o.name)
+                        : [...chosen, o.name];
+                      onChange(group, next);
+                    }
+                  }}
+                />
+                {o.name}
+                {o.hotkey && <kbd aria-hidden="true">{o.hotkey}</kbd>}
+              </label>
+            ))}
+            {!multiple && value && (
+              <button type="button" class="link-button" onClick={() => onChange(group, null)}>
+                Clear {group}
+              </button>
+            )}
+          </fieldset>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,408 @@
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { Autosave, readBackup, type SaveState } from "../api/autosave";
+import { request } from "../api/client";
+import { api } from "../api/endpoints";
+import type { AnnotationStatus, DocumentDetail, Me, MyAnnotation, Project } from "../api/types";
+import type { Editor } from "../editor";
+import type { DocumentLabelValue, Label } from "../editor/types";
+import { ConflictDialog, HelpOverlay } from "./Dialogs";
+import { DocumentLabels } from "./DocumentLabels";
+import { EditorView } from "./EditorView";
+import { Guidelines } from "./Guidelines";
+import { type Action, isTyping, resolveKey } from "./keys";
+import { LabelPalette } from "./LabelPalette";
+import { openNextDocument } from "./nextDocument";
+import { navigate, onLinkClick } from "./router";
+import { RelationList, SpanDetails, SpanList } from "./SpanPanel";
+import { useAsync } from "./useAsync";
+
+interface Loaded {
+  project: Project;
+  labels: Label[];
+  doc: DocumentDetail;
+  mine: MyAnnotation;
+}
+
+export function EditorPage({ pk, docId, me }: { pk: number; docId: number; me: Me | null }) {
+  const loaded = useAsync<Loaded>(async () => {
+    const [project, labels, doc, mine] = await Promise.all([
+      api.project(pk),
+      api.labels(pk),
+      api.document(pk, docId),
+      api.mine(pk, docId),
+    ]);
+    return { project, labels, doc, mine };
+  }, [pk, docId]);
+  if (loaded.error) {
+    return (
+      <main class="page">
+        <h1>Cannot open this document</h1>
+        <p role="alert">{loaded.error}</p>
+        <a href={`/projects/${pk}/`} onClick={onLinkClick}>
+          Back to the project
+        </a>
+      </main>
+    );
+  }
+  if (!loaded.data) return <main class="page">Loading…</main>;
+  return <Workbench {...loaded.data} pk={pk} docId={docId} userKey={me ? String(me.id) : "me"} />;
+}
+
+const SAVE_TEXT: Record<SaveState["status"], string> = {
+  saved: "All changes saved",
+  pending: "Unsaved changes…",
+  saving: "Saving…",
+  offline: "Offline: retrying…",
+  conflict: "Not saved: conflict",
+  rejected: "Not saved: rejected",
+};
+
+function useFrameTick(): () => void {
+  const [, setTick] = useState(0);
+  const pending = useRef(false);
+  return () => {
+    if (pending.current) return;
+    pending.current = true;
+    requestAnimationFrame(() => {
+      pending.current = false;
+      setTick((t) => t + 1);
+    });
+  };
+}
+
+function Workbench({
+  project,
+  labels,
+  doc,
+  mine,
+  pk,
+  docId,
+  userKey,
+}: Loaded & { pk: number; docId: number; userKey: string }) {
+  const [editor, setEditor] = useState<Editor | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [linking, setLinking] = useState(false);
+  const [notice, setNotice] = useState("");
+  const [help, setHelp] = useState(false);
+  const [guidelines, setGuidelines] = useState(false);
+  const [snap, setSnap] = useState(true);
+  const [status, setStatus] = useState<AnnotationStatus>(mine.status);
+  const [save, setSave] = useState<SaveState>({ status: "saved", version: mine.version });
+  const refresh = useFrameTick();
+  const storageKey = `wb:annotation:${userKey}:${pk}:${docId}`;
+
+  const saver = useMemo(
+    () =>
+      new Autosave({
+        version: mine.version,
+        send: (method, body) => request(method, api.mineUrl(pk, docId), body),
+        storage: typeof localStorage === "undefined" ? null : localStorage,
+        storageKey,
+        onState: setSave,
+      }),
+    [mine.version, pk, docId, storageKey],
+  );
+
+  const spanLabels = labels.filter((l) => l.kind === "span");
+  const docLabels = labels.filter((l) => l.kind === "document");
+  const colorOf = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
+
+  const options = useMemo(
+    () => ({
+      text: doc.text,
+      labels,
+      state: mine,
+      allowOverlap: project.allow_overlap,
+      onOps: (ops: Parameters<typeof saver.push>[0]) => saver.push(ops),
+      onChange: refresh,
+      onSelect: setSelectedId,
+      onLinkMode: (id: string | null) => setLinking(id !== null),
+      onNotice: setNotice,
+    }),
+    [],
+  );
+
+  function onReady(ed: Editor | null): void {
+    setEditor(ed);
+    if (!ed) return;
+    // Edits that never reached the server (closed tab, crash) are replayed when the base still matches.
+    const backup = readBackup(
+      typeof localStorage === "undefined" ? null : localStorage,
+      storageKey,
+    );
+    if (backup?.ops.length) {
+      if (backup.version === mine.version && ed.apply(backup.ops)) {
+        setNotice("Restored changes that had not been saved yet.");
+      } else {
+        localStorage.removeItem(storageKey);
+        setNotice(
+          "Unsaved changes from an earlier visit no longer fit the saved version and were dropped.",
+        );
+      }
+    }
+  }
+
+  useEffect(() => {
+    const beforeUnload = (e: BeforeUnloadEvent) => {
+      if (!saver.hasUnsaved) return;
+      void saver.flush();
+      e.preventDefault();
+    };
+    const hidden = () => document.visibilityState === "hidden" && void saver.flush();
+    window.addEventListener("beforeunload", beforeUnload);
+    document.addEventListener("visibilitychange", hidden);
+    return () => {
+      window.removeEventListener("beforeunload", beforeUnload);
+      document.removeEventListener("visibilitychange", hidden);
+      void saver.flush();
+    };
+  }, [saver]);
+
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => setNotice(""), 5000);
+    return () => clearTimeout(t);
+  }, [notice]);
+
+  async function finish(next: AnnotationStatus): Promise<void> {
+    saver.push([{ op: "set_status", status: next }]);
+    if (!(await saver.flush())) {
+      setNotice("Could not save: see the message above.");
+      return;
+    }
+    setStatus(next);
+    setNotice(next === "submitted" ? "Submitted." : "Skipped.");
+    if (!(await openNextDocument(pk))) navigate(`/projects/${pk}/`);
+  }
+
+  async function reloadTheirs(): Promise<void> {
+    const fresh = await api.mine(pk, docId);
+    editor?.replaceState(fresh);
+    saver.reset(fresh.version);
+    setStatus(fresh.status);
+    setNotice(`Reloaded version ${fresh.version}.`);
+  }
+
+  async function overwriteMine(): Promise<void> {
+    if (!editor) return;
+    if (await saver.overwrite({ ...editor.getState(), status }))
+      setNotice("Your version was saved.");
+  }
+
+  function setDocLabel(group: string, value: DocumentLabelValue): void {
+    editor?.setDocumentLabel(group, value);
+  }
+
+  function run(action: Action): boolean {
+    const ed = editor;
+    if (!ed) return false;
+    switch (action.type) {
+      case "label":
+        if (ed.hasTextSelection())
+          ed.addSpanFromSelection(action.name, snap ? undefined : { exact: true });
+        else if (ed.selectedId) ed.relabel(ed.selectedId, action.name);
+        else setNotice("Select some text first, then press a label key.");
+        return true;
+      case "docLabel": {
+        const group = docLabels.filter((l) => (l.group || "document") === action.group);
+        const multiple = group.some((l) => l.multiple);
+        const current = ed.documentLabels()[action.group] ?? null;
+        if (!multiple) setDocLabel(action.group, action.value);
+        else {
+          const list = Array.isArray(current) ? current : [];
+          setDocLabel(
+            action.group,
+            list.includes(action.value)
+              ? list.filter((v) => v !== action.value)
+              : [...list, action.value],
+          );
+        }
+        return true;
+      }
+      case "link":
+        if (ed.linkSourceId) ed.confirmLink();
+        else ed.beginLink();
+        return true;
+      case "confirm":
+        if (!ed.linkSourceId) return false;
+        ed.confirmLink();
+        return true;
+      case "selectSpan":
+        if (ed.linkSourceId) ed.cycleLinkCandidate(action.dir);
+        else ed.selectAdjacent(action.dir);
+        return true;
+      case "escape":
+        if (help || guidelines) {
+          setHelp(false);
+          setGuidelines(false);
+        } else if (ed.linkSourceId) ed.cancelLink();
+        else if (ed.hasTextSelection()) document.getSelection()?.removeAllRanges();
+        else ed.selectSpan(null);
+        return true;
+      case "delete":
+        if (!ed.selectedId) return false;
+        ed.deleteSpan(ed.selectedId);
+        return true;
+      case "extend":
+        ed.extendSelection(action.direction, action.unit);
+        return true;
+      case "resize":
+        if (ed.selectedId) ed.resize(ed.selectedId, action.edge, action.dir, action.unit);
+        return true;
+      case "undo":
+        ed.undo();
+        return true;
+      case "redo":
+        ed.redo();
+        return true;
+      case "submit":
+        void finish("submitted");
+        return true;
+      case "skip":
+        void finish("skipped");
+        return true;
+      case "next":
+        void openNextDocument(pk);
+        return true;
+      case "help":
+        setHelp((h) => !h);
+        return true;
+      case "guidelines":
+        setGuidelines((g) => !g);
+        return true;
+      case "toggleSnap":
+        setSnap((s) => !s);
+        return true;
+      case "focusAttributes":
+        document.querySelector<HTMLElement>("[data-attribute]")?.focus();
+        return true;
+    }
+  }
+
+  const runRef = useRef(run);
+  runRef.current = run;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.isComposing) return;
+      const typing = isTyping(e.target);
+      const action = resolveKey(e, labels, {
+        hasTextSelection: editor?.hasTextSelection() ?? false,
+        hasSelectedSpan: !!editor?.selectedId,
+      });
+      if (!action) return;
+      if (typing && action.type !== "escape" && action.type !== "submit") return;
+      if (save.status === "conflict" && action.type !== "help") return;
+      if (runRef.current(action)) e.preventDefault();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [editor, labels, save.status]);
+
+  const selected = editor && selectedId ? editor.getSpan(selectedId) : undefined;
+  const spans = editor ? editor.spansInOrder() : [];
+
+  return (
+    <main class="workbench">
+      <div class="toolbar" role="toolbar" aria-label="Document actions">
+        <a href={`/projects/${pk}/`} onClick={onLinkClick} class="back">
+          ← {project.name}
+        </a>
+        <span class={`badge badge-${status}`}>{status}</span>
+        <span class={`save save-${save.status}`} role="status" aria-live="polite">
+          {SAVE_TEXT[save.status]}
+        </span>
+        <span class="spacer" />
+        <button type="button" disabled={!editor?.canUndo} onClick={() => run({ type: "undo" })}>
+          Undo<kbd aria-hidden="true">Ctrl+Z</kbd>
+        </button>
+        <button type="button" disabled={!editor?.canRedo} onClick={() => run({ type: "redo" })}>
+          Redo<kbd aria-hidden="true">Ctrl+Shift+Z</kbd>
+        </button>
+        <button type="button" aria-pressed={guidelines} onClick={() => setGuidelines(!guidelines)}>
+          Guidelines<kbd aria-hidden="true">Alt+G</kbd>
+        </button>
+        <button type="button" onClick={() => setHelp(true)}>
+          Shortcuts<kbd aria-hidden="true">?</kbd>
+        </button>
+        <button type="button" onClick={() => run({ type: "next" })}>
+          Next document<kbd aria-hidden="true">Alt+N</kbd>
+        </button>
+        <button type="button" onClick={() => run({ type: "skip" })}>
+          Skip<kbd aria-hidden="true">Alt+S</kbd>
+        </button>
+        <button type="button" class="primary" onClick={() => run({ type: "submit" })}>
+          Submit<kbd aria-hidden="true">Ctrl+Enter</kbd>
+        </button>
+      </div>
+      {save.status === "rejected" && (
+        <div class="banner" role="alert">
+          {save.message}{" "}
+          <button type="button" onClick={reloadTheirs}>
+            Reload saved version
+          </button>
+        </div>
+      )}
+      <div class="panes">
+        <section class="article-pane" aria-label="Article">
+          <div class="palette-bar">
+            <LabelPalette labels={spanLabels} onPick={(name) => run({ type: "label", name })} />
+            <label class="snap">
+              <input type="checkbox" checked={snap} onChange={() => setSnap(!snap)} />
+              Snap to words<kbd aria-hidden="true">Shift+W</kbd>
+            </label>
+          </div>
+          {linking && (
+            <p class="link-hint" role="status">
+              Linking: click the speaker span, or use ] / [ and Enter. Esc cancels.
+            </p>
+          )}
+          <div class="article-scroll">
+            <article class="article">
+              <h1 class="doc-title">{doc.title || `Document ${doc.id}`}</h1>
+              <EditorView options={options} onReady={onReady} />
+            </article>
+          </div>
+        </section>
+        <aside class="side" aria-label="Annotation">
+          {docLabels.length > 0 && editor && (
+            <DocumentLabels
+              labels={docLabels}
+              values={editor.documentLabels()}
+              onChange={setDocLabel}
+            />
+          )}
+          {editor && selected && (
+            <SpanDetails editor={editor} span={selected} labels={labels} linking={linking} />
+          )}
+          {editor && (
+            <SpanList editor={editor} spans={spans} selectedId={selectedId} colorOf={colorOf} />
+          )}
+          {editor && <RelationList editor={editor} relations={editor.relations()} />}
+        </aside>
+        {guidelines && (
+          <aside class="guidelines-panel" aria-label="Guidelines">
+            <h2>Guidelines</h2>
+            {project.guidelines ? (
+              <Guidelines markdown={project.guidelines} />
+            ) : (
+              <p>No guidelines yet.</p>
+            )}
+          </aside>
+        )}
+      </div>
+      <div class="toast" role="status" aria-live="polite">
+        {notice}
+      </div>
+      {help && <HelpOverlay labels={labels} onClose={() => setHelp(false)} />}
+      {save.status === "conflict" && (
+        <ConflictDialog
+          message={save.message ?? ""}
+          theirVersion={save.theirVersion}
+          myVersion={save.version}
+          onReload={reloadTheirs}
+          onOverwrite={overwriteMine}
+        />
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,199 @@
+import type { Editor } from "../editor";
+import type { Attributes, Label, Relation, Span } from "../editor/types";
+import { VirtualList } from "./VirtualList";
+
+const ROW = 52;
+
+function clip(text: string, n = 60): string {
+  const flat = text.replace(/\s+/g, " ");
+  return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
+}
+
+function attributeText(attributes: Attributes): string {
+  return Object.entries(attributes)
+    .filter(([, v]) => v !== null && v !== "" && !(Array.isArray(v) && !v.length))
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`)
+    .join("; ");
+}
+
+export function SpanDetails({
+  editor,
+  span,
+  labels,
+  linking,
+}: {
+  editor: Editor;
+  span: Span;
+  labels: Label[];
+  linking: boolean;
+}) {
+  const spanLabels = labels.filter((l) => l.kind === "span");
+  const def = spanLabels.find((l) => l.name === span.label);
+  const relLabel = labels.find(
+    (l) =>
+      l.kind === "relation" && (!l.source_labels.length || l.source_labels.includes(span.label)),
+  );
+  const rels = editor.relations().filter((r) => r.from === span.id || r.to === span.id);
+  const setAttr = (name: string, value: string) => {
+    const next: Attributes = { ...span.attributes };
+    if (value) next[name] = value;
+    else delete next[name];
+    editor.setAttributes(span.id, next);
+  };
+  return (
+    <section class="details" aria-label="Selected span">
+      <h2>Selected span</h2>
+      <p class="quote-text">“{clip(editor.textOf(span), 200)}”</p>
+      <label class="field">
+        Label
+        <select
+          value={span.label}
+          onChange={(e) => editor.relabel(span.id, (e.currentTarget as HTMLSelectElement).value)}
+        >
+          {spanLabels.map((l) => (
+            <option key={l.id} value={l.name}>
+              {l.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {def &&
+        Object.entries(def.attributes ?? {}).map(([name, options]) => (
+          <label class="field" key={name}>
+            {name.replace(/_/g, " ")}
+            <select
+              data-attribute={name}
+              value={String(span.attributes[name] ?? "")}
+              onChange={(e) => setAttr(name, (e.currentTarget as HTMLSelectElement).value)}
+            >
+              <option value="">—</option>
+              {options.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          </label>
+        ))}
+      {rels.map((r) => {
+        const other = editor.getSpan(r.from === span.id ? r.to : r.from);
+        return (
+          <p key={r.id} class="rel">
+            {r.from === span.id ? `${r.label}: ` : `${r.label} of: `}
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => other && editor.selectSpan(other.id, { scroll: true })}
+            >
+              {other ? clip(editor.textOf(other), 40) : "?"}
+            </button>{" "}
+            <button type="button" class="link-button" onClick={() => editor.deleteRelation(r.id)}>
+              Remove link
+            </button>
+          </p>
+        );
+      })}
+      <div class="row">
+        {relLabel && (
+          <button
+            type="button"
+            onClick={() => (linking ? editor.cancelLink() : editor.beginLink())}
+          >
+            {linking ? "Cancel linking" : `Link ${relLabel.name.toLowerCase()}`}
+            <kbd aria-hidden="true">{linking ? "Esc" : relLabel.hotkey}</kbd>
+          </button>
+        )}
+        <button type="button" class="danger" onClick={() => editor.deleteSpan(span.id)}>
+          Delete span<kbd aria-hidden="true">Del</kbd>
+        </button>
+      </div>
+      <p class="hint">Shift+←/→ moves the end, Alt+Shift+←/→ the start (Ctrl: by word).</p>
+    </section>
+  );
+}
+
+export function SpanList({
+  editor,
+  spans,
+  selectedId,
+  colorOf,
+}: {
+  editor: Editor;
+  spans: Span[];
+  selectedId: string | null;
+  colorOf: Map<string, string>;
+}) {
+  const speakerOf = new Map<string, string>();
+  for (const r of editor.relations()) speakerOf.set(r.from, r.to);
+  const active = selectedId ? spans.findIndex((s) => s.id === selectedId) : -1;
+  return (
+    <section class="list-section">
+      <h2>Spans ({spans.length})</h2>
+      <VirtualList
+        items={spans}
+        rowHeight={ROW}
+        label="Spans"
+        activeIndex={active}
+        render={(s) => {
+          const speaker = speakerOf.get(s.id);
+          const speakerSpan = speaker ? editor.getSpan(speaker) : undefined;
+          const attrs = attributeText(s.attributes);
+          return (
+            <button
+              type="button"
+              class={s.id === selectedId ? "span-item selected" : "span-item"}
+              aria-pressed={s.id === selectedId}
+              data-span-id={s.id}
+              onClick={() => editor.selectSpan(s.id, { scroll: true })}
+            >
+              <span class="chip" style={{ background: colorOf.get(s.label) ?? "#888" }}>
+                {s.label}
+              </span>{" "}
+              <span class="span-text">{clip(editor.textOf(s), 48)}</span>
+              {(attrs || speakerSpan) && (
+                <span class="span-meta">
+                  {attrs}
+                  {attrs && speakerSpan ? " · " : ""}
+                  {speakerSpan ? `speaker: ${clip(editor.textOf(speakerSpan), 30)}` : ""}
+                </span>
+              )}
+            </button>
+          );
+        }}
+      />
+    </section>
+  );
+}
+
+export function RelationList({ editor, relations }: { editor: Editor; relations: Relation[] }) {
+  return (
+    <section class="list-section small">
+      <h2>Links ({relations.length})</h2>
+      <VirtualList
+        items={relations}
+        rowHeight={ROW}
+        label="Links"
+        activeIndex={-1}
+        render={(r) => {
+          const from = editor.getSpan(r.from);
+          const to = editor.getSpan(r.to);
+          return (
+            <div class="rel-item">
+              <button
+                type="button"
+                class="span-item"
+                onClick={() => editor.selectSpan(r.from, { scroll: true })}
+              >
+                {from ? `“${clip(editor.textOf(from), 30)}”` : "?"} →{" "}
+                {to ? clip(editor.textOf(to), 24) : "?"} <span class="span-meta">{r.label}</span>
+              </button>
+              <button type="button" class="link-button" onClick={() => editor.deleteRelation(r.id)}>
+                Remove
+              </button>
+            </div>
+          );
+        }}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import type { Label } from "../editor/types";
+import { resolveKey } from "./keys";
+
+const base = { ctrlKey: false, metaKey: false, altKey: false, shiftKey: false };
+const L = (name: string, kind: Label["kind"], hotkey: string, group = ""): Label => ({
+  id: 0,
+  name,
+  kind,
+  hotkey,
+  group,
+  color: "#000",
+  description: "",
+  attributes: {},
+  source_labels: [],
+  target_labels: [],
+  multiple: false,
+});
+const labels = [
+  L("PER", "span", "p"),
+  L("SPEAKER", "relation", "s"),
+  L("negative", "document", "3", "sentiment"),
+];
+const none = { hasTextSelection: false, hasSelectedSpan: false };
+
+describe("key map", () => {
+  it("maps label, relation and document hotkeys", () => {
+    expect(resolveKey({ ...base, key: "p" }, labels, none)).toEqual({ type: "label", name: "PER" });
+    expect(resolveKey({ ...base, key: "s" }, labels, none)).toEqual({ type: "link" });
+    expect(resolveKey({ ...base, key: "3" }, labels, none)).toEqual({
+      type: "docLabel",
+      group: "sentiment",
+      value: "negative",
+    });
+  });
+
+  it("maps undo, redo and submit", () => {
+    expect(resolveKey({ ...base, ctrlKey: true, key: "z" }, labels, none)).toEqual({
+      type: "undo",
+    });
+    expect(resolveKey({ ...base, ctrlKey: true, shiftKey: true, key: "Z" }, labels, none)).toEqual({
+      type: "redo",
+    });
+    expect(resolveKey({ ...base, ctrlKey: true, key: "Enter" }, labels, none)).toEqual({
+      type: "submit",
+    });
+  });
+
+  it("extends a text selection, or resizes the selected span", () => {
+    const key = { ...base, shiftKey: true, key: "ArrowRight" };
+    expect(
+      resolveKey(key, labels, { hasTextSelection: true, hasSelectedSpan: true }),
+    ).toMatchObject({
+      type: "extend",
+    });
+    expect(
+      resolveKey({ ...key, altKey: true }, labels, {
+        hasTextSelection: false,
+        hasSelectedSpan: true,
+      }),
+    ).toEqual({
+      type: "resize",
+      edge: "start",
+      dir: 1,
+      unit: "character",
+    });
+  });
+
+  it("ignores hotkeys pressed with Ctrl", () => {
+    expect(resolveKey({ ...base, ctrlKey: true, key: "p" }, labels, none)).toBeNull();
+  });
+});

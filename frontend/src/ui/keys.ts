@@ -1,0 +1,125 @@
+/**
+ * The keyboard map: one pure function from a key press to an action, and the
+ * list the help overlay shows. Label hotkeys come from the project.
+ */
+import type { Label } from "../editor/types";
+
+export type Action =
+  | { type: "label"; name: string }
+  | { type: "docLabel"; group: string; value: string }
+  | { type: "link" }
+  | { type: "undo" }
+  | { type: "redo" }
+  | { type: "submit" }
+  | { type: "skip" }
+  | { type: "next" }
+  | { type: "help" }
+  | { type: "guidelines" }
+  | { type: "escape" }
+  | { type: "delete" }
+  | { type: "selectSpan"; dir: 1 | -1 }
+  | { type: "confirm" }
+  | { type: "extend"; direction: "forward" | "backward"; unit: "character" | "word" }
+  | { type: "resize"; edge: "start" | "end"; dir: 1 | -1; unit: "character" | "word" }
+  | { type: "toggleSnap" }
+  | { type: "focusAttributes" };
+
+export interface KeyInput {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  shiftKey: boolean;
+}
+
+export interface KeyContext {
+  hasTextSelection: boolean;
+  hasSelectedSpan: boolean;
+}
+
+export const FIXED_KEYS: Array<[string, string]> = [
+  ["Label hotkey", "Label the selected text, or relabel the selected span"],
+  ["Alt while selecting", "Keep exact characters (no snapping to words)"],
+  ["Shift+W", "Toggle snapping selections to words"],
+  ["Shift+← / →", "Extend the text selection (Ctrl: by word)"],
+  ["Shift+← / →", "With a span selected: move its end (Ctrl: by word)"],
+  ["Alt+Shift+← / →", "With a span selected: move its start (Ctrl: by word)"],
+  ["] / [", "Select the next / previous span (in link mode: next / previous candidate)"],
+  ["Delete / Backspace", "Delete the selected span"],
+  ["Shift+A", "Edit the selected span's attributes"],
+  ["Enter", "In link mode: link the highlighted candidate"],
+  ["Escape", "Cancel link mode, then clear the selection"],
+  ["Ctrl+Z", "Undo"],
+  ["Ctrl+Shift+Z / Ctrl+Y", "Redo"],
+  ["Ctrl+Enter", "Submit"],
+  ["Alt+S", "Skip"],
+  ["Alt+N", "Next document"],
+  ["Alt+G", "Show or hide the guidelines"],
+  ["?", "Show or hide this help"],
+];
+
+const ARROWS: Record<string, 1 | -1> = { ArrowRight: 1, ArrowLeft: -1 };
+
+export function resolveKey(e: KeyInput, labels: Label[], ctx: KeyContext): Action | null {
+  const mod = e.ctrlKey || e.metaKey;
+  const key = e.key;
+  if (mod && !e.altKey && key.toLowerCase() === "z")
+    return e.shiftKey ? { type: "redo" } : { type: "undo" };
+  if (mod && !e.altKey && key.toLowerCase() === "y") return { type: "redo" };
+  if (mod && key === "Enter") return { type: "submit" };
+  if (e.altKey && !mod) {
+    const code = key.toLowerCase();
+    if (code === "s" || code === "ß") return { type: "skip" };
+    if (code === "n") return { type: "next" };
+    if (code === "g") return { type: "guidelines" };
+  }
+  if (e.shiftKey && key in ARROWS) {
+    const dir = ARROWS[key];
+    const unit = mod ? "word" : "character";
+    if (ctx.hasTextSelection)
+      return { type: "extend", direction: dir > 0 ? "forward" : "backward", unit };
+    if (ctx.hasSelectedSpan) return { type: "resize", edge: e.altKey ? "start" : "end", dir, unit };
+    return null;
+  }
+  if (mod || e.altKey) return null;
+  switch (key) {
+    case "?":
+      return { type: "help" };
+    case "Escape":
+      return { type: "escape" };
+    case "Delete":
+    case "Backspace":
+      return { type: "delete" };
+    case "]":
+      return { type: "selectSpan", dir: 1 };
+    case "[":
+      return { type: "selectSpan", dir: -1 };
+    case "Enter":
+      return { type: "confirm" };
+    case "W":
+      return { type: "toggleSnap" };
+    case "A":
+      return { type: "focusAttributes" };
+  }
+  for (const label of labels) {
+    if (!label.hotkey || label.hotkey !== key) continue;
+    if (label.kind === "span") return { type: "label", name: label.name };
+    if (label.kind === "relation") return { type: "link" };
+    if (label.kind === "document")
+      return { type: "docLabel", group: label.group || "document", value: label.name };
+  }
+  return null;
+}
+
+/** True when the key press belongs to a form control, not to the editor. */
+export function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el?.tagName) return false;
+  const tag = el.tagName;
+  if (tag === "TEXTAREA" || el.isContentEditable) return true;
+  if (tag === "INPUT") {
+    const type = (el as HTMLInputElement).type;
+    return !["radio", "checkbox", "button", "submit"].includes(type);
+  }
+  return tag === "SELECT";
+}

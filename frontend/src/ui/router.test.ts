@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { parseRoute } from "./router";
+
+describe("routes", () => {
+  it("parses the stable document address", () => {
+    expect(parseRoute("/projects/3/documents/42/")).toEqual({ name: "document", pk: 3, docId: 42 });
+    expect(parseRoute("/projects/3/")).toEqual({ name: "project", pk: 3 });
+    expect(parseRoute("/")).toEqual({ name: "projects" });
+    expect(parseRoute("/projects/3/exports/")).toEqual({
+      name: "other",
+      path: "/projects/3/exports/",
+    });
+  });
+});

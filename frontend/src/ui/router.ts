@@ -1,0 +1,40 @@
+import { useEffect, useState } from "preact/hooks";
+
+export type Route =
+  | { name: "projects" }
+  | { name: "project"; pk: number }
+  | { name: "document"; pk: number; docId: number }
+  | { name: "other"; path: string };
+
+export function parseRoute(path: string): Route {
+  if (path === "/" || path === "") return { name: "projects" };
+  let m = /^\/projects\/(\d+)\/documents\/(\d+)\/?$/.exec(path);
+  if (m) return { name: "document", pk: Number(m[1]), docId: Number(m[2]) };
+  m = /^\/projects\/(\d+)\/?$/.exec(path);
+  if (m) return { name: "project", pk: Number(m[1]) };
+  return { name: "other", path };
+}
+
+export function navigate(url: string, replace = false): void {
+  if (replace) history.replaceState(null, "", url);
+  else history.pushState(null, "", url);
+  window.dispatchEvent(new PopStateEvent("popstate"));
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.pathname));
+  useEffect(() => {
+    const onPop = () => setRoute(parseRoute(location.pathname));
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+  return route;
+}
+
+/** Client-side navigation for plain left clicks; modified clicks open tabs as usual. */
+export function onLinkClick(e: MouseEvent): void {
+  const a = (e.currentTarget as HTMLAnchorElement | null) ?? null;
+  if (!a || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  e.preventDefault();
+  navigate(a.getAttribute("href") ?? "/");
+}
