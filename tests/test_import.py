@@ -1,0 +1,204 @@
+"""Imports through the API: JSON bodies and .txt/.jsonl/.csv uploads, atomic, with clear errors."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from annotations.models import Annotation, Document
+from tests.conftest import api
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLE_ARTICLE = SAMPLE / "tribunnews-nato-steadfast-noon.id.txt"
+
+
+def upload(client, project, name: str, content: bytes):
+    file = SimpleUploadedFile(name, content)
+    return client.post(api(project.pk, "documents/upload/"), {"file": file}, format="multipart")
+
+
+def jsonl(*records) -> bytes:
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
+
+
+def test_upload_txt_keeps_the_text_byte_for_byte(cast):
+    """A .txt file becomes one document whose text is exactly the file (CRLF, BOM-less)."""
+    text = "Judul\r\n\r\n“Kami siap,” kata Jens Stoltenberg. 🇮🇩\r\n"
+    response = upload(cast.client("admin"), cast.project, "berita.txt", text.encode())
+    assert response.status_code == 201, response.json()
+    document = Document.objects.get(pk=response.json()["ids"][0])
+    assert (document.text, document.length, document.external_id) == (text, len(text), "berita")
+
+
+def test_upload_jsonl_with_annotations_and_gold(cast):
+    """Native JSONL carries annotators' work and top-level gold; offsets stay code points."""
+    text = "👍 Jens Stoltenberg: “Kami siap.”"
+    start = text.index("Jens")
+    quote = text.index("Kami")
+    spans = [
+        {"id": "p", "start": start, "end": start + 16, "label": "PER"},
+        {"id": "q", "start": quote, "end": quote + 10, "label": "QUOTE"},
+    ]
+    record = {
+        "external_id": "a1",
+        "title": "T",
+        "text": text,
+        "meta": {"url": "https://example.org/a1"},
+        "spans": spans,
+        "relations": [{"from": "q", "to": "p", "label": "SPEAKER"}],
+        "document_labels": {"sentiment": "neutral"},
+        "annotations": [
+            {
+                "annotator": "alice",
+                "status": "submitted",
+                "spans": spans[:1],
+                "document_labels": {"sentiment": "positive"},
+            },
+        ],
+    }
+    response = upload(cast.client("admin"), cast.project, "a.jsonl", jsonl(record))
+    assert response.status_code == 201, response.json()
+    gold = Annotation.objects.get(is_gold=True)
+    assert sorted(text[s.start : s.end] for s in gold.spans.all()) == [
+        "Jens Stoltenberg",
+        "Kami siap.",
+    ]
+    assert gold.relations.get().source.client_id == "q"
+    alice = Annotation.objects.get(annotator=cast.annotator)
+    assert (alice.status, alice.document_labels) == ("submitted", {"sentiment": "positive"})
+
+
+def test_upload_csv_with_title_and_external_id(cast):
+    """CSV needs a text column; title and external_id are optional; quoted newlines survive."""
+    content = b'external_id,title,text\nc1,One,"Line one\nline two"\nc2,,Second\n'
+    response = upload(cast.client("admin"), cast.project, "docs.csv", content)
+    assert response.status_code == 201, response.json()
+    texts = dict(Document.objects.values_list("external_id", "text"))
+    assert texts == {"c1": "Line one\nline two", "c2": "Second"}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("a.jsonl", b'{"text": "ok", "external_id": "x1"}\n{"text": oops}\n', "line 2"),
+        ("a.jsonl", b'{"text": "ok"}\n["not", "an object"]\n', "line 2"),
+        ("a.jsonl", b'{"text": ""}\n', "'text'"),
+        ("a.jsonl", b'{"text": "ok", "colour": "red"}\n', "unknown field"),
+        (
+            "a.jsonl",
+            b'{"text": "a", "external_id": "d"}\n{"text": "b", "external_id": "d"}\n',
+            "duplicate external_id",
+        ),
+        ("a.jsonl", b'{"text": "ok"}\n{"text": "caf\xe9"}\n', "not UTF-8"),
+        ("a.csv", b"title,body\nx,y\n", "'text' column"),
+        ("a.csv", b'text\n"unterminated\n', "malformed CSV"),
+        ("a.txt", b"\xff\xfe\x00", "not UTF-8"),
+        ("a.pdf", b"%PDF", "unsupported file type"),
+    ],
+)
+def test_malformed_upload_says_where_and_stores_nothing(cast, name, content, words):
+    """A bad line anywhere is a 400 naming line and field; not one document is stored."""
+    response = upload(cast.client("admin"), cast.project, name, content)
+    assert response.status_code == 400
+    assert words in json.dumps(response.json(), ensure_ascii=False)
+    assert Document.objects.count() == 0
+
+
+def test_bad_annotation_inside_an_import_rolls_back_everything(cast):
+    """Line 2's span runs past its text: line 1 is not stored either."""
+    good = {"external_id": "g", "text": "Fine text."}
+    bad = {
+        "external_id": "b",
+        "text": "Short.",
+        "annotations": [
+            {"annotator": "alice", "spans": [{"id": "s", "start": 0, "end": 99, "label": "PER"}]}
+        ],
+    }
+    response = upload(cast.client("admin"), cast.project, "x.jsonl", jsonl(good, bad))
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert (error["line"], error["field"]) == (2, "annotations[0]")
+    assert "spans[0].end" in error["message"]
+    assert Document.objects.count() == 0
+
+
+def test_import_refuses_unknown_annotators_and_existing_external_ids(cast, document):
+    """Annotators must be members; an external_id already in the project is a conflict."""
+    client = cast.client("admin")
+    stranger = {"text": "x", "annotations": [{"annotator": "oscar", "spans": []}]}
+    response = upload(client, cast.project, "x.jsonl", jsonl(stranger))
+    assert response.status_code == 400
+    assert "member" in response.json()["detail"]
+    again = {"text": "x", "external_id": document.external_id}
+    response = upload(client, cast.project, "y.jsonl", jsonl(again))
+    assert response.status_code == 400
+    assert "already exists" in response.json()["detail"]
+
+
+def test_upload_over_the_limit_gets_413(cast, settings):
+    """A file over UPLOAD_MAX_BYTES is refused before it is parsed."""
+    settings.UPLOAD_MAX_BYTES = 1000
+    response = upload(cast.client("admin"), cast.project, "big.txt", b"x" * 5000)
+    assert response.status_code == 413
+    assert Document.objects.count() == 0
+
+
+def test_json_body_creates_one_or_many(cast):
+    """POST an object → that document; an array → a count and ids, atomically."""
+    client = cast.client("admin")
+    path = api(cast.project.pk, "documents/")
+    one = client.post(path, {"text": "Satu.", "title": "1"}, format="json")
+    assert one.status_code == 201
+    assert one.json()["text"] == "Satu."
+    many = client.post(path, [{"text": "Dua."}, {"text": "Tiga."}], format="json")
+    assert many.json()["created"] == 2
+    broken = client.post(path, [{"text": "Empat."}, {"title": "no text"}], format="json")
+    assert broken.status_code == 400
+    assert broken.json()["errors"][0]["line"] == 2
+    assert Document.objects.count() == 3
+
+
+def test_only_admins_import(cast):
+    """Annotators and reviewers may not add documents; outsiders do not see the project."""
+    for who, code in (("annotator", 403), ("reviewer", 403), ("outsider", 404)):
+        response = upload(cast.client(who), cast.project, "a.txt", b"text")
+        assert response.status_code == code
+
+
+@pytest.mark.skipif(not SAMPLE_ARTICLE.exists(), reason="shared sample not present")
+def test_sample_article_with_quote_and_speaker(cast):
+    """The Indonesian sample imports as is; its quote is attributed to Stoltenberg."""
+    raw = SAMPLE_ARTICLE.read_bytes()
+    client = cast.client("admin")
+    response = upload(client, cast.project, SAMPLE_ARTICLE.name, raw)
+    assert response.status_code == 201
+    document = Document.objects.get(pk=response.json()["ids"][0])
+    text = raw.decode("utf-8-sig")
+    assert document.text == text
+    who = text.index("Jens Stoltenberg")
+    close = text.index("kata Stoltenberg")
+    quote_end = text.rindex('"', 0, close)  # the sample uses straight quotes
+    open_quote = text.rindex('"', 0, quote_end)
+    mine = api(cast.project.pk, f"documents/{document.pk}/annotations/mine/")
+    body = {
+        "version": 0,
+        "spans": [
+            {"id": "p1", "start": who, "end": who + 16, "label": "PER"},
+            {
+                "id": "q1",
+                "start": open_quote + 1,
+                "end": quote_end,
+                "label": "QUOTE",
+                "attributes": {"quote_type": "direct"},
+            },
+        ],
+        "relations": [{"id": "r1", "from": "q1", "to": "p1", "label": "SPEAKER"}],
+        "document_labels": {"sentiment": "neutral"},
+    }
+    assert client.put(mine, body, format="json").status_code == 200
+    saved = client.get(mine).json()
+    quote = next(s for s in saved["spans"] if s["id"] == "q1")
+    assert text[quote["start"] : quote["end"]].startswith("Itu akan mengirimkan sinyal")
+    assert text[quote["start"] : quote["end"]].endswith("perang di Ukraina,")
+    assert saved["relations"][0]["to"] == "p1"
