@@ -552,6 +552,9 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
   }
 
   rebuildIndex();
+  blockEls.forEach((p, i) => {
+    viewport.observe(p, i);
+  });
 
   return {
     addSpanFromSelection,

@@ -1,0 +1,19 @@
+"""Routes of the browser UI. The SPA owns everything under /projects/."""
+
+from django.urls import path, re_path
+
+from annotations import ui_views
+
+urlpatterns = [
+    path("login/", ui_views.WorkbenchLoginView.as_view(), name="ui-login"),
+    path("logout/", ui_views.logout_view, name="ui-logout"),
+    path("", ui_views.app_shell, name="ui-home"),
+    path("projects/<int:pk>/", ui_views.app_shell, name="ui-project"),
+    path(
+        "projects/<int:pk>/documents/<int:doc_id>/",
+        ui_views.app_shell,
+        name="ui-document",
+    ),
+    # Review, exports and later screens: the client router decides.
+    re_path(r"^projects/(?P<pk>\d+)/.+$", ui_views.app_shell, name="ui-project-any"),
+]

@@ -1,0 +1,34 @@
+"""The browser UI: the login page and the single-page app shell.
+
+The app is built by Vite into frontend/dist with fixed names (assets/app.js,
+assets/app.css) so the shell references them with {% static %}; every SPA
+route renders the same shell and the client router picks the screen.
+"""
+
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_http_methods
+
+
+class WorkbenchLoginView(LoginView):
+    template_name = "annotations/login.html"
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation; only a POST (with CSRF) logs out."""
+    if request.method == "POST":
+        logout(request)
+        return redirect("ui-login")
+    return render(request, "annotations/logout.html")
+
+
+@login_required
+@ensure_csrf_cookie
+def app_shell(request: HttpRequest, **_route: object) -> HttpResponse:
+    return render(request, "annotations/app.html")
