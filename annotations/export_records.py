@@ -1,0 +1,307 @@
+"""Reads a project's documents for export as native records, in keyset batches.
+
+Each batch costs the same four queries however large the corpus: documents
+(`pk > last order by pk limit N`), their annotations in scope, those
+annotations' spans, and their relations. Rows are read as flat tuples
+(`values_list`), never as model instances, and nothing outlives its batch, so
+memory is bounded by the batch size rather than by the project.
+
+Scopes (what a document must have to be exported, and what goes top-level):
+
+- ``gold``: documents with a gold annotation; top level = gold.
+- ``all``: documents with a gold or at least one submitted annotation; top level =
+  gold (empty when none yet); every submitted annotation in ``annotations``.
+- ``agreed``: documents without gold whose submitted annotators (at least two)
+  agree exactly on spans (start, end, label), relations and document labels;
+  top level = the agreed content.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from annotations.formats import assign_split
+from annotations.models import Annotation, AnnotationStatus, Document, Project, Relation, Span
+
+SCOPES = ("gold", "all", "agreed")
+OFFSET_UNIT = "unicode_code_point"
+
+Record = dict[str, Any]
+
+
+@dataclass
+class Batch:
+    """One keyset batch: the records it produced and how many documents it read."""
+
+    records: list[Record] = field(default_factory=list)
+    scanned: int = 0
+
+
+def export_schema(project: Project) -> dict[str, Any]:
+    """The project and its labels in the shape the format writers and the card expect."""
+    labels = project.labels.order_by("position", "pk").values(
+        "kind",
+        "name",
+        "color",
+        "hotkey",
+        "description",
+        "attributes",
+        "source_labels",
+        "target_labels",
+        "group",
+        "multiple",
+    )
+    return {
+        "project": {
+            "name": project.name,
+            "description": project.description,
+            "language": project.language,
+            "guidelines": project.guidelines,
+        },
+        "labels": list(labels),
+        "offset_unit": OFFSET_UNIT,
+    }
+
+
+def _submitted(document_ref: Any = None) -> QuerySet[Annotation]:
+    return Annotation.objects.filter(
+        document=document_ref if document_ref is not None else OuterRef("pk"),
+        is_gold=False,
+        status=AnnotationStatus.SUBMITTED,
+    )
+
+
+def documents_in_scope(project: Project, scope: str) -> QuerySet[Document]:
+    """The project's candidate documents for a scope (``agreed`` is checked per batch)."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}; allowed: {', '.join(SCOPES)}")
+    gold = Exists(Annotation.objects.filter(document=OuterRef("pk"), is_gold=True))
+    documents = project.documents.all()
+    if scope == "gold":
+        return documents.filter(gold)
+    if scope == "all":
+        return documents.filter(gold | Exists(_submitted()))
+    # agreed: at least two submitted annotators and no gold yet
+    submitted = _submitted().order_by().values("document").annotate(n=Count("pk")).values("n")[:1]
+    return documents.filter(~gold).alias(submitted_count=submitted).filter(submitted_count__gte=2)
+
+
+def record_batches(
+    project: Project,
+    scope: str = "gold",
+    *,
+    split: Mapping[str, float] | None = None,
+    batch_size: int = 500,
+) -> Iterator[Batch]:
+    """Native records for the scope, one keyset batch at a time, in document pk order."""
+    documents = documents_in_scope(project, scope).order_by("pk")
+    last_pk = 0
+    while True:
+        rows = list(
+            documents.filter(pk__gt=last_pk).values_list(
+                "pk", "external_id", "title", "text", "meta"
+            )[:batch_size]
+        )
+        if not rows:
+            return
+        last_pk = rows[-1][0]
+        yield Batch(list(_records(rows, scope, split)), len(rows))
+        if len(rows) < batch_size:
+            return
+
+
+def export_records(
+    project: Project,
+    scope: str = "gold",
+    *,
+    split: Mapping[str, float] | None = None,
+    batch_size: int = 500,
+) -> Iterator[Record]:
+    """Native records for the scope, streamed (see ``record_batches``)."""
+    for batch in record_batches(project, scope, split=split, batch_size=batch_size):
+        yield from batch.records
+
+
+def _records(rows: list[tuple], scope: str, split: Mapping[str, float] | None) -> Iterator[Record]:
+    layers = _layers([row[0] for row in rows], with_submitted=scope != "gold")
+    for pk, external_id, title, text, meta in rows:
+        gold, submitted = layers.get(pk, (None, []))
+        if scope == "agreed":
+            gold = agreed_layer(submitted)
+            if gold is None:
+                continue
+        record: Record = {
+            "external_id": external_id,
+            "title": title,
+            "text": text,
+            "meta": meta,
+            **_content(gold),
+        }
+        if split:
+            record["split"] = assign_split(external_id, split)
+        if scope == "all":
+            record["annotations"] = [
+                {"annotator": layer["annotator"], "status": layer["status"], **_content(layer)}
+                for layer in submitted
+            ]
+        yield record
+
+
+def _content(layer: Mapping[str, Any] | None) -> dict[str, Any]:
+    if layer is None:
+        return {"spans": [], "relations": [], "document_labels": {}}
+    return {
+        "spans": layer["spans"],
+        "relations": layer["relations"],
+        "document_labels": layer["document_labels"],
+    }
+
+
+def _layers(
+    document_ids: list[int], *, with_submitted: bool
+) -> dict[int, tuple[dict | None, list[dict]]]:
+    """Gold and submitted layers of the documents, in three queries.
+
+    document pk -> (gold layer or None, submitted layers ordered by annotator name).
+    """
+    wanted = Q(is_gold=True)
+    if with_submitted:
+        wanted |= Q(is_gold=False, status=AnnotationStatus.SUBMITTED)
+    annotations = (
+        Annotation.objects.filter(wanted, document_id__in=document_ids)
+        .order_by("document_id", "is_gold", "annotator__username")
+        .values_list(
+            "pk", "document_id", "is_gold", "annotator__username", "status", "document_labels"
+        )
+    )
+    by_pk: dict[int, dict[str, Any]] = {}
+    result: dict[int, tuple[dict | None, list[dict]]] = {}
+    for pk, document_id, is_gold, username, status, labels in annotations:
+        layer = {
+            "annotator": username,
+            "status": status,
+            "spans": [],
+            "relations": [],
+            "document_labels": labels or {},
+        }
+        by_pk[pk] = layer
+        gold, submitted = result.get(document_id, (None, []))
+        if is_gold:
+            gold = layer
+        else:
+            submitted.append(layer)
+        result[document_id] = (gold, submitted)
+    if by_pk:
+        _fill_content(by_pk)
+    return result
+
+
+def _fill_content(layers: dict[int, dict[str, Any]]) -> None:
+    """Spans and relations of the annotations, one query each (flat rows, no instances)."""
+    ids = list(layers)
+    spans = (
+        Span.objects.filter(annotation_id__in=ids)
+        .order_by("annotation_id", "start", "end", "pk")
+        .values_list("annotation_id", "client_id", "start", "end", "label__name", "attributes")
+    )
+    for annotation_id, client_id, start, end, label, attributes in spans:
+        layers[annotation_id]["spans"].append(
+            {
+                "id": client_id,
+                "start": start,
+                "end": end,
+                "label": label,
+                "attributes": attributes or {},
+            }
+        )
+    relations = (
+        Relation.objects.filter(annotation_id__in=ids)
+        .order_by("annotation_id", "pk")
+        .values_list(
+            "annotation_id", "client_id", "source__client_id", "target__client_id", "label__name"
+        )
+    )
+    for annotation_id, client_id, source, target, label in relations:
+        layers[annotation_id]["relations"].append(
+            {"id": client_id, "from": source, "to": target, "label": label}
+        )
+
+
+def _signature(layer: Mapping[str, Any]) -> tuple:
+    """What "full agreement" compares: span extents and labels, relations by their
+    ends' extents (span ids differ between annotators), and document labels."""
+    ends = {s["id"]: (s["start"], s["end"], s["label"]) for s in layer["spans"]}
+    spans = sorted(ends.values())
+    relations = sorted(
+        (ends.get(r["from"]), ends.get(r["to"]), r["label"]) for r in layer["relations"]
+    )
+    labels = {
+        group: sorted(value) if isinstance(value, list) else value
+        for group, value in layer["document_labels"].items()
+        if value not in (None, "", [])
+    }
+    return (spans, relations, sorted(labels.items()))
+
+
+def agreed_layer(submitted: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The content all submitted annotators (at least two) agree on exactly, or None.
+
+    The first annotator's spans and relations are kept (their ids); a span attribute is
+    kept only where every annotator gave it the same value.
+    """
+    if len(submitted) < 2:
+        return None
+    first = submitted[0]
+    signature = _signature(first)
+    if any(_signature(other) != signature for other in submitted[1:]):
+        return None
+    attributes_by_extent: dict[tuple, list[dict]] = defaultdict(list)
+    for layer in submitted:
+        for span in layer["spans"]:
+            attributes_by_extent[(span["start"], span["end"], span["label"])].append(
+                span["attributes"]
+            )
+    spans = []
+    for span in first["spans"]:
+        given = attributes_by_extent[(span["start"], span["end"], span["label"])]
+        shared = {k: v for k, v in given[0].items() if all(a.get(k) == v for a in given[1:])}
+        spans.append({**span, "attributes": shared})
+    return {
+        "spans": spans,
+        "relations": first["relations"],
+        "document_labels": first["document_labels"],
+    }
+
+
+def agreement_documents(project: Project, *, batch_size: int = 500) -> Iterator[dict[str, Any]]:
+    """Documents with two or more submitted annotations, in the shape
+    ``annotations.agreement.agreement_summary`` reads; keyset batches, no text."""
+    submitted = _submitted().order_by().values("document").annotate(n=Count("pk")).values("n")[:1]
+    documents = (
+        project.documents.alias(submitted_count=submitted)
+        .filter(submitted_count__gte=2)
+        .order_by("pk")
+    )
+    last_pk = 0
+    while True:
+        rows = list(
+            documents.filter(pk__gt=last_pk).values_list("pk", "external_id", "length")[:batch_size]
+        )
+        if not rows:
+            return
+        last_pk = rows[-1][0]
+        layers = _layers([row[0] for row in rows], with_submitted=True)
+        for pk, external_id, length in rows:
+            _, submitted_layers = layers.get(pk, (None, []))
+            yield {
+                "id": external_id,
+                "length": length,
+                "annotations": {layer["annotator"]: layer for layer in submitted_layers},
+            }
+        if len(rows) < batch_size:
+            return
