@@ -1,0 +1,193 @@
+"""Team workflow writes: the annotation queue and explicit assignments.
+
+Invariant: the queue never gives a document to more than
+`project.annotators_per_document` annotators (assignments whose annotator
+skipped the document do not count: someone else should do it). Admins may
+assign explicitly beyond that; it is their call.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from rest_framework.exceptions import ValidationError
+
+from annotations.errors import Conflict
+from annotations.models import (
+    Annotation,
+    AnnotationStatus,
+    Assignment,
+    Document,
+    Membership,
+    Project,
+)
+
+DONE = (AnnotationStatus.SUBMITTED, AnnotationStatus.SKIPPED)
+# Candidates locked per attempt; a stale one (filled by a writer that committed
+# after our snapshot) is passed over and the next one tried.
+_QUEUE_ATTEMPTS = 20
+
+
+def _skipped_by_assignee() -> Exists:
+    return Exists(
+        Annotation.objects.filter(
+            document=OuterRef("document"),
+            annotator=OuterRef("annotator"),
+            is_gold=False,
+            status=AnnotationStatus.SKIPPED,
+        )
+    )
+
+
+def active_assignments() -> QuerySet[Assignment]:
+    """Assignments that count towards a document's overlap (the assignee did not skip)."""
+    return Assignment.objects.filter(~_skipped_by_assignee())
+
+
+def _open_assignment(project: Project, annotator: AbstractBaseUser) -> Assignment | None:
+    """The caller's assignment they have neither submitted nor skipped, oldest first."""
+    finished = Annotation.objects.filter(
+        document=OuterRef("document"), annotator=annotator, is_gold=False, status__in=DONE
+    )
+    return (
+        Assignment.objects.filter(document__project=project, annotator=annotator)
+        .filter(~Exists(finished))
+        .select_related("document")
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def _candidates(project: Project, annotator: AbstractBaseUser) -> QuerySet[Document]:
+    """Documents that still need annotators and that the caller has not touched.
+
+    In-progress documents first, so overlap completes before new work starts.
+    """
+    counted = (
+        active_assignments()
+        .filter(document=OuterRef("pk"))
+        .order_by()
+        .values("document")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    touched = Q(annotator=annotator) | Q(is_gold=True)  # gold: already adjudicated
+    return (
+        project.documents.defer("text")
+        .annotate(assigned=Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0))
+        .filter(assigned__lt=project.annotators_per_document)
+        .exclude(Exists(Assignment.objects.filter(document=OuterRef("pk"), annotator=annotator)))
+        .exclude(Exists(Annotation.objects.filter(touched, document=OuterRef("pk"))))
+        .order_by(Case(When(assigned__gt=0, then=Value(0)), default=Value(1)), "pk")
+    )
+
+
+def _still_open(document: Document, project: Project) -> bool:
+    """Re-count under the row lock: a fresh statement sees every committed assignment."""
+    return active_assignments().filter(document=document).count() < project.annotators_per_document
+
+
+@transaction.atomic
+def queue_next(*, project: Project, annotator: AbstractBaseUser) -> Document | None:
+    """The caller's next document: their open assignment, else a newly assigned one.
+
+    Concurrency: the caller's user row is locked first, so two tabs of one
+    annotator cannot each take a document. Candidate documents are then locked
+    with SKIP LOCKED, so concurrent annotators take different ones instead of
+    queueing, and the overlap is re-counted under the lock, because the
+    candidate query's snapshot may predate an assignment committed since. On
+    SQLite `select_for_update` is a no-op and the IMMEDIATE transaction (see
+    settings) serialises the whole function instead.
+    """
+    get_user_model().objects.select_for_update().filter(pk=annotator.pk).first()
+    current = _open_assignment(project, annotator)
+    if current is not None:
+        return current.document
+    passed: list[int] = []
+    for _ in range(_QUEUE_ATTEMPTS):
+        document = (
+            _candidates(project, annotator)
+            .exclude(pk__in=passed)
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
+        )
+        if document is None:
+            return None
+        if _still_open(document, project):
+            Assignment.objects.create(document=document, annotator=annotator)
+            return document
+        passed.append(document.pk)
+    return None
+
+
+def _member(project: Project, username: str) -> AbstractBaseUser:
+    membership = (
+        Membership.objects.filter(project=project, user__username=username)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise ValidationError({"annotator": [f"{username!r} is not a member of this project"]})
+    return membership.user
+
+
+def _project_document(project: Project, document_id: int) -> Document:
+    document = project.documents.defer("text").filter(pk=document_id).first()
+    if document is None:
+        raise ValidationError({"document": [f"no document {document_id} in this project"]})
+    return document
+
+
+@transaction.atomic
+def assignment_create(
+    *, project: Project, document_id: int, username: str, assigned_by: AbstractBaseUser
+) -> tuple[Assignment, bool]:
+    """Give a document to a member; (assignment, created). Assigning twice is a no-op."""
+    document = _project_document(project, document_id)
+    annotator = _member(project, username)
+    existing = Assignment.objects.filter(document=document, annotator=annotator).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(
+                document=document, annotator=annotator, assigned_by=assigned_by
+            )
+    except IntegrityError:  # a concurrent identical request won
+        return Assignment.objects.get(document=document, annotator=annotator), False
+    return assignment, True
+
+
+@transaction.atomic
+def assignment_reassign(
+    *, assignment: Assignment, username: str, assigned_by: AbstractBaseUser
+) -> Assignment:
+    """Hand an assignment to another member; the old assignee's work stays where it is."""
+    annotator = _member(assignment.document.project, username)
+    if annotator.pk == assignment.annotator_id:
+        return assignment
+    if Assignment.objects.filter(document=assignment.document, annotator=annotator).exists():
+        raise Conflict(f"{username} already has document {assignment.document_id}.")
+    assignment.annotator = annotator
+    assignment.assigned_by = assigned_by
+    assignment.save(update_fields=["annotator", "assigned_by"])
+    return assignment
+
+
+def assignment_delete(*, assignment: Assignment) -> None:
+    """Take a document back; any annotation the assignee wrote is kept."""
+    assignment.delete()
