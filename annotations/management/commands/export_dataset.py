@@ -1,0 +1,88 @@
+"""Export a project's dataset synchronously: the same job and runner as the API, no Celery.
+
+    python manage.py export_dataset PROJECT_ID --format jsonl --scope gold --output out.zip \
+        [--split train=0.8,dev=0.1,test=0.1]
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rest_framework.exceptions import ValidationError
+
+from annotations.export_records import SCOPES
+from annotations.formats import FORMATS
+from annotations.models import ExportStatus, Project
+from annotations.services.exports import export_request, export_run
+
+
+def parse_split(text: str | None) -> dict[str, float] | None:
+    """`train=0.8,dev=0.1,test=0.1` → {"train": 0.8, ...}; checked by the service."""
+    if not text:
+        return None
+    split: dict[str, float] = {}
+    for part in text.split(","):
+        name, sep, ratio = part.partition("=")
+        try:
+            split[name.strip()] = float(ratio)
+        except ValueError:
+            raise CommandError(f"--split: {part!r} is not name=ratio") from None
+        if not sep:
+            raise CommandError(f"--split: {part!r} is not name=ratio")
+    return split
+
+
+class Command(BaseCommand):
+    help = "Export a project's annotations to a zip (data + README.md dataset card)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("project_id", type=int)
+        parser.add_argument("--format", required=True, help=", ".join(sorted(FORMATS)))
+        parser.add_argument("--scope", default="gold", help=", ".join(SCOPES))
+        parser.add_argument("--output", required=True, help="Path of the zip to write")
+        parser.add_argument("--split", help="e.g. train=0.8,dev=0.1,test=0.1")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        project = Project.objects.filter(pk=options["project_id"]).first()
+        if project is None:
+            raise CommandError(f"No project {options['project_id']}.")
+        try:
+            job = export_request(
+                project=project,
+                requested_by=None,
+                format=options["format"],
+                scope=options["scope"],
+                split=parse_split(options["split"]),
+                enqueue=False,
+            )
+        except ValidationError as exc:
+            raise CommandError(_messages(exc.detail)) from None
+        export_run(job.pk)
+        job.refresh_from_db()
+        if job.status != ExportStatus.SUCCEEDED:
+            raise CommandError(f"Export {job.pk} {job.status}: {job.error}")
+        output = Path(options["output"])
+        output.parent.mkdir(parents=True, exist_ok=True)
+        # Copy beside the target, then rename: a reader never sees half a zip under its name.
+        partial = output.with_name(output.name + ".part")
+        with job.file.open("rb") as source, partial.open("wb") as target:
+            while chunk := source.read(1 << 20):
+                target.write(chunk)
+        os.replace(partial, output)
+        for warning in job.warnings:
+            self.stderr.write(f"warning: {warning}")
+        self.stdout.write(
+            f"export {job.pk}: {job.row_count} documents, {job.size} bytes, "
+            f"sha256 {job.sha256} → {output}"
+        )
+
+
+def _messages(detail: Any) -> str:
+    if isinstance(detail, dict):
+        return "; ".join(f"{key}: {_messages(value)}" for key, value in detail.items())
+    if isinstance(detail, list):
+        return " ".join(str(item) for item in detail)
+    return str(detail)

@@ -1,0 +1,34 @@
+"""Celery tasks: thin wrappers that pass a job id to a service. The job row is the truth."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from celery.signals import worker_ready
+
+from annotations.services import exports
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def export_run_task(self: Any, job_id: int) -> None:
+    """Run an export job; if another run is alive, look again once it would be stale."""
+    claim = exports.export_run(job_id)
+    if claim.retry_in is not None:
+        raise self.retry(countdown=claim.retry_in, max_retries=None)
+
+
+@worker_ready.connect
+def recover_exports(**_: Any) -> None:
+    """At worker start, re-queue unfinished jobs, so a job whose worker was killed
+    outright does not wait for the broker to redeliver its message."""
+    try:
+        ids = exports.export_recover()
+    except Exception:
+        log.exception("could not re-queue unfinished exports")
+        return
+    if ids:
+        log.info("re-queued unfinished export jobs: %s", ids)

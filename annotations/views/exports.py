@@ -1,0 +1,169 @@
+"""Export jobs: request one, follow it, download its zip, list past ones.
+
+Reviewers and admins request exports; annotators get 403. Reading a job (and its
+file) needs project membership and the right to see everyone's work (reviewers,
+admins, or annotators when the project lets them see each other): an export
+holds other people's annotations. Non-members get 404, even with a job's id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations.export_records import SCOPES
+from annotations.formats import FORMATS
+from annotations.models import ExportJob, ExportStatus, Role
+from annotations.permissions import project_for, require_role, sees_all_annotations
+from annotations.services import exports
+from annotations.views.core import ProjectScoped
+
+
+class ExportRequestSerializer(serializers.Serializer):
+    format = serializers.CharField(help_text=f"One of: {', '.join(sorted(FORMATS))}")
+    scope = serializers.CharField(default="gold", help_text=f"One of: {', '.join(SCOPES)}")
+    split = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text='Ratios by split name, summing to 1, e.g. {"train": 0.8, "dev": 0.1, '
+        '"test": 0.1}; assigned from each document\'s external_id.',
+    )
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(source="requested_by.username", default=None)
+    progress = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+    file_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "project",
+            "format",
+            "scope",
+            "split",
+            "status",
+            "progress",
+            "row_count",
+            "size",
+            "sha256",
+            "error",
+            "warnings",
+            "attempt",
+            "requested_by",
+            "created_at",
+            "started_at",
+            "heartbeat_at",
+            "finished_at",
+            "file_name",
+            "download_url",
+        ]
+
+    def get_progress(self, job: ExportJob) -> dict[str, Any]:
+        """Documents read out of those in scope."""
+        return {"done": job.progress_done, "total": job.progress_total}
+
+    def get_file_name(self, job: ExportJob) -> str | None:
+        return exports.export_file_name(job) if job.status == ExportStatus.SUCCEEDED else None
+
+    def get_download_url(self, job: ExportJob) -> str | None:
+        if job.status != ExportStatus.SUCCEEDED:
+            return None
+        url = reverse("export-download", args=[job.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class ExportJobListSerializer(ExportJobSerializer):
+    """The list leaves out warnings (up to a thousand per job); the job's own page has them."""
+
+    class Meta(ExportJobSerializer.Meta):
+        fields = [f for f in ExportJobSerializer.Meta.fields if f != "warnings"]
+
+
+def _require_reader(project: Any, role: str) -> None:
+    if not sees_all_annotations(project, role):
+        require_role(role, Role.REVIEWER, "see exports")
+
+
+class ProjectExports(ProjectScoped, generics.ListAPIView):
+    """Past export jobs of the project, newest first; POST requests a new one."""
+
+    serializer_class = ExportJobListSerializer
+
+    def get_queryset(self):
+        _require_reader(self.project, self.role)
+        # One query per page: the project is known, the requester is joined.
+        return (
+            ExportJob.objects.filter(project=self.project)
+            .select_related("project", "requested_by")
+            .defer("warnings")
+        )
+
+    @extend_schema(request=ExportRequestSerializer, responses={202: ExportJobSerializer})
+    def post(self, request: Request, project_id: int) -> Response:
+        self.require(Role.REVIEWER, "request exports")
+        data = ExportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = exports.export_request(
+            project=self.project, requested_by=request.user, **data.validated_data
+        )
+        body = ExportJobSerializer(job, context={"request": request}).data
+        location = request.build_absolute_uri(reverse("export-detail", args=[job.pk]))
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+
+class JobScoped:
+    """Resolves `self.job` from the URL: 404 unless the caller may see its project."""
+
+    def get_job(self, request: Request, job_id: int) -> ExportJob:
+        job = ExportJob.objects.select_related("project", "requested_by").filter(pk=job_id).first()
+        if job is None:
+            raise Http404("No such export.")
+        project, role = project_for(request.user, job.project_id)  # 404 for non-members
+        _require_reader(project, role)
+        return job
+
+
+class ExportDetail(JobScoped, APIView):
+    """A job's status, progress, result and, once it succeeded, its download URL."""
+
+    @extend_schema(responses=ExportJobSerializer)
+    def get(self, request: Request, job_id: int) -> Response:
+        job = exports.export_refresh(self.get_job(request, job_id))
+        return Response(ExportJobSerializer(job, context={"request": request}).data)
+
+
+class ExportDownload(JobScoped, APIView):
+    """The export's zip, streamed from storage."""
+
+    @extend_schema(responses={(200, "application/zip"): bytes})
+    def get(self, request: Request, job_id: int) -> FileResponse:
+        job = self.get_job(request, job_id)
+        if job.status != ExportStatus.SUCCEEDED or not job.file:
+            raise Http404(f"Export {job.pk} has no file: it is {job.status}.")
+        response = FileResponse(
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=exports.export_file_name(job),
+            content_type="application/zip",
+        )
+        response["Content-Length"] = str(job.size)
+        response["Digest"] = f"sha-256={job.sha256}"
+        return response
+
+
+urlpatterns = [
+    path("projects/<int:project_id>/exports/", ProjectExports.as_view(), name="project-exports"),
+    path("exports/<int:job_id>/", ExportDetail.as_view(), name="export-detail"),
+    path("exports/<int:job_id>/download/", ExportDownload.as_view(), name="export-download"),
+]
