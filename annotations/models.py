@@ -186,7 +186,7 @@ class Span(models.Model):
     client_id = models.CharField(max_length=64)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
-    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="spans")
+    label = models.ForeignKey(Label, on_delete=models.RESTRICT, related_name="spans")
     attributes = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -205,7 +205,7 @@ class Relation(models.Model):
     client_id = models.CharField(max_length=64)
     source = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="outgoing")
     target = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="incoming")
-    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="relations")
+    label = models.ForeignKey(Label, on_delete=models.RESTRICT, related_name="relations")
 
     class Meta:
         ordering = ["id"]

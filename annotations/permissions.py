@@ -7,6 +7,7 @@ a member whose role is too low gets 403.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from rest_framework.exceptions import PermissionDenied
 
@@ -29,12 +30,18 @@ def role_in(user: AbstractBaseUser | AnonymousUser, project_id: int) -> str | No
 
 
 def project_for(user: AbstractBaseUser | AnonymousUser, project_id: int) -> tuple[Project, str]:
-    """The project and the caller's role, or 404 for non-members."""
-    role = role_in(user, project_id)
-    project = Project.objects.filter(pk=project_id).first() if role else None
-    if project is None or role is None:
+    """The project and the caller's role in one query, or 404 for non-members."""
+    project = None
+    if user.is_authenticated:
+        role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
+        project = Project.objects.annotate(role=Subquery(role)).filter(pk=project_id).first()
+    if project is None:
         raise Http404("No such project.")
-    return project, role
+    if getattr(user, "is_superuser", False):
+        return project, Role.ADMIN
+    if project.role is None:  # type: ignore[attr-defined]
+        raise Http404("No such project.")
+    return project, project.role  # type: ignore[attr-defined]
 
 
 def require_role(role: str, needed: str, action: str) -> None:

@@ -212,3 +212,14 @@ def test_superuser_sees_every_project(cast):
     client.force_authenticate(root)
     names = {p["name"] for p in client.get("/api/projects/").json()["results"]}
     assert names == {"Tribun", "Elsewhere"}
+
+
+def test_admin_deletes_a_project_with_its_work(cast, document):
+    """Deleting a project takes its documents, annotations and labels; others may not."""
+    mine = api(cast.project.pk, f"documents/{document.pk}/annotations/mine/")
+    span = {"id": "s1", "start": 0, "end": 4, "label": "PER"}
+    cast.client("annotator").put(mine, {"version": 0, "spans": [span]}, format="json")
+    assert cast.client("reviewer").delete(api(cast.project.pk)).status_code == 403
+    assert cast.client("outsider").delete(api(cast.project.pk)).status_code == 404
+    assert cast.client("admin").delete(api(cast.project.pk)).status_code == 204
+    assert not Project.objects.filter(pk=cast.project.pk).exists()
