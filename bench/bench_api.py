@@ -25,7 +25,18 @@ from rest_framework.test import APIClient  # noqa: E402
 from annotations.models import Project  # noqa: E402
 from annotations.services.projects import project_create  # noqa: E402
 
-WORDS = "Sekretaris Jenderal NATO Jens Stoltenberg mengatakan aliansi akan latihan 🇮🇩".split()
+WORDS = [
+    "Sekretaris",
+    "Jenderal",
+    "NATO",
+    "Jens",
+    "Stoltenberg",
+    "mengatakan",
+    "aliansi",
+    "akan",
+    "latihan",
+    "🇮🇩",
+]
 
 
 def article(rng: random.Random, size: int = 2000) -> str:
