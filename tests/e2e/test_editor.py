@@ -86,7 +86,9 @@ def test_annotate_sample_article_and_reload(cast, live_server, page):
 
 def test_offsets_after_emoji_and_crlf(cast, live_server, page):
     """A span after emoji, a flag and CRLF is stored at Python's code point index."""
-    text = "😀🇮🇩 Breaking 👍🏽\r\n\r\nSekjen NATO Jens Stoltenberg berkata, “Kami siap.”\r\nSelesai."
+    text = (
+        "😀🇮🇩 Breaking 👍🏽\r\n\r\nSekjen NATO Jens Stoltenberg berkata, “Kami siap.”\r\nSelesai."
+    )
     doc = make_doc(cast, text)
     login(page, live_server, "alice")
     open_doc(page, live_server, doc)
