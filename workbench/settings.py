@@ -160,6 +160,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AnnotationStatusEnum": "annotations.models.AnnotationStatus",
+        "ExportStatusEnum": "annotations.models.ExportStatus",
+        "DocumentStatusEnum": ["new", "in_progress", "annotated", "reviewed"],
+    },
 }
 
 # Celery: with no broker configured, a filesystem queue under DATA_DIR, so the
