@@ -29,9 +29,12 @@ class ZipOut:
         info.external_attr = 0o644 << 16
         return info
 
-    def add(self, name: str, data: bytes, *, compress: bool = True) -> None:
+    def add(self, name: str, data: bytes, *, compress: bool = True, track: bool = True) -> None:
+        """Add one entry; ``track=False`` leaves it out of ``files`` (per-document files of a
+        100k-document export would make the card's checksum table longer than the data)."""
         self._zip.writestr(self._info(name, compress), data)
-        self.files[name] = hashlib.sha256(data).hexdigest()
+        if track:
+            self.files[name] = hashlib.sha256(data).hexdigest()
 
     def add_stream(self, name: str, source: IO[bytes]) -> None:
         """Copy a (temporary) file into the zip in chunks, hashing as it goes."""

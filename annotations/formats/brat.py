@@ -1,4 +1,4 @@
-"""brat standoff, zipped: ``<name>.txt`` + ``<name>.ann`` (+ ``<name>.json``) per document, plus
+"""brat standoff, zipped: ``<name>.txt`` + ``<name>.ann`` per document, plus ``documents.jsonl``,
 ``annotation.conf``, ``visual.conf`` and the dataset card.
 
 Offsets are characters of the UTF-8 ``.txt``, which brat's Python reads without newline
@@ -7,14 +7,17 @@ translation: code points, our unit, so no conversion. The ``.txt`` holds the tex
 the break (``T1\\tQUOTE 0 5;7 12\\t…``); the reader joins fragments whose gaps are only
 whitespace, and reports other discontinuous spans as not representable.
 
-brat has no document-level annotation, so document labels, title, split and the original
-external id go in a ``<name>.json`` sidecar, which the reader reads back.
+brat has no document-level annotation, so document labels, title, meta, split and the original
+external id go in one ``documents.jsonl`` sidecar (a line per document, keyed by file name),
+which the reader reads back and brat ignores. One file rather than one per document keeps the
+zip's central directory, held in memory until the end, small. Only the shared files are
+checksummed in the card; the per-document files are covered by ``documents.jsonl``'s order.
 """
 
 from __future__ import annotations
 
-import json
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from itertools import pairwise
@@ -32,7 +35,10 @@ from .base import (
     relation_labels,
     span_labels,
 )
-from .reading import ReadResult, new_record
+from .jsonl import dumps
+from .reading import ReadResult, json_lines, new_record
+
+SIDECAR = "documents.jsonl"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -45,15 +51,18 @@ class BratWriter:
         self._zip = ZipOut(out, card.exported_at if card else None)
         self._tally = Tally("brat")
         self._names: set[str] = set()
+        # closed in close(); a writer spans many calls, so no with-block fits
+        self._sidecar = tempfile.TemporaryFile()  # noqa: SIM115
 
     def write(self, record: Record) -> None:
         self._tally.count(record)
         self._tally.uncarried_annotations(record)
         name = self._name(record["external_id"])
         text = record["text"]
-        self._zip.add(f"{name}.txt", text.encode("utf-8"))
-        self._zip.add(f"{name}.ann", _ann(record, text).encode("utf-8"))
+        self._zip.add(f"{name}.txt", text.encode("utf-8"), track=False)
+        self._zip.add(f"{name}.ann", _ann(record, text).encode("utf-8"), track=False)
         sidecar = {
+            "file": name,
             "external_id": record["external_id"],
             "title": record.get("title", ""),
             "document_labels": record.get("document_labels") or {},
@@ -61,8 +70,7 @@ class BratWriter:
         }
         if record.get("split"):
             sidecar["split"] = record["split"]
-        sidecar_json = json.dumps(sidecar, ensure_ascii=False) + "\n"
-        self._zip.add(f"{name}.json", sidecar_json.encode("utf-8"))
+        self._sidecar.write(dumps(sidecar))
 
     def _name(self, external_id: str) -> str:
         """A safe, unique file stem; the real id is kept in the sidecar."""
@@ -77,6 +85,9 @@ class BratWriter:
     def close(self) -> WriteResult:
         from .card import dataset_card
 
+        self._sidecar.seek(0)
+        self._zip.add_stream(SIDECAR, self._sidecar)
+        self._sidecar.close()
         self._zip.add("annotation.conf", annotation_conf(self._schema).encode("utf-8"))
         self._zip.add("visual.conf", visual_conf(self._schema).encode("utf-8"))
         result = self._tally.finish()
@@ -161,25 +172,30 @@ def _records(source: str | Path | IO[bytes], warnings: list[str]) -> Iterator[Re
         raise FormatError(f"not a zip file: {exc}") from exc
     with archive:
         names = set(archive.namelist())
-        for txt in sorted(n for n in names if n.endswith(".txt")):
+        sidecar = _sidecar(archive) if SIDECAR in names else {}
+        texts = sorted(n for n in names if n.endswith(".txt"))
+        # documents in export order when our sidecar says it, else by file name
+        order = {name: i for i, name in enumerate(sidecar)}
+        texts.sort(key=lambda n: order.get(n[: -len(".txt")], len(order)))
+        for txt in texts:
             stem = txt[: -len(".txt")]
             text = archive.read(txt).decode("utf-8")
             ann = archive.read(f"{stem}.ann").decode("utf-8") if f"{stem}.ann" in names else ""
             record = new_record(Path(stem).name, text)
-            if f"{stem}.json" in names:
-                _apply_sidecar(record, archive.read(f"{stem}.json"), f"{stem}.json")
+            for key in ("external_id", "title", "document_labels", "meta", "split"):
+                if key in sidecar.get(stem, {}):
+                    record[key] = sidecar[stem][key]
             _parse_ann(record, ann, f"{stem}.ann", warnings)
             yield record
 
 
-def _apply_sidecar(record: Record, raw: bytes, name: str) -> None:
+def _sidecar(archive: zipfile.ZipFile) -> dict[str, dict[str, Any]]:
+    """file stem -> document facts, from our documents.jsonl."""
     try:
-        sidecar = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"invalid JSON: {exc.msg}", line=exc.lineno, field=name) from exc
-    for key in ("external_id", "title", "document_labels", "meta", "split"):
-        if key in sidecar:
-            record[key] = sidecar[key]
+        with archive.open(SIDECAR) as handle:
+            return {obj.get("file", ""): obj for _, obj in json_lines(handle)}
+    except FormatError as exc:
+        raise FormatError(exc.message, line=exc.line, field=SIDECAR) from exc
 
 
 def _parse_ann(record: Record, ann: str, name: str, warnings: list[str]) -> None:
