@@ -105,11 +105,12 @@ def _submitted(project: Project) -> dict[str, Any]:
 
 def agreement_documents(
     project: Project, names: dict[str, str] | None = None
-) -> tuple[list[agreement.DocumentAnnotations], dict[str, Any]]:
-    """Submitted annotations as `agreement` documents, and the summary's label arguments.
+) -> tuple[list[agreement.DocumentAnnotations], dict[int, str], dict[str, Any]]:
+    """Submitted annotations as `agreement` documents, their titles, and label arguments.
 
     Four flat queries (labels, annotations, spans, relations) whatever the size;
-    span ids are their primary keys so relations need no join to find their ends.
+    span ids are their primary keys (as strings, like the ids `agreement` compares)
+    so relations need no join to find their ends.
     """
     labels = list(project.labels.values_list("pk", "kind", "name", "group"))
     label_name = {pk: name for pk, _, name, _ in labels}
@@ -117,12 +118,19 @@ def agreement_documents(
         Annotation.objects.filter(document__project=project, is_gold=False, status=SUBMITTED)
         .order_by("document_id", "pk")
         .values_list(
-            "pk", "document_id", "annotator__username", "document_labels", "document__length"
+            "pk",
+            "document_id",
+            "annotator__username",
+            "document_labels",
+            "document__length",
+            "document__title",
         )
     )
     contents: dict[int, dict[str, Any]] = {}
     documents: dict[int, agreement.DocumentAnnotations] = {}
-    for pk, document_id, username, document_labels, length in annotations:
+    titles: dict[int, str] = {}
+    for pk, document_id, username, document_labels, length, title in annotations:
+        titles[document_id] = title
         content = {"spans": [], "relations": [], "document_labels": document_labels}
         contents[pk] = content
         document = documents.setdefault(
@@ -135,14 +143,14 @@ def agreement_documents(
     )
     for annotation_id, pk, start, end, label_id in spans.iterator(chunk_size=10_000):
         contents[annotation_id]["spans"].append(
-            {"id": pk, "start": start, "end": end, "label": label_name[label_id]}
+            {"id": str(pk), "start": start, "end": end, "label": label_name[label_id]}
         )
     relations = Relation.objects.filter(**_submitted(project)).values_list(
         "annotation_id", "source_id", "target_id", "label_id"
     )
     for annotation_id, source, target, label_id in relations.iterator(chunk_size=10_000):
         contents[annotation_id]["relations"].append(
-            {"from": source, "to": target, "label": label_name[label_id]}
+            {"from": str(source), "to": str(target), "label": label_name[label_id]}
         )
     groups: dict[str, list[str]] = defaultdict(list)
     for _, kind, name, group in labels:
@@ -153,7 +161,7 @@ def agreement_documents(
         "relation_labels": [name for _, kind, name, _ in labels if kind == LabelKind.RELATION],
         "document_groups": dict(groups),
     }
-    return list(documents.values()), label_arguments
+    return list(documents.values()), titles, label_arguments
 
 
 def _by_agreement(row: dict[str, Any]) -> tuple[bool, float, int]:
@@ -174,11 +182,8 @@ def project_agreement(*, project: Project, order: str = "id") -> dict[str, Any]:
             document__project=project, is_gold=False, status=SUBMITTED
         ).values_list("annotator__username", flat=True)
         names = pseudonyms(f"agreement:{project.pk}", usernames.distinct())
-    documents, label_arguments = agreement_documents(project, names)
+    documents, titles, label_arguments = agreement_documents(project, names)
     summary = agreement.agreement_summary(documents, **label_arguments)
-    titles = dict(
-        project.documents.filter(pk__in=[d["id"] for d in documents]).values_list("pk", "title")
-    )
     for row in summary["per_document"]:
         row["title"] = titles.get(row["id"], "")
     if order == "agreement":
