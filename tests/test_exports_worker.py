@@ -1,0 +1,365 @@
+"""The export job's lifecycle: claims, takeovers, give-ups, and real Celery workers.
+
+Tests marked `worker` start `celery -A workbench worker` as a subprocess against
+Redis (db 5, flushed before and after) and pytest-django's test database, so
+they need `transactional_db` (rows must be committed for the worker to see them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from annotations.models import ExportJob
+from annotations.services import exports
+from annotations.services.exports import export_claim, export_recover, export_run
+from tests.conftest import api
+from tests.factories import DocumentFactory
+from tests.test_export_records import PER, QUOTE, SPEAKER, TEXT, annotate
+
+REPO = Path(__file__).resolve().parent.parent
+BROKER = os.environ.get("EXPORT_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
+
+
+def make_job(cast, **fields) -> ExportJob:
+    return ExportJob.objects.create(project=cast.project, format="jsonl", **fields)
+
+
+def gold_corpus(cast, n: int) -> None:
+    for i in range(n):
+        doc = DocumentFactory(project=cast.project, text=TEXT, external_id=f"w{i:03}")
+        annotate(doc, None, spans=[PER, QUOTE], relations=[SPEAKER])
+
+
+# --- claims ----------------------------------------------------------------------------------
+
+
+def test_claim_takes_a_pending_job_once(cast):
+    """The first delivery claims attempt 1; a second one, while the first is alive, runs
+    nothing and is told when to look again."""
+    job = make_job(cast)
+    assert export_claim(job.pk).attempt == 1
+    again = export_claim(job.pk)
+    assert again.attempt is None and 0 < again.retry_in <= 121
+    job.refresh_from_db()
+    assert (job.status, job.attempt) == ("running", 1) and job.heartbeat_at is not None
+
+
+def test_claim_takes_over_a_stale_run(cast, settings):
+    """A running job whose heartbeat is older than EXPORT_STALE_SECONDS goes to the next
+    attempt, its progress reset."""
+    stale = timezone.now() - timedelta(seconds=settings.EXPORT_STALE_SECONDS + 1)
+    job = make_job(cast, status="running", attempt=1, heartbeat_at=stale, progress_done=7)
+    assert export_claim(job.pk).attempt == 2
+    job.refresh_from_db()
+    assert job.attempt == 2 and job.progress_done == 0 and job.heartbeat_at > stale
+
+
+@pytest.mark.parametrize("status", ["succeeded", "failed"])
+def test_claim_leaves_finished_jobs_alone(cast, status):
+    """A redelivered message for a finished job does nothing and asks for no retry."""
+    job = make_job(cast, status=status, attempt=1)
+    claim = export_claim(job.pk)
+    assert claim.attempt is None and claim.retry_in is None
+    assert export_claim(987654).attempt is None
+
+
+def test_stale_run_out_of_attempts_is_failed_with_a_reason(cast, settings):
+    """After the last allowed attempt dies, the job is failed, saying why, not retried."""
+    stale = timezone.now() - timedelta(seconds=settings.EXPORT_STALE_SECONDS + 1)
+    job = make_job(cast, status="running", attempt=exports.max_attempts(), heartbeat_at=stale)
+    assert export_claim(job.pk).attempt is None
+    job.refresh_from_db()
+    assert job.status == "failed" and job.finished_at is not None
+    assert "abandoned after 3 attempt(s)" in job.error
+
+
+def test_reading_a_dead_job_fails_it(cast, settings):
+    """GET of a job that is stale with no attempts left shows it failed, not running."""
+    stale = timezone.now() - timedelta(seconds=settings.EXPORT_STALE_SECONDS + 1)
+    job = make_job(cast, status="running", attempt=3, heartbeat_at=stale)
+    body = cast.client("reviewer").get(f"/api/exports/{job.pk}/").json()
+    assert body["status"] == "failed" and "stopped" in body["error"]
+    fresh = make_job(cast, status="running", attempt=3, heartbeat_at=timezone.now())
+    assert cast.client("reviewer").get(f"/api/exports/{fresh.pk}/").json()["status"] == "running"
+
+
+def test_concurrent_deliveries_claim_exactly_once(cast, transactional_db):
+    """Eight deliveries racing for one pending job: exactly one claims it."""
+    job = make_job(cast)
+    attempts: list[int | None] = []
+    barrier = threading.Barrier(8)
+
+    def deliver() -> None:
+        try:
+            barrier.wait(timeout=10)
+            attempts.append(export_claim(job.pk).attempt)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(attempts, key=lambda a: a or 0) == [None] * 7 + [1]
+
+
+def test_superseded_run_stops_without_recording(cast, settings, monkeypatch, tmp_path):
+    """If another delivery takes the job over mid-run, the old run stops at its next
+    heartbeat and records nothing; the row stays the new attempt's."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.EXPORT_BATCH_SIZE = 1
+    gold_corpus(cast, 3)
+    job = make_job(cast)
+    real = exports.record_batches
+
+    def taken_over_after_first_batch(*args, **kwargs) -> Iterator:
+        for n, batch in enumerate(real(*args, **kwargs)):
+            if n == 1:
+                ExportJob.objects.filter(pk=job.pk).update(attempt=2, heartbeat_at=timezone.now())
+            yield batch
+
+    monkeypatch.setattr(exports, "record_batches", taken_over_after_first_batch)
+    assert export_run(job.pk).attempt == 1
+    job.refresh_from_db()
+    assert (job.status, job.attempt, job.file.name, job.error) == ("running", 2, "", "")
+    assert not list(tmp_path.rglob("*.zip"))
+
+
+def test_recover_requeues_unfinished_jobs(cast, monkeypatch):
+    """At worker start every pending or running job is queued again (the claim makes
+    the extra deliveries harmless); finished jobs are not."""
+    sent: list[int] = []
+    monkeypatch.setattr("annotations.tasks.export_run_task.delay", sent.append)
+    pending, running = make_job(cast), make_job(cast, status="running", attempt=1)
+    make_job(cast, status="succeeded")
+    make_job(cast, status="failed")
+    assert export_recover() == [pending.pk, running.pk] == sent
+
+
+def test_task_retries_while_another_run_is_alive(cast, monkeypatch):
+    """The task asks Celery to look again when the job is held by a live run."""
+    from celery.exceptions import Retry
+
+    from annotations.tasks import export_run_task
+
+    job = make_job(cast, status="running", attempt=1, heartbeat_at=timezone.now())
+    monkeypatch.setattr(export_run_task, "retry", lambda **kw: Retry(when=kw["countdown"]))
+    with pytest.raises(Retry):
+        export_run_task.run(job.pk)
+    make_job(cast)  # a pending job simply runs
+    assert export_run_task.run(ExportJob.objects.latest("pk").pk) is None
+
+
+# --- real workers ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def broker():
+    """Redis db of our own, empty before and after (a killed worker leaves its message)."""
+    import redis
+
+    client = redis.Redis.from_url(BROKER)
+    client.flushdb()
+    yield BROKER
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def send_to_test_broker(monkeypatch, broker):
+    """Point the web side's enqueue at the test broker (the app read its URL at start)."""
+    from annotations.tasks import export_run_task
+    from workbench.celery import app
+
+    def delay(job_id: int) -> None:
+        with app.connection_for_write(broker) as conn:
+            export_run_task.apply_async((job_id,), connection=conn)
+
+    monkeypatch.setattr(export_run_task, "delay", delay)
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def celery_worker(tmp_path: Path, name: str, **env: str) -> Iterator[subprocess.Popen]:
+    """A real worker process (and its pool child) in a session of its own; killed on exit."""
+    log_path = tmp_path / f"{name}.log"
+    environment = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": BROKER,
+        "DATA_DIR": str(tmp_path / "data"),
+        "DB_CONN_MAX_AGE": "0",
+        **env,
+    }
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "workbench", "worker", "--concurrency=1",
+             "-l", "info", "-n", f"{name}@%h", "--without-gossip", "--without-mingle",
+             "--without-heartbeat"],
+            cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        wait_for(lambda: b"ready." in log_path.read_bytes(), 60, f"{name} to start", log_path)
+        process.log_path = log_path  # type: ignore[attr-defined]
+        yield process
+    finally:
+        kill_worker(process)
+
+
+def kill_worker(process: subprocess.Popen) -> None:
+    """SIGKILL the worker's whole process group (parent and pool child), then reap it."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+
+
+def pool_children(process: subprocess.Popen) -> list[int]:
+    path = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    return [int(pid) for pid in path.read_text().split()]
+
+
+def wait_for(check: Callable[[], object], seconds: float, what: str, log: Path | None = None):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    tail = log.read_text(errors="replace")[-3000:] if log else ""
+    raise AssertionError(f"timed out after {seconds}s waiting for {what}\n{tail}")
+
+
+def job_state(job_id: int) -> ExportJob:
+    return ExportJob.objects.get(pk=job_id)
+
+
+def downloaded_records(client, job: dict) -> list[dict]:
+    response = client.get(f"/api/exports/{job['id']}/download/")
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    assert hashlib.sha256(data).hexdigest() == job["sha256"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert sorted(archive.namelist()) == ["README.md", "documents.jsonl"]
+        return [json.loads(line) for line in archive.read("documents.jsonl").splitlines()]
+
+
+@pytest.mark.worker
+def test_real_worker_runs_an_export_requested_through_the_api(
+    cast, transactional_db, send_to_test_broker, settings, tmp_path
+):
+    """POST → a Celery worker process claims and writes it → GET says succeeded → the zip
+    downloads with every gold document."""
+    settings.MEDIA_ROOT = tmp_path / "data" / "media"
+    gold_corpus(cast, 5)
+    client = cast.client("reviewer")
+    with celery_worker(tmp_path, "exports-a") as worker:
+        response = client.post(api(cast.project.pk, "exports/"), {"format": "jsonl"}, format="json")
+        assert response.status_code == 202
+        url = f"/api/exports/{response.json()['id']}/"
+        job = wait_for(
+            lambda: (body := client.get(url).json())["status"] in ("succeeded", "failed") and body,
+            60,
+            "the export to finish",
+            worker.log_path,
+        )
+    assert job["status"] == "succeeded", job["error"]
+    assert job["attempt"] == 1 and job["row_count"] == 5
+    assert job["progress"] == {"done": 5, "total": 5}
+    records = downloaded_records(client, job)
+    assert [r["external_id"] for r in records] == [f"w{i:03}" for i in range(5)]
+    assert records[0]["relations"] == [SPEAKER]
+
+
+SLOW = {"EXPORT_BATCH_SIZE": "1", "EXPORT_TEST_DELAY_SECONDS": "0.25", "EXPORT_STALE_SECONDS": "3"}
+
+
+@pytest.mark.worker
+def test_killed_worker_job_is_finished_by_the_next_worker(
+    cast, transactional_db, send_to_test_broker, settings, tmp_path
+):
+    """SIGKILL a worker mid-export: the job is left running with no file; a new worker
+    re-queues it at start, takes it over once stale, and finishes it as attempt 2."""
+    settings.MEDIA_ROOT = tmp_path / "data" / "media"
+    gold_corpus(cast, 24)
+    client = cast.client("reviewer")
+    with celery_worker(tmp_path, "exports-doomed", **SLOW) as doomed:
+        job_id = client.post(
+            api(cast.project.pk, "exports/"), {"format": "jsonl"}, format="json"
+        ).json()["id"]
+        wait_for(lambda: job_state(job_id).progress_done >= 4, 60, "progress", doomed.log_path)
+        kill_worker(doomed)
+    dead = job_state(job_id)
+    assert (dead.status, dead.attempt, dead.file.name) == ("running", 1, "")
+    assert 4 <= dead.progress_done < 24
+    assert not list((tmp_path / "data").rglob("*.zip"))
+    with celery_worker(tmp_path, "exports-rescue", **SLOW) as rescue:
+        job = wait_for(
+            lambda: (
+                (body := client.get(f"/api/exports/{job_id}/").json())["status"]
+                in ("succeeded", "failed")
+                and body
+            ),
+            90,
+            "the rescue worker to finish the export",
+            rescue.log_path,
+        )
+    assert job["status"] == "succeeded", job["error"]
+    assert job["attempt"] == 2 and job["row_count"] == 24
+    assert len(downloaded_records(client, job)) == 24
+    assert len(list((tmp_path / "data").rglob("*.zip"))) == 1
+
+
+@pytest.mark.worker
+def test_killed_pool_child_message_is_redelivered_and_finished(
+    cast, transactional_db, send_to_test_broker, settings, tmp_path
+):
+    """SIGKILL only the pool child running the export: with acks_late and
+    reject_on_worker_lost the message goes back to the queue, and the same worker takes
+    the stale job over and finishes it."""
+    settings.MEDIA_ROOT = tmp_path / "data" / "media"
+    gold_corpus(cast, 16)
+    client = cast.client("reviewer")
+    with celery_worker(tmp_path, "exports-b", **SLOW) as worker:
+        job_id = client.post(
+            api(cast.project.pk, "exports/"), {"format": "jsonl"}, format="json"
+        ).json()["id"]
+        wait_for(lambda: job_state(job_id).progress_done >= 3, 60, "progress", worker.log_path)
+        for child in pool_children(worker):
+            os.kill(child, signal.SIGKILL)
+        job = wait_for(
+            lambda: (
+                (body := client.get(f"/api/exports/{job_id}/").json())["status"]
+                in ("succeeded", "failed")
+                and body
+            ),
+            90,
+            "the redelivered export to finish",
+            worker.log_path,
+        )
+    assert job["status"] == "succeeded", job["error"]
+    assert job["attempt"] == 2 and job["row_count"] == 16
+    assert len(downloaded_records(client, job)) == 16
