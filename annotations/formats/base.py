@@ -7,7 +7,7 @@ code points into ``text`` exactly as stored, end exclusive.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO, Protocol
@@ -72,12 +72,6 @@ class Writer(Protocol):
     def close(self) -> WriteResult: ...
 
 
-class WriterFactory(Protocol):
-    def __call__(
-        self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None, **options: Any
-    ) -> Writer: ...
-
-
 @dataclass(frozen=True)
 class FormatSpec:
     """A registry entry: how to open a writer and what the produced file is."""
@@ -86,7 +80,8 @@ class FormatSpec:
     extension: str
     content_type: str
     offset_unit: str
-    factory: WriterFactory
+    # a writer class; options beyond ``card`` are format-specific (e.g. conll ``labels=``)
+    factory: Callable[..., Writer]
 
     def open(
         self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None, **options: Any

@@ -142,13 +142,34 @@ class HfWriter:
         return "\n".join(lines) + "\n"
 
     def _features(self) -> list[tuple[str, Any]]:
-        attributes = [(name, "string") for name in self._attributes]
-        span = [("id", "string"), ("start", "int64"), ("end", "int64"), ("label", "string")]
+        attributes: list[tuple[str, Any]] = [(name, "string") for name in self._attributes]
+        span: list[tuple[str, Any]] = [
+            ("id", "string"),
+            ("start", "int64"),
+            ("end", "int64"),
+            ("label", "string"),
+        ]
         span += [("text", "string"), ("attributes", attributes)]
-        relation = [("id", "string"), ("from", "string"), ("to", "string"), ("label", "string")]
-        groups = [(g, ["string"] if s["multiple"] else "string") for g, s in self._groups.items()]
-        layer = [("spans", [span]), ("relations", [relation]), ("document_labels", groups)]
-        features = [("id", "string"), ("title", "string"), ("text", "string"), ("meta", "string")]
+        relation: list[tuple[str, Any]] = [
+            ("id", "string"),
+            ("from", "string"),
+            ("to", "string"),
+            ("label", "string"),
+        ]
+        groups: list[tuple[str, Any]] = [
+            (g, ["string"] if s["multiple"] else "string") for g, s in self._groups.items()
+        ]
+        layer: list[tuple[str, Any]] = [
+            ("spans", [span]),
+            ("relations", [relation]),
+            ("document_labels", groups),
+        ]
+        features: list[tuple[str, Any]] = [
+            ("id", "string"),
+            ("title", "string"),
+            ("text", "string"),
+            ("meta", "string"),
+        ]
         features += layer
         if self._with_annotations:
             features.append(

@@ -250,7 +250,7 @@ def _layer(results: list[Any], record: Record, where: str, warnings: list[str]) 
             )
         elif kind == "choices" and "start" in value:
             choices = value.get("choices") or []
-            attrs = spans.setdefault(res.get("id"), {"attributes": {}})["attributes"]
+            attrs = spans.setdefault(str(res.get("id")), {"attributes": {}})["attributes"]
             name = str(res.get("from_name")).removeprefix(ATTRIBUTE_PREFIX)
             attrs[name] = choices[0] if len(choices) == 1 else choices
         elif kind == "choices":
