@@ -60,15 +60,14 @@ class SpacyWriter:
         self._parts: dict[str, int] = {}
 
     def write(self, record: Record) -> None:
-        from spacy.tokens import DocBin
-
         self._tally.count(record)
         self._tally.uncarried_annotations(record)
         doc = self._doc(record)
         split = record.get("split") or NO_SPLIT
-        docbin = self._bins.setdefault(split, DocBin(attrs=list(ATTRS), store_user_data=True))
-        with _fast_msgpack():
-            docbin.add(doc)
+        if split not in self._bins:
+            self._bins[split] = _lean_docbin()
+        docbin = self._bins[split]
+        docbin.add(doc)
         if len(docbin) >= self._per_part:
             self._flush(split)
 
@@ -138,6 +137,37 @@ class SpacyWriter:
         self._zip.close()
         result.files = dict(self._zip.files)
         return result
+
+
+def _lean_docbin() -> Any:
+    """A DocBin whose ``add`` collects only the strings our stored attributes use.
+
+    ``DocBin.add`` adds nine strings per token (tag, lemma, dependency, … all empty for a blank
+    pipeline) in a Python loop: most of the writer's time. Reading needs the strings of stored
+    attributes (ORTH, ENT_TYPE) and span labels only; the foreign-reader test loads the result
+    with ``DocBin().from_bytes`` to keep this honest across spaCy upgrades.
+    """
+    import numpy
+    from spacy.attrs import ENT_TYPE, ORTH, SPACY
+    from spacy.tokens import DocBin
+
+    class LeanDocBin(DocBin):
+        def add(self, doc: Any) -> None:
+            array = doc.to_array(self.attrs)
+            self.tokens.append(array)
+            spaces = doc.to_array(SPACY).reshape((-1, 1))
+            self.spaces.append(numpy.asarray(spaces, dtype=bool))
+            self.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+            strings = doc.vocab.strings
+            for column in (self.attrs.index(ORTH), self.attrs.index(ENT_TYPE)):
+                self.strings.update(strings[int(key)] for key in numpy.unique(array[:, column]))
+            self.cats.append(doc.cats)
+            with _fast_msgpack():
+                self.user_data.append(_msgpack_dumps()(doc.user_data))
+                self.span_groups.append(doc.spans.to_bytes())
+            self.strings.update(span.label_ for group in doc.spans.values() for span in group)
+
+    return LeanDocBin(attrs=list(ATTRS), store_user_data=True)
 
 
 @functools.cache
