@@ -32,10 +32,11 @@ def _by_id() -> dict[str, dict]:
 
 def test_spacy_docbin_loads_with_spacy() -> None:
     """DocBin.from_bytes gives Docs whose ents, span group, cats and text match the records."""
-    import spacy
     from spacy.tokens import DocBin
 
-    nlp = spacy.blank("id")
+    from annotations.formats.tokens import pipeline
+
+    nlp = pipeline("id")  # the writer's cached pipeline: building a tokenizer takes seconds
     records = _by_id()
     seen = set()
     for name, data in unzip(export("spacy")[0]).items():

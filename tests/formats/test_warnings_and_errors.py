@@ -41,13 +41,14 @@ def test_conll_skips_and_reports_a_misaligned_span() -> None:
 
 def test_spacy_skips_and_reports_a_misaligned_span() -> None:
     """The spaCy writer reports the span once and keeps it out of ents and the span group."""
-    import spacy
     from spacy.tokens import DocBin
+
+    from annotations.formats.tokens import pipeline
 
     data, result = export("spacy", [_misaligned()])
     assert result.warnings == [MISALIGNED]
     (doc,) = (
-        DocBin().from_bytes(unzip(data)["train/docs-00000.spacy"]).get_docs(spacy.blank("id").vocab)
+        DocBin().from_bytes(unzip(data)["train/docs-00000.spacy"]).get_docs(pipeline("id").vocab)
     )
     assert "Jakarta" not in [s.text for s in doc.spans["sc"]]
     assert "Jakarta" not in [e.text for e in doc.ents]
