@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils.crypto import salted_hmac
 
@@ -196,7 +196,7 @@ def project_agreement(*, project: Project, order: str = "id") -> dict[str, Any]:
 
 
 def document_history(
-    *, document: Document, viewer: AbstractBaseUser, sees_all: bool
+    *, document: Document, viewer: User, sees_all: bool
 ) -> QuerySet[AnnotationEvent]:
     """A document's annotation events, newest first; only the viewer's own unless `sees_all`."""
     events = (

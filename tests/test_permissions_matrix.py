@@ -167,3 +167,23 @@ def test_every_api_endpoint_is_in_the_matrix():
             path = path.replace(placeholder, converter)
         covered.add(path.removeprefix("/"))
     assert api - covered == set()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        D,
+        D + "annotations/",
+        D + "annotations/mine/",
+        D + "review/",
+        D + "gold/",
+        D + "history/",
+        P + "assignments/{assignment}/",
+        P + "labels/{label}/",
+        P + "members/{member}/",
+    ],
+)
+def test_objects_are_not_reachable_through_another_projects_url(cast, world, path):
+    """Oscar administers his own project, yet our objects under his project id are 404."""
+    url = path.format(**{**world, "project": cast.other_project.pk})
+    assert cast.client("outsider").get(url).status_code == 404

@@ -9,7 +9,7 @@ assign explicitly beyond that; it is their call.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
@@ -58,7 +58,7 @@ def active_assignments() -> QuerySet[Assignment]:
     return Assignment.objects.filter(~_skipped_by_assignee())
 
 
-def _open_assignment(project: Project, annotator: AbstractBaseUser) -> Assignment | None:
+def _open_assignment(project: Project, annotator: User) -> Assignment | None:
     """The caller's assignment they have neither submitted nor skipped, oldest first."""
     finished = Annotation.objects.filter(
         document=OuterRef("document"), annotator=annotator, is_gold=False, status__in=DONE
@@ -72,7 +72,7 @@ def _open_assignment(project: Project, annotator: AbstractBaseUser) -> Assignmen
     )
 
 
-def _candidates(project: Project, annotator: AbstractBaseUser) -> QuerySet[Document]:
+def _candidates(project: Project, annotator: User) -> QuerySet[Document]:
     """Documents that still need annotators and that the caller has not touched.
 
     In-progress documents first, so overlap completes before new work starts.
@@ -102,7 +102,7 @@ def _still_open(document: Document, project: Project) -> bool:
 
 
 @transaction.atomic
-def queue_next(*, project: Project, annotator: AbstractBaseUser) -> Document | None:
+def queue_next(*, project: Project, annotator: User) -> Document | None:
     """The caller's next document: their open assignment, else a newly assigned one.
 
     Concurrency: the caller's user row is locked first, so two tabs of one
@@ -134,7 +134,7 @@ def queue_next(*, project: Project, annotator: AbstractBaseUser) -> Document | N
     return None
 
 
-def _member(project: Project, username: str) -> AbstractBaseUser:
+def _member(project: Project, username: str) -> User:
     membership = (
         Membership.objects.filter(project=project, user__username=username)
         .select_related("user")
@@ -154,7 +154,7 @@ def _project_document(project: Project, document_id: int) -> Document:
 
 @transaction.atomic
 def assignment_create(
-    *, project: Project, document_id: int, username: str, assigned_by: AbstractBaseUser
+    *, project: Project, document_id: int, username: str, assigned_by: User
 ) -> tuple[Assignment, bool]:
     """Give a document to a member; (assignment, created). Assigning twice is a no-op."""
     document = _project_document(project, document_id)
@@ -173,9 +173,7 @@ def assignment_create(
 
 
 @transaction.atomic
-def assignment_reassign(
-    *, assignment: Assignment, username: str, assigned_by: AbstractBaseUser
-) -> Assignment:
+def assignment_reassign(*, assignment: Assignment, username: str, assigned_by: User) -> Assignment:
     """Hand an assignment to another member; the old assignee's work stays where it is."""
     annotator = _member(assignment.document.project, username)
     if annotator.pk == assignment.annotator_id:
