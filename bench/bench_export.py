@@ -1,0 +1,236 @@
+"""Export benchmark: N gold documents x 10 spans (+1 relation each), exported as jsonl.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/bench_export.py \
+        [10000,100000] [--format jsonl]
+
+The database named by DATABASE_URL is created if missing (PostgreSQL) and migrated. For
+each N, a dedicated project is filled server-side (INSERT … SELECT generate_series, so
+setup costs little time and no client memory), then the export runner (`export_run`,
+no Celery) runs in a fresh child process, so its peak RSS (`ru_maxrss`) is the export's
+alone and not the setup's. The project, its rows and the export file are removed after.
+Prints documents, spans, seconds, peak RSS and file size per N.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
+
+SPANS_PER_DOC = 10
+PARAGRAPH = (
+    "Jakarta (ANTARA) - Pemerintah menyatakan harga beras di pasar tradisional akan turun "
+    "dalam dua pekan ke depan, kata Menteri Perdagangan di Jakarta, Senin. "
+) * 5  # ~800 code points: room for 10 spans 60 apart
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def ensure_database() -> None:
+    """Create the PostgreSQL database named by DATABASE_URL if it does not exist."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    if "postgresql" not in config["ENGINE"]:
+        return
+    conninfo = {
+        "host": config["HOST"] or "127.0.0.1",
+        "port": config["PORT"] or 5432,
+        "user": config["USER"],
+        "password": config["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **conninfo) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
+            print(f"created database {config['NAME']}", file=sys.stderr)
+
+
+def setup_django() -> None:
+    import django
+
+    django.setup()
+
+
+def fill(n: int) -> int:
+    """A project with n gold documents, 10 spans and 1 relation each; returns its id."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from annotations.models import Annotation, Document, Relation, Span
+    from annotations.services.projects import project_create
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-export")
+    project = project_create(
+        creator=user, preset="news", name=f"bench-export-{n}-{time.time():.0f}"
+    )
+    labels = list(project.labels.filter(kind="span").values_list("pk", flat=True))
+    speaker = project.labels.get(kind="relation").pk
+    doc, ann = Document._meta.db_table, Annotation._meta.db_table
+    span, rel = Span._meta.db_table, Relation._meta.db_table
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            f"""INSERT INTO {doc} (project_id, text, title, external_id, meta, length, created_at)
+            SELECT %s, %s || g, 'Article ' || g, 'bench-' || g, '{{"source": "bench"}}',
+                   %s + length(g::text), now()
+            FROM generate_series(1, %s) AS g""",
+            [project.pk, PARAGRAPH, len(PARAGRAPH), n],
+        )
+        cur.execute(
+            f"""INSERT INTO {ann} (document_id, is_gold, status, version, document_labels,
+                                   created_at, updated_at)
+            SELECT id, true, 'submitted', 1, '{{"sentiment": "neutral"}}', now(), now()
+            FROM {doc} WHERE project_id = %s""",
+            [project.pk],
+        )
+        cur.execute(
+            f"""INSERT INTO {span} (annotation_id, client_id, start, "end", label_id, attributes)
+            SELECT a.id, 's' || g, g * 60, g * 60 + 12, (%s::bigint[])[1 + g %% %s], '{{}}'
+            FROM {ann} a JOIN {doc} d ON d.id = a.document_id
+            CROSS JOIN generate_series(0, %s) AS g
+            WHERE d.project_id = %s""",
+            [labels, len(labels), SPANS_PER_DOC - 1, project.pk],
+        )
+        cur.execute(
+            f"""INSERT INTO {rel} (annotation_id, client_id, source_id, target_id, label_id)
+            SELECT s.annotation_id, 'r1', s.id, t.id, %s
+            FROM {span} s JOIN {span} t ON t.annotation_id = s.annotation_id
+            JOIN {ann} a ON a.id = s.annotation_id JOIN {doc} d ON d.id = a.document_id
+            WHERE d.project_id = %s AND s.client_id = 's0' AND t.client_id = 's1'""",
+            [speaker, project.pk],
+        )
+        cur.execute(f"ANALYZE {doc}; ANALYZE {ann}; ANALYZE {span}; ANALYZE {rel}")
+    return project.pk
+
+
+def clean(project_id: int) -> None:
+    """Remove the bench project with plain SQL (the ORM would load a million span ids)."""
+    from django.core.files.storage import default_storage
+    from django.db import connection, transaction
+
+    from annotations.models import (
+        Annotation,
+        AnnotationEvent,
+        Document,
+        ExportJob,
+        Project,
+        Relation,
+        Span,
+    )
+
+    for name in ExportJob.objects.filter(project_id=project_id).values_list("file", flat=True):
+        if name:
+            default_storage.delete(name)
+    doc, ann = Document._meta.db_table, Annotation._meta.db_table
+    mine = f"SELECT a.id FROM {ann} a JOIN {doc} d ON d.id = a.document_id WHERE d.project_id = %s"
+    with transaction.atomic(), connection.cursor() as cur:
+        for model in (Relation, Span, AnnotationEvent):
+            cur.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE annotation_id IN ({mine})", [project_id]
+            )
+        cur.execute(
+            f"DELETE FROM {ann} WHERE document_id IN (SELECT id FROM {doc} WHERE project_id = %s)",
+            [project_id],
+        )
+        cur.execute(f"DELETE FROM {doc} WHERE project_id = %s", [project_id])
+    Project.objects.filter(pk=project_id).delete()
+
+
+def export_child(job_id: int) -> None:
+    """Child process: run one export job in-process and report time and peak RSS as JSON."""
+    setup_django()
+    from annotations.models import ExportJob
+    from annotations.services.exports import export_run
+
+    baseline = peak_rss_mb()
+    started = time.perf_counter()
+    export_run(job_id)
+    seconds = time.perf_counter() - started
+    job = ExportJob.objects.get(pk=job_id)
+    print(
+        json.dumps(
+            {
+                "status": job.status,
+                "error": job.error,
+                "rows": job.row_count,
+                "size": job.size,
+                "seconds": seconds,
+                "baseline_rss_mb": baseline,
+                "peak_rss_mb": peak_rss_mb(),
+            }
+        )
+    )
+
+
+def bench(n: int, format: str) -> None:
+    from annotations.models import Project, Span
+    from annotations.services.exports import export_request
+
+    t0 = time.perf_counter()
+    project_id = fill(n)
+    setup = time.perf_counter() - t0
+    try:
+        spans = Span.objects.filter(annotation__document__project_id=project_id).count()
+        job = export_request(
+            project=Project.objects.get(pk=project_id),
+            requested_by=None,
+            format=format,
+            enqueue=False,
+        )
+        child = subprocess.run(
+            [sys.executable, __file__, "--export-job", str(job.pk)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ},
+        )
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+        if result["status"] != "succeeded":
+            raise SystemExit(f"export failed: {result['error']}")
+        print(
+            f"{format:>6} docs={n:>7} spans={spans:>8} rows={result['rows']:>7} "
+            f"seconds={result['seconds']:6.1f} peak_rss={result['peak_rss_mb']:6.1f} MB "
+            f"(after django.setup {result['baseline_rss_mb']:.1f} MB) "
+            f"zip={result['size'] / 1e6:.1f} MB  [setup {setup:.1f} s]",
+            flush=True,
+        )
+    finally:
+        clean(project_id)
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--export-job"]:
+        export_child(int(argv[1]))
+        return
+    if "DATABASE_URL" not in os.environ:
+        raise SystemExit("set DATABASE_URL (a database of its own, e.g. .../bench)")
+    format = "jsonl"
+    if "--format" in argv:
+        index = argv.index("--format")
+        format = argv[index + 1]
+        del argv[index : index + 2]
+    sizes = [int(x) for x in (argv[0] if argv else "10000,100000").split(",")]
+    ensure_database()
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    for n in sizes:
+        bench(n, format)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
