@@ -46,11 +46,22 @@ class DoccanoWriter:
         self._attributes_dropped = 0
 
     def write(self, record: Record) -> None:
-        tally = self._tally
-        tally.count(record)
-        tally.uncarried_annotations(record)
-        text = record["text"]
-        utf16 = to_utf16(text)
+        self._tally.count(record)
+        self._tally.uncarried_annotations(record)
+        entities, ids = self._entities(record)
+        line = {
+            "id": self._tally.result.records,
+            "external_id": record["external_id"],
+            "text": record["text"],
+            "entities": entities,
+            "relations": self._relations(record, ids),
+            "cats": [value for _, value in document_label_values(record)],
+        }
+        self._out.write(dumps(line))
+
+    def _entities(self, record: Record) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        """doccano entities in UTF-16 offsets, and our span id -> doccano entity id."""
+        utf16 = to_utf16(record["text"])
         entities, ids = [], {}
         for span in record.get("spans") or ():
             ids[span["id"]] = self._next_entity
@@ -64,10 +75,13 @@ class DoccanoWriter:
             )
             self._next_entity += 1
             self._attributes_dropped += bool(span.get("attributes"))
+        return entities, ids
+
+    def _relations(self, record: Record, ids: dict[str, int]) -> list[dict[str, Any]]:
         relations = []
         for rel in record.get("relations") or ():
             if rel["from"] not in ids or rel["to"] not in ids:
-                tally.warn(
+                self._tally.warn(
                     f"document {record['external_id']!r}: relation {rel.get('id')!r} refers "
                     "to a missing span; skipped"
                 )
@@ -81,15 +95,7 @@ class DoccanoWriter:
                 }
             )
             self._next_relation += 1
-        line = {
-            "id": tally.result.records,
-            "external_id": record["external_id"],
-            "text": text,
-            "entities": entities,
-            "relations": relations,
-            "cats": [value for _, value in document_label_values(record)],
-        }
-        self._out.write(dumps(line))
+        return relations
 
     def close(self) -> WriteResult:
         if self._attributes_dropped:

@@ -219,24 +219,15 @@ def _annotator(ann: dict[str, Any]) -> str:
 
 
 def _layer(results: list[Any], record: Record, where: str, warnings: list[str]) -> dict[str, Any]:
-    text = record["text"]
-    spans: dict[str, dict[str, Any]] = {}
+    """One annotation's results as a native layer (spans, relations, document labels)."""
     layer: dict[str, Any] = {"spans": [], "relations": [], "document_labels": {}}
+    attributes: dict[str, dict[str, Any]] = {}  # region id -> per-region choices
     for res in results:
         if not isinstance(res, dict):
             raise FormatError("result must be an object", field=where)
         kind, value = res.get("type"), res.get("value") or {}
         if kind == "labels":
-            span = _span(res, value, text, where)
-            if value.get("text") is not None and value["text"] != text[span["start"] : span["end"]]:
-                warnings.append(
-                    f"{_doc(record)} region {span['id']!r}: stored text differs from the "
-                    "offsets; offsets kept"
-                )
-            # per-region choices may come before their region
-            span["attributes"].update(spans.get(span["id"], {}).get("attributes", {}))
-            spans[span["id"]] = span
-            layer["spans"].append(span)
+            layer["spans"].append(_span(res, value, record, where, warnings))
         elif kind == "relation":
             labels = res.get("labels") or ["RELATION"]
             rel_id = f"r{len(layer['relations']) + 1}"
@@ -248,36 +239,57 @@ def _layer(results: list[Any], record: Record, where: str, warnings: list[str]) 
                     "label": labels[0],
                 }
             )
-        elif kind == "choices" and "start" in value:
-            choices = value.get("choices") or []
-            attrs = spans.setdefault(str(res.get("id")), {"attributes": {}})["attributes"]
-            name = str(res.get("from_name")).removeprefix(ATTRIBUTE_PREFIX)
-            attrs[name] = choices[0] if len(choices) == 1 else choices
         elif kind == "choices":
             choices = value.get("choices") or []
-            layer["document_labels"][res.get("from_name")] = (
-                choices[0] if len(choices) == 1 else choices
-            )
+            choice = choices[0] if len(choices) == 1 else choices
+            if "start" in value:  # per-region: an attribute of the span with the same id
+                name = str(res.get("from_name")).removeprefix(ATTRIBUTE_PREFIX)
+                attributes.setdefault(str(res.get("id")), {})[name] = choice
+            else:
+                layer["document_labels"][res.get("from_name")] = choice
         else:
             warnings.append(
                 f"{_doc(record)}: result type {kind!r} ({res.get('from_name')}) not imported"
             )
-    known = {s["id"] for s in layer["spans"]}
-    for orphan in spans.keys() - known:
-        warnings.append(f"{_doc(record)}: choices for missing region {orphan!r} skipped")
-    for rel in layer["relations"]:
-        if rel["from"] not in known or rel["to"] not in known:
-            warnings.append(f"{_doc(record)}: relation to a missing region skipped")
-    layer["relations"] = [r for r in layer["relations"] if r["from"] in known and r["to"] in known]
+    _attach(layer, attributes, record, warnings)
     return layer
 
 
-def _span(res: dict[str, Any], value: dict[str, Any], text: str, where: str) -> dict[str, Any]:
+def _attach(
+    layer: dict[str, Any],
+    attributes: dict[str, dict[str, Any]],
+    record: Record,
+    warnings: list[str],
+) -> None:
+    """Give spans their attributes and drop relations whose ends are missing, reporting both."""
+    spans = {span["id"]: span for span in layer["spans"]}
+    for region, values in attributes.items():
+        if region in spans:
+            spans[region]["attributes"].update(values)
+        else:
+            warnings.append(f"{_doc(record)}: choices for missing region {region!r} skipped")
+    kept = [r for r in layer["relations"] if r["from"] in spans and r["to"] in spans]
+    if len(kept) < len(layer["relations"]):
+        missing = len(layer["relations"]) - len(kept)
+        warnings.append(f"{_doc(record)}: {missing} relation(s) to a missing region skipped")
+    layer["relations"] = kept
+
+
+def _span(
+    res: dict[str, Any], value: dict[str, Any], record: Record, where: str, warnings: list[str]
+) -> dict[str, Any]:
+    text = record["text"]
     start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
     if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
         raise FormatError(f"region {res.get('id')!r} has bad offsets {start}-{end}", field=where)
     if len(labels) != 1:
         raise FormatError(f"region {res.get('id')!r} needs exactly one label", field=where)
+    if value.get("text") is not None and value["text"] != text[start:end]:
+        # older Label Studio versions counted UTF-16 units; keep offsets, let a person look
+        warnings.append(
+            f"{_doc(record)} region {res.get('id')!r}: stored text differs from the offsets; "
+            "offsets kept"
+        )
     return {
         "id": str(res.get("id")),
         "start": start,

@@ -210,3 +210,36 @@ def test_label_studio_invalid_json_names_the_line() -> None:
     with pytest.raises(FormatError) as error:
         read_label_studio(io.BytesIO(b'[\n{"id": 1,\n'))
     assert error.value.line == 3
+
+
+def test_label_studio_text_mismatch_is_reported_and_offsets_kept() -> None:
+    """A region whose stored text disagrees with its offsets (old UTF-16 exports) is reported."""
+    text = "👍 Joko"
+    task = {
+        "data": {"text": text, "external_id": "d"},
+        "annotations": [
+            {
+                "result": [
+                    {
+                        "id": "a",
+                        "from_name": "span_sentiment",
+                        "type": "choices",
+                        "value": {"start": 3, "end": 7, "choices": ["neutral"]},
+                    },
+                    {
+                        "id": "a",
+                        "type": "labels",
+                        "value": {"start": 3, "end": 7, "text": "Joko", "labels": ["PER"]},
+                    },
+                ]
+            }
+        ],
+    }
+    result = read_label_studio(io.BytesIO(json.dumps([task]).encode()))
+    (record,) = list(result)
+    assert record["spans"] == [
+        {"id": "a", "start": 3, "end": 7, "label": "PER", "attributes": {"sentiment": "neutral"}}
+    ]
+    assert result.warnings == [
+        "document 'd' region 'a': stored text differs from the offsets; offsets kept"
+    ]
