@@ -214,7 +214,7 @@ def test_label_studio_invalid_json_names_the_line() -> None:
 
 def test_label_studio_text_mismatch_is_reported_and_offsets_kept() -> None:
     """A region whose stored text disagrees with its offsets (old UTF-16 exports) is reported."""
-    text = "👍 Joko"
+    text = "👍 Joko Widodo"
     task = {
         "data": {"text": text, "external_id": "d"},
         "annotations": [
