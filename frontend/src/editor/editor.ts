@@ -47,6 +47,8 @@ export interface EditorOptions {
   onLinkMode?: (sourceId: string | null) => void;
   /** A user action could not be done; the message says why. */
   onNotice?: (message: string) => void;
+  /** Called after each paint with how many blocks were painted and how long it took (for benchmarks). */
+  onPaint?: (info: { blocks: number; ms: number }) => void;
 }
 
 export interface Editor {
@@ -109,6 +111,8 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
   let lastPointerAlt = false;
   let lastClick: { offset: number; id: string | null } | null = null;
   let paintWaiters: Array<() => void> = [];
+  const offscreenAnchors = new Map<string, LinkEnd>();
+  const canMeasure = typeof Range.prototype.getClientRects === "function";
 
   const docEl = doc.createElement("div");
   docEl.className = "wb-doc";
@@ -176,18 +180,42 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     return list;
   }
 
-  function paint(indexes: Iterable<number>): void {
+  function paint(indexes: Iterable<number>, links = true): void {
+    const t0 = performance.now();
     const c = ctx();
     const jobs: Array<[number, ReturnType<typeof measureBlock>]> = [];
+    const stale: number[] = [];
+    // Measure everything before touching the DOM so layout is computed at most once.
     for (const b of indexes) {
+      if (painted.has(b)) stale.push(b);
+      if (viewport.visible.has(b))
+        jobs.push([b, measureBlock(blockEls[b], blocks[b], paintSpansOf(b))]);
+    }
+    if (links && canMeasure && store.relations.size) {
+      const willPaint = new Set(painted.keys());
+      for (const b of stale) willPaint.delete(b);
+      for (const [b] of jobs) willPaint.add(b);
+      measureOffscreenEnds(willPaint);
+    }
+    for (const b of stale) {
       const old = painted.get(b);
       if (old) unpaintBlock(old, c);
       painted.delete(b);
-      if (!viewport.visible.has(b)) continue;
-      jobs.push([b, measureBlock(blockEls[b], blocks[b], paintSpansOf(b))]);
     }
-    for (const [b, m] of jobs) painted.set(b, writeBlock(blockEls[b], m.measured, m.origin, c));
-    redrawLinks();
+    const origin = jobs.length && canMeasure ? docEl.getBoundingClientRect() : null;
+    for (const [b, m] of jobs) {
+      const done = writeBlock(blockEls[b], m.measured, m.origin, c);
+      // Anchors in document coordinates stay valid until the layout changes (resize repaints all).
+      for (const [id, a] of done.anchors) {
+        done.anchors.set(id, {
+          x: a.x + (m.origin?.left ?? 0) - (origin?.left ?? 0),
+          y: a.y + (m.origin?.top ?? 0) - (origin?.top ?? 0),
+        });
+      }
+      painted.set(b, done);
+    }
+    if (links) redrawLinks();
+    options.onPaint?.({ blocks: jobs.length, ms: performance.now() - t0 });
     const waiters = paintWaiters;
     paintWaiters = [];
     for (const w of waiters) w();
@@ -216,32 +244,44 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     const range = span ? blocksOf(span) : null;
     if (!span || !range) return null;
     const b = range[0];
-    const origin = docEl.getBoundingClientRect();
-    const blockRect = blockEls[b].getBoundingClientRect();
     const anchor = painted.get(b)?.anchors.get(id);
-    if (anchor)
-      return {
-        x: blockRect.left - origin.left + anchor.x,
-        y: blockRect.top - origin.top + anchor.y,
-      };
-    if (typeof Range.prototype.getClientRects !== "function") return null;
-    const r = doc.createRange();
-    const [s] = utf16Of(span);
+    if (anchor) return anchor;
+    const cached = offscreenAnchors.get(id);
+    if (cached) return cached;
     const t = blockEls[b].firstChild;
-    if (!t) return null;
-    const local = Math.max(0, s - blocks[b].start);
+    if (!canMeasure || !t) return null;
+    // An end off screen: measured once and cached until the span or the layout changes.
+    const origin = docEl.getBoundingClientRect();
+    const r = doc.createRange();
+    const local = Math.max(0, utf16Of(span)[0] - blocks[b].start);
     r.setStart(t, local);
     r.setEnd(t, Math.min(local + 1, blocks[b].end - blocks[b].start));
-    const rect = r.getClientRects()[0] ?? blockRect;
-    return { x: rect.left - origin.left + 2, y: rect.top - origin.top - 10 };
+    const rect = r.getClientRects()[0] ?? blockEls[b].getBoundingClientRect();
+    const end = { x: rect.left - origin.left + 2, y: rect.top - origin.top - 10 };
+    offscreenAnchors.set(id, end);
+    return end;
   }
 
-  function isPainted(id: string): boolean {
+  function isIn(id: string, set: { has(b: number): boolean }): boolean {
     const span = store.spans.get(id);
     const range = span ? blocksOf(span) : null;
     if (!range) return false;
-    for (let b = range[0]; b <= range[1]; b++) if (painted.has(b)) return true;
+    for (let b = range[0]; b <= range[1]; b++) if (set.has(b)) return true;
     return false;
+  }
+
+  const isPainted = (id: string) => isIn(id, painted);
+
+  /** Measures, before any DOM write, the ends of links that will be drawn but sit off screen. */
+  function measureOffscreenEnds(willPaint: Set<number>): void {
+    for (const rel of store.relations.values()) {
+      if (!isIn(rel.from, willPaint) && !isIn(rel.to, willPaint)) continue;
+      for (const id of [rel.from, rel.to]) {
+        const span = store.spans.get(id);
+        const range = span ? blocksOf(span) : null;
+        if (range && !willPaint.has(range[0]) && !offscreenAnchors.has(id)) anchorOf(id);
+      }
+    }
   }
 
   function redrawLinks(): void {
@@ -285,17 +325,27 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     return true;
   }
 
+  function hasLinks(spanId: string): boolean {
+    for (const rel of store.relations.values())
+      if (rel.from === spanId || rel.to === spanId) return true;
+    return false;
+  }
+
   function afterChange(change: StoreChange, ops: Op[]): void {
     const dirty = new Set<number>();
+    let links = change.relations;
     for (const { before, after } of change.spans) {
       if (before) index(before, false, dirty);
       if (after) index(after, true, dirty);
+      const id = (after ?? before)?.id ?? "";
+      offscreenAnchors.delete(id);
+      if (!links && after && hasLinks(id)) links = true;
     }
     if (change.spans.length) ordered = null;
     if (selectedId && !store.spans.has(selectedId)) setSelected(null, dirty);
     if (linkSource && !store.spans.has(linkSource)) cancelLink();
-    if (dirty.size) paint(dirty);
-    else if (change.relations) redrawLinks();
+    if (dirty.size) paint(dirty, links);
+    else if (links) redrawLinks();
     if (ops.length) options.onOps?.(ops);
     options.onChange?.();
   }
@@ -434,10 +484,19 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
 
   docEl.addEventListener("mousedown", onMouseDown);
   docEl.addEventListener("mouseup", onMouseUp);
+  let laidOutWidth = -1;
   const resizeObserver =
     typeof ResizeObserver === "undefined"
       ? null
-      : new ResizeObserver(() => paint([...painted.keys()]));
+      : new ResizeObserver(() => {
+          // Text reflows only when the width changes; then every anchor moves.
+          const width = docEl.clientWidth;
+          if (width === laidOutWidth) return;
+          const first = laidOutWidth < 0;
+          laidOutWidth = width;
+          offscreenAnchors.clear();
+          if (!first) paint([...painted.keys()]);
+        });
   resizeObserver?.observe(docEl);
 
   function relationLabelFor(source: Span): Label | undefined {
