@@ -97,7 +97,16 @@ def test_reading_a_dead_job_fails_it(cast, settings):
     body = cast.client("reviewer").get(f"/api/exports/{job.pk}/").json()
     assert body["status"] == "failed" and "stopped" in body["error"]
     fresh = make_job(cast, status="running", attempt=3, heartbeat_at=timezone.now())
-    assert cast.client("reviewer").get(f"/api/exports/{fresh.pk}/").json()["status"] == "running"
+    body = cast.client("reviewer").get(f"/api/exports/{fresh.pk}/").json()
+    assert (body["status"], body["stale"]) == ("running", False)
+
+
+def test_stale_job_with_attempts_left_is_flagged_until_taken_over(cast, settings):
+    """A dead run with attempts left stays running, flagged stale, for the next worker."""
+    stale = timezone.now() - timedelta(seconds=settings.EXPORT_STALE_SECONDS + 1)
+    job = make_job(cast, status="running", attempt=1, heartbeat_at=stale)
+    body = cast.client("reviewer").get(f"/api/exports/{job.pk}/").json()
+    assert (body["status"], body["stale"]) == ("running", True)
 
 
 def test_concurrent_deliveries_claim_exactly_once(cast, transactional_db):

@@ -199,11 +199,11 @@ def export_claim(job_id: int) -> Claim:
         return Claim()
     now = timezone.now()
     stale_before = _stale_before(now)
-    if seen["status"] == ExportStatus.RUNNING and seen["heartbeat_at"] is not None:
-        if seen["heartbeat_at"] >= stale_before:
+    if seen["status"] == ExportStatus.RUNNING:
+        beat = seen["heartbeat_at"]
+        if beat is not None and beat >= stale_before:
             # Alive (or only just died): look again when it would count as stale.
-            wait = (seen["heartbeat_at"] - stale_before).total_seconds()
-            return Claim(retry_in=max(1.0, wait + 1))
+            return Claim(retry_in=max(1.0, (beat - stale_before).total_seconds() + 1))
         if seen["attempt"] >= max_attempts():
             export_give_up(job_id)
             return Claim()
@@ -245,15 +245,17 @@ def export_give_up(job_id: int) -> bool:
     )
 
 
+def export_is_stale(job: ExportJob) -> bool:
+    """Running without a heartbeat for EXPORT_STALE_SECONDS: its worker is probably gone."""
+    return job.status == ExportStatus.RUNNING and (
+        job.heartbeat_at is None or job.heartbeat_at < _stale_before(timezone.now())
+    )
+
+
 def export_refresh(job: ExportJob) -> ExportJob:
     """For readers of a job: a running job that is stale with no attempts left is failed now
     rather than shown as running forever."""
-    if (
-        job.status == ExportStatus.RUNNING
-        and job.attempt >= max_attempts()
-        and (job.heartbeat_at is None or job.heartbeat_at < _stale_before(timezone.now()))
-        and export_give_up(job.pk)
-    ):
+    if export_is_stale(job) and job.attempt >= max_attempts() and export_give_up(job.pk):
         job.refresh_from_db()
     return job
 
