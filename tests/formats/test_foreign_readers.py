@@ -223,3 +223,19 @@ def test_csv_reads_with_the_csv_module() -> None:
     assert [r["external_id"] for r in rows] == ["doc-id", "doc-emoji", "doc-crlf"]
     assert [r["sentiment"] for r in rows] == ["negative", "positive", "neutral"]
     assert rows[1]["spans_ORG"] == "2"
+
+
+def test_hf_multi_choice_group_loads_as_a_list(tmp_path: Path) -> None:
+    """A multi-choice document group is a list feature; unset it is an empty list."""
+    import datasets
+
+    from tests.formats.test_round_trip import _with_topics
+
+    schema, records = _with_topics()
+    folder = tmp_path / "hf"
+    for name, data in unzip(export("hf", records, schema=schema)[0]).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    loaded = datasets.load_dataset(str(folder), cache_dir=str(tmp_path / "cache"))
+    assert loaded["train"][0]["document_labels"]["topics"] == ["economy", "politics"]
+    assert loaded["validation"][0]["document_labels"]["topics"] == []

@@ -110,3 +110,29 @@ def test_conll_labels_option_chooses_entities(labels: list[str] | None) -> None:
         "1 document(s) carry per-annotator annotations; conll holds one layer, so only the "
         "gold layer was written"
     ]
+
+
+def _with_topics() -> tuple[dict, list[dict]]:
+    schema = fixture.schema()
+    schema["labels"] += [
+        {"kind": "document", "name": name, "group": "topics", "multiple": True}
+        for name in ("economy", "politics", "sport")
+    ]
+    records = [fixture.gold_only(r) for r in fixture.records()]
+    records[0]["document_labels"]["topics"] = ["economy", "politics"]
+    return schema, records
+
+
+@pytest.mark.parametrize("name", ["jsonl", "doccano", "label-studio", "brat"])
+def test_multi_choice_document_labels_round_trip(name: str) -> None:
+    """A multi-choice group's list of values comes back as the same list."""
+    schema, records = _with_topics()
+    data, _ = export(name, records, schema=schema)
+    readers = {
+        "jsonl": read_jsonl,
+        "doccano": lambda f: read_doccano(f, schema=schema),
+        "label-studio": read_label_studio,
+        "brat": read_brat,
+    }
+    back = list(readers[name](io.BytesIO(data)))
+    assert [r["document_labels"] for r in back] == [r["document_labels"] for r in records]
