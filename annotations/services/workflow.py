@@ -37,7 +37,7 @@ from annotations.models import (
 )
 
 DONE = (AnnotationStatus.SUBMITTED, AnnotationStatus.SKIPPED)
-# Candidates locked per attempt; a stale one (filled by a writer that committed
+# Candidates tried per request; a stale one (filled by a writer that committed
 # after our snapshot) is passed over and the next one tried.
 _QUEUE_ATTEMPTS = 20
 
@@ -87,8 +87,9 @@ def _candidates(project: Project, annotator: User) -> QuerySet[Document]:
     )
     touched = Q(annotator=annotator) | Q(is_gold=True)  # gold: already adjudicated
     return (
-        project.documents.defer("text")
-        .annotate(assigned=Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0))
+        project.documents.annotate(
+            assigned=Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+        )
         .filter(assigned__lt=project.annotators_per_document)
         .exclude(Exists(Assignment.objects.filter(document=OuterRef("pk"), annotator=annotator)))
         .exclude(Exists(Annotation.objects.filter(touched, document=OuterRef("pk"))))
@@ -101,15 +102,31 @@ def _still_open(document: Document, project: Project) -> bool:
     return active_assignments().filter(document=document).count() < project.annotators_per_document
 
 
+def _lock_one(candidates: QuerySet[Document]) -> Document | None:
+    """Lock the first candidate nobody holds; if others hold them all, wait for the first.
+
+    Waiting (rather than answering "empty") matters when the last places are
+    being looked at by callers who may find them full and let go.
+    """
+    free = candidates.select_for_update(skip_locked=True, of=("self",)).first()
+    return free or candidates.select_for_update(of=("self",)).first()
+
+
+class _Full(Exception):
+    """The locked candidate filled up after our snapshot: pass it over."""
+
+
 @transaction.atomic
 def queue_next(*, project: Project, annotator: User) -> Document | None:
     """The caller's next document: their open assignment, else a newly assigned one.
 
     Concurrency: the caller's user row is locked first, so two tabs of one
-    annotator cannot each take a document. Candidate documents are then locked
-    with SKIP LOCKED, so concurrent annotators take different ones instead of
-    queueing, and the overlap is re-counted under the lock, because the
-    candidate query's snapshot may predate an assignment committed since. On
+    annotator cannot each take a document. A candidate document is then locked
+    (SKIP LOCKED, so concurrent callers take different ones instead of
+    queueing) and its overlap re-counted under the lock, because the candidate
+    query's snapshot may predate an assignment committed since. Each attempt
+    runs in a savepoint whose rollback releases a full document's lock, so a
+    caller waits while holding no document, and waiters cannot deadlock. On
     SQLite `select_for_update` is a no-op and the IMMEDIATE transaction (see
     settings) serialises the whole function instead.
     """
@@ -119,18 +136,17 @@ def queue_next(*, project: Project, annotator: User) -> Document | None:
         return current.document
     passed: list[int] = []
     for _ in range(_QUEUE_ATTEMPTS):
-        document = (
-            _candidates(project, annotator)
-            .exclude(pk__in=passed)
-            .select_for_update(skip_locked=True, of=("self",))
-            .first()
-        )
-        if document is None:
-            return None
-        if _still_open(document, project):
-            Assignment.objects.create(document=document, annotator=annotator)
-            return document
-        passed.append(document.pk)
+        try:
+            with transaction.atomic():
+                document = _lock_one(_candidates(project, annotator).exclude(pk__in=passed))
+                if document is None:
+                    return None
+                if not _still_open(document, project):
+                    raise _Full(document.pk)
+                Assignment.objects.create(document=document, annotator=annotator)
+                return document
+        except _Full as full:
+            passed.append(full.args[0])
     return None
 
 
