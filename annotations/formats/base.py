@@ -83,6 +83,11 @@ class FormatSpec:
     # a writer class; options beyond ``card`` are format-specific (e.g. conll ``labels=``)
     factory: Callable[..., Writer]
 
+    @property
+    def zipped(self) -> bool:
+        """A zip of several files, with README.md inside when a CardContext is given."""
+        return self.content_type == "application/zip"
+
     def open(
         self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None, **options: Any
     ) -> Writer:

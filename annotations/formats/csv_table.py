@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Sequence
 from typing import BinaryIO
 
 from .base import CardContext, Record, Schema, Tally, WriteResult, document_groups, span_labels
@@ -21,11 +22,19 @@ class CsvWriter:
         self._tally = Tally("csv")
         self._groups = list(document_groups(schema))
         self._labels = span_labels(schema)
-        # write_through: nothing waits in a buffer we would have to remember to flush
-        self._text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-        self._csv = csv.writer(self._text)
+        self._out = out
+        # rows go through a small text buffer: a TextIOWrapper around ``out`` would close the
+        # caller's file when garbage-collected (say, after an exception mid-export)
+        self._buffer = io.StringIO(newline="")
+        self._csv = csv.writer(self._buffer)
         header = ["external_id", "title", "split", *self._groups]
-        self._csv.writerow(header + [f"spans_{label}" for label in self._labels] + ["relations"])
+        self._row(header + [f"spans_{label}" for label in self._labels] + ["relations"])
+
+    def _row(self, row: Sequence[object]) -> None:
+        self._csv.writerow(row)
+        self._out.write(self._buffer.getvalue().encode("utf-8"))
+        self._buffer.seek(0)
+        self._buffer.truncate()
 
     def write(self, record: Record) -> None:
         self._tally.count(record)
@@ -38,13 +47,16 @@ class CsvWriter:
                 f"document {record['external_id']!r}: span labels {sorted(unknown)} are not in "
                 "the schema and have no column"
             )
-        row = [record["external_id"], record.get("title", ""), record.get("split", "")]
+        row: list[object] = [
+            record["external_id"],
+            record.get("title", ""),
+            record.get("split", ""),
+        ]
         row += [_cell(labels.get(group)) for group in self._groups]
         row += [counts.get(label, 0) for label in self._labels]
-        self._csv.writerow([*row, len(record.get("relations") or ())])
+        self._row([*row, len(record.get("relations") or ())])
 
     def close(self) -> WriteResult:
-        self._text.detach()  # leave the caller's file open
         return self._tally.finish()
 
 
