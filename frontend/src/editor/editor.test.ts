@@ -142,4 +142,16 @@ describe("editor core", () => {
     expect(ed.getSpan(id)?.label).toBe("PER");
     expect(ed.documentLabels().sentiment ?? null).toBeNull();
   });
+
+  it("moves a span's ends to a new selection and treats an outside start as the text start", () => {
+    const text = "Sekjen NATO Jens Stoltenberg berkata";
+    const ed = open(text);
+    select(text, 12, 16);
+    const id = ed.addSpanFromSelection("PER")?.id ?? "";
+    select(text, 7, 20);
+    expect(ed.resizeToSelection(id)).toBe(true);
+    expect(ed.getSpan(id)).toMatchObject({ start: 7, end: 28 });
+    ed.undo();
+    expect(ed.getSpan(id)).toMatchObject({ start: 12, end: 16 });
+  });
 });

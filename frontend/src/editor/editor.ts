@@ -60,6 +60,8 @@ export interface Editor {
   readonly selectedId: string | null;
   relabel(id: string, label: string): void;
   resize(id: string, edge: "start" | "end", dir: 1 | -1, unit: "word" | "character"): void;
+  /** Moves both ends of a span to the current text selection (snapped like a new span). */
+  resizeToSelection(id: string, opts?: { exact?: boolean }): boolean;
   setAttributes(id: string, attributes: Attributes): void;
   deleteSpan(id: string): void;
   deleteRelation(id: string): void;
@@ -381,8 +383,16 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     const sel = doc.getSelection();
     if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
     const range = sel.getRangeAt(0);
-    const a = offsetOfPoint(docEl, blocks, range.startContainer, range.startOffset, text.length);
-    const b = offsetOfPoint(docEl, blocks, range.endContainer, range.endOffset, text.length);
+    // A drag that starts in the title or ends past the article still selects up to its edge.
+    const edge = (node: Node, offset: number): number | null => {
+      if (docEl.contains(node)) return offsetOfPoint(docEl, blocks, node, offset, text.length);
+      const pos = docEl.compareDocumentPosition(node);
+      if (pos & Node.DOCUMENT_POSITION_PRECEDING) return 0;
+      if (pos & Node.DOCUMENT_POSITION_FOLLOWING) return text.length;
+      return null;
+    };
+    const a = edge(range.startContainer, range.startOffset);
+    const b = edge(range.endContainer, range.endOffset);
     if (a === null || b === null || b <= a) return null;
     return [a, b];
   }
@@ -417,6 +427,25 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     doc.getSelection()?.removeAllRanges();
     selectSpan(span.id);
     return span;
+  }
+
+  function resizeToSelection(id: string, opts?: { exact?: boolean }): boolean {
+    const span = store.spans.get(id);
+    const sel = selectionOffsets();
+    if (!span || !sel) return false;
+    const [u1, u2] =
+      (opts?.exact ?? lastPointerAlt) ? widen(sel) : snapToWords(text, sel[0], sel[1]);
+    if (u2 <= u1) return false;
+    const start = offsets.toCodePoint(u1);
+    const end = offsets.toCodePoint(u2);
+    if (options.allowOverlap === false && overlaps(start, end, id)) {
+      options.onNotice?.("This project does not allow overlapping spans.");
+      return false;
+    }
+    if (start === span.start && end === span.end) return false;
+    const ok = apply([{ op: "update_span", id, start, end }], true);
+    doc.getSelection()?.removeAllRanges();
+    return ok;
   }
 
   function widen([a, b]: [number, number]): [number, number] {
@@ -636,6 +665,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
       if (span && span.label !== label) apply([{ op: "update_span", id, label }], true);
     },
     resize,
+    resizeToSelection,
     setAttributes(id, attributes) {
       if (store.spans.has(id)) apply([{ op: "update_span", id, attributes }], true);
     },

@@ -273,6 +273,18 @@ function Workbench({
       case "toggleSnap":
         setSnap((s) => !s);
         return true;
+      case "resizeToSelection":
+        if (!ed.selectedId) return false;
+        if (!ed.resizeToSelection(ed.selectedId, snap ? undefined : { exact: true })) {
+          setNotice("Select the new extent of the span in the text first.");
+        }
+        return true;
+      case "unlink":
+        if (!ed.selectedId) return false;
+        for (const r of ed.relations()) {
+          if (r.from === ed.selectedId || r.to === ed.selectedId) ed.deleteRelation(r.id);
+        }
+        return true;
       case "focusAttributes":
         document.querySelector<HTMLElement>("[data-attribute]")?.focus();
         return true;
@@ -290,7 +302,13 @@ function Workbench({
         hasSelectedSpan: !!editor?.selectedId,
       });
       if (!action) return;
-      if (typing && action.type !== "escape" && action.type !== "submit") return;
+      if (typing && action.type === "escape") {
+        // Escape leaves a form control and hands the keys back to the article.
+        (e.target as HTMLElement).blur();
+        e.preventDefault();
+        return;
+      }
+      if (typing && action.type !== "submit") return;
       if (save.status === "conflict" && action.type !== "help") return;
       if (runRef.current(action)) e.preventDefault();
     };

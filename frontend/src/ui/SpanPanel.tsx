@@ -103,6 +103,13 @@ export function SpanDetails({
             <kbd aria-hidden="true">{linking ? "Esc" : relLabel.hotkey}</kbd>
           </button>
         )}
+        <button
+          type="button"
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => editor.resizeToSelection(span.id)}
+        >
+          Resize to selection<kbd aria-hidden="true">Shift+R</kbd>
+        </button>
         <button type="button" class="danger" onClick={() => editor.deleteSpan(span.id)}>
           Delete span<kbd aria-hidden="true">Del</kbd>
         </button>

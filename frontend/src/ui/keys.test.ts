@@ -69,4 +69,13 @@ describe("key map", () => {
   it("ignores hotkeys pressed with Ctrl", () => {
     expect(resolveKey({ ...base, ctrlKey: true, key: "p" }, labels, none)).toBeNull();
   });
+
+  it("maps Shift+Delete to removing links and Shift+R to resizing to the selection", () => {
+    expect(resolveKey({ ...base, shiftKey: true, key: "Delete" }, labels, none)).toEqual({
+      type: "unlink",
+    });
+    expect(resolveKey({ ...base, shiftKey: true, key: "R" }, labels, none)).toEqual({
+      type: "resizeToSelection",
+    });
+  });
 });

@@ -22,6 +22,8 @@ export type Action =
   | { type: "extend"; direction: "forward" | "backward"; unit: "character" | "word" }
   | { type: "resize"; edge: "start" | "end"; dir: 1 | -1; unit: "character" | "word" }
   | { type: "toggleSnap" }
+  | { type: "resizeToSelection" }
+  | { type: "unlink" }
   | { type: "focusAttributes" };
 
 export interface KeyInput {
@@ -46,6 +48,8 @@ export const FIXED_KEYS: Array<[string, string]> = [
   ["Alt+Shift+← / →", "With a span selected: move its start (Ctrl: by word)"],
   ["] / [", "Select the next / previous span (in link mode: next / previous candidate)"],
   ["Delete / Backspace", "Delete the selected span"],
+  ["Shift+R", "Move the selected span's ends to the text selection"],
+  ["Shift+Delete", "Remove the selected span's links"],
   ["Shift+A", "Edit the selected span's attributes"],
   ["Enter", "In link mode: link the highlighted candidate"],
   ["Escape", "Cancel link mode, then clear the selection"],
@@ -81,6 +85,8 @@ export function resolveKey(e: KeyInput, labels: Label[], ctx: KeyContext): Actio
     if (ctx.hasSelectedSpan) return { type: "resize", edge: e.altKey ? "start" : "end", dir, unit };
     return null;
   }
+  if (e.shiftKey && !mod && !e.altKey && (key === "Delete" || key === "Backspace"))
+    return { type: "unlink" };
   if (mod || e.altKey) return null;
   switch (key) {
     case "?":
@@ -100,6 +106,8 @@ export function resolveKey(e: KeyInput, labels: Label[], ctx: KeyContext): Actio
       return { type: "toggleSnap" };
     case "A":
       return { type: "focusAttributes" };
+    case "R":
+      return { type: "resizeToSelection" };
   }
   for (const label of labels) {
     if (!label.hotkey || label.hotkey !== key) continue;
