@@ -77,10 +77,12 @@ def _labels_section(schema: Schema) -> str:
         extra = ""
         if lab.get("attributes"):
             extra = "; ".join(f"{k}: {', '.join(v)}" for k, v in lab["attributes"].items())
-        if lab.get("source_labels"):
-            extra = f"{'|'.join(lab['source_labels'])} → {'|'.join(lab.get('target_labels', []))}"
-        if lab.get("group"):
-            extra = f"group {lab['group']}" + (", multiple" if lab.get("multiple") else "")
+        if lab.get("kind") == "relation":
+            sources = "|".join(lab.get("source_labels") or ["any"])
+            extra = f"{sources} → {'|'.join(lab.get('target_labels') or ['any'])}"
+        if lab.get("kind") == "document":
+            group = lab.get("group") or "label"
+            extra = f"group {group}" + (", multiple" if lab.get("multiple") else "")
         rows.append(
             f"| {lab.get('kind')} | `{lab['name']}` | {_cell(lab.get('description'))} "
             f"| {_cell(extra)} |"

@@ -84,3 +84,16 @@ def test_registry_lists_extension_and_content_type() -> None:
         "hf": ".zip",
     }
     assert all(spec.content_type for spec in FORMATS.values())
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_schema_with_null_fields_exports(name: str) -> None:
+    """Labels straight from the database (None for unset attributes, groups, endpoints) work."""
+    schema = fixture.schema()
+    for label in schema["labels"]:
+        for key in ("attributes", "source_labels", "target_labels", "color", "description"):
+            label.setdefault(key, None)
+        if label["kind"] != "document":
+            label["group"] = None
+    _, result = export(name, schema=schema)
+    assert result.records == 3
