@@ -23,7 +23,12 @@ NON_ENTITY_LABELS = frozenset({"QUOTE"})
 
 @lru_cache(maxsize=8)
 def pipeline(lang: str) -> Language:
-    """A blank (rule-based, no model download) tokenizer plus sentencizer, once per process."""
+    """A blank (rule-based, no model download) tokenizer plus sentencizer, once per process.
+
+    Building one takes seconds (Indonesian loads ~16k tokenizer exceptions), hence the cache.
+    Its vocabulary keeps every token string it has seen, so a long-lived worker grows towards
+    the corpus vocabulary; bound it with the worker's max-tasks-per-child if that matters.
+    """
     import spacy
 
     try:
