@@ -190,10 +190,8 @@ def test_review_of_another_projects_document_is_404(cast, two_submitted):
 
 
 @pytest.mark.parametrize("annotators", [2, 5])
-def test_review_reads_in_constant_queries(
-    cast, document, annotators, django_assert_num_queries
-):
-    """Review costs the same queries for 2 annotators or 5 with 60 spans each."""
+def test_review_reads_in_constant_queries(cast, document, annotators, django_assert_num_queries):
+    """Review costs the same queries for 2 annotators or 5, with up to 50 spans each."""
     spans = [{"id": f"s{i}", "start": i, "end": i + 1, "label": "MISC"} for i in range(50)]
     for i in range(annotators):
         user = UserFactory(username=f"ann{i}")
@@ -253,3 +251,17 @@ def test_history_is_anonymized_with_the_review(cast, two_submitted):
     events = reviewer.get(url(two_submitted, "history/")).json()["results"]
     assert {e["annotator"] for e in events} == names
     assert {e["actor"] for e in events} == names
+
+
+def test_review_of_an_untouched_document_is_empty_not_an_error(cast, document):
+    """No annotations yet: empty versions, empty proposal, no gold, undefined figures."""
+    review = cast.client("admin").get(url(document, "review/")).json()
+    assert review["annotations"] == []
+    assert review["submitted"] == 0
+    assert review["proposal"]["annotation"] == {
+        "spans": [],
+        "relations": [],
+        "document_labels": {},
+    }
+    assert review["gold"] is None
+    assert review["agreement"]["spans"]["overall"]["f1_exact_micro"] is None
