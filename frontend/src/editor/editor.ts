@@ -301,7 +301,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
         selected: rel.from === selectedId || rel.to === selectedId,
       });
     }
-    drawLinks(linkLayer, drawings, 10);
+    drawLinks(linkLayer, drawings, 6);
   }
 
   function apply(ops: Op[], record: boolean): boolean {

@@ -61,3 +61,17 @@ describe("highlight layout", () => {
     expect(pickAt(ivs, 20)).toBeUndefined();
   });
 });
+
+import { linkPath } from "./links";
+
+describe("link routing", () => {
+  it("arcs above a line when both ends share it", () => {
+    expect(linkPath({ x: 100, y: 50 }, { x: 300, y: 52 }, 6)).toMatch(/^M100,50 C100,/);
+  });
+
+  it("routes through the left gutter between lines", () => {
+    const d = linkPath({ x: 100, y: 50 }, { x: 300, y: 250 }, 6);
+    expect(d).toContain("V244");
+    expect(d.endsWith("H300")).toBe(true);
+  });
+});

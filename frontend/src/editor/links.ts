@@ -46,7 +46,18 @@ export function linkPath(from: LinkEnd, to: LinkEnd, gutterX: number): string {
     const top = Math.min(from.y, to.y) - lift;
     return `M${from.x},${from.y} C${from.x},${top} ${to.x},${top} ${to.x},${to.y}`;
   }
-  return `M${from.x},${from.y} C${gutterX},${from.y} ${gutterX},${to.y} ${to.x},${to.y}`;
+  // Between lines: run along the tag row, down the left gutter, and back in along
+  // the other tag row, so the connector never crosses the words themselves.
+  const r = 6;
+  const down = to.y > from.y ? 1 : -1;
+  return [
+    `M${from.x},${from.y}`,
+    `H${gutterX + r}`,
+    `Q${gutterX},${from.y} ${gutterX},${from.y + r * down}`,
+    `V${to.y - r * down}`,
+    `Q${gutterX},${to.y} ${gutterX + r},${to.y}`,
+    `H${to.x}`,
+  ].join(" ");
 }
 
 export function drawLinks(svg: SVGSVGElement, links: LinkDrawing[], gutterX: number): void {
@@ -55,7 +66,9 @@ export function drawLinks(svg: SVGSVGElement, links: LinkDrawing[], gutterX: num
   svg.replaceChildren(...(defs ? [defs] : []));
   for (const link of links) {
     const path = doc.createElementNS(SVG_NS, "path");
-    path.setAttribute("d", linkPath(link.from, link.to, gutterX));
+    // Spread parallel gutter runs a little so neighbouring links stay apart.
+    const lane = [...link.id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % 5;
+    path.setAttribute("d", linkPath(link.from, link.to, gutterX + lane * 6));
     path.setAttribute("class", link.selected ? "wb-link wb-link-selected" : "wb-link");
     path.setAttribute("marker-end", "url(#wb-arrow)");
     path.dataset.relation = link.id;
