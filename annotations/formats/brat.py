@@ -173,20 +173,36 @@ def _records(source: str | Path | IO[bytes], warnings: list[str]) -> Iterator[Re
     with archive:
         names = set(archive.namelist())
         sidecar = _sidecar(archive) if SIDECAR in names else {}
-        texts = sorted(n for n in names if n.endswith(".txt"))
+        # macOS zips add "__MACOSX/._name.txt" resource forks: not documents
+        texts = sorted(n for n in names if n.endswith(".txt") and not _resource_fork(n))
         # documents in export order when our sidecar says it, else by file name
         order = {name: i for i, name in enumerate(sidecar)}
         texts.sort(key=lambda n: order.get(n[: -len(".txt")], len(order)))
         for txt in texts:
             stem = txt[: -len(".txt")]
-            text = archive.read(txt).decode("utf-8")
-            ann = archive.read(f"{stem}.ann").decode("utf-8") if f"{stem}.ann" in names else ""
+            text = _decode(archive.read(txt), txt)
+            ann = (
+                _decode(archive.read(f"{stem}.ann"), f"{stem}.ann")
+                if f"{stem}.ann" in names
+                else ""
+            )
             record = new_record(Path(stem).name, text)
             for key in ("external_id", "title", "document_labels", "meta", "split"):
                 if key in sidecar.get(stem, {}):
                     record[key] = sidecar[stem][key]
             _parse_ann(record, ann, f"{stem}.ann", warnings)
             yield record
+
+
+def _resource_fork(name: str) -> bool:
+    return name.startswith("__MACOSX/") or Path(name).name.startswith("._")
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"not UTF-8 at byte {exc.start}", field=name) from exc
 
 
 def _sidecar(archive: zipfile.ZipFile) -> dict[str, dict[str, Any]]:

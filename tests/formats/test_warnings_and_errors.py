@@ -139,7 +139,7 @@ def test_conll_i_without_b_is_repaired_and_reported() -> None:
     assert "line 2: I-PER does not continue an entity" in result.warnings[0]
 
 
-def _brat_zip(ann: str, text: str = "Joko Widodo di Jakarta.") -> io.BytesIO:
+def _brat_zip(ann: str, text: str | bytes = "Joko Widodo di Jakarta.") -> io.BytesIO:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("doc.txt", text)
@@ -243,3 +243,15 @@ def test_label_studio_text_mismatch_is_reported_and_offsets_kept() -> None:
     assert result.warnings == [
         "document 'd' region 'a': stored text differs from the offsets; offsets kept"
     ]
+
+
+def test_brat_skips_macos_resource_forks_and_rejects_non_utf8() -> None:
+    """__MACOSX entries are not documents; a .txt that is not UTF-8 is a FormatError."""
+    buffer = _brat_zip("T1\tPER 0 4\tJoko\n")
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("__MACOSX/._doc.txt", b"\x00\x05\x16\x07\xff")
+    buffer.seek(0)
+    assert [r["external_id"] for r in read_brat(buffer)] == ["doc"]
+    with pytest.raises(FormatError) as error:
+        list(read_brat(_brat_zip("", text="caf\xe9".encode("latin-1"))))
+    assert error.value.field == "doc.txt"
