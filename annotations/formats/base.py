@@ -18,6 +18,7 @@ Schema = Mapping[str, Any]
 # A bad export can produce one warning per span; keep the result small enough for a job row.
 MAX_WARNINGS = 1000
 NO_SPLIT = "unsplit"
+OFFSET_UNIT = "unicode_code_point"
 
 
 class FormatError(ValueError):
@@ -91,6 +92,10 @@ class FormatSpec:
     def open(
         self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None, **options: Any
     ) -> Writer:
+        unit = schema.get("offset_unit", OFFSET_UNIT)
+        if unit != OFFSET_UNIT:
+            # every writer converts from code points; anything else would shift every span
+            raise ValueError(f"records must use {OFFSET_UNIT} offsets, not {unit!r}")
         return self.factory(out, schema, card=card, **options)
 
 

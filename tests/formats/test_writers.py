@@ -97,3 +97,10 @@ def test_schema_with_null_fields_exports(name: str) -> None:
             label["group"] = None
     _, result = export(name, schema=schema)
     assert result.records == 3
+
+
+def test_open_refuses_records_in_another_offset_unit() -> None:
+    """A schema announcing non-code-point offsets is refused before anything is written."""
+    schema = dict(fixture.schema(), offset_unit="utf16")
+    with pytest.raises(ValueError, match="unicode_code_point"):
+        FORMATS["jsonl"].open(io.BytesIO(), schema)
