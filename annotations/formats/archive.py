@@ -7,7 +7,6 @@ at the same time gives the same bytes; every entry's sha256 is recorded for the 
 from __future__ import annotations
 
 import hashlib
-import shutil
 import zipfile
 from datetime import datetime
 from typing import IO, BinaryIO
@@ -47,7 +46,3 @@ class ZipOut:
 
     def close(self) -> None:
         self._zip.close()
-
-
-def copy(source: IO[bytes], target: IO[bytes]) -> None:
-    shutil.copyfileobj(source, target, CHUNK)
