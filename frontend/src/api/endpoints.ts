@@ -1,4 +1,4 @@
-import { get, request } from "./client";
+import { ApiError, get, request } from "./client";
 import type {
   DocumentDetail,
   DocumentSummary,
@@ -24,13 +24,18 @@ export const api = {
   mine: (id: number, docId: number) =>
     get<MyAnnotation>(`${P(id)}documents/${docId}/annotations/mine/`),
   mineUrl: (id: number, docId: number) => `${P(id)}documents/${docId}/annotations/mine/`,
-  /** The next document to annotate, or null when the queue is empty or not available. */
-  async nextDocument(id: number): Promise<DocumentDetail | null> {
+  /**
+   * The next document from the project's queue: the document, "empty" when the
+   * queue has nothing left for me, or "unavailable" when the server has no queue.
+   */
+  async nextDocument(id: number): Promise<DocumentDetail | "empty" | "unavailable"> {
     try {
       const res = await request<DocumentDetail | null>("GET", `${P(id)}queue/next/`);
-      return res.status === 204 ? null : res.data;
-    } catch {
-      return null;
+      return res.status === 204 || !res.data ? "empty" : res.data;
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 404 || err.status === 405))
+        return "unavailable";
+      throw err;
     }
   },
 };

@@ -262,7 +262,9 @@ function Workbench({
         void finish("skipped");
         return true;
       case "next":
-        void openNextDocument(pk);
+        void openNextDocument(pk).then(
+          (ok) => ok || setNotice("Nothing left to annotate in this project."),
+        );
         return true;
       case "help":
         setHelp((h) => !h);

@@ -2,13 +2,19 @@ import { api } from "../api/endpoints";
 import { navigate } from "./router";
 
 /**
- * Opens the next document from the project's queue; when the queue endpoint
- * is missing, falls back to the first listed document not yet done by me.
+ * Opens the next document from the project's queue; only when the server has
+ * no queue endpoint does it fall back to the first listed document not yet done by me.
  */
 export async function openNextDocument(pk: number): Promise<boolean> {
-  const doc = await api.nextDocument(pk);
-  if (doc) {
-    navigate(`/projects/${pk}/documents/${doc.id}/`);
+  let next: Awaited<ReturnType<typeof api.nextDocument>>;
+  try {
+    next = await api.nextDocument(pk);
+  } catch {
+    return false;
+  }
+  if (next === "empty") return false;
+  if (next !== "unavailable") {
+    navigate(`/projects/${pk}/documents/${next.id}/`);
     return true;
   }
   for (let page = 1; page <= 20; page++) {
