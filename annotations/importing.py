@@ -16,6 +16,7 @@ from pathlib import PurePath
 from typing import IO, Any
 
 from annotations.errors import ImportFailed
+from annotations.parsers import SUSPICIOUS, unstorable
 
 NATIVE_KEYS = {
     "external_id",
@@ -66,6 +67,8 @@ def parse_jsonl(raw: IO[bytes]) -> Iterator[dict[str, Any]]:
             raise _fail(number, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
         if not isinstance(record, dict):
             raise _fail(number, "each line must be a JSON object")
+        if SUSPICIOUS.search(line) and (problem := unstorable(record)):
+            raise _fail(number, problem)
         record["_line"] = number
         yield record
 
@@ -80,6 +83,8 @@ def parse_csv(raw: IO[bytes]) -> Iterator[dict[str, Any]]:
             line = reader.line_num
             if None in record:
                 raise _fail(line, "more cells than header columns")
+            if problem := unstorable(record):
+                raise _fail(line, problem)
             yield {
                 "text": record["text"],
                 "title": record.get("title") or "",
@@ -99,6 +104,8 @@ def parse_txt(raw: IO[bytes], name: str) -> Iterator[dict[str, Any]]:
         text = raw.read().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _fail(None, f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    if "\x00" in text:
+        raise _fail(text[: text.index("\x00")].count("\n") + 1, "contains a NUL character")
     stem = PurePath(name).stem
     yield {"text": text, "title": stem, "external_id": stem, "_line": 1}
 

@@ -77,6 +77,11 @@ class LabelSet:
         return labelset
 
 
+def _name(value: Any) -> str:
+    """A label or value name to look up; anything but a string matches nothing."""
+    return value if isinstance(value, str) else ""
+
+
 def _client_id_error(value: Any) -> str | None:
     if not isinstance(value, str) or not value:
         return "must be a non-empty string"
@@ -103,7 +108,7 @@ def span_errors(span: Any, labels: LabelSet, length: int) -> dict[str, list[str]
             errors["end"] = [f"{end} is past the end of the text ({length} code points)"]
         if start >= end:
             errors.setdefault("end", []).append(f"end ({end}) must be greater than start ({start})")
-    label = labels.spans.get(span.get("label"))  # type: ignore[arg-type]
+    label = labels.spans.get(_name(span.get("label")))
     if label is None:
         errors["label"] = [f"{span.get('label')!r} is not a span label of this project"]
     else:
@@ -137,7 +142,7 @@ def relation_errors(
     errors: dict[str, list[str]] = {}
     if "id" in relation and (problem := _client_id_error(relation["id"])):
         errors["id"] = [problem]
-    label = labels.relations.get(relation.get("label"))  # type: ignore[arg-type]
+    label = labels.relations.get(_name(relation.get("label")))
     if label is None:
         errors["label"] = [f"{relation.get('label')!r} is not a relation label of this project"]
     for end, allowed_attr in (("from", "source_labels"), ("to", "target_labels")):
@@ -169,7 +174,7 @@ def document_label_errors(document_labels: Any, labels: LabelSet) -> dict[str, l
         if isinstance(value, list) and not group.multiple:
             errors[group_name] = [f"{group_name!r} is single-choice: give one value, not a list"]
             continue
-        bad = [v for v in values if v is not None and v not in group.values]
+        bad = [v for v in values if v is not None and _name(v) not in group.values]
         if bad:
             errors[group_name] = [f"{bad[0]!r} is not one of {sorted(group.values)}"]
     return errors

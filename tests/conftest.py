@@ -4,7 +4,6 @@ administers another project. Every permission test includes the outsider."""
 from dataclasses import dataclass
 
 import pytest
-from rest_framework.test import APIClient
 
 from annotations.models import Project, Role
 from tests.factories import DocumentFactory, UserFactory, add_member, make_project
@@ -20,8 +19,11 @@ class Cast:
     teammate: object
     outsider: object
 
-    def client(self, who: str | None) -> APIClient:
+    def client(self, who: str | None):
         """An API client logged in as a cast member (None: anonymous)."""
+        # Imported here so tests that need no Django (tests/formats) can run without it.
+        from rest_framework.test import APIClient
+
         client = APIClient()
         if who is not None:
             client.force_authenticate(getattr(self, who))

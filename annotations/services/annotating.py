@@ -96,13 +96,16 @@ def _diff(before: dict[str, dict], after: dict[str, dict]) -> dict[str, list]:
     }
 
 
-def _with_relation_ids(relations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Relations may come without an id; give them stable ones (r1, r2, …) not in use."""
-    used = {r["id"] for r in relations if r.get("id")}
+def _with_relation_ids(relations: list[Any]) -> list[Any]:
+    """Relations may come without an id; give them stable ones (r1, r2, …) not in use.
+
+    Items that are not objects are left for validation to report.
+    """
+    used = {r["id"] for r in relations if isinstance(r, dict) and isinstance(r.get("id"), str)}
     counter = 0
     result = []
     for relation in relations:
-        if not relation.get("id"):
+        if isinstance(relation, dict) and relation.get("id") in (None, ""):
             counter += 1
             while f"r{counter}" in used:
                 counter += 1

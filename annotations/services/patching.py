@@ -66,6 +66,11 @@ class _Batch:
         self.status: str | None = None
 
 
+def _id(value: Any) -> str:
+    """A span or relation id to look up; anything but a string matches nothing."""
+    return value if isinstance(value, str) else ""
+
+
 def _referenced_ids(ops: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
     span_ids: set[str] = set()
     relation_ids: set[str] = set()
@@ -124,7 +129,7 @@ def _op_add_span(batch: _Batch, op: Mapping[str, Any], length: int) -> dict:
 
 
 def _op_update_span(batch: _Batch, op: Mapping[str, Any], length: int) -> dict:
-    current = batch.spans.get(op.get("id"))  # type: ignore[arg-type]
+    current = batch.spans.get(_id(op.get("id")))
     if current is None:
         return {"id": [f"span {op.get('id')!r} does not exist"]}
     unknown = set(op) - {"op", "id", *SPAN_FIELDS}
@@ -133,11 +138,11 @@ def _op_update_span(batch: _Batch, op: Mapping[str, Any], length: int) -> dict:
     merged = {**current, **{k: op[k] for k in SPAN_FIELDS if k in op}}
     if "label" in op and "attributes" not in op:
         # Keep only the attributes the new label also has.
-        label = batch.labels.spans.get(op["label"])
+        label = batch.labels.spans.get(_id(op["label"]))
         allowed = label.attributes if label else {}
         merged["attributes"] = {k: v for k, v in current["attributes"].items() if k in allowed}
-    merged["attributes"] = dict(merged.get("attributes") or {})
     errors = span_errors(merged, batch.labels, length)
+    merged["attributes"] = dict(merged.get("attributes") or {}) if not errors else {}
     if errors:
         return errors
     batch.spans[merged["id"]] = merged
@@ -145,12 +150,12 @@ def _op_update_span(batch: _Batch, op: Mapping[str, Any], length: int) -> dict:
 
 
 def _op_delete_span(batch: _Batch, op: Mapping[str, Any], _length: int) -> dict:
-    span_id = op.get("id")
-    if batch.spans.get(span_id) is None:  # type: ignore[arg-type]
+    span_id = _id(op.get("id"))
+    if batch.spans.get(span_id) is None:
         return {"id": [f"span {span_id!r} does not exist"]}
-    batch.spans[span_id] = None  # type: ignore[index]
+    batch.spans[span_id] = None
     if span_id in batch.stored_spans:
-        batch.deleted_stored_spans.add(span_id)  # type: ignore[arg-type]
+        batch.deleted_stored_spans.add(span_id)
     # Links to a deleted span go with it.
     for rid, relation in batch.relations.items():
         if relation and span_id in (relation["from"], relation["to"]):
@@ -179,7 +184,7 @@ def _op_add_relation(batch: _Batch, op: Mapping[str, Any], _length: int) -> dict
 
 
 def _op_delete_relation(batch: _Batch, op: Mapping[str, Any], _length: int) -> dict:
-    if batch.relations.get(op.get("id")) is None:  # type: ignore[arg-type]
+    if batch.relations.get(_id(op.get("id"))) is None:
         return {"id": [f"relation {op.get('id')!r} does not exist"]}
     batch.relations[op["id"]] = None
     return {}

@@ -1,0 +1,58 @@
+"""JSON input that PostgreSQL can store, or a 400 that says why not.
+
+JSON may carry `\\u0000` and lone surrogates (`\\ud800`); Python parses both, but
+PostgreSQL cannot store either in text or jsonb and would answer with a 500.
+The raw bytes are scanned first (in C, cheap); only a body that contains such
+an escape is walked value by value.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+SUSPICIOUS = re.compile(r"\\u(0000|[dD][89a-fA-F])")
+
+
+def unstorable(value: Any, path: str = "") -> str | None:
+    """Where and why a parsed JSON value cannot be stored, or None."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return f"{path or 'value'}: contains NUL (\\u0000), which cannot be stored"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{path or 'value'}: contains a lone surrogate, which is not valid Unicode"
+        return None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)  # type: ignore[assignment]
+    else:
+        return None
+    for key, item in items:
+        problem = unstorable(key, path) if isinstance(key, str) else None
+        problem = problem or unstorable(item, f"{path}.{key}" if path else str(key))
+        if problem:
+            return problem
+    return None
+
+
+def check_storable(raw: str | bytes, data: Any) -> None:
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    if SUSPICIOUS.search(text):
+        problem = unstorable(data)
+        if problem:
+            raise ParseError(f"JSON parse error - {problem}")
+
+
+class StrictJSONParser(JSONParser):
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        raw = stream.read() if stream is not None else b""
+        data = super().parse(io.BytesIO(raw), media_type, parser_context)
+        check_storable(raw, data)
+        return data
