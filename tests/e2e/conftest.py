@@ -65,7 +65,8 @@ def context(browser):
 @pytest.fixture
 def page(context) -> Iterator:
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous: CI machines are small and the suite shares them with other work.
+    page.set_default_timeout(20_000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
