@@ -153,10 +153,12 @@ export function SpanList({
               data-span-id={s.id}
               onClick={() => editor.selectSpan(s.id, { scroll: true })}
             >
-              <span class="chip" style={{ background: colorOf.get(s.label) ?? "#888" }}>
-                {s.label}
-              </span>{" "}
-              <span class="span-text">{clip(editor.textOf(s), 48)}</span>
+              <span class="span-line">
+                <span class="chip" style={{ background: colorOf.get(s.label) ?? "#888" }}>
+                  {s.label}
+                </span>{" "}
+                <span class="span-text">{clip(editor.textOf(s), 80)}</span>
+              </span>
               {(attrs || speakerSpan) && (
                 <span class="span-meta">
                   {attrs}

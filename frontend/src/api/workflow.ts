@@ -1,0 +1,196 @@
+/** Typed calls for review, gold, agreement and exports (see annotations/views/workflow.py, exports.py). */
+import type { AnnotationState, DocumentLabelValue, Relation, Span } from "../editor/types";
+import { get, request } from "./client";
+import type { Page } from "./types";
+
+const P = (id: number) => `/api/projects/${id}/`;
+const D = (id: number, docId: number) => `${P(id)}documents/${docId}/`;
+
+export type ItemStatus = "agreed" | "majority" | "disputed";
+
+export interface SpanKey {
+  start: number;
+  end: number;
+  label: string;
+}
+
+export interface ProposalSpan extends SpanKey {
+  annotators: string[];
+  status: ItemStatus;
+  gold_id: string | null;
+  disputed_attributes: string[];
+}
+
+export interface ProposalRelation {
+  from: SpanKey;
+  to: SpanKey;
+  label: string;
+  annotators: string[];
+  status: ItemStatus;
+  gold_id: string | null;
+}
+
+export interface ProposalDocumentLabel {
+  group: string;
+  value: string;
+  annotators: string[];
+  status: ItemStatus;
+}
+
+export interface Proposal {
+  annotation: AnnotationState;
+  spans: ProposalSpan[];
+  relations: ProposalRelation[];
+  document_labels: ProposalDocumentLabel[];
+}
+
+export interface AnnotatorVersion extends AnnotationState {
+  annotator: string;
+  status: "draft" | "submitted" | "skipped";
+  version: number;
+  updated_at: string;
+}
+
+export interface GoldAnnotation extends AnnotationState {
+  status: string;
+  version: number;
+}
+
+/** Mean pairwise figures for one document; null where fewer than two annotators answered. */
+export interface DocumentFigures {
+  id: number;
+  annotators: string[];
+  span_f1_exact: number | null;
+  span_f1_overlap: number | null;
+  relation_f1: number | null;
+  title?: string;
+}
+
+export type Figure = number | null;
+
+export interface PairFigures {
+  a: string;
+  b: string;
+  documents: number;
+  span_f1_exact: Figure;
+  span_f1_overlap: Figure;
+  relation_f1: Figure;
+  document_label_kappa: Record<string, Figure>;
+}
+
+export interface AgreementSummary {
+  documents: number;
+  annotators: string[];
+  document_labels: {
+    overall: { cohen_kappa: Figure; fleiss_kappa: Figure; krippendorff_alpha: Figure };
+    per_group: Record<
+      string,
+      { items: number; cohen_kappa: Figure; fleiss_kappa: Figure; krippendorff_alpha: Figure }
+    >;
+  };
+  spans: {
+    overall: {
+      f1_exact_pairwise_mean: Figure;
+      f1_overlap_pairwise_mean: Figure;
+      f1_exact_micro: Figure;
+      f1_overlap_micro: Figure;
+      unitizing_alpha: Figure;
+    };
+    per_label: Record<string, { f1_exact: Figure; f1_overlap: Figure; unitizing_alpha: Figure }>;
+  };
+  relations: {
+    overall: { f1_pairwise_mean: Figure; f1_micro: Figure };
+    per_label: Record<string, { f1: Figure }>;
+  };
+  pairwise: PairFigures[];
+}
+
+export interface ProjectAgreement extends AgreementSummary {
+  per_document: DocumentFigures[];
+  anonymized: boolean;
+}
+
+export interface DocumentReview {
+  document: {
+    id: number;
+    title: string;
+    external_id: string;
+    text: string;
+    length: number;
+    meta: Record<string, unknown>;
+  };
+  annotators_per_document: number;
+  merge_threshold: number;
+  anonymized: boolean;
+  annotations: AnnotatorVersion[];
+  submitted: number;
+  proposal: Proposal;
+  gold: GoldAnnotation | null;
+  agreement: AgreementSummary & { document: DocumentFigures | null };
+}
+
+export const EXPORT_FORMATS = [
+  "jsonl",
+  "doccano",
+  "label-studio",
+  "conll",
+  "spacy",
+  "brat",
+  "csv",
+  "hf",
+] as const;
+export const EXPORT_SCOPES = ["gold", "all", "agreed"] as const;
+
+export type ExportStatus = "pending" | "running" | "succeeded" | "failed";
+
+export interface ExportJob {
+  id: number;
+  project: number;
+  format: string;
+  scope: string;
+  split: Record<string, number> | null;
+  status: ExportStatus;
+  progress: { done: number; total: number };
+  row_count: number | null;
+  size: number | null;
+  sha256: string;
+  error: string;
+  /** Only on a job's own page (GET /api/exports/{id}/), not in the list. */
+  warnings?: unknown[];
+  attempt: number;
+  stale: boolean;
+  requested_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  heartbeat_at: string | null;
+  finished_at: string | null;
+  file_name: string | null;
+  download_url: string | null;
+}
+
+export interface ExportRequest {
+  format: string;
+  scope: string;
+  split?: Record<string, number> | null;
+}
+
+export interface GoldBody {
+  version: number;
+  spans: Span[];
+  relations: Relation[];
+  document_labels: Record<string, DocumentLabelValue>;
+}
+
+export const workflowApi = {
+  review: (id: number, docId: number) => get<DocumentReview>(`${D(id, docId)}review/`),
+  gold: (id: number, docId: number) => get<GoldAnnotation>(`${D(id, docId)}gold/`),
+  /** Replaces the gold; a 409 (ApiError) means someone saved since `version`. */
+  saveGold: (id: number, docId: number, body: GoldBody) =>
+    request<GoldAnnotation>("PUT", `${D(id, docId)}gold/`, body).then((r) => r.data),
+  agreement: (id: number, order: "id" | "agreement" = "agreement") =>
+    get<ProjectAgreement>(`${P(id)}agreement/?order=${order}`),
+  exports: (id: number) => get<Page<ExportJob>>(`${P(id)}exports/?page_size=50`),
+  exportJob: (jobId: number) => get<ExportJob>(`/api/exports/${jobId}/`),
+  requestExport: (id: number, body: ExportRequest) =>
+    request<ExportJob>("POST", `${P(id)}exports/`, body).then((r) => r.data),
+};
