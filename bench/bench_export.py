@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -224,6 +226,19 @@ def main(argv: list[str]) -> None:
         del argv[index : index + 2]
     sizes = [int(x) for x in (argv[0] if argv else "10000,100000").split(",")]
     ensure_database()
+    # Export files go to a scratch DATA_DIR (inherited by the child), removed at the end.
+    scratch = None
+    if "DATA_DIR" not in os.environ:
+        scratch = tempfile.mkdtemp(prefix="bench-export-")
+        os.environ["DATA_DIR"] = scratch
+    try:
+        run_all(sizes, format)
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_all(sizes: list[int], format: str) -> None:
     setup_django()
     from django.core.management import call_command
 

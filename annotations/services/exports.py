@@ -320,7 +320,7 @@ def export_write(
         annotators=_annotators(project),
     )
     batches = record_batches(project, scope, split=split, batch_size=settings.EXPORT_BATCH_SIZE)
-    if spec.extension == ".zip":
+    if spec.zipped:
         result = _write_all(spec.open(out, schema, card=card), batches, heartbeat, total)
     else:
         # Formats made of one file are zipped beside their dataset card.
