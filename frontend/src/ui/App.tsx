@@ -1,6 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/endpoints";
 import type { Me } from "../api/types";
+import { AgreementPage } from "../workflow/AgreementPage";
+import { ExportsPage } from "../workflow/ExportsPage";
+import { ReviewPage } from "../workflow/ReviewPage";
 import { EditorPage } from "./EditorPage";
 import { Header } from "./Header";
 import { ProjectList } from "./ProjectList";
@@ -21,6 +24,11 @@ export function App() {
       {route.name === "document" && (
         <EditorPage key={`${route.pk}/${route.docId}`} pk={route.pk} docId={route.docId} me={me} />
       )}
+      {route.name === "review" && (
+        <ReviewPage key={`${route.pk}/${route.docId}`} pk={route.pk} docId={route.docId} />
+      )}
+      {route.name === "agreement" && <AgreementPage key={route.pk} pk={route.pk} />}
+      {route.name === "exports" && <ExportsPage key={route.pk} pk={route.pk} />}
       {route.name === "other" && (
         <main class="page">
           <h1>Not available yet</h1>

@@ -18,6 +18,7 @@ export function ProjectPage({ pk }: { pk: number }) {
   const project = useAsync(() => api.project(pk), [pk]);
   const docs = useAsync(() => api.documents(pk, page), [pk, page]);
   const pages = docs.data ? Math.max(1, Math.ceil(docs.data.count / 50)) : 1;
+  const reviews = project.data?.my_role === "reviewer" || project.data?.my_role === "admin";
   return (
     <main class="page">
       {project.error && <p role="alert">{project.error}</p>}
@@ -39,6 +40,16 @@ export function ProjectPage({ pk }: { pk: number }) {
             </button>
           </p>
           <p aria-live="polite">{message}</p>
+          {reviews && (
+            <nav class="row" aria-label="Review tools">
+              <a href={`/projects/${pk}/agreement/`} onClick={onLinkClick}>
+                Agreement
+              </a>
+              <a href={`/projects/${pk}/exports/`} onClick={onLinkClick}>
+                Exports
+              </a>
+            </nav>
+          )}
         </>
       )}
       <h2>Documents</h2>
@@ -52,6 +63,7 @@ export function ProjectPage({ pk }: { pk: number }) {
               <th scope="col">ID</th>
               <th scope="col">Length</th>
               <th scope="col">My status</th>
+              {reviews && <th scope="col">Review</th>}
             </tr>
           </thead>
           <tbody>
@@ -65,6 +77,17 @@ export function ProjectPage({ pk }: { pk: number }) {
                 <td class="muted">{d.external_id}</td>
                 <td>{d.length.toLocaleString()}</td>
                 <td>{d.my_status ? (STATUS_TEXT[d.my_status] ?? d.my_status) : "Not started"}</td>
+                {reviews && (
+                  <td>
+                    <a
+                      href={`/projects/${pk}/documents/${d.id}/review/`}
+                      onClick={onLinkClick}
+                      aria-label={`Review ${d.title || `Document ${d.id}`}`}
+                    >
+                      Review
+                    </a>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>

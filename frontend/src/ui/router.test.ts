@@ -6,9 +6,19 @@ describe("routes", () => {
     expect(parseRoute("/projects/3/documents/42/")).toEqual({ name: "document", pk: 3, docId: 42 });
     expect(parseRoute("/projects/3/")).toEqual({ name: "project", pk: 3 });
     expect(parseRoute("/")).toEqual({ name: "projects" });
-    expect(parseRoute("/projects/3/exports/")).toEqual({
+    expect(parseRoute("/projects/3/settings/")).toEqual({
       name: "other",
-      path: "/projects/3/exports/",
+      path: "/projects/3/settings/",
     });
+  });
+
+  it("parses the review, agreement and exports pages", () => {
+    expect(parseRoute("/projects/3/documents/42/review/")).toEqual({
+      name: "review",
+      pk: 3,
+      docId: 42,
+    });
+    expect(parseRoute("/projects/3/agreement/")).toEqual({ name: "agreement", pk: 3 });
+    expect(parseRoute("/projects/3/exports")).toEqual({ name: "exports", pk: 3 });
   });
 });

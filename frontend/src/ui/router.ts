@@ -4,6 +4,9 @@ export type Route =
   | { name: "projects" }
   | { name: "project"; pk: number }
   | { name: "document"; pk: number; docId: number }
+  | { name: "review"; pk: number; docId: number }
+  | { name: "agreement"; pk: number }
+  | { name: "exports"; pk: number }
   | { name: "other"; path: string };
 
 export function parseRoute(path: string): Route {
@@ -12,6 +15,10 @@ export function parseRoute(path: string): Route {
   if (m) return { name: "document", pk: Number(m[1]), docId: Number(m[2]) };
   m = /^\/projects\/(\d+)\/?$/.exec(path);
   if (m) return { name: "project", pk: Number(m[1]) };
+  m = /^\/projects\/(\d+)\/documents\/(\d+)\/review\/?$/.exec(path);
+  if (m) return { name: "review", pk: Number(m[1]), docId: Number(m[2]) };
+  m = /^\/projects\/(\d+)\/(agreement|exports)\/?$/.exec(path);
+  if (m) return { name: m[2] as "agreement" | "exports", pk: Number(m[1]) };
   return { name: "other", path };
 }
 

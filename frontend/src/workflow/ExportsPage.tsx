@@ -1,0 +1,3 @@
+export function ExportsPage({ pk }: { pk: number }) {
+  return <main class="page">Project {pk}: coming next.</main>;
+}

@@ -1,0 +1,159 @@
+import type { DocumentReview } from "../api/workflow";
+import type { AnnotationState } from "../editor/types";
+import {
+  clip,
+  itemId,
+  itemsWithStatus,
+  labelInGold,
+  type ReviewItem,
+  relationInGold,
+  spanInGold,
+} from "./proposal";
+import { StatusTag } from "./ReadOnlyVersion";
+
+/** The merge proposal, item by item, with what the gold holds and accept/reject per item. */
+export function ProposalPanel({
+  review,
+  gold,
+  rejected,
+  agreedCount,
+  colorOf,
+  onAccept,
+  onReject,
+}: {
+  review: DocumentReview;
+  gold: AnnotationState;
+  rejected: Set<string>;
+  agreedCount: number;
+  colorOf: (label: string) => string;
+  onAccept: (items: ReviewItem[], what: string) => void;
+  onReject: (item: ReviewItem) => void;
+}) {
+  const cp = [...review.document.text];
+  const quote = (s: { start: number; end: number }) =>
+    `“${clip(cp.slice(s.start, s.end).join(""))}”`;
+  const { proposal } = review;
+  const items: ReviewItem[] = [
+    ...proposal.spans.map((item) => ({ kind: "span" as const, item })),
+    ...proposal.relations.map((item) => ({ kind: "relation" as const, item })),
+    ...proposal.document_labels.map((item) => ({ kind: "label" as const, item })),
+  ];
+  const inGold = (e: ReviewItem) =>
+    e.kind === "span"
+      ? spanInGold(e.item, gold)
+      : e.kind === "relation"
+        ? relationInGold(e.item, gold)
+        : labelInGold(e.item, gold);
+  const proposed = [...itemsWithStatus(review, "agreed"), ...itemsWithStatus(review, "majority")];
+  return (
+    <section class="rv-proposal" aria-label="Merge proposal">
+      <h2>Merge proposal</h2>
+      <p class="hint">
+        From {review.submitted} submitted version{review.submitted === 1 ? "" : "s"}; an item is
+        proposed when at least {Math.round(review.merge_threshold * 100)}% of them have it.
+      </p>
+      <div class="row">
+        <button
+          type="button"
+          class="primary"
+          disabled={!agreedCount}
+          onClick={() =>
+            onAccept(itemsWithStatus(review, "agreed"), `Accepted ${agreedCount} agreed items.`)
+          }
+        >
+          Accept all agreed ({agreedCount})
+        </button>
+        <button
+          type="button"
+          disabled={!proposed.length}
+          onClick={() => onAccept(proposed, `Accepted ${proposed.length} proposed items.`)}
+        >
+          Accept agreed + majority ({proposed.length})
+        </button>
+      </div>
+      {items.length === 0 && <p class="muted">Nothing to propose yet.</p>}
+      <ul class="rv-items">
+        {items.map((entry) => {
+          const id = itemId(entry);
+          const held = inGold(entry);
+          const state = held ? "in gold" : rejected.has(id) ? "rejected" : "not in gold";
+          return (
+            <li
+              key={id}
+              class={`rv-item rv-item-${entry.item.status}${held ? " rv-held" : ""}`}
+              data-item={id}
+            >
+              <div class="rv-item-head">
+                <StatusTag status={entry.item.status} />
+                {entry.kind === "span" && (
+                  <>
+                    <span class="rv-kind">▭ span</span>
+                    <span class="chip" style={{ background: colorOf(entry.item.label) }}>
+                      {entry.item.label}
+                    </span>
+                  </>
+                )}
+                {entry.kind === "relation" && (
+                  <>
+                    <span class="rv-kind">↗ link</span>
+                    <strong>{entry.item.label}</strong>
+                  </>
+                )}
+                {entry.kind === "label" && (
+                  <>
+                    <span class="rv-kind">▣ document</span>
+                    <span>
+                      {entry.item.group}: <strong>{entry.item.value}</strong>
+                    </span>
+                  </>
+                )}
+                <span class="spacer" />
+                <span class={`rv-held-text ${held ? "yes" : ""}`}>{state}</span>
+              </div>
+              <div class="rv-item-body">
+                {entry.kind === "span" && <span class="span-text">{quote(entry.item)}</span>}
+                {entry.kind === "relation" && (
+                  <span class="span-text">
+                    {entry.item.from.label} {quote(entry.item.from)} → {entry.item.to.label}{" "}
+                    {quote(entry.item.to)}
+                  </span>
+                )}
+                {entry.kind === "span" && entry.item.disputed_attributes.length > 0 && (
+                  <span class="rv-warn">
+                    Attributes in dispute: {entry.item.disputed_attributes.join(", ")}
+                  </span>
+                )}
+                <span class="muted rv-who">{entry.item.annotators.join(", ")}</span>
+              </div>
+              <div class="rv-item-actions">
+                <button
+                  type="button"
+                  disabled={held}
+                  onClick={() => onAccept([entry], "Accepted.")}
+                  aria-label={`Accept ${describe(entry)}`}
+                >
+                  Accept
+                </button>
+                <button
+                  type="button"
+                  disabled={!held && rejected.has(id)}
+                  onClick={() => onReject(entry)}
+                  aria-label={`Reject ${describe(entry)}`}
+                >
+                  Reject
+                </button>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function describe(entry: ReviewItem): string {
+  if (entry.kind === "span")
+    return `${entry.item.label} span at ${entry.item.start}–${entry.item.end}`;
+  if (entry.kind === "relation") return `${entry.item.label} link`;
+  return `${entry.item.group} ${entry.item.value}`;
+}

@@ -1,0 +1,476 @@
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { ApiError } from "../api/client";
+import { api } from "../api/endpoints";
+import type { Project } from "../api/types";
+import {
+  type DocumentReview,
+  type GoldAnnotation,
+  type ItemStatus,
+  workflowApi,
+} from "../api/workflow";
+import type { Editor } from "../editor";
+import type { AnnotationState, DocumentLabelValue, Label, Op, Span } from "../editor/types";
+import { DocumentLabels } from "../ui/DocumentLabels";
+import { EditorView } from "../ui/EditorView";
+import { LabelPalette } from "../ui/LabelPalette";
+import { onLinkClick } from "../ui/router";
+import { SpanDetails } from "../ui/SpanPanel";
+import { useAsync } from "../ui/useAsync";
+import { ProposalPanel } from "./ProposalPanel";
+import {
+  type AcceptContext,
+  acceptOps,
+  clip,
+  formatFigure,
+  itemId,
+  itemsWithStatus,
+  keyOf,
+  type ReviewItem,
+  rejectOps,
+  spanStatuses,
+} from "./proposal";
+import { ReadOnlyVersion, StatusTag } from "./ReadOnlyVersion";
+import "./workflow.css";
+
+interface Loaded {
+  project: Project;
+  labels: Label[];
+  review: DocumentReview;
+}
+
+export function ReviewPage({ pk, docId }: { pk: number; docId: number }) {
+  const [reloads, setReloads] = useState(0);
+  const loaded = useAsync<Loaded>(async () => {
+    const [project, labels, review] = await Promise.all([
+      api.project(pk),
+      api.labels(pk),
+      workflowApi.review(pk, docId),
+    ]);
+    return { project, labels, review };
+  }, [pk, docId, reloads]);
+  if (loaded.error) {
+    return (
+      <main class="page">
+        <h1>Cannot review this document</h1>
+        <p role="alert">{loaded.error}</p>
+        <a href={`/projects/${pk}/`} onClick={onLinkClick}>
+          Back to the project
+        </a>
+      </main>
+    );
+  }
+  // A reload shows "Loading…" rather than the old data so the gold editor starts afresh.
+  if (!loaded.data || loaded.loading) return <main class="page">Loading…</main>;
+  return (
+    <Review
+      key={reloads}
+      {...loaded.data}
+      pk={pk}
+      docId={docId}
+      onReload={() => setReloads((n) => n + 1)}
+    />
+  );
+}
+
+type SaveState =
+  | { status: "saved" | "unsaved" | "saving" }
+  | { status: "conflict"; theirs: number | null }
+  | { status: "error"; message: string };
+
+const EMPTY: AnnotationState = { spans: [], relations: [], document_labels: {} };
+
+function errorText(err: unknown): string {
+  if (
+    err instanceof ApiError &&
+    err.body &&
+    typeof err.body === "object" &&
+    !("detail" in err.body)
+  )
+    return `${err.message} ${JSON.stringify(err.body)}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function Review({
+  project,
+  labels,
+  review,
+  pk,
+  docId,
+  onReload,
+}: Loaded & { pk: number; docId: number; onReload: () => void }) {
+  const [editor, setEditor] = useState<Editor | null>(null);
+  const [, setTick] = useState(0);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [linking, setLinking] = useState(false);
+  const [notice, setNotice] = useState("");
+  const [version, setVersion] = useState(review.gold?.version ?? 0);
+  const [save, setSave] = useState<SaveState>({ status: "saved" });
+  const [rejected, setRejected] = useState<Set<string>>(new Set());
+
+  const colors = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
+  const colorOf = (label: string) => colors.get(label) ?? "#888888";
+  const statuses = useMemo(() => spanStatuses(review), [review]);
+  const spanLabels = labels.filter((l) => l.kind === "span");
+  const docLabels = labels.filter((l) => l.kind === "document");
+  const multipleGroups = new Set(
+    docLabels.filter((l) => l.multiple).map((l) => l.group || "document"),
+  );
+
+  const options = useMemo(
+    () => ({
+      text: review.document.text,
+      labels,
+      state: review.gold ?? EMPTY,
+      allowOverlap: project.allow_overlap,
+      onOps: () => setSave((s) => (s.status === "conflict" ? s : { status: "unsaved" })),
+      onChange: () => setTick((t) => t + 1),
+      onSelect: setSelectedId,
+      onLinkMode: (id: string | null) => setLinking(id !== null),
+      onNotice: setNotice,
+    }),
+    [],
+  );
+
+  const gold = editor ? editor.getState() : (review.gold ?? EMPTY);
+  const ctx: AcceptContext = { review, gold, multipleGroups };
+
+  function apply(ops: Op[], what: string): void {
+    if (!editor) return;
+    if (!ops.length) {
+      setNotice(`Nothing to change: ${what}.`);
+      return;
+    }
+    if (editor.apply(ops)) setNotice(what);
+  }
+
+  function accept(items: ReviewItem[], what: string): void {
+    setRejected((r) => {
+      const next = new Set(r);
+      for (const i of items) next.delete(itemId(i));
+      return next;
+    });
+    apply(acceptOps(items, ctx), what);
+  }
+
+  function reject(item: ReviewItem): void {
+    setRejected((r) => new Set(r).add(itemId(item)));
+    const ops = rejectOps(item, ctx);
+    if (ops.length) editor?.apply(ops);
+    setNotice("Rejected.");
+  }
+
+  async function saveGold(overwriteVersion?: number): Promise<void> {
+    if (!editor) return;
+    setSave({ status: "saving" });
+    try {
+      const saved: GoldAnnotation = await workflowApi.saveGold(pk, docId, {
+        version: overwriteVersion ?? version,
+        ...editor.getState(),
+      });
+      setVersion(saved.version);
+      setSave({ status: "saved" });
+      setNotice(`Gold saved (version ${saved.version}).`);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        const body = err.body as { current_version?: number } | null;
+        setSave({ status: "conflict", theirs: body?.current_version ?? null });
+      } else setSave({ status: "error", message: errorText(err) });
+    }
+  }
+
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => setNotice(""), 5000);
+    return () => clearTimeout(t);
+  }, [notice]);
+
+  useEffect(() => {
+    const unsaved = save.status !== "saved";
+    const beforeUnload = (e: BeforeUnloadEvent) => {
+      if (unsaved) e.preventDefault();
+    };
+    window.addEventListener("beforeunload", beforeUnload);
+    return () => window.removeEventListener("beforeunload", beforeUnload);
+  }, [save.status]);
+
+  useEffect(() => {
+    if (!editor) return;
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target?.closest("input, select, textarea, button")) return;
+      if ((e.key === "Delete" || e.key === "Backspace") && editor.selectedId) {
+        editor.deleteSpan(editor.selectedId);
+        e.preventDefault();
+      } else if (e.key === "Escape") {
+        if (editor.linkSourceId) editor.cancelLink();
+        else editor.selectSpan(null);
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z") {
+        if (e.shiftKey) editor.redo();
+        else editor.undo();
+        e.preventDefault();
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [editor]);
+
+  const figures = review.agreement.document;
+  const selected = editor && selectedId ? editor.getSpan(selectedId) : undefined;
+  const agreedCount = itemsWithStatus(review, "agreed").length;
+
+  return (
+    <main class="review-page">
+      <div class="toolbar" role="toolbar" aria-label="Review actions">
+        <a href={`/projects/${pk}/`} onClick={onLinkClick} class="back">
+          ← {project.name}
+        </a>
+        <strong>Review: {review.document.title || `Document ${review.document.id}`}</strong>
+        <span class="muted">
+          {review.submitted} of {review.annotations.length} versions submitted
+          {review.anonymized ? " · names hidden" : ""}
+        </span>
+        <span class="spacer" />
+        <a href={`/projects/${pk}/agreement/`} onClick={onLinkClick}>
+          Project agreement
+        </a>
+        <a href={`/projects/${pk}/documents/${docId}/`} onClick={onLinkClick}>
+          My annotation
+        </a>
+      </div>
+
+      <section class="rv-figures" aria-label="Agreement on this document">
+        <h2>Agreement on this document</h2>
+        {figures ? (
+          <dl>
+            <Fig term="Span F1 (exact)" value={figures.span_f1_exact} />
+            <Fig term="Span F1 (overlap)" value={figures.span_f1_overlap} />
+            <Fig term="Unitizing α" value={review.agreement.spans.overall.unitizing_alpha} />
+            <Fig term="Link F1" value={figures.relation_f1} />
+            <Fig
+              term="Document labels α"
+              value={review.agreement.document_labels.overall.krippendorff_alpha}
+            />
+          </dl>
+        ) : (
+          <p class="muted">No figure yet: fewer than two submitted versions.</p>
+        )}
+      </section>
+
+      <div class="rv-main">
+        <section class="rv-gold" aria-label="Gold">
+          <div class="palette-bar">
+            <h2>Gold</h2>
+            <span class={`save save-${save.status}`} role="status" aria-live="polite">
+              {SAVE_TEXT[save.status]} · version {version}
+            </span>
+            <span class="spacer" />
+            <button type="button" disabled={!editor?.canUndo} onClick={() => editor?.undo()}>
+              Undo
+            </button>
+            <button type="button" disabled={!editor?.canRedo} onClick={() => editor?.redo()}>
+              Redo
+            </button>
+            <button
+              type="button"
+              class="primary"
+              disabled={save.status === "saving" || save.status === "conflict"}
+              onClick={() => saveGold()}
+            >
+              Save gold
+            </button>
+          </div>
+          {save.status === "conflict" && (
+            <div class="banner" role="alert">
+              Not saved: someone else saved this gold since you opened it
+              {save.theirs !== null
+                ? ` (it is now at version ${save.theirs}; yours started from ${version})`
+                : ""}
+              .{" "}
+              <button type="button" onClick={onReload}>
+                Reload their gold (drops your changes)
+              </button>{" "}
+              <button
+                type="button"
+                class="danger"
+                onClick={() => saveGold(save.theirs ?? undefined)}
+                disabled={save.theirs === null}
+              >
+                Overwrite with mine
+              </button>
+            </div>
+          )}
+          {save.status === "error" && (
+            <div class="banner" role="alert">
+              Not saved: {save.message}
+            </div>
+          )}
+          <div class="palette-bar">
+            <LabelPalette
+              labels={spanLabels}
+              onPick={(name) => {
+                if (!editor) return;
+                if (editor.hasTextSelection()) editor.addSpanFromSelection(name);
+                else if (editor.selectedId) editor.relabel(editor.selectedId, name);
+                else setNotice("Select some text in the gold first, then pick a label.");
+              }}
+            />
+          </div>
+          {linking && (
+            <p class="link-hint" role="status">
+              Linking: click the target span. Esc cancels.
+            </p>
+          )}
+          <div class="rv-gold-body">
+            <div class="article-scroll rv-gold-scroll">
+              <article class="article">
+                <EditorView options={options} onReady={setEditor} />
+              </article>
+            </div>
+            <aside class="rv-gold-side">
+              {docLabels.length > 0 && editor && (
+                <DocumentLabels
+                  labels={docLabels}
+                  values={editor.documentLabels()}
+                  onChange={(group: string, value: DocumentLabelValue) =>
+                    editor.setDocumentLabel(group, value)
+                  }
+                />
+              )}
+              {editor && selected && (
+                <>
+                  <SpanDetails editor={editor} span={selected} labels={labels} linking={linking} />
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={() => editor.deleteSpan(selected.id)}
+                  >
+                    Delete span
+                  </button>
+                </>
+              )}
+              <p class="hint">
+                {gold.spans.length} spans · {gold.relations.length} links in the gold. Select text
+                and pick a label to add; click a span to edit it; Delete removes it.
+              </p>
+            </aside>
+          </div>
+        </section>
+
+        <ProposalPanel
+          review={review}
+          gold={gold}
+          rejected={rejected}
+          agreedCount={agreedCount}
+          colorOf={colorOf}
+          onAccept={accept}
+          onReject={reject}
+        />
+      </div>
+
+      <section class="rv-versions" aria-label="Annotators' versions">
+        <h2>Annotators' versions</h2>
+        {review.anonymized && <p class="muted">Names are hidden in this project.</p>}
+        {review.annotations.length === 0 && <p>No annotator has worked on this document yet.</p>}
+        <div class="rv-grid">
+          {review.annotations.map((v) => (
+            <article class="rv-version" key={v.annotator} aria-label={`Version of ${v.annotator}`}>
+              <h3>
+                {v.annotator} <span class={`badge badge-${v.status}`}>{v.status}</span>
+              </h3>
+              <div class="rv-scroll">
+                <ReadOnlyVersion
+                  text={review.document.text}
+                  state={v}
+                  colorOf={colorOf}
+                  statusOf={(s: Span) =>
+                    v.status === "submitted" ? (statuses.get(keyOf(s)) ?? null) : null
+                  }
+                />
+              </div>
+              <VersionExtras review={review} version={v} />
+            </article>
+          ))}
+        </div>
+      </section>
+      <div class="toast" role="status" aria-live="polite">
+        {notice}
+      </div>
+    </main>
+  );
+}
+
+const SAVE_TEXT: Record<SaveState["status"], string> = {
+  saved: "Saved",
+  unsaved: "Unsaved changes",
+  saving: "Saving…",
+  conflict: "Not saved: conflict",
+  error: "Not saved",
+};
+
+function Fig({ term, value }: { term: string; value: number | null | undefined }) {
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd>{formatFigure(value)}</dd>
+    </div>
+  );
+}
+
+/** An annotator's links and document labels, each with its proposal status. */
+function VersionExtras({
+  review,
+  version,
+}: {
+  review: DocumentReview;
+  version: DocumentReview["annotations"][number];
+}) {
+  const byId = new Map(version.spans.map((s) => [s.id, s]));
+  const text = review.document.text;
+  const cp = [...text];
+  const quote = (s: Span | undefined) =>
+    s ? `“${clip(cp.slice(s.start, s.end).join(""))}”` : "(missing span)";
+  const voting = version.status === "submitted";
+  const relStatus = (from?: Span, to?: Span, label?: string): ItemStatus | null => {
+    if (!voting || !from || !to) return null;
+    const row = review.proposal.relations.find(
+      (r) => keyOf(r.from) === keyOf(from) && keyOf(r.to) === keyOf(to) && r.label === label,
+    );
+    return row?.status ?? null;
+  };
+  const labelStatus = (group: string, value: string): ItemStatus | null => {
+    if (!voting) return null;
+    const row = review.proposal.document_labels.find((r) => r.group === group && r.value === value);
+    return row?.status ?? null;
+  };
+  const labels = Object.entries(version.document_labels).flatMap(([group, value]) =>
+    value === null ? [] : (Array.isArray(value) ? value : [value]).map((v) => [group, v] as const),
+  );
+  return (
+    <div class="rv-extras">
+      <h4>Links</h4>
+      {version.relations.length === 0 && <p class="muted">None.</p>}
+      <ul>
+        {version.relations.map((r) => {
+          const from = byId.get(r.from);
+          const to = byId.get(r.to);
+          return (
+            <li key={r.id} class="rv-link">
+              <span class="rv-kind">↗ link</span> {quote(from)} <strong>{r.label}</strong> →{" "}
+              {quote(to)} <StatusTag status={relStatus(from, to, r.label)} />
+            </li>
+          );
+        })}
+      </ul>
+      <h4>Document labels</h4>
+      {labels.length === 0 && <p class="muted">None.</p>}
+      <ul>
+        {labels.map(([group, value]) => (
+          <li key={`${group}=${value}`} class="rv-doclabel">
+            <span class="rv-kind">▣ document</span> {group}: <strong>{value}</strong>{" "}
+            <StatusTag status={labelStatus(group, value)} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import type { DocumentReview } from "../api/workflow";
+import type { AnnotationState, Op } from "../editor/types";
+import { acceptOps, itemsWithStatus, rejectOps, relationInGold, spanInGold } from "./proposal";
+
+const PER = { start: 0, end: 16, label: "PER" };
+const QUOTE = { start: 27, end: 37, label: "QUOTE" };
+const LOC = { start: 51, end: 58, label: "LOC" };
+
+// Shaped like GET .../review/ for two annotators who disagree on Brussel and the sentiment.
+const review = {
+  annotations: [
+    {
+      annotator: "Annotator 1",
+      spans: [{ id: "l", ...LOC, attributes: { note: "x" } }],
+      relations: [],
+      document_labels: {},
+    },
+  ],
+  proposal: {
+    annotation: {
+      spans: [
+        { id: "g1", ...PER, attributes: {} },
+        { id: "g2", ...QUOTE, attributes: { quote_type: "direct" } },
+      ],
+      relations: [{ id: "r1", from: "g2", to: "g1", label: "SPEAKER" }],
+      document_labels: {},
+    },
+    spans: [
+      { ...PER, annotators: ["a", "b"], status: "agreed", gold_id: "g1", disputed_attributes: [] },
+      {
+        ...QUOTE,
+        annotators: ["a", "b"],
+        status: "agreed",
+        gold_id: "g2",
+        disputed_attributes: [],
+      },
+      { ...LOC, annotators: ["a"], status: "disputed", gold_id: null, disputed_attributes: [] },
+    ],
+    relations: [
+      {
+        from: QUOTE,
+        to: PER,
+        label: "SPEAKER",
+        annotators: ["a", "b"],
+        status: "agreed",
+        gold_id: "r1",
+      },
+    ],
+    document_labels: [
+      { group: "sentiment", value: "neutral", annotators: ["a"], status: "disputed" },
+      { group: "topic", value: "war", annotators: ["a", "b"], status: "agreed" },
+    ],
+  },
+} as unknown as DocumentReview;
+
+const empty: AnnotationState = { spans: [], relations: [], document_labels: {} };
+
+function ids(): (p: string) => string {
+  let n = 0;
+  return (p) => `${p}${++n}`;
+}
+
+/** Applies ops to a plain state, enough to check what accepting does. */
+function run(state: AnnotationState, ops: Op[]): AnnotationState {
+  const next = structuredClone(state);
+  for (const op of ops) {
+    if (op.op === "add_span") next.spans.push(op.span);
+    if (op.op === "add_relation") next.relations.push(op.relation);
+    if (op.op === "delete_span") {
+      next.spans = next.spans.filter((s) => s.id !== op.id);
+      next.relations = next.relations.filter((r) => r.from !== op.id && r.to !== op.id);
+    }
+    if (op.op === "delete_relation") next.relations = next.relations.filter((r) => r.id !== op.id);
+    if (op.op === "set_document_label") next.document_labels[op.group] = op.value;
+  }
+  return next;
+}
+
+describe("accepting proposal items", () => {
+  it("accepts every agreed item in one step, links with their ends", () => {
+    const ctx = { review, gold: empty, multipleGroups: new Set(["topic"]), newId: ids() };
+    const gold = run(empty, acceptOps(itemsWithStatus(review, "agreed"), ctx));
+    expect(gold.spans.map((s) => [s.start, s.end, s.label, s.attributes])).toEqual([
+      [0, 16, "PER", {}],
+      [27, 37, "QUOTE", { quote_type: "direct" }],
+    ]);
+    expect(gold.relations).toEqual([{ id: "r3", from: "s2", to: "s1", label: "SPEAKER" }]);
+    expect(gold.document_labels).toEqual({ topic: ["war"] });
+  });
+
+  it("adds nothing the gold already has", () => {
+    const ctx = { review, gold: empty, multipleGroups: new Set<string>(), newId: ids() };
+    const gold = run(empty, acceptOps(itemsWithStatus(review, "agreed"), ctx));
+    const again = acceptOps(itemsWithStatus(review, "agreed"), { ...ctx, gold });
+    expect(again).toEqual([]);
+  });
+
+  it("a link accepted alone brings its ends", () => {
+    const [link] = review.proposal.relations;
+    const ctx = { review, gold: empty, multipleGroups: new Set<string>(), newId: ids() };
+    const gold = run(empty, acceptOps([{ kind: "relation", item: link }], ctx));
+    expect(gold.spans).toHaveLength(2);
+    expect(relationInGold(link, gold)).toBe(true);
+  });
+
+  it("a disputed span takes its first holder's attributes", () => {
+    const [, , loc] = review.proposal.spans;
+    const ctx = { review, gold: empty, multipleGroups: new Set<string>(), newId: ids() };
+    const gold = run(empty, acceptOps([{ kind: "span", item: loc }], ctx));
+    expect(gold.spans[0].attributes).toEqual({ note: "x" });
+  });
+});
+
+describe("rejecting", () => {
+  it("removes a span from the gold, and its links with it", () => {
+    const ctx = { review, gold: empty, multipleGroups: new Set<string>(), newId: ids() };
+    const gold = run(empty, acceptOps(itemsWithStatus(review, "agreed"), ctx));
+    const [per] = review.proposal.spans;
+    const after = run(gold, rejectOps({ kind: "span", item: per }, { ...ctx, gold }));
+    expect(spanInGold(per, after)).toBe(false);
+    expect(after.relations).toEqual([]);
+  });
+
+  it("clears a single-choice label only when it holds that value", () => {
+    const [neutral] = review.proposal.document_labels;
+    const gold = { ...empty, document_labels: { sentiment: "negative" } };
+    const ctx = { review, gold, multipleGroups: new Set<string>() };
+    expect(rejectOps({ kind: "label", item: neutral }, ctx)).toEqual([]);
+    const held = { ...ctx, gold: { ...empty, document_labels: { sentiment: "neutral" } } };
+    expect(rejectOps({ kind: "label", item: neutral }, held)).toEqual([
+      { op: "set_document_label", group: "sentiment", value: null },
+    ]);
+  });
+});
