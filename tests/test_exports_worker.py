@@ -1,8 +1,8 @@
 """The export job's lifecycle: claims, takeovers, give-ups, and real Celery workers.
 
 Tests marked `worker` start `celery -A workbench worker` as a subprocess against
-Redis (db 5, flushed before and after) and pytest-django's test database, so
-they need `transactional_db` (rows must be committed for the worker to see them).
+Redis (a db of their own among 5-15, emptied before and after) and pytest-django's
+test database, so they need `transactional_db` (the worker must see committed rows).
 """
 
 from __future__ import annotations
@@ -34,7 +34,10 @@ from tests.factories import DocumentFactory
 from tests.test_export_records import PER, QUOTE, SPEAKER, TEXT, annotate
 
 REPO = Path(__file__).resolve().parent.parent
-BROKER = os.environ.get("EXPORT_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
+REDIS = os.environ.get("EXPORT_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+# Redis dbs the worker tests may take, one per concurrent test run (see `broker`).
+REDIS_DBS = range(5, 16)
+LOCK = "exports-worker-test-lock"
 
 
 def make_job(cast, **fields) -> ExportJob:
@@ -181,15 +184,30 @@ def test_task_retries_while_another_run_is_alive(cast, monkeypatch):
 
 
 @pytest.fixture
-def broker():
-    """Redis db of our own, empty before and after (a killed worker leaves its message)."""
+def broker() -> Iterator[str]:
+    """A Redis db of this test's own, emptied before and after.
+
+    Two test runs at once (teammates share the machine) must not share a queue: a worker
+    of one run would take the other's messages and find no such job in its database. Each
+    run takes the first db in 5-15 whose lock it can set, and keeps it for the test.
+    """
     import redis
 
-    client = redis.Redis.from_url(BROKER)
-    client.flushdb()
-    yield BROKER
-    client.flushdb()
-    client.close()
+    for db in REDIS_DBS:
+        client = redis.Redis.from_url(f"{REDIS}/{db}")
+        if client.set(LOCK, os.getpid(), nx=True, ex=600):
+            break
+        client.close()
+    else:
+        pytest.fail(f"every Redis db in {REDIS_DBS} is taken by other worker test runs")
+    try:
+        for key in client.scan_iter():
+            if key != LOCK.encode():
+                client.delete(key)  # a killed worker leaves its unacknowledged message
+        yield f"{REDIS}/{db}"
+    finally:
+        client.flushdb()
+        client.close()
 
 
 @pytest.fixture
@@ -212,13 +230,13 @@ def _database_url() -> str:
 
 
 @contextmanager
-def celery_worker(tmp_path: Path, name: str, **env: str) -> Iterator[subprocess.Popen]:
+def celery_worker(tmp_path: Path, name: str, broker: str, **env: str) -> Iterator[subprocess.Popen]:
     """A real worker process (and its pool child) in a session of its own; killed on exit."""
     log_path = tmp_path / f"{name}.log"
     environment = {
         **os.environ,
         "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": BROKER,
+        "CELERY_BROKER_URL": broker,
         "DATA_DIR": str(tmp_path / "data"),
         "DB_CONN_MAX_AGE": "0",
         **env,
@@ -278,20 +296,20 @@ def downloaded_records(client, job: dict) -> list[dict]:
 
 @pytest.mark.worker
 def test_real_worker_runs_an_export_requested_through_the_api(
-    cast, transactional_db, send_to_test_broker, settings, tmp_path
+    cast, transactional_db, send_to_test_broker, broker, settings, tmp_path
 ):
     """POST → a Celery worker process claims and writes it → GET says succeeded → the zip
     downloads with every gold document."""
     settings.MEDIA_ROOT = tmp_path / "data" / "media"
     gold_corpus(cast, 5)
     client = cast.client("reviewer")
-    with celery_worker(tmp_path, "exports-a") as worker:
+    with celery_worker(tmp_path, "exports-a", broker) as worker:
         response = client.post(api(cast.project.pk, "exports/"), {"format": "jsonl"}, format="json")
         assert response.status_code == 202
         url = f"/api/exports/{response.json()['id']}/"
         job = wait_for(
             lambda: (body := client.get(url).json())["status"] in ("succeeded", "failed") and body,
-            60,
+            120,
             "the export to finish",
             worker.log_path,
         )
@@ -308,14 +326,14 @@ SLOW = {"EXPORT_BATCH_SIZE": "1", "EXPORT_TEST_DELAY_SECONDS": "0.25", "EXPORT_S
 
 @pytest.mark.worker
 def test_killed_worker_job_is_finished_by_the_next_worker(
-    cast, transactional_db, send_to_test_broker, settings, tmp_path
+    cast, transactional_db, send_to_test_broker, broker, settings, tmp_path
 ):
     """SIGKILL a worker mid-export: the job is left running with no file; a new worker
     re-queues it at start, takes it over once stale, and finishes it as attempt 2."""
     settings.MEDIA_ROOT = tmp_path / "data" / "media"
     gold_corpus(cast, 24)
     client = cast.client("reviewer")
-    with celery_worker(tmp_path, "exports-doomed", **SLOW) as doomed:
+    with celery_worker(tmp_path, "exports-doomed", broker, **SLOW) as doomed:
         job_id = client.post(
             api(cast.project.pk, "exports/"), {"format": "jsonl"}, format="json"
         ).json()["id"]
@@ -325,7 +343,7 @@ def test_killed_worker_job_is_finished_by_the_next_worker(
     assert (dead.status, dead.attempt, dead.file.name) == ("running", 1, "")
     assert 4 <= dead.progress_done < 24
     assert not list((tmp_path / "data").rglob("*.zip"))
-    with celery_worker(tmp_path, "exports-rescue", **SLOW) as rescue:
+    with celery_worker(tmp_path, "exports-rescue", broker, **SLOW) as rescue:
         job = wait_for(
             lambda: (
                 (body := client.get(f"/api/exports/{job_id}/").json())["status"]
@@ -344,7 +362,7 @@ def test_killed_worker_job_is_finished_by_the_next_worker(
 
 @pytest.mark.worker
 def test_killed_pool_child_message_is_redelivered_and_finished(
-    cast, transactional_db, send_to_test_broker, settings, tmp_path
+    cast, transactional_db, send_to_test_broker, broker, settings, tmp_path
 ):
     """SIGKILL only the pool child running the export: with acks_late and
     reject_on_worker_lost the message goes back to the queue, and the same worker takes
@@ -352,7 +370,7 @@ def test_killed_pool_child_message_is_redelivered_and_finished(
     settings.MEDIA_ROOT = tmp_path / "data" / "media"
     gold_corpus(cast, 16)
     client = cast.client("reviewer")
-    with celery_worker(tmp_path, "exports-b", **SLOW) as worker:
+    with celery_worker(tmp_path, "exports-b", broker, **SLOW) as worker:
         job_id = client.post(
             api(cast.project.pk, "exports/"), {"format": "jsonl"}, format="json"
         ).json()["id"]
