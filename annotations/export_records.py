@@ -205,7 +205,7 @@ def _layers(
     by_pk: dict[int, dict[str, Any]] = {}
     result: dict[int, tuple[dict | None, list[dict]]] = {}
     for pk, document_id, is_gold, username, status, labels in annotations:
-        layer = {
+        layer: dict[str, Any] = {
             "annotator": username,
             "status": status,
             "spans": [],

@@ -29,10 +29,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -139,7 +139,7 @@ def _choice(field_name: str, value: Any, allowed: Iterable[str]) -> str:
 def export_request(
     *,
     project: Project,
-    requested_by: AbstractBaseUser | None,
+    requested_by: User | None,
     format: str,
     scope: str = "gold",
     split: Any = None,
@@ -300,7 +300,7 @@ def export_write(
     format: str,
     scope: str,
     split: Mapping[str, float] | None,
-    out: IO[bytes],
+    out: BinaryIO,
     heartbeat: Heartbeat = _beat_nothing,
     exported_at: datetime | None = None,
 ) -> Written:
@@ -382,7 +382,7 @@ def _agreement(
         if label["kind"] == "document":
             groups.setdefault(label["group"] or "label", []).append(label["name"])
 
-    def documents() -> Iterator[dict[str, Any]]:
+    def documents() -> Iterator[Any]:  # DocumentAnnotations
         for n, document in enumerate(agreement_documents(project), start=1):
             if n % settings.EXPORT_BATCH_SIZE == 0:
                 beat()

@@ -8,8 +8,9 @@ holds other people's annotations. Non-members get 404, even with a job's id.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema
@@ -124,7 +125,9 @@ class ProjectExports(ProjectScoped, generics.ListAPIView):
         data = ExportRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = exports.export_request(
-            project=self.project, requested_by=request.user, **data.validated_data
+            project=self.project,
+            requested_by=cast(User, request.user),  # authenticated: IsAuthenticated
+            **data.validated_data,
         )
         body = ExportJobSerializer(job, context={"request": request}).data
         location = request.build_absolute_uri(reverse("export-detail", args=[job.pk]))
