@@ -60,7 +60,15 @@ export function linkPath(from: LinkEnd, to: LinkEnd, gutterX: number): string {
   ].join(" ");
 }
 
+const drawn = new WeakMap<SVGSVGElement, string>();
+
 export function drawLinks(svg: SVGSVGElement, links: LinkDrawing[], gutterX: number): void {
+  // Redrawing a document-tall SVG costs a repaint; skip it when nothing moved.
+  const signature = links
+    .map((l) => `${l.id}:${l.from.x},${l.from.y},${l.to.x},${l.to.y},${l.selected ? 1 : 0}`)
+    .join("|");
+  if (drawn.get(svg) === signature) return;
+  drawn.set(svg, signature);
   const doc = svg.ownerDocument;
   const defs = svg.firstChild;
   svg.replaceChildren(...(defs ? [defs] : []));
