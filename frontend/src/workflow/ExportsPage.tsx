@@ -1,3 +1,297 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ApiError } from "../api/client";
+import { api } from "../api/endpoints";
+import { EXPORT_FORMATS, EXPORT_SCOPES, type ExportJob, workflowApi } from "../api/workflow";
+import { onLinkClick } from "../ui/router";
+import { useAsync } from "../ui/useAsync";
+import { formatBytes, isActive, jobDisplay, pollJob, progressPercent } from "./exportJobs";
+import "./workflow.css";
+
+const SCOPE_TEXT: Record<string, string> = {
+  gold: "Gold only (documents with a gold annotation)",
+  all: "All (gold, else every submitted annotation)",
+  agreed: "Agreed (two or more submitted, no gold yet)",
+};
+
+const FORMAT_TEXT: Record<string, string> = {
+  jsonl: "JSON Lines",
+  doccano: "doccano",
+  "label-studio": "Label Studio",
+  conll: "CoNLL (BIO)",
+  spacy: "spaCy DocBin",
+  brat: "brat standoff",
+  csv: "CSV",
+  hf: "Hugging Face datasets",
+};
+
+function requestError(err: unknown): string {
+  if (err instanceof ApiError && err.body && typeof err.body === "object") {
+    const body = err.body as Record<string, unknown>;
+    if ("detail" in body) return String(body.detail);
+    return Object.entries(body)
+      .map(([field, messages]) => `${field}: ${([] as unknown[]).concat(messages).join(" ")}`)
+      .join("; ");
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
 export function ExportsPage({ pk }: { pk: number }) {
-  return <main class="page">Project {pk}: coming next.</main>;
+  const project = useAsync(() => api.project(pk), [pk]);
+  const [jobs, setJobs] = useState<ExportJob[] | null>(null);
+  const [loadError, setLoadError] = useState("");
+  const [format, setFormat] = useState<string>("jsonl");
+  const [scope, setScope] = useState<string>("gold");
+  const [splitOn, setSplitOn] = useState(false);
+  const [split, setSplit] = useState({ train: "0.8", dev: "0.1", test: "0.1" });
+  const [formError, setFormError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const polling = useRef(new Map<number, AbortController>());
+
+  const upsert = (job: ExportJob) =>
+    setJobs((list) => {
+      const rest = (list ?? []).filter((j) => j.id !== job.id);
+      const merged = { ...(list ?? []).find((j) => j.id === job.id), ...job };
+      return [merged, ...rest].sort((a, b) => b.id - a.id);
+    });
+
+  function follow(job: ExportJob): void {
+    if (!isActive(job) || polling.current.has(job.id)) return;
+    const controller = new AbortController();
+    polling.current.set(job.id, controller);
+    pollJob(job.id, { load: workflowApi.exportJob, onUpdate: upsert, signal: controller.signal })
+      .catch((err: unknown) => setLoadError(`Lost track of export ${job.id}: ${requestError(err)}`))
+      .finally(() => polling.current.delete(job.id));
+  }
+
+  useEffect(() => {
+    let live = true;
+    workflowApi.exports(pk).then(
+      (page) => {
+        if (!live) return;
+        setJobs(page.results);
+        for (const job of page.results) follow(job);
+        // The list leaves warnings out; each finished job's own page has them.
+        for (const job of page.results.filter((j) => !isActive(j)).slice(0, 20))
+          workflowApi.exportJob(job.id).then(
+            (full) => live && upsert(full),
+            () => {},
+          );
+      },
+      (err: unknown) => live && setLoadError(requestError(err)),
+    );
+    return () => {
+      live = false;
+      for (const c of polling.current.values()) c.abort();
+      polling.current.clear();
+    };
+  }, [pk]);
+
+  async function start(e: Event): Promise<void> {
+    e.preventDefault();
+    setFormError("");
+    let ratios: Record<string, number> | null = null;
+    if (splitOn) {
+      ratios = {};
+      for (const [name, value] of Object.entries(split)) {
+        const n = Number(value);
+        if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+          setFormError(`The ${name} share must be a number from 0 to 1.`);
+          return;
+        }
+        if (n > 0) ratios[name] = n;
+      }
+      const sum = Object.values(ratios).reduce((a, b) => a + b, 0);
+      if (Math.abs(sum - 1) > 1e-6) {
+        setFormError(`The shares add up to ${sum.toFixed(2)}; they must add up to 1.`);
+        return;
+      }
+    }
+    setBusy(true);
+    try {
+      const job = await workflowApi.requestExport(pk, { format, scope, split: ratios });
+      upsert(job);
+      follow(job);
+    } catch (err) {
+      setFormError(requestError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="page wide">
+      <p>
+        <a href={`/projects/${pk}/`} onClick={onLinkClick}>
+          ← {project.data?.name ?? "Project"}
+        </a>
+      </p>
+      <h1>Exports</h1>
+      <form class="export-form" onSubmit={start} aria-label="New export">
+        <label>
+          Format
+          <select value={format} onChange={(e) => setFormat(e.currentTarget.value)}>
+            {EXPORT_FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {FORMAT_TEXT[f] ?? f} ({f})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Scope
+          <select value={scope} onChange={(e) => setScope(e.currentTarget.value)}>
+            {EXPORT_SCOPES.map((s) => (
+              <option key={s} value={s}>
+                {SCOPE_TEXT[s] ?? s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset class="split">
+          <legend>
+            <label>
+              <input
+                type="checkbox"
+                checked={splitOn}
+                onChange={(e) => setSplitOn(e.currentTarget.checked)}
+              />{" "}
+              Split into train / dev / test
+            </label>
+          </legend>
+          {(["train", "dev", "test"] as const).map((name) => (
+            <label key={name}>
+              {name}
+              <input
+                type="number"
+                min="0"
+                max="1"
+                step="0.05"
+                size={4}
+                disabled={!splitOn}
+                value={split[name]}
+                onInput={(e) => setSplit({ ...split, [name]: e.currentTarget.value })}
+              />
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? "Starting…" : "Start export"}
+        </button>
+      </form>
+      {formError && (
+        <p role="alert" class="error-text">
+          {formError}
+        </p>
+      )}
+      {loadError && <p role="alert">{loadError}</p>}
+
+      <h2>Past exports</h2>
+      {jobs === null && !loadError && <p>Loading…</p>}
+      {jobs && jobs.length === 0 && <p class="muted">No exports yet.</p>}
+      {jobs && jobs.length > 0 && <JobTable jobs={jobs} />}
+    </main>
+  );
+}
+
+function JobTable({ jobs }: { jobs: ExportJob[] }) {
+  return (
+    <table class="docs jobs">
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">Requested</th>
+          <th scope="col">Format · scope</th>
+          <th scope="col">Status</th>
+          <th scope="col">Rows</th>
+          <th scope="col">Size</th>
+          <th scope="col">SHA-256</th>
+          <th scope="col">Warnings</th>
+          <th scope="col">File</th>
+        </tr>
+      </thead>
+      <tbody>
+        {jobs.map((job) => (
+          <JobRow key={job.id} job={job} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function JobRow({ job }: { job: ExportJob }) {
+  const shown = jobDisplay(job);
+  const pct = progressPercent(job);
+  const done = job.status === "succeeded";
+  const split = job.split
+    ? Object.entries(job.split)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")
+    : "";
+  return (
+    <tr data-job={job.id}>
+      <td>{job.id}</td>
+      <td>
+        {new Date(job.created_at).toLocaleString()}
+        <div class="muted">{job.requested_by ?? ""}</div>
+      </td>
+      <td>
+        {job.format} · {job.scope}
+        {split && <div class="muted">{split}</div>}
+      </td>
+      <td>
+        <span class={`job-status job-${shown.tone}`}>
+          <span aria-hidden="true">{shown.icon}</span> {shown.text}
+        </span>
+        {isActive(job) && (
+          <div>
+            <progress
+              class="job-progress"
+              max={job.progress.total || 1}
+              value={pct === null ? undefined : job.progress.done}
+              aria-label={`Export ${job.id} progress`}
+            />
+            <div class="muted">
+              {job.progress.total
+                ? `${job.progress.done} of ${job.progress.total} documents`
+                : "Waiting to start"}
+            </div>
+          </div>
+        )}
+        {job.error && <div class="error-text">{job.error}</div>}
+      </td>
+      <td>{done ? job.row_count : "—"}</td>
+      <td>{done ? formatBytes(job.size) : "—"}</td>
+      <td class="mono" title={job.sha256 || undefined}>
+        {job.sha256 ? `${job.sha256.slice(0, 12)}…` : "—"}
+      </td>
+      <td>
+        <Warnings job={job} />
+      </td>
+      <td>
+        {job.download_url ? (
+          <a href={job.download_url} download={job.file_name ?? true}>
+            Download{job.file_name ? ` ${job.file_name}` : ""}
+          </a>
+        ) : (
+          "—"
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function Warnings({ job }: { job: ExportJob }) {
+  if (isActive(job)) return <span class="muted">—</span>;
+  if (!job.warnings) return <span class="muted">…</span>;
+  if (!job.warnings.length) return <span>0</span>;
+  return (
+    <details>
+      <summary>{job.warnings.length}</summary>
+      <ul class="warnings">
+        {job.warnings.slice(0, 20).map((w, i) => (
+          <li key={i}>{typeof w === "string" ? w : JSON.stringify(w)}</li>
+        ))}
+      </ul>
+    </details>
+  );
 }
