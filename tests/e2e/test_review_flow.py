@@ -178,3 +178,36 @@ def test_annotator_cannot_review(cast, live_server, page, two_versions):
     page.goto(f"{live_server.url}/projects/{two_versions.project_id}/")
     page.get_by_role("heading", name="Documents").wait_for()
     assert page.get_by_role("link", name="Review").count() == 0
+
+
+def test_agreement_page_leads_to_the_least_agreed_review(cast, live_server, page, two_versions):
+    """Project figures, the alice/bob matrix, the chart, and the per-document list whose
+    links open each document's review."""
+    other = DocumentFactory(project=cast.project, text=SAMPLE, title="Agreed", length=len(SAMPLE))
+    for who in (cast.annotator, cast.teammate):
+        annotate(other, who, spans=[JENS, NATO])
+    login(page, live_server, "rita")
+    page.goto(f"{live_server.url}/projects/{cast.project.pk}/")
+    page.get_by_role("link", name="Agreement").click()
+    page.get_by_role("heading", name="Agreement", exact=True).wait_for()
+
+    project = page.get_by_role("table", name="Project agreement", exact=True)
+    assert "Spans, F1 exact" in project.inner_text()
+    labels = page.get_by_role("table", name="Agreement per span label", exact=True)
+    assert "SPEAKER (link)" in labels.inner_text()
+    matrix = page.get_by_role("table", name="Pairwise agreement")
+    assert matrix.get_by_role("columnheader", name="alice").is_visible()
+    assert matrix.get_by_role("rowheader", name="bob").is_visible()
+    page.wait_for_function(
+        "() => { const c = document.querySelector('.chart-box canvas');"
+        " return c && c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height)"
+        ".data.some((v) => v !== 0); }"
+    )
+    page.screenshot(path="/tmp/agreement.png", full_page=True)
+
+    rows = page.get_by_role("table", name="Agreement per document", exact=True).locator("tbody tr")
+    assert rows.nth(0).get_by_role("link").inner_text() == "NATO Steadfast Noon"
+    assert rows.nth(1).get_by_role("link").inner_text() == "Agreed"
+    rows.nth(0).get_by_role("link").click()
+    page.wait_for_url(f"**/documents/{two_versions.pk}/review/")
+    page.get_by_role("region", name="Merge proposal").wait_for()

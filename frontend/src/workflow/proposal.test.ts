@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { DocumentReview } from "../api/workflow";
 import type { AnnotationState, Op } from "../editor/types";
-import { acceptOps, itemsWithStatus, rejectOps, relationInGold, spanInGold } from "./proposal";
+import {
+  acceptOps,
+  formatFigure,
+  itemsWithStatus,
+  rejectOps,
+  relationInGold,
+  spanInGold,
+} from "./proposal";
 
 const PER = { start: 0, end: 16, label: "PER" };
 const QUOTE = { start: 27, end: 37, label: "QUOTE" };
@@ -132,4 +139,11 @@ describe("rejecting", () => {
       { op: "set_document_label", group: "sentiment", value: null },
     ]);
   });
+});
+
+it("formats figures, with a dash for none and no negative zero", () => {
+  expect(formatFigure(0.6666)).toBe("0.67");
+  expect(formatFigure(null)).toBe("—");
+  expect(formatFigure(-0.001)).toBe("0.00");
+  expect(formatFigure(-0.19)).toBe("-0.19");
 });

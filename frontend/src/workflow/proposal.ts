@@ -203,7 +203,9 @@ export function spanStatuses(review: DocumentReview): Map<string, ItemStatus> {
 
 /** "0.67" for a share, "—" when there is no figure (fewer than two annotators, or no items). */
 export function formatFigure(value: number | null | undefined, digits = 2): string {
-  return value === null || value === undefined || Number.isNaN(value) ? "—" : value.toFixed(digits);
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  const text = value.toFixed(digits);
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text; // no "-0.00" for a tiny negative
 }
 
 /** A stable key for an item across renders and reloads. */
