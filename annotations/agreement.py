@@ -279,12 +279,19 @@ def _relation_prf(
     # A link agrees when both ends were matched to each other: the candidate's
     # link, read through the span matching, is the reference's link.
     a_to_b = {a[i].id: b[j].id for i, j in pairs}
-    waiting = Counter((r["from"], r["to"], r["label"]) for r in candidate.get("relations") or ())
+    # Span ids are compared as strings, as parse_spans keeps them.
+    waiting = Counter(
+        (str(r["from"]), str(r["to"]), r["label"]) for r in candidate.get("relations") or ()
+    )
     hits: Counter[str] = Counter()
     totals: Counter[str] = Counter()
     for relation in reference.get("relations") or ():
         totals[relation["label"]] += 1
-        key = (a_to_b.get(relation["from"]), a_to_b.get(relation["to"]), relation["label"])
+        key = (
+            a_to_b.get(str(relation["from"])),
+            a_to_b.get(str(relation["to"])),
+            relation["label"],
+        )
         if waiting[key] > 0:
             waiting[key] -= 1
             hits[relation["label"]] += 1

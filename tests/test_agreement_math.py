@@ -600,3 +600,16 @@ def test_summary_per_document_agreement_is_mean_over_pairs():
     assert rows["d2"]["span_f1_overlap"] == 1.0
     assert rows["d3"]["span_f1_overlap"] is None
     assert rows["d3"]["annotators"] == ["a"]
+
+
+def test_relation_agreement_accepts_integer_span_ids():
+    """Span ids given as integers link the same way as string ids."""
+    annotation = {
+        "spans": [
+            {"id": 1, "start": 0, "end": 4, "label": "PER"},
+            {"id": 2, "start": 10, "end": 20, "label": "QUOTE"},
+        ],
+        "relations": [{"from": 2, "to": 1, "label": "SPEAKER"}],
+    }
+    result = relation_agreement(annotation, annotation)
+    assert result.micro.f1 == 1.0
