@@ -229,7 +229,7 @@ class AnnotationEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     version = models.PositiveIntegerField()
-    action = models.CharField(max_length=16)  # put | patch | import | gold
+    action = models.CharField(max_length=16)  # put | patch | import (gold edits: is_gold row)
     changes = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
