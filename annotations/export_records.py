@@ -321,24 +321,30 @@ def agreed_layer(submitted: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
-def agreement_documents(project: Project, *, batch_size: int = 500) -> Iterator[dict[str, Any]]:
-    """Documents with two or more submitted annotations, in the shape
-    ``annotations.agreement.agreement_summary`` reads; keyset batches, no text."""
+def multi_annotated(project: Project) -> QuerySet[Document]:
+    """The project's documents with two or more submitted annotations."""
     submitted = _submitted().order_by().values("document").annotate(n=Count("pk")).values("n")[:1]
-    documents = (
-        project.documents.alias(submitted_count=submitted)
-        .filter(submitted_count__gte=2)
-        .order_by("pk")
-    )
+    return project.documents.alias(submitted_count=submitted).filter(submitted_count__gte=2)
+
+
+def agreement_documents(
+    project: Project, *, batch_size: int = 500, limit: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """The first `limit` (default all) documents with two or more submitted annotations, in
+    the shape ``annotations.agreement.agreement_summary`` reads; keyset batches, no text."""
+    documents = multi_annotated(project).order_by("pk")
     label_names = _label_names(project)
-    last_pk = 0
-    while True:
+    last_pk, remaining = 0, limit
+    while remaining is None or remaining > 0:
+        size = batch_size if remaining is None else min(batch_size, remaining)
         rows = list(
-            documents.filter(pk__gt=last_pk).values_list("pk", "external_id", "length")[:batch_size]
+            documents.filter(pk__gt=last_pk).values_list("pk", "external_id", "length")[:size]
         )
         if not rows:
             return
         last_pk = rows[-1][0]
+        if remaining is not None:
+            remaining -= len(rows)
         layers = _layers([row[0] for row in rows], label_names, with_submitted=True)
         for pk, external_id, length in rows:
             _, submitted_layers = layers.get(pk, (None, []))
@@ -347,5 +353,5 @@ def agreement_documents(project: Project, *, batch_size: int = 500) -> Iterator[
                 "length": length,
                 "annotations": {layer["annotator"]: layer for layer in submitted_layers},
             }
-        if len(rows) < batch_size:
+        if len(rows) < size:
             return

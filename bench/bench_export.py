@@ -1,14 +1,16 @@
 """Export benchmark: N gold documents x 10 spans (+1 relation each), exported as jsonl.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/bench_export.py \
-        [10000,100000] [--format jsonl]
+        [10000,100000] [--format jsonl] [--scope gold] [--annotators 0]
 
 The database named by DATABASE_URL is created if missing (PostgreSQL) and migrated. For
 each N, a dedicated project is filled server-side (INSERT … SELECT generate_series, so
 setup costs little time and no client memory), then the export runner (`export_run`,
 no Celery) runs in a fresh child process, so its peak RSS (`ru_maxrss`) is the export's
 alone and not the setup's. The project, its rows and the export file are removed after.
-Prints documents, spans, seconds, peak RSS and file size per N.
+Prints documents, spans, seconds, peak RSS and file size per N. `--annotators K` also
+submits K copies of each gold annotation (spans only), so the export computes agreement
+for the card and, with `--scope all`, carries K layers per document.
 """
 
 from __future__ import annotations
@@ -67,8 +69,9 @@ def setup_django() -> None:
     django.setup()
 
 
-def fill(n: int) -> int:
-    """A project with n gold documents, 10 spans and 1 relation each; returns its id."""
+def fill(n: int, annotators: int = 0) -> int:
+    """A project with n gold documents, 10 spans and 1 relation each, and the same content
+    submitted by `annotators` annotators; returns its id."""
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
@@ -114,8 +117,36 @@ def fill(n: int) -> int:
             WHERE d.project_id = %s AND s.client_id = 's0' AND t.client_id = 's1'""",
             [speaker, project.pk],
         )
+        for k in range(annotators):
+            _copy_gold_to(cur, project.pk, f"bench-annotator-{k}")
         cur.execute(f"ANALYZE {doc}; ANALYZE {ann}; ANALYZE {span}; ANALYZE {rel}")
     return project.pk
+
+
+def _copy_gold_to(cur, project_id: int, username: str) -> None:
+    """Submit a copy of every gold annotation (spans, no relations) as `username`."""
+    from django.contrib.auth import get_user_model
+
+    from annotations.models import Annotation, Document, Span
+
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    doc, ann, span = Document._meta.db_table, Annotation._meta.db_table, Span._meta.db_table
+    cur.execute(
+        f"""INSERT INTO {ann} (document_id, annotator_id, is_gold, status, version,
+                               document_labels, created_at, updated_at)
+        SELECT id, %s, false, 'submitted', 1, '{{"sentiment": "neutral"}}', now(), now()
+        FROM {doc} WHERE project_id = %s""",
+        [user.pk, project_id],
+    )
+    cur.execute(
+        f"""INSERT INTO {span} (annotation_id, client_id, start, "end", label_id, attributes)
+        SELECT mine.id, s.client_id, s.start, s."end", s.label_id, s.attributes
+        FROM {ann} mine JOIN {doc} d ON d.id = mine.document_id
+        JOIN {ann} gold ON gold.document_id = d.id AND gold.is_gold
+        JOIN {span} s ON s.annotation_id = gold.id
+        WHERE d.project_id = %s AND mine.annotator_id = %s""",
+        [project_id, user.pk],
+    )
 
 
 def clean(project_id: int) -> None:
@@ -177,12 +208,12 @@ def export_child(job_id: int) -> None:
     )
 
 
-def bench(n: int, format: str) -> None:
+def bench(n: int, format: str, scope: str, annotators: int) -> None:
     from annotations.models import Project, Span
     from annotations.services.exports import export_request
 
     t0 = time.perf_counter()
-    project_id = fill(n)
+    project_id = fill(n, annotators)
     setup = time.perf_counter() - t0
     try:
         spans = Span.objects.filter(annotation__document__project_id=project_id).count()
@@ -190,6 +221,7 @@ def bench(n: int, format: str) -> None:
             project=Project.objects.get(pk=project_id),
             requested_by=None,
             format=format,
+            scope=scope,
             enqueue=False,
         )
         child = subprocess.run(
@@ -203,7 +235,8 @@ def bench(n: int, format: str) -> None:
         if result["status"] != "succeeded":
             raise SystemExit(f"export failed: {result['error']}")
         print(
-            f"{format:>6} docs={n:>7} spans={spans:>8} rows={result['rows']:>7} "
+            f"{format}/{scope} annotators={annotators} docs={n:>7} spans={spans:>8} "
+            f"rows={result['rows']:>7} "
             f"seconds={result['seconds']:6.1f} peak_rss={result['peak_rss_mb']:6.1f} MB "
             f"(after django.setup {result['baseline_rss_mb']:.1f} MB) "
             f"zip={result['size'] / 1e6:.1f} MB  [setup {setup:.1f} s]",
@@ -219,11 +252,17 @@ def main(argv: list[str]) -> None:
         return
     if "DATABASE_URL" not in os.environ:
         raise SystemExit("set DATABASE_URL (a database of its own, e.g. .../bench)")
-    format = "jsonl"
-    if "--format" in argv:
-        index = argv.index("--format")
-        format = argv[index + 1]
-        del argv[index : index + 2]
+    options = {"--format": "jsonl", "--scope": "gold", "--annotators": "0"}
+    for flag in options:
+        if flag in argv:
+            index = argv.index(flag)
+            options[flag] = argv[index + 1]
+            del argv[index : index + 2]
+    format, scope, annotators = (
+        options["--format"],
+        options["--scope"],
+        int(options["--annotators"]),
+    )
     sizes = [int(x) for x in (argv[0] if argv else "10000,100000").split(",")]
     ensure_database()
     # Export files go to a scratch DATA_DIR (inherited by the child), removed at the end.
@@ -232,19 +271,19 @@ def main(argv: list[str]) -> None:
         scratch = tempfile.mkdtemp(prefix="bench-export-")
         os.environ["DATA_DIR"] = scratch
     try:
-        run_all(sizes, format)
+        run_all(sizes, format, scope, annotators)
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run_all(sizes: list[int], format: str) -> None:
+def run_all(sizes: list[int], format: str, scope: str, annotators: int) -> None:
     setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     for n in sizes:
-        bench(n, format)
+        bench(n, format, scope, annotators)
 
 
 if __name__ == "__main__":

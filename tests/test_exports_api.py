@@ -254,3 +254,11 @@ def test_export_request_service_validates_and_orders_split(cast):
         enqueue=False,
     )
     assert list(job.split) == ["train", "dev", "test"]
+
+
+def test_card_agreement_is_computed_over_a_bounded_sample(cast, gold_docs, settings):
+    """On big projects the card's agreement covers the first documents only, and says so."""
+    settings.EXPORT_AGREEMENT_MAX_DOCUMENTS = 2
+    job = run(request_export(cast, format="jsonl"))
+    card = unzip(download(cast, job["id"])[1])["README.md"].decode()
+    assert "2 of 3 (the first, by import order)" in card
