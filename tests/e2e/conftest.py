@@ -69,6 +69,17 @@ def page(context) -> Iterator:
     page.set_default_timeout(20_000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Printed output shows up in pytest's report only when the test fails.
+    page.on("console", lambda msg: print(f"console.{msg.type}: {msg.text}"))
+    page.on(
+        "response",
+        lambda r: (
+            "/api/" in r.url
+            and print(
+                f"{r.request.method} {r.url} -> {r.status} {(r.request.post_data or '')[:300]}"
+            )
+        ),
+    )
     page.js_errors = errors
     yield page
     assert not errors, f"JavaScript errors: {errors}"

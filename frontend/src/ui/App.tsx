@@ -22,7 +22,7 @@ export function App() {
       {route.name === "projects" && <ProjectList />}
       {route.name === "project" && <ProjectPage pk={route.pk} />}
       {route.name === "document" && (
-        <EditorPage key={`${route.pk}/${route.docId}`} pk={route.pk} docId={route.docId} me={me} />
+        <EditorPage key={`${route.pk}/${route.docId}`} pk={route.pk} docId={route.docId} />
       )}
       {route.name === "review" && (
         <ReviewPage key={`${route.pk}/${route.docId}`} pk={route.pk} docId={route.docId} />

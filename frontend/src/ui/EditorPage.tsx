@@ -17,21 +17,23 @@ import { RelationList, SpanDetails, SpanList } from "./SpanPanel";
 import { useAsync } from "./useAsync";
 
 interface Loaded {
+  me: Me;
   project: Project;
   labels: Label[];
   doc: DocumentDetail;
   mine: MyAnnotation;
 }
 
-export function EditorPage({ pk, docId, me }: { pk: number; docId: number; me: Me | null }) {
+export function EditorPage({ pk, docId }: { pk: number; docId: number }) {
   const loaded = useAsync<Loaded>(async () => {
-    const [project, labels, doc, mine] = await Promise.all([
+    const [me, project, labels, doc, mine] = await Promise.all([
+      api.me(),
       api.project(pk),
       api.labels(pk),
       api.document(pk, docId),
       api.mine(pk, docId),
     ]);
-    return { project, labels, doc, mine };
+    return { me, project, labels, doc, mine };
   }, [pk, docId]);
   if (loaded.error) {
     return (
@@ -45,7 +47,7 @@ export function EditorPage({ pk, docId, me }: { pk: number; docId: number; me: M
     );
   }
   if (!loaded.data) return <main class="page">Loading…</main>;
-  return <Workbench {...loaded.data} pk={pk} docId={docId} userKey={me ? String(me.id) : "me"} />;
+  return <Workbench {...loaded.data} pk={pk} docId={docId} />;
 }
 
 const SAVE_TEXT: Record<SaveState["status"], string> = {
@@ -75,10 +77,10 @@ function Workbench({
   labels,
   doc,
   mine,
+  me,
   pk,
   docId,
-  userKey,
-}: Loaded & { pk: number; docId: number; userKey: string }) {
+}: Loaded & { pk: number; docId: number }) {
   const [editor, setEditor] = useState<Editor | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [linking, setLinking] = useState(false);
@@ -89,9 +91,10 @@ function Workbench({
   const [status, setStatus] = useState<AnnotationStatus>(mine.status);
   const [save, setSave] = useState<SaveState>({ status: "saved", version: mine.version });
   const refresh = useFrameTick();
-  const storageKey = `wb:annotation:${userKey}:${pk}:${docId}`;
+  const storageKey = `wb:annotation:${me.id}:${pk}:${docId}`;
 
-  const saver = useMemo(
+  // One saver for the page's lifetime: the editor's op callback holds on to it.
+  const [saver] = useState(
     () =>
       new Autosave({
         version: mine.version,
@@ -100,7 +103,6 @@ function Workbench({
         storageKey,
         onState: setSave,
       }),
-    [mine.version, pk, docId, storageKey],
   );
 
   const spanLabels = labels.filter((l) => l.kind === "span");
