@@ -14,11 +14,39 @@ export interface Block {
 
 const LINE_RUN = /[^\r\n]+/g;
 
+/**
+ * Blocks are the unit of painting, so a text without line breaks is cut into
+ * pieces of at most this many UTF-16 units, at a sentence end or a space.
+ */
+export const MAX_BLOCK = 3000;
+
+function cutPoint(text: string, start: number, end: number): number {
+  const limit = start + MAX_BLOCK;
+  const window = text.slice(start + MAX_BLOCK / 2, limit);
+  const sentence = Math.max(
+    window.lastIndexOf(". "),
+    window.lastIndexOf("? "),
+    window.lastIndexOf("! "),
+  );
+  if (sentence >= 0) return start + MAX_BLOCK / 2 + sentence + 2;
+  const space = window.lastIndexOf(" ");
+  if (space >= 0) return start + MAX_BLOCK / 2 + space + 1;
+  // No space at all: cut anywhere but inside a surrogate pair.
+  const code = text.charCodeAt(limit);
+  return code >= 0xdc00 && code <= 0xdfff ? limit - 1 : Math.min(limit, end);
+}
+
 export function splitBlocks(text: string): Block[] {
   const blocks: Block[] = [];
   for (const match of text.matchAll(LINE_RUN)) {
-    const start = match.index ?? 0;
-    blocks.push({ index: blocks.length, start, end: start + match[0].length });
+    let start = match.index ?? 0;
+    const end = start + match[0].length;
+    while (end - start > MAX_BLOCK) {
+      const cut = cutPoint(text, start, end);
+      blocks.push({ index: blocks.length, start, end: cut });
+      start = cut;
+    }
+    blocks.push({ index: blocks.length, start, end });
   }
   return blocks;
 }
