@@ -8,7 +8,7 @@ reviewer does goes through the browser.
 import pytest
 
 from annotations.models import Annotation
-from tests.e2e.conftest import SAMPLES, login
+from tests.e2e.conftest import SAMPLES, login, select_text
 from tests.factories import DocumentFactory
 from tests.test_export_records import annotate
 
@@ -82,8 +82,8 @@ def proposal_item(page, key: str):
 def test_reviewer_accepts_agreed_decides_disputed_and_saves_gold(
     cast, live_server, page, two_versions
 ):
-    """Accept all agreed, accept LOC for Brussels, pick the sentiment, save: the gold has
-    Python's offsets, the agreed link and the chosen values."""
+    """Accept all agreed, accept LOC for Brussels, pick the sentiment, label one more place
+    in the gold editor, save: the gold has Python's offsets, the link and the choices."""
     doc = two_versions
     login(page, live_server, "rita")
     open_review_from_project(page, live_server, doc)
@@ -109,13 +109,15 @@ def test_reviewer_accepts_agreed_decides_disputed_and_saves_gold(
     misc.get_by_role("button", name="Reject").click()
     assert "rejected" in misc.inner_text()
     page.get_by_role("region", name="Gold").get_by_role("radio", name="negative").check()
+    select_text(page, "Rusia")  # the reviewer adds what both annotators missed
+    page.keyboard.press("l")
     page.get_by_role("button", name="Save gold").click()
     page.get_by_role("status").filter(has_text="Saved · version 1").wait_for()
     page.screenshot(path="/tmp/review-saved.png", full_page=True)
 
     gold = gold_of(page, live_server, doc)
     spans = sorted((s["start"], s["end"], s["label"]) for s in gold["spans"])
-    expected = [JENS, NATO, SPEECH, SPEAKER_SPAN, at(BRUSSELS, "LOC", "b")]
+    expected = [JENS, NATO, SPEECH, SPEAKER_SPAN, at(BRUSSELS, "LOC", "b"), at("Rusia", "LOC", "r")]
     assert spans == sorted((s["start"], s["end"], s["label"]) for s in expected)
     assert SAMPLE[spans[0][0] : spans[0][1]] in ("Jens Stoltenberg", "NATO")
     by_id = {s["id"]: (s["start"], s["end"]) for s in gold["spans"]}

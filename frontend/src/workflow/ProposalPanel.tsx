@@ -1,15 +1,11 @@
-import type { DocumentReview } from "../api/workflow";
+import { useState } from "preact/hooks";
+import type { DocumentReview, ItemStatus } from "../api/workflow";
 import type { AnnotationState } from "../editor/types";
-import {
-  clip,
-  itemId,
-  itemsWithStatus,
-  labelInGold,
-  type ReviewItem,
-  relationInGold,
-  spanInGold,
-} from "./proposal";
+import { goldMembership, itemId, itemsWithStatus, type ReviewItem } from "./proposal";
 import { StatusTag } from "./ReadOnlyVersion";
+
+// Items drawn at once; a long article can have thousands and the list re-renders on every edit.
+const PAGE = 200;
 
 /** The merge proposal, item by item, with what the gold holds and accept/reject per item. */
 export function ProposalPanel({
@@ -18,6 +14,7 @@ export function ProposalPanel({
   rejected,
   agreedCount,
   colorOf,
+  quote,
   onAccept,
   onReject,
 }: {
@@ -26,24 +23,21 @@ export function ProposalPanel({
   rejected: Set<string>;
   agreedCount: number;
   colorOf: (label: string) => string;
+  quote: (s: { start: number; end: number }) => string;
   onAccept: (items: ReviewItem[], what: string) => void;
   onReject: (item: ReviewItem) => void;
 }) {
-  const cp = [...review.document.text];
-  const quote = (s: { start: number; end: number }) =>
-    `“${clip(cp.slice(s.start, s.end).join(""))}”`;
   const { proposal } = review;
   const items: ReviewItem[] = [
     ...proposal.spans.map((item) => ({ kind: "span" as const, item })),
     ...proposal.relations.map((item) => ({ kind: "relation" as const, item })),
     ...proposal.document_labels.map((item) => ({ kind: "label" as const, item })),
   ];
-  const inGold = (e: ReviewItem) =>
-    e.kind === "span"
-      ? spanInGold(e.item, gold)
-      : e.kind === "relation"
-        ? relationInGold(e.item, gold)
-        : labelInGold(e.item, gold);
+  const [show, setShow] = useState<ItemStatus | "all">("all");
+  const [limit, setLimit] = useState(PAGE);
+  const inGold = goldMembership(gold);
+  const shown = show === "all" ? items : items.filter((e) => e.item.status === show);
+  const count = (status: ItemStatus) => items.filter((e) => e.item.status === status).length;
   const proposed = [...itemsWithStatus(review, "agreed"), ...itemsWithStatus(review, "majority")];
   return (
     <section class="rv-proposal" aria-label="Merge proposal">
@@ -72,8 +66,23 @@ export function ProposalPanel({
         </button>
       </div>
       {items.length === 0 && <p class="muted">Nothing to propose yet.</p>}
+      <label class="field">
+        Show
+        <select
+          value={show}
+          onChange={(e) => {
+            setShow(e.currentTarget.value as ItemStatus | "all");
+            setLimit(PAGE);
+          }}
+        >
+          <option value="all">All items ({items.length})</option>
+          <option value="disputed">Disputed ({count("disputed")})</option>
+          <option value="majority">Majority ({count("majority")})</option>
+          <option value="agreed">Agreed ({count("agreed")})</option>
+        </select>
+      </label>
       <ul class="rv-items">
-        {items.map((entry) => {
+        {shown.slice(0, limit).map((entry) => {
           const id = itemId(entry);
           const held = inGold(entry);
           const state = held ? "in gold" : rejected.has(id) ? "rejected" : "not in gold";
@@ -147,6 +156,11 @@ export function ProposalPanel({
           );
         })}
       </ul>
+      {shown.length > limit && (
+        <button type="button" onClick={() => setLimit(limit + PAGE)}>
+          Show {Math.min(PAGE, shown.length - limit)} more of {shown.length - limit}
+        </button>
+      )}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError } from "../api/client";
 import { api } from "../api/endpoints";
 import type { Project } from "../api/types";
@@ -8,7 +8,7 @@ import {
   type ItemStatus,
   workflowApi,
 } from "../api/workflow";
-import type { Editor } from "../editor";
+import { createOffsetMap, type Editor } from "../editor";
 import type { AnnotationState, DocumentLabelValue, Label, Op, Span } from "../editor/types";
 import { DocumentLabels } from "../ui/DocumentLabels";
 import { EditorView } from "../ui/EditorView";
@@ -109,6 +109,13 @@ function Review({
 
   const colors = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
   const colorOf = (label: string) => colors.get(label) ?? "#888888";
+  const text = review.document.text;
+  const offsets = useMemo(() => createOffsetMap(text), [text]);
+  /** The text of a span (code point offsets), clipped, in quotes. */
+  const quote = (s: { start: number; end: number } | undefined) =>
+    s
+      ? `“${clip(text.slice(offsets.toUtf16(s.start), offsets.toUtf16(s.end)))}”`
+      : "(missing span)";
   const statuses = useMemo(() => spanStatuses(review), [review]);
   const spanLabels = labels.filter((l) => l.kind === "span");
   const docLabels = labels.filter((l) => l.kind === "document");
@@ -178,6 +185,9 @@ function Review({
     }
   }
 
+  const saveRef = useRef(saveGold);
+  saveRef.current = saveGold;
+
   useEffect(() => {
     if (!notice) return;
     const t = setTimeout(() => setNotice(""), 5000);
@@ -208,6 +218,15 @@ function Review({
         if (e.shiftKey) editor.redo();
         else editor.undo();
         e.preventDefault();
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
+        void saveRef.current();
+        e.preventDefault();
+      } else if (!e.ctrlKey && !e.metaKey && !e.altKey && editor.hasTextSelection()) {
+        const label = spanLabels.find((l) => l.hotkey && l.hotkey === e.key);
+        if (label) {
+          editor.addSpanFromSelection(label.name);
+          e.preventDefault();
+        }
       }
     };
     document.addEventListener("keydown", onKey);
@@ -276,7 +295,7 @@ function Review({
               disabled={save.status === "saving" || save.status === "conflict"}
               onClick={() => saveGold()}
             >
-              Save gold
+              Save gold<kbd aria-hidden="true">Ctrl+S</kbd>
             </button>
           </div>
           {save.status === "conflict" && (
@@ -350,7 +369,8 @@ function Review({
               )}
               <p class="hint">
                 {gold.spans.length} spans · {gold.relations.length} links in the gold. Select text
-                and pick a label to add; click a span to edit it; Delete removes it.
+                and pick a label (or press its key) to add; click a span to edit it; Delete removes
+                it; Ctrl+Z undoes.
               </p>
             </aside>
           </div>
@@ -362,6 +382,7 @@ function Review({
           rejected={rejected}
           agreedCount={agreedCount}
           colorOf={colorOf}
+          quote={quote}
           onAccept={accept}
           onReject={reject}
         />
@@ -379,15 +400,13 @@ function Review({
               </h3>
               <div class="rv-scroll">
                 <ReadOnlyVersion
-                  text={review.document.text}
+                  text={text}
                   state={v}
-                  colorOf={colorOf}
-                  statusOf={(s: Span) =>
-                    v.status === "submitted" ? (statuses.get(keyOf(s)) ?? null) : null
-                  }
+                  colors={colors}
+                  statuses={v.status === "submitted" ? statuses : null}
                 />
               </div>
-              <VersionExtras review={review} version={v} />
+              <VersionExtras review={review} version={v} quote={quote} />
             </article>
           ))}
         </div>
@@ -420,15 +439,13 @@ function Fig({ term, value }: { term: string; value: number | null | undefined }
 function VersionExtras({
   review,
   version,
+  quote,
 }: {
   review: DocumentReview;
   version: DocumentReview["annotations"][number];
+  quote: (s: Span | undefined) => string;
 }) {
   const byId = new Map(version.spans.map((s) => [s.id, s]));
-  const text = review.document.text;
-  const cp = [...text];
-  const quote = (s: Span | undefined) =>
-    s ? `“${clip(cp.slice(s.start, s.end).join(""))}”` : "(missing span)";
   const voting = version.status === "submitted";
   const relStatus = (from?: Span, to?: Span, label?: string): ItemStatus | null => {
     if (!voting || !from || !to) return null;

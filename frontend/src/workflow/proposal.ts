@@ -220,3 +220,16 @@ export function clip(text: string, n = 50): string {
   const flat = text.replace(/\s+/g, " ");
   return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
 }
+
+/** Whether each proposal item is in the gold, with the gold indexed once. */
+export function goldMembership(gold: AnnotationState): (entry: ReviewItem) => boolean {
+  const ids = goldSpanIds(gold);
+  const links = new Set(gold.relations.map((r) => `${r.from}>${r.to}:${r.label}`));
+  return (entry) => {
+    if (entry.kind === "span") return ids.has(keyOf(entry.item));
+    if (entry.kind === "label") return labelInGold(entry.item, gold);
+    const from = ids.get(keyOf(entry.item.from));
+    const to = ids.get(keyOf(entry.item.to));
+    return !!from && !!to && links.has(`${from}>${to}:${entry.item.label}`);
+  };
+}

@@ -17,31 +17,40 @@ export interface Segment {
   ending: Span[];
 }
 
+interface Placed {
+  span: Span;
+  a: number;
+  b: number;
+}
+
+/** One sweep over the span boundaries: O((cuts + spans) · overlap depth). */
 export function segments(text: string, spans: Span[]): Segment[] {
   const map = createOffsetMap(text);
-  const length = text.length;
-  const placed = spans
+  const placed: Placed[] = spans
     .filter((s) => 0 <= s.start && s.start < s.end && s.end <= map.codePointLength)
     .map((s) => ({ span: s, a: map.toUtf16(s.start), b: map.toUtf16(s.end) }))
     .sort((x, y) => x.a - y.a || y.b - x.b);
-  const cuts = new Set<number>([0, length]);
+  const cuts = new Set<number>([0, text.length]);
   for (const { a, b } of placed) {
     cuts.add(a);
     cuts.add(b);
   }
   const points = [...cuts].sort((x, y) => x - y);
   const out: Segment[] = [];
+  let active: Placed[] = [];
+  let next = 0;
   for (let i = 0; i + 1 < points.length; i++) {
     const start = points[i];
     const end = points[i + 1];
-    if (start === end) continue;
-    const covering = placed.filter(({ a, b }) => a <= start && end <= b);
+    active = active.filter((p) => p.b > start);
+    while (next < placed.length && placed[next].a <= start) active.push(placed[next++]);
+    active.sort((x, y) => x.a - y.a || y.b - x.b);
     out.push({
       start,
       end,
       text: text.slice(start, end),
-      spans: covering.map(({ span }) => span),
-      ending: covering.filter(({ b }) => b === end).map(({ span }) => span),
+      spans: active.map((p) => p.span),
+      ending: active.filter((p) => p.b === end).map((p) => p.span),
     });
   }
   return out;
