@@ -70,7 +70,10 @@ def gold_of(page, live_server, doc) -> dict:
 
 def open_review_from_project(page, live_server, doc) -> None:
     page.goto(f"{live_server.url}/projects/{doc.project_id}/")
-    page.get_by_role("link", name=f"Review {doc.title}").click()
+    link = page.get_by_role("link", name=f"Review {doc.title}")
+    link.wait_for()
+    page.screenshot(path="/tmp/project-page.png")
+    link.click()
     page.wait_for_url(f"**/projects/{doc.project_id}/documents/{doc.pk}/review/")
     page.get_by_role("region", name="Merge proposal").wait_for()
 
