@@ -216,3 +216,22 @@ def test_agreement_page_leads_to_the_least_agreed_review(cast, live_server, page
     rows.nth(0).get_by_role("link").click()
     page.wait_for_url(f"**/documents/{two_versions.pk}/review/")
     page.get_by_role("region", name="Merge proposal").wait_for()
+
+
+def test_overwrite_after_a_conflict_saves_mine_on_top(cast, live_server, page, two_versions):
+    """Choosing to overwrite after a 409 writes the reviewer's gold as the next version."""
+    doc = two_versions
+    login(page, live_server, "rita")
+    page.goto(f"{live_server.url}/projects/{doc.project_id}/documents/{doc.pk}/review/")
+    page.get_by_role("region", name="Merge proposal").wait_for()
+    annotate(doc, None, spans=[at(BRUSSELS, "MISC", "m")])
+    page.get_by_role("button", name="Accept all agreed (5)").click()
+    page.get_by_role("button", name="Save gold").click()
+    page.get_by_role("button", name="Overwrite with mine").click()
+    page.get_by_role("status").filter(has_text="Saved · version 2").wait_for()
+    gold = gold_of(page, live_server, doc)
+    assert gold["version"] == 2
+    assert sorted((s["start"], s["label"]) for s in gold["spans"]) == sorted(
+        (s["start"], s["label"]) for s in (JENS, NATO, SPEECH, SPEAKER_SPAN)
+    )
+    assert len(gold["relations"]) == 1
