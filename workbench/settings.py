@@ -187,6 +187,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Broadcast (worker control) messages; kombu's default is ./control.
         "control_folder": str(_BROKER_DIR / "control"),
     }
+elif CELERY_BROKER_URL.startswith("redis"):
+    # An unacknowledged export message returns to the queue after this long;
+    # the job row's heartbeat decides whether the redelivery takes over.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -197,6 +203,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 EXPORT_BATCH_SIZE = env_int("EXPORT_BATCH_SIZE", 500, minimum=1)
 # A running export whose heartbeat is older than this is taken to be dead.
 EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 120, minimum=1)
+# Deliveries an export may take before it is marked failed.
+EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 3, minimum=1)
+# The dataset card's agreement figures are computed over at most this many documents.
+EXPORT_AGREEMENT_MAX_DOCUMENTS = env_int("EXPORT_AGREEMENT_MAX_DOCUMENTS", 2000, minimum=0)
 
 LOGGING = {
     "version": 1,
