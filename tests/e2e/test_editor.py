@@ -209,3 +209,35 @@ def test_login_redirects_and_lists_projects(cast, live_server, page):
     page.locator("[data-block]").first.wait_for()
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Tribun").wait_for()
+
+
+def test_keyboard_only_span_quote_link_and_sentiment(cast, live_server, page):
+    """Find, label, link and set sentiment without touching the mouse."""
+    doc = make_doc(cast, SAMPLE)
+    login(page, live_server, "alice")
+    open_doc(page, live_server, doc)
+    page.keyboard.press("/")
+    page.keyboard.type("Stoltenberg kepada")
+    page.keyboard.press("Enter")
+    page.keyboard.press("p")
+    page.keyboard.press("Shift+ArrowLeft")  # the span's end back by one character...
+    page.keyboard.press("Control+Shift+ArrowLeft")  # ...then by a word: "Stoltenberg"
+    page.keyboard.press("/")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("sangat salah jika")
+    page.keyboard.press("Enter")
+    page.keyboard.press("q")
+    page.keyboard.press("s")
+    page.keyboard.press("Enter")
+    page.keyboard.press("2")
+    wait_saved(page)
+    annotation = my_annotation(page, live_server, cast.project.pk, doc.pk)
+    spans = spans_by_label(annotation)
+    at = SAMPLE.index("Stoltenberg kepada")
+    assert [(s["start"], s["end"]) for s in spans["PER"]] == [(at, at + len("Stoltenberg"))]
+    q = SAMPLE.index("sangat salah jika")
+    assert [(s["start"], s["end"]) for s in spans["QUOTE"]] == [(q, q + len("sangat salah jika"))]
+    assert [(r["from"], r["to"]) for r in annotation["relations"]] == [
+        (spans["QUOTE"][0]["id"], spans["PER"][0]["id"])
+    ]
+    assert annotation["document_labels"] == {"sentiment": "neutral"}

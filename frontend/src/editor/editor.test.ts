@@ -154,4 +154,15 @@ describe("editor core", () => {
     ed.undo();
     expect(ed.getSpan(id)).toMatchObject({ start: 12, end: 16 });
   });
+
+  it("finds text and selects it so a hotkey can label it without a mouse", () => {
+    const text = "NATO chief Jens Stoltenberg said.\r\n\r\n😀 Stoltenberg again.";
+    const ed = open(text);
+    expect(ed.findAndSelect("stoltenberg")).toBe(true);
+    expect(ed.findAndSelect("stoltenberg")).toBe(true);
+    const span = ed.addSpanFromSelection("PER");
+    const u = text.lastIndexOf("Stoltenberg");
+    expect(span).toMatchObject({ start: Array.from(text.slice(0, u)).length, label: "PER" });
+    expect(ed.findAndSelect("nowhere")).toBe(false);
+  });
 });

@@ -18,8 +18,8 @@ import {
   unpaintBlock,
   writeBlock,
 } from "./painter";
-import { type Block, blocksInRange, splitBlocks } from "./paragraphs";
-import { nextWordEdge, snapToWords } from "./snap";
+import { type Block, blockAt, blocksInRange, splitBlocks } from "./paragraphs";
+import { moveEdgeByWord, snapToWords } from "./snap";
 import { emptyChange, SpanStore, type StoreChange } from "./spanStore";
 import type {
   AnnotationState,
@@ -54,6 +54,8 @@ export interface EditorOptions {
 export interface Editor {
   addSpanFromSelection(label: string, opts?: { exact?: boolean }): Span | null;
   hasTextSelection(): boolean;
+  /** Selects the next (or previous) occurrence of `query` as text, for keyboard-only labelling. */
+  findAndSelect(query: string, dir?: 1 | -1): boolean;
   extendSelection(direction: "forward" | "backward", unit: "character" | "word"): void;
   selectSpan(id: string | null, opts?: { scroll?: boolean }): void;
   selectAdjacent(dir: 1 | -1): void;
@@ -429,6 +431,45 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     return span;
   }
 
+  function pointAt(u16: number): [Node, number] | null {
+    if (!blocks.length) return null;
+    const b = blockAt(blocks, u16);
+    const block = blocks[b];
+    const t = blockEls[b].firstChild;
+    if (!t) return null;
+    if (u16 <= block.end) return [t, Math.max(0, u16 - block.start)];
+    const next = blockEls[b + 1]?.firstChild;
+    return next ? [next, 0] : [t, block.end - block.start];
+  }
+
+  let lastFind = -1;
+
+  function findAndSelect(query: string, dir: 1 | -1 = 1): boolean {
+    if (!query) return false;
+    const hay = text.toLowerCase();
+    const needle = query.toLowerCase();
+    const sel = selectionOffsets();
+    const current = selectedId ? store.spans.get(selectedId) : undefined;
+    const from = sel ? sel[0] : current ? offsets.toUtf16(current.start) : lastFind;
+    let at =
+      dir > 0 ? hay.indexOf(needle, from + 1) : hay.lastIndexOf(needle, Math.max(0, from - 1));
+    if (at < 0) at = dir > 0 ? hay.indexOf(needle) : hay.lastIndexOf(needle);
+    if (at < 0) return false;
+    lastFind = at;
+    const a = pointAt(at);
+    const b = pointAt(at + needle.length);
+    const domSel = doc.getSelection();
+    if (!a || !b || !domSel) return false;
+    const range = doc.createRange();
+    range.setStart(a[0], a[1]);
+    range.setEnd(b[0], b[1]);
+    domSel.removeAllRanges();
+    domSel.addRange(range);
+    lastPointerAlt = false;
+    (a[0].parentNode as HTMLElement | null)?.scrollIntoView?.({ block: "nearest" });
+    return true;
+  }
+
   function resizeToSelection(id: string, opts?: { exact?: boolean }): boolean {
     const span = store.spans.get(id);
     const sel = selectionOffsets();
@@ -615,7 +656,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     const [s, e] = utf16Of(span);
     const from = edge === "start" ? s : e;
     let to: number;
-    if (unit === "word") to = nextWordEdge(text, from, dir);
+    if (unit === "word") to = moveEdgeByWord(text, from, edge, dir);
     else to = offsets.toUtf16(offsets.toCodePoint(from) + dir);
     const cp = offsets.toCodePoint(to);
     const start = edge === "start" ? cp : span.start;
@@ -647,6 +688,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
   return {
     addSpanFromSelection,
     hasTextSelection: () => selectionOffsets() !== null,
+    findAndSelect,
     extendSelection(direction, unit) {
       const sel = doc.getSelection() as Selection & {
         modify?: (a: string, d: string, u: string) => void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextWordEdge, snapToWords } from "./snap";
+import { moveEdgeByWord, nextWordEdge, snapToWords } from "./snap";
 
 function snapped(text: string, from: string, to: string): string {
   const start = text.indexOf(from);
@@ -45,5 +45,14 @@ describe("snapping selections to words", () => {
     const t = "one two three";
     expect(nextWordEdge(t, 3, 1)).toBe(7);
     expect(nextWordEdge(t, 7, -1)).toBe(4);
+  });
+
+  it("moves span edges by word onto word ends and starts", () => {
+    const t = "Stoltenberg kepada wartawan";
+    expect(moveEdgeByWord(t, 17, "end", -1)).toBe(11);
+    expect(moveEdgeByWord(t, 18, "end", -1)).toBe(11);
+    expect(moveEdgeByWord(t, 11, "end", 1)).toBe(18);
+    expect(moveEdgeByWord(t, 0, "start", 1)).toBe(12);
+    expect(moveEdgeByWord(t, 12, "start", -1)).toBe(0);
   });
 });

@@ -69,3 +69,26 @@ export function nextWordEdge(text: string, i: number, dir: 1 | -1): number {
   }
   return p;
 }
+
+/**
+ * Where a span edge lands when moved by a word: the end stops at word ends and
+ * the start at word starts, so spans never gain or keep edge white space.
+ */
+export function moveEdgeByWord(
+  text: string,
+  i: number,
+  edge: "start" | "end",
+  dir: 1 | -1,
+): number {
+  if ((edge === "end" && dir > 0) || (edge === "start" && dir < 0))
+    return nextWordEdge(text, i, dir);
+  let p = i;
+  if (dir < 0) {
+    while (p > 0 && inWordBefore(text, p)) p -= charBefore(text, p).length || 1;
+    while (p > 0 && !inWordBefore(text, p)) p -= charBefore(text, p).length || 1;
+  } else {
+    while (p < text.length && inWordAt(text, p)) p += charAt(text, p).length || 1;
+    while (p < text.length && !inWordAt(text, p)) p += charAt(text, p).length || 1;
+  }
+  return p;
+}

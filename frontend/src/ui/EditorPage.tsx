@@ -8,6 +8,7 @@ import type { DocumentLabelValue, Label } from "../editor/types";
 import { ConflictDialog, HelpOverlay } from "./Dialogs";
 import { DocumentLabels } from "./DocumentLabels";
 import { EditorView } from "./EditorView";
+import { FindBox } from "./FindBox";
 import { Guidelines } from "./Guidelines";
 import { type Action, isTyping, resolveKey } from "./keys";
 import { LabelPalette } from "./LabelPalette";
@@ -289,6 +290,9 @@ function Workbench({
           if (r.from === ed.selectedId || r.to === ed.selectedId) ed.deleteRelation(r.id);
         }
         return true;
+      case "find":
+        document.querySelector<HTMLInputElement>("#wb-find")?.focus();
+        return true;
       case "focusAttributes":
         document.querySelector<HTMLElement>("[data-attribute]")?.focus();
         return true;
@@ -368,6 +372,10 @@ function Workbench({
         <section class="article-pane" aria-label="Article">
           <div class="palette-bar">
             <LabelPalette labels={spanLabels} onPick={(name) => run({ type: "label", name })} />
+            <FindBox
+              onFind={(query, dir) => editor?.findAndSelect(query, dir) ?? false}
+              onNotFound={(query) => setNotice(`“${query}” is not in this document.`)}
+            />
             <label class="snap">
               <input type="checkbox" checked={snap} onChange={() => setSnap(!snap)} />
               Snap to words<kbd aria-hidden="true">Shift+W</kbd>

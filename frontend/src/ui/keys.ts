@@ -24,6 +24,7 @@ export type Action =
   | { type: "toggleSnap" }
   | { type: "resizeToSelection" }
   | { type: "unlink" }
+  | { type: "find" }
   | { type: "focusAttributes" };
 
 export interface KeyInput {
@@ -42,6 +43,10 @@ export interface KeyContext {
 export const FIXED_KEYS: Array<[string, string]> = [
   ["Label hotkey", "Label the selected text, or relabel the selected span"],
   ["Alt while selecting", "Keep exact characters (no snapping to words)"],
+  [
+    "/",
+    "Find text: type, Enter selects the next match (Shift+Enter: previous), then press a label key",
+  ],
   ["Shift+W", "Toggle snapping selections to words"],
   ["Shift+← / →", "Extend the text selection (Ctrl: by word)"],
   ["Shift+← / →", "With a span selected: move its end (Ctrl: by word)"],
@@ -91,6 +96,8 @@ export function resolveKey(e: KeyInput, labels: Label[], ctx: KeyContext): Actio
   switch (key) {
     case "?":
       return { type: "help" };
+    case "/":
+      return { type: "find" };
     case "Escape":
       return { type: "escape" };
     case "Delete":
