@@ -21,7 +21,12 @@ from annotations.models import (
     Relation,
     Span,
 )
-from annotations.services.patching import PatchPlan, plan_patch
+from annotations.services.patching import (
+    PatchPlan,
+    plan_patch,
+    relation_as_dict,
+    span_as_dict,
+)
 from annotations.validation import LabelSet, validate_content
 
 
@@ -55,31 +60,12 @@ def _locked_annotation(
     return annotation
 
 
-def span_as_dict(span: Span) -> dict[str, Any]:
-    return {
-        "id": span.client_id,
-        "start": span.start,
-        "end": span.end,
-        "label": span.label.name,
-        "attributes": span.attributes,
-    }
-
-
-def _relation_as_dict(relation: Relation) -> dict[str, Any]:
-    return {
-        "id": relation.client_id,
-        "from": relation.source.client_id,
-        "to": relation.target.client_id,
-        "label": relation.label.name,
-    }
-
-
 def _snapshot(annotation: Annotation) -> tuple[dict[str, dict], dict[str, dict]]:
     spans = annotation.spans.select_related("label")
     relations = annotation.relations.select_related("label", "source", "target")
     return (
         {s.client_id: span_as_dict(s) for s in spans},
-        {r.client_id: _relation_as_dict(r) for r in relations},
+        {r.client_id: relation_as_dict(r) for r in relations},
     )
 
 

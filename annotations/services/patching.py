@@ -51,14 +51,14 @@ class _Batch:
         stored_spans = annotation.spans.filter(client_id__in=span_ids).select_related("label")
         self.stored_spans = {s.client_id: s for s in stored_spans}
         self.spans: dict[str, dict | None] = {
-            s.client_id: _span_dict(s) for s in self.stored_spans.values()
+            s.client_id: span_as_dict(s) for s in self.stored_spans.values()
         }
         stored_relations = annotation.relations.filter(client_id__in=relation_ids).select_related(
             "label", "source", "target"
         )
         self.stored_relations = {r.client_id: r for r in stored_relations}
         self.relations: dict[str, dict | None] = {
-            r.client_id: _relation_dict(r) for r in self.stored_relations.values()
+            r.client_id: relation_as_dict(r) for r in self.stored_relations.values()
         }
         self.deleted_stored_spans: set[str] = set()
         self.document_labels = dict(annotation.document_labels)
@@ -90,7 +90,7 @@ def _referenced_ids(ops: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
     return span_ids, relation_ids
 
 
-def _span_dict(span: Span) -> dict[str, Any]:
+def span_as_dict(span: Span) -> dict[str, Any]:
     return {
         "id": span.client_id,
         "start": span.start,
@@ -100,7 +100,7 @@ def _span_dict(span: Span) -> dict[str, Any]:
     }
 
 
-def _relation_dict(relation: Relation) -> dict[str, Any]:
+def relation_as_dict(relation: Relation) -> dict[str, Any]:
     return {
         "id": relation.client_id,
         "from": relation.source.client_id,
@@ -262,7 +262,7 @@ def _changed_stored_spans(batch: _Batch) -> dict[str, dict]:
         if state is not None
         and sid in batch.stored_spans
         and sid not in batch.deleted_stored_spans
-        and state != _span_dict(batch.stored_spans[sid])
+        and state != span_as_dict(batch.stored_spans[sid])
     }
 
 
@@ -285,7 +285,7 @@ def _check_relabelled_links(batch: _Batch) -> None:
         for span in (link.source, link.target):
             state = batch.spans.get(span.client_id)
             ends[span.client_id] = state["label"] if state else span.label.name
-        problems = relation_errors(_relation_dict(link), batch.labels, ends)
+        problems = relation_errors(relation_as_dict(link), batch.labels, ends)
         if problems:
             raise ContentError({"ops": [f"relabelling breaks link {link.client_id!r}: {problems}"]})
 
@@ -322,9 +322,9 @@ def _plan(batch: _Batch) -> PatchPlan:
         if sid in batch.deleted_stored_spans:
             plan.delete_span_pks.append(stored.pk)
             plan.detach_span_pks.append(stored.pk)
-            plan.removed["spans"].append(_span_dict(stored))
+            plan.removed["spans"].append(span_as_dict(stored))
         elif sid in changed:
-            plan.removed["spans"].append(_span_dict(stored))
+            plan.removed["spans"].append(span_as_dict(stored))
             plan.update_spans.append(_span_model(batch, state, pk=stored.pk))  # type: ignore[arg-type]
         if sid not in batch.deleted_stored_spans:
             plan.span_pks[sid] = stored.pk
@@ -340,14 +340,14 @@ def _plan_relations(batch: _Batch, plan: PatchPlan) -> None:
     for rid, stored in batch.stored_relations.items():
         if batch.relations.get(rid) is None:
             plan.delete_relation_pks.append(stored.pk)
-            plan.removed["relations"].append(_relation_dict(stored))
+            plan.removed["relations"].append(relation_as_dict(stored))
     if plan.detach_span_pks:
         # Links of deleted spans that the batch did not name: record them too.
         detached = batch.annotation.relations.filter(
             Q(source_id__in=plan.detach_span_pks) | Q(target_id__in=plan.detach_span_pks)
         ).exclude(client_id__in=batch.stored_relations)
         plan.removed["relations"].extend(
-            _relation_dict(r) for r in detached.select_related("label", "source", "target")
+            relation_as_dict(r) for r in detached.select_related("label", "source", "target")
         )
     plan.create_relations = [
         state
