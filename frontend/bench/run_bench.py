@@ -119,6 +119,13 @@ def interaction_counts(page: Page, base: str) -> dict[str, str]:
     c.key("3")
     assert any(o["op"] == "set_document_label" for o in ops_seen(page))
     results["document sentiment"] = c.take()
+
+    c.key("/")
+    page.keyboard.type("aliansi akan")
+    c.key("Enter")
+    c.key("e")
+    assert sum(o["op"] == "add_span" for o in ops_seen(page)) == 4
+    results["labelled span, keyboard only (/ text Enter hotkey)"] = c.take() + " + typing the text"
     return results
 
 
@@ -170,6 +177,7 @@ def main() -> int:
     if "error" in perf:
         print(perf["error"], file=sys.stderr)
         return 1
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print("== Editor core: long article ==")
     print(json.dumps(perf, indent=2))
     print("== Full UI on the long article (fake API in the page) ==")
