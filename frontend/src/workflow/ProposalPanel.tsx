@@ -17,6 +17,7 @@ export function ProposalPanel({
   quote,
   onAccept,
   onReject,
+  onShow,
 }: {
   review: DocumentReview;
   gold: AnnotationState;
@@ -26,6 +27,8 @@ export function ProposalPanel({
   quote: (s: { start: number; end: number }) => string;
   onAccept: (items: ReviewItem[], what: string) => void;
   onReject: (item: ReviewItem) => void;
+  /** Selects and scrolls to the item in the gold editor. */
+  onShow: (item: ReviewItem) => void;
 }) {
   const { proposal } = review;
   const items: ReviewItem[] = [
@@ -120,7 +123,19 @@ export function ProposalPanel({
                 <span class={`rv-held-text ${held ? "yes" : ""}`}>{state}</span>
               </div>
               <div class="rv-item-body">
-                {entry.kind === "span" && <span class="span-text">{quote(entry.item)}</span>}
+                {entry.kind === "span" &&
+                  (held ? (
+                    <button
+                      type="button"
+                      class="link-button span-text"
+                      title="Show it in the gold"
+                      onClick={() => onShow(entry)}
+                    >
+                      {quote(entry.item)}
+                    </button>
+                  ) : (
+                    <span class="span-text">{quote(entry.item)}</span>
+                  ))}
                 {entry.kind === "relation" && (
                   <span class="span-text">
                     {entry.item.from.label} {quote(entry.item.from)} → {entry.item.to.label}{" "}

@@ -22,6 +22,7 @@ import {
   acceptOps,
   clip,
   formatFigure,
+  goldSpanIds,
   itemId,
   itemsWithStatus,
   keyOf,
@@ -185,6 +186,21 @@ function Review({
     }
   }
 
+  /** In-app links ask before dropping unsaved gold (closing the tab asks through beforeunload). */
+  function leave(e: MouseEvent): void {
+    if (save.status !== "saved" && !window.confirm("The gold has unsaved changes. Leave anyway?")) {
+      e.preventDefault();
+      return;
+    }
+    onLinkClick(e);
+  }
+
+  function show(entry: ReviewItem): void {
+    if (!editor || entry.kind !== "span") return;
+    const id = goldSpanIds(editor.getState()).get(keyOf(entry.item));
+    if (id) editor.selectSpan(id, { scroll: true });
+  }
+
   const saveRef = useRef(saveGold);
   saveRef.current = saveGold;
 
@@ -240,7 +256,7 @@ function Review({
   return (
     <main class="review-page">
       <div class="toolbar" role="toolbar" aria-label="Review actions">
-        <a href={`/projects/${pk}/`} onClick={onLinkClick} class="back">
+        <a href={`/projects/${pk}/`} onClick={leave} class="back">
           ← {project.name}
         </a>
         <strong>Review: {review.document.title || `Document ${review.document.id}`}</strong>
@@ -249,10 +265,10 @@ function Review({
           {review.anonymized ? " · names hidden" : ""}
         </span>
         <span class="spacer" />
-        <a href={`/projects/${pk}/agreement/`} onClick={onLinkClick}>
+        <a href={`/projects/${pk}/agreement/`} onClick={leave}>
           Project agreement
         </a>
-        <a href={`/projects/${pk}/documents/${docId}/`} onClick={onLinkClick}>
+        <a href={`/projects/${pk}/documents/${docId}/`} onClick={leave}>
           My annotation
         </a>
       </div>
@@ -385,6 +401,7 @@ function Review({
           quote={quote}
           onAccept={accept}
           onReject={reject}
+          onShow={show}
         />
       </div>
 
