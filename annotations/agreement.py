@@ -280,7 +280,7 @@ def _relation_prf(
     # link, read through the span matching, is the reference's link.
     a_to_b = {a[i].id: b[j].id for i, j in pairs}
     # Span ids are compared as strings, as parse_spans keeps them.
-    waiting = Counter(
+    waiting: Counter[tuple[str | None, str | None, Any]] = Counter(
         (str(r["from"]), str(r["to"]), r["label"]) for r in candidate.get("relations") or ()
     )
     hits: Counter[str] = Counter()
