@@ -4,12 +4,18 @@
  * undo/redo and autosave see the same thing. No framework imports here.
  */
 import "./editor.css";
-import { BLOCK_ATTR, offsetOfPoint } from "./domOffsets";
+import {
+  BLOCK_ATTR,
+  offsetAtPoint,
+  selectionOffsets as selectionOffsetsIn,
+  selectOffsets,
+} from "./domOffsets";
 import { LabelHighlights } from "./highlights";
 import { History } from "./history";
 import { pickAt } from "./layout";
+import { linkCandidates, relationLabelFor } from "./linking";
 import { createLinkLayer, drawLinks, type LinkDrawing, type LinkEnd } from "./links";
-import { createOffsetMap } from "./offsets";
+import { createOffsetMap, widenToCodePoints } from "./offsets";
 import {
   measureBlock,
   type PaintContext,
@@ -374,43 +380,15 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     }
   }
 
-  function newId(prefix: string, taken: Map<string, unknown>): string {
-    for (;;) {
-      const id = `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-      if (!taken.has(id)) return id;
-    }
-  }
-
-  function selectionOffsets(): [number, number] | null {
-    const sel = doc.getSelection();
-    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
-    const range = sel.getRangeAt(0);
-    // A drag that starts in the title or ends past the article still selects up to its edge.
-    const edge = (node: Node, offset: number): number | null => {
-      if (docEl.contains(node)) return offsetOfPoint(docEl, blocks, node, offset, text.length);
-      const pos = docEl.compareDocumentPosition(node);
-      if (pos & Node.DOCUMENT_POSITION_PRECEDING) return 0;
-      if (pos & Node.DOCUMENT_POSITION_FOLLOWING) return text.length;
-      return null;
-    };
-    const a = edge(range.startContainer, range.startOffset);
-    const b = edge(range.endContainer, range.endOffset);
-    if (a === null || b === null || b <= a) return null;
-    return [a, b];
-  }
-
-  function overlaps(start: number, end: number, ignoreId?: string): boolean {
-    for (const s of store.spans.values()) {
-      if (s.id !== ignoreId && s.start < end && start < s.end) return true;
-    }
-    return false;
-  }
+  const selectionOffsets = () => selectionOffsetsIn(docEl, blocks, text.length);
 
   function addSpanFromSelection(label: string, opts?: { exact?: boolean }): Span | null {
     const sel = selectionOffsets();
     if (!sel) return null;
     const exact = opts?.exact ?? lastPointerAlt;
-    const [u1, u2] = exact ? widen(sel) : snapToWords(text, sel[0], sel[1]);
+    const [u1, u2] = exact
+      ? widenToCodePoints(text, sel[0], sel[1])
+      : snapToWords(text, sel[0], sel[1]);
     if (u2 <= u1) return null;
     const start = offsets.toCodePoint(u1);
     const end = offsets.toCodePoint(u2);
@@ -420,26 +398,15 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
         return null;
       }
     }
-    if (options.allowOverlap === false && overlaps(start, end)) {
+    if (options.allowOverlap === false && store.overlaps(start, end)) {
       options.onNotice?.("This project does not allow overlapping spans.");
       return null;
     }
-    const span: Span = { id: newId("s", store.spans), start, end, label, attributes: {} };
+    const span: Span = { id: store.newId("s"), start, end, label, attributes: {} };
     if (!apply([{ op: "add_span", span }], true)) return null;
     doc.getSelection()?.removeAllRanges();
     selectSpan(span.id);
     return span;
-  }
-
-  function pointAt(u16: number): [Node, number] | null {
-    if (!blocks.length) return null;
-    const b = blockAt(blocks, u16);
-    const block = blocks[b];
-    const t = blockEls[b].firstChild;
-    if (!t) return null;
-    if (u16 <= block.end) return [t, Math.max(0, u16 - block.start)];
-    const next = blockEls[b + 1]?.firstChild;
-    return next ? [next, 0] : [t, block.end - block.start];
   }
 
   let lastFind = -1;
@@ -456,17 +423,9 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     if (at < 0) at = dir > 0 ? hay.indexOf(needle) : hay.lastIndexOf(needle);
     if (at < 0) return false;
     lastFind = at;
-    const a = pointAt(at);
-    const b = pointAt(at + needle.length);
-    const domSel = doc.getSelection();
-    if (!a || !b || !domSel) return false;
-    const range = doc.createRange();
-    range.setStart(a[0], a[1]);
-    range.setEnd(b[0], b[1]);
-    domSel.removeAllRanges();
-    domSel.addRange(range);
+    if (!selectOffsets(blocks, blockEls, at, at + needle.length)) return false;
     lastPointerAlt = false;
-    (a[0].parentNode as HTMLElement | null)?.scrollIntoView?.({ block: "nearest" });
+    blockEls[blockAt(blocks, at)]?.scrollIntoView?.({ block: "nearest" });
     return true;
   }
 
@@ -475,11 +434,13 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     const sel = selectionOffsets();
     if (!span || !sel) return false;
     const [u1, u2] =
-      (opts?.exact ?? lastPointerAlt) ? widen(sel) : snapToWords(text, sel[0], sel[1]);
+      (opts?.exact ?? lastPointerAlt)
+        ? widenToCodePoints(text, sel[0], sel[1])
+        : snapToWords(text, sel[0], sel[1]);
     if (u2 <= u1) return false;
     const start = offsets.toCodePoint(u1);
     const end = offsets.toCodePoint(u2);
-    if (options.allowOverlap === false && overlaps(start, end, id)) {
+    if (options.allowOverlap === false && store.overlaps(start, end, id)) {
       options.onNotice?.("This project does not allow overlapping spans.");
       return false;
     }
@@ -487,29 +448,6 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     const ok = apply([{ op: "update_span", id, start, end }], true);
     doc.getSelection()?.removeAllRanges();
     return ok;
-  }
-
-  function widen([a, b]: [number, number]): [number, number] {
-    const cpA = offsets.toCodePoint(a);
-    const cpB = offsets.toCodePoint(b);
-    // toCodePoint rounds down inside a pair, so the end must round up.
-    const endUp = offsets.toUtf16(cpB) < b ? cpB + 1 : cpB;
-    return [offsets.toUtf16(cpA), offsets.toUtf16(endUp)];
-  }
-
-  function hitTest(x: number, y: number): number | null {
-    const d = doc as Document & {
-      caretPositionFromPoint?: (
-        x: number,
-        y: number,
-      ) => { offsetNode: Node; offset: number } | null;
-      caretRangeFromPoint?: (x: number, y: number) => Range | null;
-    };
-    const pos = d.caretPositionFromPoint?.(x, y);
-    if (pos) return offsetOfPoint(docEl, blocks, pos.offsetNode, pos.offset, text.length);
-    const r = d.caretRangeFromPoint?.(x, y);
-    if (r) return offsetOfPoint(docEl, blocks, r.startContainer, r.startOffset, text.length);
-    return null;
   }
 
   function spanAtOffset(u16: number): Span | undefined {
@@ -546,7 +484,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     const sel = doc.getSelection();
     if (sel && !sel.isCollapsed) return;
     if ((ev.target as HTMLElement).closest?.("[data-span]")) return;
-    const offset = hitTest(ev.clientX, ev.clientY);
+    const offset = offsetAtPoint(docEl, blocks, text.length, ev.clientX, ev.clientY);
     if (offset === null) return;
     const span = spanAtOffset(offset);
     choose(span?.id ?? null);
@@ -569,32 +507,19 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
         });
   resizeObserver?.observe(docEl);
 
-  function relationLabelFor(source: Span): Label | undefined {
-    return relationLabels.find(
-      (l) => !l.source_labels.length || l.source_labels.includes(source.label),
-    );
-  }
-
   function beginLink(): boolean {
     const source = selectedId ? store.spans.get(selectedId) : undefined;
-    const relLabel = source ? relationLabelFor(source) : undefined;
+    const relLabel = source ? relationLabelFor(relationLabels, source) : undefined;
     if (!source || !relLabel) {
       options.onNotice?.("Select a span that can have a link (e.g. a QUOTE) first.");
       return false;
     }
-    const targets = [...store.spans.values()].filter(
-      (s) =>
-        s.id !== source.id &&
-        (!relLabel.target_labels.length || relLabel.target_labels.includes(s.label)),
-    );
-    if (!targets.length) {
+    const found = linkCandidates(source, store.spans.values(), relLabel);
+    if (!found.length) {
       options.onNotice?.(`No ${relLabel.target_labels.join(" or ")} span to link to yet.`);
       return false;
     }
-    // Nearest first: speakers usually sit right before or after their quote.
-    const distance = (s: Span) =>
-      Math.min(Math.abs(s.end - source.start), Math.abs(s.start - source.end));
-    candidates = targets.sort((a, b) => distance(a) - distance(b)).map((s) => s.id);
+    candidates = found;
     linkSource = source.id;
     paint([...painted.keys()]);
     options.onLinkMode?.(linkSource);
@@ -624,14 +549,14 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     const sourceId = linkSource;
     const target = targetId ?? candidates[0];
     const source = sourceId ? store.spans.get(sourceId) : undefined;
-    const relLabel = source ? relationLabelFor(source) : undefined;
+    const relLabel = source ? relationLabelFor(relationLabels, source) : undefined;
     if (!sourceId || !target || !relLabel) return false;
     // One speaker per quote: a new link replaces the old one in the same undo step.
     const ops: Op[] = [...store.relations.values()]
       .filter((r) => r.from === sourceId && r.label === relLabel.name)
       .map((r): Op => ({ op: "delete_relation", id: r.id }));
     const relation: Relation = {
-      id: newId("r", store.relations),
+      id: store.newId("r"),
       from: sourceId,
       to: target,
       label: relLabel.name,
@@ -662,7 +587,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     const start = edge === "start" ? cp : span.start;
     const end = edge === "end" ? cp : span.end;
     if (start >= end || cp === (edge === "start" ? span.start : span.end)) return;
-    if (options.allowOverlap === false && overlaps(start, end, id)) return;
+    if (options.allowOverlap === false && store.overlaps(start, end, id)) return;
     apply([{ op: "update_span", id, [edge]: cp }], true);
   }
 

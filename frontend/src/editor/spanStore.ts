@@ -38,6 +38,23 @@ export class SpanStore {
     };
   }
 
+  /** True when [start, end) overlaps a span other than `ignoreId`. */
+  overlaps(start: number, end: number, ignoreId?: string): boolean {
+    for (const s of this.spans.values()) {
+      if (s.id !== ignoreId && s.start < end && start < s.end) return true;
+    }
+    return false;
+  }
+
+  /** A fresh client-side id (the API lets the client choose span and relation ids). */
+  newId(prefix: "s" | "r"): string {
+    const taken: Map<string, unknown> = prefix === "s" ? this.spans : this.relations;
+    for (;;) {
+      const id = `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+      if (!taken.has(id)) return id;
+    }
+  }
+
   relationsOf(spanId: string): Relation[] {
     const found: Relation[] = [];
     for (const rel of this.relations.values()) {
