@@ -36,13 +36,16 @@ export async function request<T>(
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (!["GET", "HEAD", "OPTIONS"].includes(method)) headers["X-CSRFToken"] = csrfToken();
+  const payload = body === undefined ? undefined : JSON.stringify(body);
   let res: Response;
   try {
     res = await fetch(url, {
       method,
       headers,
       credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: payload,
+      // Lets a save started while the tab closes finish; browsers cap such bodies at 64 KiB.
+      keepalive: method !== "GET" && (payload?.length ?? 0) < 60_000,
     });
   } catch {
     throw new ApiError(0, null);
