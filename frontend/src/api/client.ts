@@ -44,8 +44,9 @@ export async function request<T>(
       headers,
       credentials: "same-origin",
       body: payload,
-      // Lets a save started while the tab closes finish; browsers cap such bodies at 64 KiB.
-      keepalive: method !== "GET" && (payload?.length ?? 0) < 60_000,
+      // Lets a save started while the tab closes finish; browsers cap such bodies at 64 KiB
+      // (20,000 UTF-16 units stay under it even at 3 bytes each).
+      keepalive: method !== "GET" && (payload?.length ?? 0) < 20_000,
     });
   } catch {
     throw new ApiError(0, null);
