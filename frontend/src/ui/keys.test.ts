@@ -78,4 +78,8 @@ describe("key map", () => {
       type: "resizeToSelection",
     });
   });
+
+  it("accepts a hotkey typed with Caps Lock on", () => {
+    expect(resolveKey({ ...base, key: "P" }, labels, none)).toEqual({ type: "label", name: "PER" });
+  });
 });

@@ -109,15 +109,16 @@ export function resolveKey(e: KeyInput, labels: Label[], ctx: KeyContext): Actio
       return { type: "selectSpan", dir: -1 };
     case "Enter":
       return { type: "confirm" };
-    case "W":
-      return { type: "toggleSnap" };
-    case "A":
-      return { type: "focusAttributes" };
-    case "R":
-      return { type: "resizeToSelection" };
+  }
+  if (e.shiftKey) {
+    if (key === "W") return { type: "toggleSnap" };
+    if (key === "A") return { type: "focusAttributes" };
+    if (key === "R") return { type: "resizeToSelection" };
   }
   for (const label of labels) {
-    if (!label.hotkey || label.hotkey !== key) continue;
+    // Caps Lock turns "p" into "P" without Shift: still the same hotkey.
+    const matches = label.hotkey === key || (!e.shiftKey && label.hotkey === key.toLowerCase());
+    if (!label.hotkey || !matches) continue;
     if (label.kind === "span") return { type: "label", name: label.name };
     if (label.kind === "relation") return { type: "link" };
     if (label.kind === "document")
