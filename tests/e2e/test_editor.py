@@ -241,3 +241,15 @@ def test_keyboard_only_span_quote_link_and_sentiment(cast, live_server, page):
         (spans["QUOTE"][0]["id"], spans["PER"][0]["id"])
     ]
     assert annotation["document_labels"] == {"sentiment": "neutral"}
+
+
+def test_skip_by_key_moves_on(cast, live_server, page):
+    """Alt+S skips the document, and the next one from the queue opens."""
+    first = make_doc(cast, SAMPLE, "First")
+    second = make_doc(cast, "Kedua: Jens Stoltenberg di Brussel.", "Second")
+    login(page, live_server, "alice")
+    open_doc(page, live_server, first)
+    page.keyboard.press("Alt+s")
+    page.wait_for_url(f"{live_server.url}/projects/{cast.project.pk}/documents/{second.pk}/")
+    page.get_by_role("heading", name="Second").wait_for()
+    assert my_annotation(page, live_server, cast.project.pk, first.pk)["status"] == "skipped"
