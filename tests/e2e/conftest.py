@@ -114,10 +114,16 @@ _LOCATE = """([needle, nth]) => {
 }"""
 
 
-def select_text(page, needle: str, nth: int = 0) -> None:
-    """Drag the mouse across the nth occurrence of `needle`, like a person would."""
+def text_box(page, needle: str, nth: int = 0) -> dict:
+    """Screen points of the first (x1, y1) and last (x2, y2) characters of `needle`."""
     box = page.evaluate(_LOCATE, [needle, nth])
     assert box, f"{needle!r} is not on the page"
+    return box
+
+
+def select_text(page, needle: str, nth: int = 0) -> None:
+    """Drag the mouse across the nth occurrence of `needle`, like a person would."""
+    box = text_box(page, needle, nth)
     page.mouse.move(box["x1"], box["y1"])
     page.mouse.down()
     page.mouse.move(box["x2"], box["y2"], steps=4)
@@ -125,8 +131,7 @@ def select_text(page, needle: str, nth: int = 0) -> None:
 
 
 def click_text(page, needle: str, nth: int = 0) -> None:
-    box = page.evaluate(_LOCATE, [needle, nth])
-    assert box, f"{needle!r} is not on the page"
+    box = text_box(page, needle, nth)
     page.mouse.click((box["x1"] + box["x2"]) / 2, box["y1"])
 
 

@@ -8,6 +8,7 @@ from tests.e2e.conftest import (
     login,
     my_annotation,
     select_text,
+    text_box,
     wait_saved,
 )
 from tests.factories import DocumentFactory
@@ -253,3 +254,22 @@ def test_skip_by_key_moves_on(cast, live_server, page):
     page.wait_for_url(f"{live_server.url}/projects/{cast.project.pk}/documents/{second.pk}/")
     page.get_by_role("heading", name="Second").wait_for()
     assert my_annotation(page, live_server, cast.project.pk, first.pk)["status"] == "skipped"
+
+
+def test_resize_a_span_by_dragging_its_edge(cast, live_server, page):
+    """Dragging the end handle of the selected span moves its end to a word end."""
+    doc = make_doc(cast, SAMPLE)
+    login(page, live_server, "alice")
+    open_doc(page, live_server, doc)
+    select_text(page, "Jens")
+    page.keyboard.press("p")
+    handle = page.locator(".wb-handle[data-handle=end]").bounding_box()
+    target = text_box(page, "Stoltenberg")
+    page.mouse.move(handle["x"] + 3, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(target["x2"] - 10, target["y2"], steps=5)
+    page.mouse.up()
+    wait_saved(page)
+    [span] = my_annotation(page, live_server, cast.project.pk, doc.pk)["spans"]
+    start = SAMPLE.index("Jens Stoltenberg")
+    assert (span["start"], span["end"]) == (start, start + len("Jens Stoltenberg"))

@@ -470,8 +470,51 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     selectSpan(id);
   }
 
+  /** Drags a selected span's edge; the native selection previews the new extent. */
+  function startEdgeDrag(id: string, edge: "start" | "end"): void {
+    const span = store.spans.get(id);
+    if (!span) return;
+    const [s0, e0] = utf16Of(span);
+    const extent = (x: number, y: number): [number, number] | null => {
+      const at = offsetAtPoint(docEl, blocks, text.length, x, y);
+      if (at === null) return null;
+      const [s, e] = edge === "start" ? [at, e0] : [s0, at];
+      return s < e ? [s, e] : null;
+    };
+    const move = (ev: MouseEvent) => {
+      const next = extent(ev.clientX, ev.clientY);
+      if (next) selectOffsets(blocks, blockEls, next[0], next[1]);
+    };
+    const up = (ev: MouseEvent) => {
+      doc.removeEventListener("mousemove", move);
+      doc.removeEventListener("mouseup", up, true);
+      ev.stopPropagation();
+      doc.getSelection()?.removeAllRanges();
+      const next = extent(ev.clientX, ev.clientY);
+      if (!next) return;
+      const [s, e] = ev.altKey
+        ? widenToCodePoints(text, next[0], next[1])
+        : snapToWords(text, next[0], next[1]);
+      const moved = offsets.toCodePoint(edge === "start" ? s : e);
+      const start = edge === "start" ? moved : span.start;
+      const end = edge === "end" ? moved : span.end;
+      if (start >= end || moved === (edge === "start" ? span.start : span.end)) return;
+      if (options.allowOverlap === false && store.overlaps(start, end, id)) return;
+      apply([{ op: "update_span", id, [edge]: moved }], true);
+    };
+    doc.addEventListener("mousemove", move);
+    doc.addEventListener("mouseup", up, true);
+  }
+
   function onMouseDown(ev: MouseEvent): void {
     const target = ev.target as HTMLElement;
+    const edge = target.getAttribute?.("data-handle");
+    const handleSpan = target.getAttribute?.("data-span");
+    if ((edge === "start" || edge === "end") && handleSpan) {
+      ev.preventDefault();
+      startEdgeDrag(handleSpan, edge);
+      return;
+    }
     const spanId = target.closest?.("[data-span]")?.getAttribute("data-span");
     if (spanId) {
       ev.preventDefault();

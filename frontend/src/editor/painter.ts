@@ -34,6 +34,7 @@ interface Measured {
   range: Range;
   rects: DOMRect[];
   startsHere: boolean;
+  endsHere: boolean;
   lane: number;
 }
 
@@ -68,6 +69,7 @@ export function measureBlock(
       range,
       rects,
       startsHere: span.start >= block.start,
+      endsHere: span.end <= block.end,
       lane: lanes.get(span.id) ?? 0,
     });
   }
@@ -108,6 +110,15 @@ export function writeBlock(
       }
     }
     const first = m.rects.find((r) => r.width > 0);
+    const last = [...m.rects].reverse().find((r) => r.width > 0);
+    if (selected && first && m.startsHere)
+      overlay.appendChild(
+        handle(doc, "start", m.span.id, first.left - ox - 3, first.top - oy, first.height),
+      );
+    if (selected && last && m.endsHere)
+      overlay.appendChild(
+        handle(doc, "end", m.span.id, last.right - ox - 3, last.top - oy, last.height),
+      );
     if (m.startsHere && first) {
       const lineKey = Math.round(first.top);
       let left = first.left - ox;
@@ -126,4 +137,21 @@ export function writeBlock(
   }
   el.appendChild(overlay);
   return { ranges, overlay, anchors };
+}
+
+/** A drag handle on a selected span's edge, for resizing with the mouse. */
+function handle(
+  doc: Document,
+  edge: "start" | "end",
+  spanId: string,
+  left: number,
+  top: number,
+  height: number,
+): HTMLElement {
+  const el = doc.createElement("div");
+  el.className = "wb-handle";
+  el.dataset.span = spanId;
+  el.dataset.handle = edge;
+  el.style.cssText = `left:${left}px;top:${top}px;height:${height}px`;
+  return el;
 }
