@@ -114,7 +114,10 @@ export function SpanDetails({
           Delete span<kbd aria-hidden="true">Del</kbd>
         </button>
       </div>
-      <p class="hint">Drag its edge handles, or Shift+←/→ to move the end and Alt+Shift+←/→ the start (Ctrl: by word).</p>
+      <p class="hint">
+        Drag its edge handles, or Shift+←/→ to move the end and Alt+Shift+←/→ the start (Ctrl: by
+        word).
+      </p>
     </section>
   );
 }
