@@ -117,29 +117,41 @@ def annotation_content(annotation: Annotation | None) -> dict[str, Any]:
 
 
 def _contents(annotation_ids: list[int]) -> dict[int, dict[str, list]]:
-    """Spans and relations of several annotations in two queries."""
+    """Spans and relations of several annotations in two queries.
+
+    Relations are read without joining spans: their ends are named from the
+    spans just read. (Joining the span table twice made PostgreSQL spend
+    milliseconds planning when an annotation was rewritten often.)
+    """
     result: dict[int, dict[str, list]] = defaultdict(lambda: {"spans": [], "relations": []})
+    client_ids: dict[int, str] = {}
     spans = (
         Span.objects.filter(annotation_id__in=annotation_ids)
         .order_by("start", "end", "pk")
-        .values_list("annotation_id", "client_id", "start", "end", "label__name", "attributes")
+        .values_list(
+            "pk", "annotation_id", "client_id", "start", "end", "label__name", "attributes"
+        )
     )
-    for annotation_id, client_id, start, end, label, attributes in spans:
+    for pk, annotation_id, client_id, start, end, label, attributes in spans:
+        client_ids[pk] = client_id
         result[annotation_id]["spans"].append(
             {"id": client_id, "start": start, "end": end, "label": label, "attributes": attributes}
         )
     relations = (
         Relation.objects.filter(annotation_id__in=annotation_ids)
         .order_by("pk")
-        .values_list(
-            "annotation_id", "client_id", "source__client_id", "target__client_id", "label__name"
-        )
+        .values_list("annotation_id", "client_id", "source_id", "target_id", "label__name")
     )
     for annotation_id, client_id, source, target, label in relations:
         result[annotation_id]["relations"].append(
-            {"id": client_id, "from": source, "to": target, "label": label}
+            {"id": client_id, "from": client_ids[source], "to": client_ids[target], "label": label}
         )
     return result
+
+
+def annotation_contents(annotation: Annotation) -> dict[str, list]:
+    """The spans and relations of one annotation, as the API shows them."""
+    return _contents([annotation.pk])[annotation.pk]
 
 
 def annotation_of(document: Document, annotator: User | None) -> Annotation | None:

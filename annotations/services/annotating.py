@@ -21,12 +21,8 @@ from annotations.models import (
     Relation,
     Span,
 )
-from annotations.services.patching import (
-    PatchPlan,
-    plan_patch,
-    relation_as_dict,
-    span_as_dict,
-)
+from annotations.selectors import annotation_contents
+from annotations.services.patching import PatchPlan, plan_patch
 from annotations.validation import LabelSet, validate_content
 
 
@@ -61,11 +57,10 @@ def _locked_annotation(
 
 
 def _snapshot(annotation: Annotation) -> tuple[dict[str, dict], dict[str, dict]]:
-    spans = annotation.spans.select_related("label")
-    relations = annotation.relations.select_related("label", "source", "target")
+    contents = annotation_contents(annotation)
     return (
-        {s.client_id: span_as_dict(s) for s in spans},
-        {r.client_id: relation_as_dict(r) for r in relations},
+        {s["id"]: s for s in contents["spans"]},
+        {r["id"]: r for r in contents["relations"]},
     )
 
 
