@@ -293,3 +293,21 @@ def test_annotation_get_uses_constant_queries(cast, document, django_assert_max_
     for doc in (document, big):
         with django_assert_max_num_queries(6):
             assert client.get(mine(doc)).status_code == 200
+
+
+def test_put_answers_exactly_what_a_later_get_reads(cast, document):
+    """The PUT answer is the stored annotation: extra fields dropped, spans in text order."""
+    client = cast.client("annotator")
+    q = document.text.index("Kami")
+    body = {
+        "version": 0,
+        "spans": [
+            {**span("q1", q, q + 4, "QUOTE"), "text": "Kami", "colour": "red"},
+            span("p1", 0, 16),
+        ],
+        "relations": [{"from": "q1", "to": "p1", "label": "SPEAKER", "note": "x"}],
+    }
+    answer = client.put(mine(document), body, format="json").json()
+    assert answer == client.get(mine(document)).json()
+    assert [s["id"] for s in answer["spans"]] == ["p1", "q1"]
+    assert answer["relations"] == [{"id": "r1", "from": "q1", "to": "p1", "label": "SPEAKER"}]

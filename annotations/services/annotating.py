@@ -156,7 +156,13 @@ def annotation_replace(
     )
     old_spans, old_relations = _snapshot(annotation)
     _delete_content(annotation)
-    spans = [{**s, "attributes": s.get("attributes") or {}} for s in data.get("spans", [])]
+    # Only the fields we store, so history and the answer match what a read returns.
+    spans = [
+        {key: s[key] for key in ("id", "start", "end", "label")}
+        | {"attributes": s.get("attributes") or {}}
+        for s in data.get("spans", [])
+    ]
+    relations = [{key: r[key] for key in ("id", "from", "to", "label")} for r in relations]
     write_content(annotation=annotation, labels=labels, spans=spans, relations=relations)
 
     changes = {
@@ -164,6 +170,11 @@ def annotation_replace(
         "relations": _diff(old_relations, {r["id"]: r for r in relations}),
     }
     _finish_write(annotation, actor=actor, action="put", changes=changes, data=data)
+    # What was written, in the order reads give it, so callers need not read it back.
+    annotation.content = {  # type: ignore[attr-defined]
+        "spans": sorted(spans, key=lambda s: (s["start"], s["end"])),
+        "relations": relations,
+    }
     return annotation
 
 

@@ -53,8 +53,10 @@ class _Batch:
         self.spans: dict[str, dict | None] = {
             s.client_id: span_as_dict(s) for s in self.stored_spans.values()
         }
-        stored_relations = _relations_with_ends(
-            annotation.relations.filter(client_id__in=relation_ids)
+        stored_relations = (
+            _relations_with_ends(annotation.relations.filter(client_id__in=relation_ids))
+            if relation_ids
+            else []
         )
         self.stored_relations = {r["id"]: r for r in stored_relations}
         self.relations: dict[str, dict | None] = {
@@ -82,12 +84,12 @@ def _referenced_ids(ops: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
         relation: Mapping[str, Any] = (
             op["relation"] if isinstance(op.get("relation"), Mapping) else {}
         )
-        for value in (op.get("id"), span.get("id"), relation.get("from"), relation.get("to")):
-            if isinstance(value, str):
-                span_ids.add(value)
-        for value in (op.get("id"), relation.get("id")):
-            if isinstance(value, str):
-                relation_ids.add(value)
+        is_relation_op = op.get("op") in ("add_relation", "delete_relation")
+        span_values = [span.get("id"), relation.get("from"), relation.get("to")]
+        relation_values = [relation.get("id")]
+        (relation_values if is_relation_op else span_values).append(op.get("id"))
+        span_ids.update(v for v in span_values if isinstance(v, str))
+        relation_ids.update(v for v in relation_values if isinstance(v, str))
     return span_ids, relation_ids
 
 
