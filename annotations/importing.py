@@ -11,11 +11,13 @@ import codecs
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import IO, Any
 
 from annotations.errors import ImportFailed
+from annotations.formats import READERS, FormatError
 from annotations.parsers import SUSPICIOUS, unstorable
 
 NATIVE_KEYS = {
@@ -110,13 +112,62 @@ def parse_txt(raw: IO[bytes], name: str) -> Iterator[dict[str, Any]]:
     yield {"text": text, "title": stem, "external_id": stem, "_line": 1}
 
 
-def parse_upload(raw: IO[bytes], name: str) -> Iterator[dict[str, Any]]:
-    """Pick the parser by file extension."""
+# Formats of other tools, read by annotations.formats; `native` is ours.
+FOREIGN = ("doccano", "label-studio", "brat", "conll")
+FORMAT_BY_SUFFIX = {".zip": "brat", ".json": "label-studio", ".conll": "conll", ".iob": "conll"}
+
+
+def parse_upload(
+    raw: IO[bytes],
+    name: str,
+    *,
+    fmt: str | None = None,
+    offset_unit: str = "utf16",
+    schema: dict[str, Any] | None = None,
+    warnings: list[str] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Pick the parser by `fmt`, else by file extension.
+
+    Foreign readers report what they could not carry into `warnings`.
+    """
     suffix = PurePath(name).suffix.lower()
+    fmt = fmt or FORMAT_BY_SUFFIX.get(suffix, "native")
+    if fmt in FOREIGN:
+        return _foreign(raw, fmt, offset_unit, schema, warnings)
+    if fmt != "native":
+        raise _fail(None, f"unknown format {fmt!r}: use native, {', '.join(FOREIGN)}")
     if suffix == ".jsonl":
         return parse_jsonl(raw)
     if suffix == ".csv":
         return parse_csv(raw)
     if suffix == ".txt":
         return parse_txt(raw, name)
-    raise _fail(None, f"unsupported file type {suffix or name!r}: use .txt, .jsonl or .csv")
+    raise _fail(
+        None,
+        f"unsupported file type {suffix or name!r}: use .txt, .jsonl, .csv, or name the format",
+    )
+
+
+def _foreign(
+    raw: IO[bytes],
+    fmt: str,
+    offset_unit: str,
+    schema: dict[str, Any] | None,
+    warnings: list[str] | None,
+) -> Iterator[dict[str, Any]]:
+    """Records from another tool's file; its FormatError becomes our ImportFailed."""
+    options: dict[str, Any] = {}
+    if fmt == "doccano":
+        if offset_unit not in ("utf16", "code_point"):
+            raise _fail(None, "offset_unit must be utf16 (doccano's own) or code_point")
+        options = {"offset_unit": offset_unit, "schema": schema}
+    try:
+        result = READERS[fmt](raw, **options)
+        for number, record in enumerate(result, start=1):
+            yield {**record, "_line": record.get("_line", number)}
+    except FormatError as exc:
+        raise _fail(exc.line, exc.message, exc.field) from None
+    except (UnicodeDecodeError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+        raise _fail(None, f"not a readable {fmt} file: {exc}") from None
+    if warnings is not None:
+        warnings.extend(result.warnings)

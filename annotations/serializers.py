@@ -220,9 +220,25 @@ class AnnotatorAnnotationSerializer(AnnotationSerializer):
 
 
 class UploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=".txt (one document), .jsonl (native) or .csv")
+    file = serializers.FileField(
+        help_text=".txt (one document), .jsonl (native), .csv; or another tool's file "
+        "(.zip brat, .json Label Studio, .conll IOB2, doccano .jsonl with format=doccano)"
+    )
+    format = serializers.ChoiceField(
+        choices=["native", "doccano", "label-studio", "brat", "conll"],
+        required=False,
+        help_text="Default: from the file extension",
+    )
+    offset_unit = serializers.ChoiceField(
+        choices=["utf16", "code_point"],
+        required=False,
+        help_text="doccano only: the offsets' unit (doccano itself uses UTF-16)",
+    )
 
 
 class ImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     ids = serializers.ListField(child=serializers.IntegerField())
+    warnings = serializers.ListField(
+        child=serializers.CharField(), help_text="What could not be carried over, and why"
+    )

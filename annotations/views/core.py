@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from annotations import selectors
 from annotations.errors import PayloadTooLarge
+from annotations.export_records import export_schema
 from annotations.importing import parse_upload
 from annotations.models import Document, Label, Membership, Project, Role
 from annotations.permissions import project_for, require_role, sees_all_annotations
@@ -279,11 +280,20 @@ class DocumentUpload(ProjectScoped, APIView):
             raise PayloadTooLarge(
                 f"{upload.name} is over the {settings.UPLOAD_MAX_BYTES}-byte limit."
             )
+        warnings: list[str] = []
+        records = parse_upload(
+            upload,
+            upload.name,
+            fmt=request.data.get("format") or None,
+            offset_unit=request.data.get("offset_unit") or "utf16",
+            schema=export_schema(self.project),
+            warnings=warnings,
+        )
         created = documents.documents_import(
-            project=self.project, records=parse_upload(upload, upload.name), actor=request.user
+            project=self.project, records=records, actor=request.user
         )
         return Response(
-            {"created": len(created), "ids": [d.pk for d in created]},
+            {"created": len(created), "ids": [d.pk for d in created], "warnings": warnings},
             status=status.HTTP_201_CREATED,
         )
 
