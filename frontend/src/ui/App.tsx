@@ -4,6 +4,7 @@ import type { Me } from "../api/types";
 import { AgreementPage } from "../workflow/AgreementPage";
 import { ExportsPage } from "../workflow/ExportsPage";
 import { ReviewPage } from "../workflow/ReviewPage";
+import { SettingsPage } from "../workflow/SettingsPage";
 import { EditorPage } from "./EditorPage";
 import { Header } from "./Header";
 import { ProjectList } from "./ProjectList";
@@ -29,6 +30,7 @@ export function App() {
       )}
       {route.name === "agreement" && <AgreementPage key={route.pk} pk={route.pk} />}
       {route.name === "exports" && <ExportsPage key={route.pk} pk={route.pk} />}
+      {route.name === "settings" && <SettingsPage key={route.pk} pk={route.pk} />}
       {route.name === "other" && (
         <main class="page">
           <h1>Not available yet</h1>

@@ -48,6 +48,11 @@ export function ProjectPage({ pk }: { pk: number }) {
               <a href={`/projects/${pk}/exports/`} onClick={onLinkClick}>
                 Exports
               </a>
+              {project.data.my_role === "admin" && (
+                <a href={`/projects/${pk}/settings/`} onClick={onLinkClick}>
+                  Settings
+                </a>
+              )}
             </nav>
           )}
         </>

@@ -6,9 +6,9 @@ describe("routes", () => {
     expect(parseRoute("/projects/3/documents/42/")).toEqual({ name: "document", pk: 3, docId: 42 });
     expect(parseRoute("/projects/3/")).toEqual({ name: "project", pk: 3 });
     expect(parseRoute("/")).toEqual({ name: "projects" });
-    expect(parseRoute("/projects/3/settings/")).toEqual({
+    expect(parseRoute("/projects/3/labels/")).toEqual({
       name: "other",
-      path: "/projects/3/settings/",
+      path: "/projects/3/labels/",
     });
   });
 
@@ -20,5 +20,6 @@ describe("routes", () => {
     });
     expect(parseRoute("/projects/3/agreement/")).toEqual({ name: "agreement", pk: 3 });
     expect(parseRoute("/projects/3/exports")).toEqual({ name: "exports", pk: 3 });
+    expect(parseRoute("/projects/3/settings/")).toEqual({ name: "settings", pk: 3 });
   });
 });

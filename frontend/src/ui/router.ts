@@ -7,6 +7,7 @@ export type Route =
   | { name: "review"; pk: number; docId: number }
   | { name: "agreement"; pk: number }
   | { name: "exports"; pk: number }
+  | { name: "settings"; pk: number }
   | { name: "other"; path: string };
 
 export function parseRoute(path: string): Route {
@@ -17,8 +18,8 @@ export function parseRoute(path: string): Route {
   if (m) return { name: "project", pk: Number(m[1]) };
   m = /^\/projects\/(\d+)\/documents\/(\d+)\/review\/?$/.exec(path);
   if (m) return { name: "review", pk: Number(m[1]), docId: Number(m[2]) };
-  m = /^\/projects\/(\d+)\/(agreement|exports)\/?$/.exec(path);
-  if (m) return { name: m[2] as "agreement" | "exports", pk: Number(m[1]) };
+  m = /^\/projects\/(\d+)\/(agreement|exports|settings)\/?$/.exec(path);
+  if (m) return { name: m[2] as "agreement" | "exports" | "settings", pk: Number(m[1]) };
   return { name: "other", path };
 }
 

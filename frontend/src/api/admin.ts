@@ -1,0 +1,92 @@
+/** Typed calls for project administration: upload, members, settings (see annotations/views/core.py). */
+import { ApiError, csrfToken, get, request } from "./client";
+import type { Page, Project } from "./types";
+
+const P = (id: number) => `/api/projects/${id}/`;
+
+export const ROLES = ["admin", "reviewer", "annotator"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Member {
+  id: number;
+  username: string;
+  role: Role;
+}
+
+export const UPLOAD_FORMATS = ["native", "doccano", "label-studio", "brat", "conll"] as const;
+export type UploadFormat = (typeof UPLOAD_FORMATS)[number];
+export type OffsetUnit = "utf16" | "code_point";
+
+export interface UploadOptions {
+  /** Omitted: the server picks the reader from the file's extension. */
+  format?: UploadFormat;
+  offsetUnit?: OffsetUnit;
+}
+
+export interface UploadResult {
+  created: number;
+  ids: number[];
+  warnings: string[];
+}
+
+/** The project settings an admin edits on the settings page. */
+export interface ProjectSettings {
+  annotators_per_document: number;
+  allow_overlap: boolean;
+  annotators_see_each_other: boolean;
+  anonymize_review: boolean;
+  merge_threshold: number;
+  guidelines: string;
+}
+
+export type ProjectWithSettings = Project & ProjectSettings;
+
+/**
+ * Multipart POST: client.request speaks JSON only. The browser sets the multipart
+ * boundary itself, so no Content-Type header here.
+ */
+async function postForm<T>(url: string, form: FormData): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+      credentials: "same-origin",
+      body: form,
+    });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // A proxy's HTML error page (e.g. a 413 from nginx) is not worth showing.
+    data = null;
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data as T;
+}
+
+export const adminApi = {
+  project: (id: number) => get<ProjectWithSettings>(P(id)),
+  saveSettings: (id: number, fields: Partial<ProjectSettings>) =>
+    request<ProjectWithSettings>("PATCH", P(id), fields).then((r) => r.data),
+  members: (id: number) =>
+    get<Page<Member>>(`${P(id)}members/?page_size=1000`).then((p) => p.results),
+  addMember: (id: number, username: string, role: Role) =>
+    request<Member>("POST", `${P(id)}members/`, { username, role }).then((r) => r.data),
+  setRole: (id: number, memberId: number, role: Role) =>
+    request<Member>("PATCH", `${P(id)}members/${memberId}/`, { role }).then((r) => r.data),
+  removeMember: (id: number, memberId: number) =>
+    request<null>("DELETE", `${P(id)}members/${memberId}/`).then(() => undefined),
+  upload: (id: number, file: File, options: UploadOptions = {}) => {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    if (options.format) form.append("format", options.format);
+    if (options.format === "doccano" && options.offsetUnit)
+      form.append("offset_unit", options.offsetUnit);
+    return postForm<UploadResult>(`${P(id)}documents/upload/`, form);
+  },
+};

@@ -1,0 +1,31 @@
+import { api } from "../api/endpoints";
+import { onLinkClick } from "../ui/router";
+import { useAsync } from "../ui/useAsync";
+import { UploadDocuments } from "./UploadDocuments";
+import "./workflow.css";
+import "./settings.css";
+
+/** Project administration: documents in, who works on it, how the work is shared. */
+export function SettingsPage({ pk }: { pk: number }) {
+  const project = useAsync(() => api.project(pk), [pk]);
+  return (
+    <main class="page settings-page">
+      <p>
+        <a href={`/projects/${pk}/`} onClick={onLinkClick}>
+          ← {project.data?.name ?? "Project"}
+        </a>
+      </p>
+      <h1>Settings{project.data ? `: ${project.data.name}` : ""}</h1>
+      {project.loading && !project.data && <p>Loading…</p>}
+      {project.error && <p role="alert">{project.error}</p>}
+      {project.data && project.data.my_role !== "admin" && (
+        <p role="alert">Only the project's admins can change its settings.</p>
+      )}
+      {project.data?.my_role === "admin" && (
+        <>
+          <UploadDocuments pk={pk} />
+        </>
+      )}
+    </main>
+  );
+}

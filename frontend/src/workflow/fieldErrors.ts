@@ -1,0 +1,78 @@
+/** Form state for the project settings: text inputs in, a typed PATCH body and field errors out. */
+
+import type { ProjectSettings } from "../api/admin";
+import { ApiError } from "../api/client";
+
+export type FieldErrors = Record<string, string>;
+
+/** What the inputs hold: numbers stay text until saved, so a half-typed "0." is not lost. */
+export interface SettingsDraft {
+  annotators_per_document: string;
+  allow_overlap: boolean;
+  annotators_see_each_other: boolean;
+  anonymize_review: boolean;
+  merge_threshold: string;
+  guidelines: string;
+}
+
+export function draftFrom(p: ProjectSettings): SettingsDraft {
+  return {
+    annotators_per_document: String(p.annotators_per_document),
+    allow_overlap: p.allow_overlap,
+    annotators_see_each_other: p.annotators_see_each_other,
+    anonymize_review: p.anonymize_review,
+    merge_threshold: String(p.merge_threshold),
+    guidelines: p.guidelines,
+  };
+}
+
+/** The PATCH body for a draft, or the errors that keep it from being sent. */
+export function settingsFromDraft(
+  d: SettingsDraft,
+): { ok: true; value: ProjectSettings } | { ok: false; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const perDoc = Number(d.annotators_per_document);
+  if (d.annotators_per_document.trim() === "" || !Number.isInteger(perDoc) || perDoc < 1)
+    errors.annotators_per_document = "Enter a whole number, 1 or more.";
+  const threshold = Number(d.merge_threshold);
+  if (
+    d.merge_threshold.trim() === "" ||
+    !Number.isFinite(threshold) ||
+    threshold <= 0 ||
+    threshold > 1
+  )
+    errors.merge_threshold = "Enter a number above 0 and at most 1.";
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      annotators_per_document: perDoc,
+      allow_overlap: d.allow_overlap,
+      annotators_see_each_other: d.annotators_see_each_other,
+      anonymize_review: d.anonymize_review,
+      merge_threshold: threshold,
+      guidelines: d.guidelines,
+    },
+  };
+}
+
+/**
+ * DRF's 400 body ({"field": ["message", …], "detail": "…"}) as one message per field;
+ * anything not tied to a field goes under "detail".
+ */
+export function fieldErrors(err: unknown): FieldErrors {
+  if (!(err instanceof ApiError))
+    return { detail: err instanceof Error ? err.message : String(err) };
+  const body = err.body;
+  if (!body || typeof body !== "object" || Array.isArray(body)) return { detail: err.message };
+  const out: FieldErrors = {};
+  for (const [field, value] of Object.entries(body)) {
+    const text = ([] as unknown[])
+      .concat(value)
+      .map((v) => (typeof v === "string" ? v : JSON.stringify(v)))
+      .join(" ");
+    const key = field === "non_field_errors" ? "detail" : field;
+    out[key] = out[key] ? `${out[key]} ${text}` : text;
+  }
+  return Object.keys(out).length ? out : { detail: err.message };
+}

@@ -1,0 +1,86 @@
+/** What the upload form shows: the reader a file will get, and why an upload failed. */
+
+import type { UploadFormat } from "../api/admin";
+import { ApiError } from "../api/client";
+
+/** Mirrors FORMAT_BY_SUFFIX in annotations/importing.py; anything else is read as native. */
+const FORMAT_BY_SUFFIX: Record<string, UploadFormat> = {
+  ".zip": "brat",
+  ".json": "label-studio",
+  ".conll": "conll",
+  ".iob": "conll",
+};
+
+const NATIVE_SUFFIXES = new Set([".txt", ".jsonl", ".csv"]);
+
+export function fileSuffix(name: string): string {
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const dot = base.lastIndexOf(".");
+  return dot > 0 ? base.slice(dot).toLowerCase() : "";
+}
+
+/** The format the server will pick when none is named, or null if it will refuse the file. */
+export function inferFormat(name: string): UploadFormat | null {
+  const suffix = fileSuffix(name);
+  if (suffix in FORMAT_BY_SUFFIX) return FORMAT_BY_SUFFIX[suffix];
+  return NATIVE_SUFFIXES.has(suffix) ? "native" : null;
+}
+
+export interface LineError {
+  line: number | null;
+  field: string | null;
+  message: string;
+}
+
+export interface UploadFailure {
+  summary: string;
+  errors: LineError[];
+}
+
+function asText(value: unknown): string {
+  if (Array.isArray(value)) return value.map(asText).join(" ");
+  if (value && typeof value === "object") return JSON.stringify(value);
+  return String(value ?? "");
+}
+
+function lineError(raw: unknown): LineError {
+  const e = (raw && typeof raw === "object" ? raw : { message: raw }) as Record<string, unknown>;
+  const line = Number(e.line);
+  return {
+    line: e.line == null || !Number.isFinite(line) ? null : line,
+    field: e.field == null || e.field === "" ? null : String(e.field),
+    message: asText(e.message),
+  };
+}
+
+/** One line of text for a per-line error: "Line 3, field text: required". */
+export function describeLineError(e: LineError): string {
+  const where = [e.line === null ? "" : `Line ${e.line}`, e.field ? `field ${e.field}` : ""]
+    .filter(Boolean)
+    .join(", ");
+  return where ? `${where}: ${e.message}` : e.message;
+}
+
+/** Turns whatever the upload threw into a summary and the server's per-line errors. */
+export function uploadFailure(err: unknown): UploadFailure {
+  if (!(err instanceof ApiError)) {
+    return { summary: err instanceof Error ? err.message : String(err), errors: [] };
+  }
+  const body = (err.body && typeof err.body === "object" ? err.body : {}) as Record<
+    string,
+    unknown
+  >;
+  if (err.status === 413) {
+    const detail = typeof body.detail === "string" ? ` ${body.detail}` : "";
+    return { summary: `The file is too large.${detail}`, errors: [] };
+  }
+  if (err.status === 0) return { summary: err.message, errors: [] };
+  const errors = Array.isArray(body.errors) ? body.errors.map(lineError) : [];
+  if ("detail" in body) return { summary: asText(body.detail), errors };
+  // Serializer errors ({"file": ["required…"]}) name a field, not a line.
+  const fields = Object.entries(body).map(([field, message]) =>
+    lineError({ field, message: asText(message) }),
+  );
+  if (fields.length) return { summary: "The upload was refused.", errors: fields };
+  return { summary: err.message, errors: [] };
+}
