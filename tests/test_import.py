@@ -1,5 +1,6 @@
 """Imports through the API: JSON bodies and .txt/.jsonl/.csv uploads, atomic, with clear errors."""
 
+import io
 import json
 from pathlib import Path
 
@@ -202,3 +203,40 @@ def test_sample_article_with_quote_and_speaker(cast):
     assert text[quote["start"] : quote["end"]].startswith("Itu akan mengirimkan sinyal")
     assert text[quote["start"] : quote["end"]].endswith("perang di Ukraina,")
     assert saved["relations"][0]["to"] == "p1"
+
+
+def test_annotated_import_uses_constant_queries(cast, django_assert_max_num_queries):
+    """Importing 3 or 60 pre-annotated documents costs the same queries (one batch)."""
+    from annotations.importing import parse_jsonl
+    from annotations.services.documents import documents_import
+
+    def records(n: int, prefix: str) -> bytes:
+        spans = [
+            {"id": "p", "start": 0, "end": 4, "label": "PER"},
+            {"id": "q", "start": 5, "end": 9, "label": "QUOTE"},
+        ]
+        annotation = {
+            "annotator": "alice",
+            "spans": spans,
+            "relations": [{"from": "q", "to": "p", "label": "SPEAKER"}],
+        }
+        return jsonl(
+            *[
+                {
+                    "external_id": f"{prefix}{i}",
+                    "text": "Jens said this.",
+                    "spans": spans,
+                    "annotations": [annotation],
+                }
+                for i in range(n)
+            ]
+        )
+
+    # labels, members; then per batch: existing ids, documents, annotations,
+    # spans, relations, events; plus savepoint bookkeeping
+    for n, prefix in ((3, "a"), (60, "b")):
+        raw = io.BytesIO(records(n, prefix))
+        with django_assert_max_num_queries(10):
+            documents_import(project=cast.project, records=parse_jsonl(raw), actor=cast.admin)
+    assert Annotation.objects.filter(is_gold=True).count() == 63
+    assert Annotation.objects.filter(annotator=cast.annotator).count() == 63

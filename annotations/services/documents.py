@@ -19,7 +19,7 @@ from django.db import transaction
 from annotations.errors import Conflict, ImportFailed
 from annotations.importing import NATIVE_KEYS
 from annotations.models import Annotation, AnnotationEvent, AnnotationStatus, Document, Project
-from annotations.services.annotating import write_content
+from annotations.services.annotating import write_contents
 from annotations.validation import ContentError, LabelSet, validate_content
 
 BATCH = 1_000
@@ -135,6 +135,7 @@ class _Importer:
             self.error(line, "external_id", f"{external_id!r} already exists in this project")
 
     def insert(self, records: list[dict[str, Any]]) -> None:
+        """Insert a batch: documents, then all their annotations, in a fixed number of queries."""
         documents = Document.objects.bulk_create(
             Document(
                 project=self.project,
@@ -147,31 +148,42 @@ class _Importer:
             for r in records
         )
         self.documents.extend(documents)
-        for record, document in zip(records, documents, strict=True):
-            for item in self.annotation_items(record):
-                self.insert_annotation(document, item)
-
-    def insert_annotation(self, document: Document, item: dict[str, Any]) -> None:
-        annotation = Annotation.objects.create(
-            document=document,
-            annotator=None if item.get("_gold") else self.members[item["annotator"]],
-            is_gold=bool(item.get("_gold")),
-            status=item.get("status", "submitted"),
-            version=1,
-            document_labels=item.get("document_labels") or {},
-            updated_by=self.actor,
-        )
-        relations = [
-            {**r, "id": r.get("id") or f"r{i + 1}"} for i, r in enumerate(item.get("relations", []))
+        items = [
+            (document, item)
+            for record, document in zip(records, documents, strict=True)
+            for item in self.annotation_items(record)
         ]
-        write_content(
-            annotation=annotation,
-            labels=self.labels,
-            spans=item.get("spans", []),
-            relations=relations,
+        if items:
+            self.insert_annotations(items)
+
+    def insert_annotations(self, items: list[tuple[Document, dict[str, Any]]]) -> None:
+        annotations = Annotation.objects.bulk_create(
+            Annotation(
+                document=document,
+                annotator=None if item.get("_gold") else self.members[item["annotator"]],
+                is_gold=bool(item.get("_gold")),
+                status=item.get("status", "submitted"),
+                version=1,
+                document_labels=item.get("document_labels") or {},
+                updated_by=self.actor,
+            )
+            for document, item in items
         )
-        AnnotationEvent.objects.create(
-            annotation=annotation, actor=self.actor, version=1, action="import", changes={}
+        contents = [
+            (
+                annotation,
+                item.get("spans", []),
+                [
+                    {**r, "id": r.get("id") or f"r{i + 1}"}
+                    for i, r in enumerate(item.get("relations", []))
+                ],
+            )
+            for annotation, (_, item) in zip(annotations, items, strict=True)
+        ]
+        write_contents(labels=self.labels, contents=contents)
+        AnnotationEvent.objects.bulk_create(
+            AnnotationEvent(annotation=a, actor=self.actor, version=1, action="import", changes={})
+            for a in annotations
         )
 
 
