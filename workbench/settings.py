@@ -5,6 +5,7 @@ Celery broker on the filesystem. DATABASE_URL and CELERY_BROKER_URL switch to
 PostgreSQL and Redis. `.env.example` lists every variable.
 """
 
+import json
 import secrets
 from pathlib import Path
 from typing import Any
@@ -122,8 +123,26 @@ STATICFILES_DIRS = [_FRONTEND_DIST] if _FRONTEND_DIST.is_dir() else []
 # Serve straight from the finders too, so `make run` needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+
+
+def _storage_options() -> dict[str, Any]:
+    raw = env_str("STORAGE_OPTIONS", "{}")
+    try:
+        options = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"STORAGE_OPTIONS is not JSON: {exc}") from None
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured("STORAGE_OPTIONS must be a JSON object")
+    return options
+
+
+# Export files go to Django's default storage: the filesystem under DATA_DIR, or
+# any storage class named here (e.g. an S3-compatible one from django-storages).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": _storage_options(),
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
