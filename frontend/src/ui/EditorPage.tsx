@@ -337,6 +337,11 @@ function Workbench({
         <span class={`save save-${save.status}`} role="status" aria-live="polite">
           {SAVE_TEXT[save.status]}
         </span>
+        {project.my_role !== "annotator" && (
+          <a href={`/projects/${pk}/documents/${docId}/review/`} onClick={onLinkClick}>
+            Review this document
+          </a>
+        )}
         <span class="spacer" />
         <button type="button" disabled={!editor?.canUndo} onClick={() => run({ type: "undo" })}>
           Undo<kbd aria-hidden="true">Ctrl+Z</kbd>
