@@ -6,8 +6,9 @@ error names its line, then adds a member; the ORM confirms what the page reporte
 
 import pytest
 
-from annotations.models import Document
+from annotations.models import Document, Membership, Role
 from tests.e2e.conftest import login
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,3 +56,58 @@ def test_admin_uploads_documents(cast, live_server, page, tmp_path):
     assert page.get_by_text("2 documents imported").count() == 0
     assert Document.objects.filter(project=cast.project).count() == 2
     page.screenshot(path="/tmp/settings-upload.png", full_page=True)
+
+
+def test_admin_adds_a_member_by_username(cast, live_server, page):
+    """An unknown username is refused with the API's words; a known one is listed and
+    stored; a role change and a removal reach the database."""
+    UserFactory(username="nadia")
+    login(page, live_server, "adam")
+    open_settings(page, live_server, cast.project.pk)
+    form = page.get_by_role("form", name="Add a member")
+    form.get_by_label("Username").fill("nobody-here")
+    form.get_by_role("button", name="Add member").click()
+    # DRF's words ("Object with username=nobody-here does not exist."), beside the field.
+    error = form.locator("#add-member-username-error")
+    error.filter(has_text="nobody-here").wait_for()
+    assert form.get_by_label("Username").get_attribute("aria-invalid") == "true"
+
+    form.get_by_label("Username").fill("nadia")
+    form.get_by_label("Role").select_option("reviewer")
+    form.get_by_role("button", name="Add member").click()
+    row = page.locator('tr[data-member="nadia"]')
+    row.wait_for()
+    assert row.get_by_label("Role of nadia").input_value() == "reviewer"
+    membership = Membership.objects.get(project=cast.project, user__username="nadia")
+    assert membership.role == Role.REVIEWER
+    page.screenshot(path="/tmp/settings-members.png", full_page=True)
+
+    page.get_by_label("Role of bob").select_option("reviewer")
+    page.get_by_text("bob is now reviewer.").wait_for()
+    assert Membership.objects.get(project=cast.project, user=cast.teammate).role == Role.REVIEWER
+    page.get_by_role("button", name="Remove alice…").click()
+    page.get_by_role("button", name="Remove alice", exact=True).click()
+    page.get_by_text("alice was removed.").wait_for()
+    assert page.locator('tr[data-member="alice"]').count() == 0
+    assert not Membership.objects.filter(project=cast.project, user=cast.annotator).exists()
+
+
+def test_admin_saves_project_settings(cast, live_server, page):
+    """A bad threshold is flagged beside its field; good values are saved with PATCH."""
+    login(page, live_server, "adam")
+    open_settings(page, live_server, cast.project.pk)
+    page.get_by_label("Annotators per document").fill("3")
+    page.get_by_label("Merge threshold", exact=False).fill("0")
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("Enter a number above 0 and at most 1.").wait_for()
+
+    page.get_by_label("Merge threshold", exact=False).fill("0.75")
+    page.get_by_label("Anonymize annotators in review").check()
+    page.get_by_label("Guidelines (Markdown)").fill("# Tag people\n\nOnly *named* people.")
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("Settings saved.").wait_for()
+    cast.project.refresh_from_db()
+    assert cast.project.annotators_per_document == 3
+    assert cast.project.merge_threshold == 0.75
+    assert cast.project.anonymize_review is True
+    assert cast.project.guidelines.startswith("# Tag people")

@@ -1,13 +1,15 @@
-import { api } from "../api/endpoints";
+import { adminApi } from "../api/admin";
 import { onLinkClick } from "../ui/router";
 import { useAsync } from "../ui/useAsync";
+import { MembersPanel } from "./MembersPanel";
+import { ProjectSettingsForm } from "./ProjectSettingsForm";
 import { UploadDocuments } from "./UploadDocuments";
 import "./workflow.css";
 import "./settings.css";
 
 /** Project administration: documents in, who works on it, how the work is shared. */
 export function SettingsPage({ pk }: { pk: number }) {
-  const project = useAsync(() => api.project(pk), [pk]);
+  const project = useAsync(() => adminApi.project(pk), [pk]);
   return (
     <main class="page settings-page">
       <p>
@@ -24,6 +26,8 @@ export function SettingsPage({ pk }: { pk: number }) {
       {project.data?.my_role === "admin" && (
         <>
           <UploadDocuments pk={pk} />
+          <MembersPanel pk={pk} />
+          <ProjectSettingsForm pk={pk} initial={project.data} />
         </>
       )}
     </main>
