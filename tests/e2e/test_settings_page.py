@@ -100,6 +100,8 @@ def test_admin_saves_project_settings(cast, live_server, page):
     page.get_by_label("Merge threshold", exact=False).fill("0")
     page.get_by_role("button", name="Save settings").click()
     page.get_by_text("Enter a number above 0 and at most 1.").wait_for()
+    assert page.get_by_label("Merge threshold", exact=False).get_attribute("aria-invalid") == "true"
+    page.screenshot(path="/tmp/settings-form-error.png", full_page=True)
 
     page.get_by_label("Merge threshold", exact=False).fill("0.75")
     page.get_by_label("Anonymize annotators in review").check()

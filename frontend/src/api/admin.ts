@@ -65,6 +65,9 @@ async function postForm<T>(url: string, form: FormData): Promise<T> {
     // A proxy's HTML error page (e.g. a 413 from nginx) is not worth showing.
     data = null;
   }
+  if (res.status === 401) {
+    window.location.assign(`/login/?next=${encodeURIComponent(window.location.pathname)}`);
+  }
   if (!res.ok) throw new ApiError(res.status, data);
   return data as T;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { adminApi, type Member, ROLES, type Role } from "../api/admin";
 import { api } from "../api/endpoints";
 import { type FieldErrors, fieldErrors } from "./fieldErrors";
@@ -114,24 +114,13 @@ export function MembersPanel({ pk }: { pk: number }) {
                   </select>
                 </td>
                 <td>
-                  {confirming === m.id ? (
-                    <span class="row">
-                      <button type="button" class="danger" onClick={() => remove(m)}>
-                        Remove {m.username}
-                      </button>
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        Keep
-                      </button>
-                    </span>
-                  ) : (
-                    <button
-                      type="button"
-                      aria-label={`Remove ${m.username}…`}
-                      onClick={() => setConfirming(m.id)}
-                    >
-                      Remove…
-                    </button>
-                  )}
+                  <RemoveMember
+                    member={m}
+                    confirming={confirming === m.id}
+                    onAsk={() => setConfirming(m.id)}
+                    onCancel={() => setConfirming(null)}
+                    onConfirm={() => remove(m)}
+                  />
                 </td>
               </tr>
             ))}
@@ -153,6 +142,46 @@ export function MembersPanel({ pk }: { pk: number }) {
         }}
       />
     </section>
+  );
+}
+
+/** Remove asks once; focus moves to the answer and back, so the keyboard never loses its place. */
+function RemoveMember({
+  member,
+  confirming,
+  onAsk,
+  onCancel,
+  onConfirm,
+}: {
+  member: Member;
+  confirming: boolean;
+  onAsk: () => void;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
+  const confirm = useRef<HTMLButtonElement>(null);
+  const ask = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+  useEffect(() => {
+    if (confirming) confirm.current?.focus();
+    else if (wasConfirming.current) ask.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
+  if (!confirming)
+    return (
+      <button type="button" ref={ask} aria-label={`Remove ${member.username}…`} onClick={onAsk}>
+        Remove…
+      </button>
+    );
+  return (
+    <span class="row">
+      <button type="button" class="danger" ref={confirm} onClick={onConfirm}>
+        Remove {member.username}
+      </button>
+      <button type="button" onClick={onCancel}>
+        Keep
+      </button>
+    </span>
   );
 }
 

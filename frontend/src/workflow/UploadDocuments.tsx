@@ -34,6 +34,9 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
     try {
       const chosen = format === "auto" ? undefined : (format as (typeof UPLOAD_FORMATS)[number]);
       setResult(await adminApi.upload(pk, file, { format: chosen, offsetUnit }));
+      // Cleared so a second click cannot import the same file twice.
+      if (input.current) input.current.value = "";
+      setFileName("");
       onImported?.();
     } catch (err) {
       setFailure(uploadFailure(err));
