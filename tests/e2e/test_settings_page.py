@@ -85,8 +85,12 @@ def test_admin_adds_a_member_by_username(cast, live_server, page):
     page.get_by_label("Role of bob").select_option("reviewer")
     page.get_by_text("bob is now reviewer.").wait_for()
     assert Membership.objects.get(project=cast.project, user=cast.teammate).role == Role.REVIEWER
-    page.get_by_role("button", name="Remove alice…").click()
-    page.get_by_role("button", name="Remove alice", exact=True).click()
+    # By keyboard: Enter asks, focus lands on the confirming button, Enter removes.
+    page.get_by_role("button", name="Remove alice…").focus()
+    page.keyboard.press("Enter")
+    confirm = page.get_by_role("button", name="Remove alice", exact=True)
+    assert confirm.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
     page.get_by_text("alice was removed.").wait_for()
     assert page.locator('tr[data-member="alice"]').count() == 0
     assert not Membership.objects.filter(project=cast.project, user=cast.annotator).exists()
@@ -113,3 +117,14 @@ def test_admin_saves_project_settings(cast, live_server, page):
     assert cast.project.merge_threshold == 0.75
     assert cast.project.anonymize_review is True
     assert cast.project.guidelines.startswith("# Tag people")
+
+
+def test_settings_are_for_admins_only(cast, live_server, page):
+    """A reviewer sees no Settings link, and the page itself tells them it is not theirs."""
+    login(page, live_server, "rita")
+    page.goto(f"{live_server.url}/projects/{cast.project.pk}/")
+    page.get_by_role("link", name="Exports").wait_for()
+    assert page.get_by_role("link", name="Settings").count() == 0
+    page.goto(f"{live_server.url}/projects/{cast.project.pk}/settings/")
+    page.get_by_text("Only the project's admins can change its settings.").wait_for()
+    assert page.get_by_role("heading", name="Upload documents").count() == 0
