@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.models import Annotation, Document
 from tests.conftest import api
+from tests.factories import DocumentFactory
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples"
 SAMPLE_ARTICLE = SAMPLE / "tribunnews-nato-steadfast-noon.id.txt"
@@ -240,3 +241,15 @@ def test_annotated_import_uses_constant_queries(cast, django_assert_max_num_quer
             documents_import(project=cast.project, records=parse_jsonl(raw), actor=cast.admin)
     assert Annotation.objects.filter(is_gold=True).count() == 63
     assert Annotation.objects.filter(annotator=cast.annotator).count() == 63
+
+
+def test_imported_ids_and_later_inserts_never_collide(cast):
+    """Imports draw ids from the table's sequence, so ordinary inserts after them still work."""
+    client = cast.client("admin")
+    first = upload(client, cast.project, "a.jsonl", jsonl({"text": "one"}, {"text": "two"}))
+    later = DocumentFactory(project=cast.project)
+    second = upload(client, cast.project, "b.jsonl", jsonl({"text": "three"}))
+    ids = first.json()["ids"] + [later.pk] + second.json()["ids"]
+    assert len(set(ids)) == 4
+    assert ids == sorted(ids)
+    assert Document.objects.get(pk=first.json()["ids"][1]).text == "two"

@@ -7,6 +7,7 @@ stays bounded by the batch, not by the file.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -14,7 +15,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from annotations.errors import Conflict, ImportFailed
 from annotations.importing import NATIVE_KEYS
@@ -136,16 +138,20 @@ class _Importer:
 
     def insert(self, records: list[dict[str, Any]]) -> None:
         """Insert a batch: documents, then all their annotations, in a fixed number of queries."""
-        documents = Document.objects.bulk_create(
-            Document(
-                project=self.project,
-                text=r["text"],
-                title=r.get("title") or "",
-                external_id=r["external_id"],
-                meta=r.get("meta") or {},
-                length=len(r["text"]),
-            )
-            for r in records
+        now = timezone.now()
+        documents = _insert_documents(
+            [
+                Document(
+                    project=self.project,
+                    text=r["text"],
+                    title=r.get("title") or "",
+                    external_id=r["external_id"],
+                    meta=r.get("meta") or {},
+                    length=len(r["text"]),
+                    created_at=now,
+                )
+                for r in records
+            ]
         )
         self.documents.extend(documents)
         items = [
@@ -185,6 +191,43 @@ class _Importer:
             AnnotationEvent(annotation=a, actor=self.actor, version=1, action="import", changes={})
             for a in annotations
         )
+
+
+_COPY_COLUMNS = ("id", "project_id", "text", "title", "external_id", "meta", "length", "created_at")
+
+
+def _insert_documents(documents: list[Document]) -> list[Document]:
+    """Insert documents; on PostgreSQL with COPY, which streams article texts as they are
+    instead of quoting each into SQL (the bulk of an import's time otherwise).
+
+    COPY returns no ids, so the batch's ids are drawn from the sequence first.
+    """
+    if connection.vendor != "postgresql" or not documents:
+        return Document.objects.bulk_create(documents)
+    table = Document._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(documents)],
+        )
+        for document, (pk,) in zip(documents, cursor.fetchall(), strict=True):
+            document.pk = pk
+        copy_sql = f"COPY {table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
+        with cursor.cursor.copy(copy_sql) as copy:
+            for d in documents:
+                copy.write_row(
+                    (
+                        d.pk,
+                        d.project_id,
+                        d.text,
+                        d.title,
+                        d.external_id,
+                        json.dumps(d.meta),
+                        d.length,
+                        d.created_at,
+                    )
+                )
+    return documents
 
 
 def _first_problem(detail: Any, path: str = "") -> str:
