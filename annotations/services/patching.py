@@ -103,15 +103,23 @@ def span_as_dict(span: Span) -> dict[str, Any]:
     }
 
 
-def _relations_with_ends(relations: QuerySet[Relation]) -> list[dict[str, Any]]:
+def _relations_with_ends(
+    relations: QuerySet[Relation], span_labels: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """Relations as dicts (plus their pk), their ends named by a lookup of span ids.
 
     Two plain queries instead of joining the span table twice, which made
     PostgreSQL spend milliseconds planning on often-rewritten annotations.
+    `span_labels`, when given, is filled with each end's label name.
     """
     rows = list(relations.values_list("pk", "client_id", "source_id", "target_id", "label__name"))
     ends = {source for _, _, source, _, _ in rows} | {target for _, _, _, target, _ in rows}
-    names = dict(Span.objects.filter(pk__in=ends).values_list("pk", "client_id")) if ends else {}
+    spans = Span.objects.filter(pk__in=ends).values_list("pk", "client_id", "label__name")
+    names = {}
+    for pk, client_id, label in spans if ends else ():
+        names[pk] = client_id
+        if span_labels is not None:
+            span_labels[client_id] = label
     return [
         {"pk": pk, "id": cid, "from": names[source], "to": names[target], "label": label}
         for pk, cid, source, target, label in rows
@@ -284,14 +292,12 @@ def _check_relabelled_links(batch: _Batch) -> None:
     }
     if not relabelled:
         return
+    stored_labels: dict[str, str] = {}
     links = _relations_with_ends(
-        batch.annotation.relations.filter(Q(source_id__in=relabelled) | Q(target_id__in=relabelled))
-    )
-    far_ends = {link[end] for link in links for end in ("from", "to")} - set(batch.spans)
-    stored_labels = dict(
-        batch.annotation.spans.filter(client_id__in=far_ends).values_list(
-            "client_id", "label__name"
-        )
+        batch.annotation.relations.filter(
+            Q(source_id__in=relabelled) | Q(target_id__in=relabelled)
+        ),
+        stored_labels,
     )
     for link in links:
         if batch.relations.get(link["id"], True) is None:
