@@ -223,3 +223,20 @@ def test_admin_deletes_a_project_with_its_work(cast, document):
     assert cast.client("outsider").delete(api(cast.project.pk)).status_code == 404
     assert cast.client("admin").delete(api(cast.project.pk)).status_code == 204
     assert not Project.objects.filter(pk=cast.project.pk).exists()
+
+
+def test_the_last_admin_cannot_be_demoted_and_users_cannot_be_swapped(cast):
+    """A role change keeps one admin; a membership's user never changes under it."""
+    admin = cast.client("admin")
+    membership = Membership.objects.get(project=cast.project, user=cast.admin)
+    path = api(cast.project.pk, f"members/{membership.pk}/")
+    response = admin.patch(path, {"role": "annotator"}, format="json")
+    assert response.status_code == 400
+    assert "at least one admin" in str(response.json())
+    again = {"username": "adam", "role": "reviewer"}
+    assert admin.post(api(cast.project.pk, "members/"), again, format="json").status_code == 400
+    assert admin.patch(path, {"username": "alice"}, format="json").status_code == 400
+    assert Membership.objects.get(pk=membership.pk).role == "admin"
+    member = {"username": "rita", "role": "admin"}
+    assert admin.post(api(cast.project.pk, "members/"), member, format="json").status_code == 201
+    assert admin.patch(path, {"role": "annotator"}, format="json").status_code == 200

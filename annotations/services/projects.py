@@ -63,14 +63,28 @@ def label_delete(*, label: Label) -> None:
     label.delete()
 
 
+def _keep_an_admin(membership: Membership, role: str) -> None:
+    demoted = membership.role == Role.ADMIN and role != Role.ADMIN
+    if demoted and membership.project.memberships.filter(role=Role.ADMIN).count() == 1:
+        raise ValidationError({"role": ["a project keeps at least one admin"]})
+
+
+@transaction.atomic
 def membership_set(*, project: Project, username: str, role: str) -> Membership:
-    """Add a user to a project, or change their role."""
+    """Add a user to a project, or change their role (never demoting the last admin)."""
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise ValidationError({"username": [f"no user {username!r}"]})
-    membership, _ = Membership.objects.update_or_create(
-        project=project, user=user, defaults={"role": role}
-    )
+    membership = Membership.objects.select_for_update().filter(project=project, user=user).first()
+    if membership is None:
+        return Membership.objects.create(project=project, user=user, role=role)
+    return membership_update(membership=membership, role=role)
+
+
+def membership_update(*, membership: Membership, role: str) -> Membership:
+    _keep_an_admin(membership, role)
+    membership.role = role
+    membership.save(update_fields=["role"])
     return membership
 
 

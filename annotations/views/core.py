@@ -200,7 +200,14 @@ class MemberDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
 
     def perform_update(self, serializer: MembershipSerializer) -> None:
         self.require(Role.ADMIN, "change roles")
-        serializer.save()
+        membership = serializer.instance
+        user = serializer.validated_data.get("user", membership.user)
+        if user != membership.user:
+            raise serializers.ValidationError(
+                {"username": ["a membership's user cannot change: remove it and add the other"]}
+            )
+        role = serializer.validated_data.get("role", membership.role)
+        serializer.instance = projects.membership_update(membership=membership, role=role)
 
     def perform_destroy(self, instance: Membership) -> None:
         self.require(Role.ADMIN, "remove members")
