@@ -128,3 +128,19 @@ def test_settings_are_for_admins_only(cast, live_server, page):
     page.goto(f"{live_server.url}/projects/{cast.project.pk}/settings/")
     page.get_by_text("Only the project's admins can change its settings.").wait_for()
     assert page.get_by_role("heading", name="Upload documents").count() == 0
+
+
+def test_anyone_starts_a_project_and_lands_on_its_settings(cast, live_server, page):
+    """New project from the list: the creator is its admin, with the news labels."""
+    from annotations.models import Project
+
+    login(page, live_server, "bob")
+    page.get_by_role("button", name="New project").click()
+    page.get_by_label("Name").fill("Pemilu 2029")
+    page.get_by_label("Language (BCP-47, e.g. id, en)").fill("id")
+    page.get_by_role("button", name="Create").click()
+    page.get_by_role("heading", name="Upload documents").wait_for()
+    project = Project.objects.get(name="Pemilu 2029")
+    assert page.url.endswith(f"/projects/{project.pk}/settings/")
+    assert Membership.objects.get(project=project, user=cast.teammate).role == Role.ADMIN
+    assert set(project.labels.values_list("name", flat=True)) >= {"PER", "QUOTE", "SPEAKER"}

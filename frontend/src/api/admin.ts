@@ -72,7 +72,16 @@ async function postForm<T>(url: string, form: FormData): Promise<T> {
   return data as T;
 }
 
+export interface NewProject {
+  name: string;
+  language: string;
+  /** "news": PER, ORG, LOC, EVENT, MISC, QUOTE, SPEAKER and document sentiment. */
+  preset: "news" | null;
+}
+
 export const adminApi = {
+  createProject: (fields: NewProject) =>
+    request<ProjectWithSettings>("POST", "/api/projects/", fields).then((r) => r.data),
   project: (id: number) => get<ProjectWithSettings>(P(id)),
   saveSettings: (id: number, fields: Partial<ProjectSettings>) =>
     request<ProjectWithSettings>("PATCH", P(id), fields).then((r) => r.data),

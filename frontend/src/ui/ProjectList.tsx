@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../api/endpoints";
+import { NewProjectForm } from "./NewProjectForm";
 import { openNextDocument } from "./nextDocument";
 import { Progress } from "./Progress";
 import { onLinkClick } from "./router";
@@ -11,6 +12,7 @@ export function ProjectList() {
   return (
     <main class="page">
       <h1>My projects</h1>
+      <NewProjectForm />
       {projects.loading && <p>Loading…</p>}
       {projects.error && <p role="alert">{projects.error}</p>}
       <p aria-live="polite">{message}</p>

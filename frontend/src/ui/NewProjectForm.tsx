@@ -1,0 +1,84 @@
+import { useState } from "preact/hooks";
+import { adminApi } from "../api/admin";
+import { ApiError } from "../api/client";
+import { navigate } from "./router";
+
+/** Field name → messages, from a DRF 400 body; anything else becomes one general message. */
+export function projectErrors(error: unknown): Record<string, string> {
+  if (
+    error instanceof ApiError &&
+    error.status === 400 &&
+    error.body &&
+    typeof error.body === "object"
+  ) {
+    const out: Record<string, string> = {};
+    for (const [field, messages] of Object.entries(error.body as Record<string, unknown>)) {
+      out[field] = Array.isArray(messages) ? messages.join(" ") : String(messages);
+    }
+    return out;
+  }
+  return { detail: "The project could not be created. Try again." };
+}
+
+/** Anyone may start a project; they become its admin and land on its settings page. */
+export function NewProjectForm() {
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState("");
+  const [language, setLanguage] = useState("id");
+  const [news, setNews] = useState(true);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        New project
+      </button>
+    );
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      const project = await adminApi.createProject({
+        name,
+        language,
+        preset: news ? "news" : null,
+      });
+      navigate(`/projects/${project.id}/settings/`);
+    } catch (error) {
+      setErrors(projectErrors(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="card new-project" onSubmit={submit} aria-label="New project">
+      <h2>New project</h2>
+      <label>
+        Name
+        <input value={name} required onInput={(e) => setName(e.currentTarget.value)} />
+      </label>
+      {errors.name && <p class="field-error">{errors.name}</p>}
+      <label>
+        Language (BCP-47, e.g. id, en)
+        <input value={language} required onInput={(e) => setLanguage(e.currentTarget.value)} />
+      </label>
+      {errors.language && <p class="field-error">{errors.language}</p>}
+      <label>
+        <input type="checkbox" checked={news} onChange={(e) => setNews(e.currentTarget.checked)} />
+        News labels (PER, ORG, LOC, EVENT, MISC, QUOTE → SPEAKER, sentiment)
+      </label>
+      {errors.detail && <p role="alert">{errors.detail}</p>}
+      <p>
+        <button type="submit" class="primary" disabled={busy}>
+          Create
+        </button>{" "}
+        <button type="button" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </p>
+    </form>
+  );
+}
