@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -275,8 +276,6 @@ class DocumentUpload(ProjectScoped, APIView):
     @extend_schema(request=UploadSerializer, responses={201: ImportResultSerializer})
     def post(self, request: Request, project_id: int) -> Response:
         self.require(Role.ADMIN, "upload documents")
-        from django.conf import settings
-
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.UPLOAD_MAX_BYTES:
             raise PayloadTooLarge(f"Upload is over the {settings.UPLOAD_MAX_BYTES}-byte limit.")
