@@ -56,18 +56,7 @@ class Batch:
 
 def export_schema(project: Project) -> dict[str, Any]:
     """The project and its labels in the shape the format writers and the card expect."""
-    labels = project.labels.order_by("position", "pk").values(
-        "kind",
-        "name",
-        "color",
-        "hotkey",
-        "description",
-        "attributes",
-        "source_labels",
-        "target_labels",
-        "group",
-        "multiple",
-    )
+    labels = project.labels.order_by("position", "pk").values(*Label.SCHEMA_FIELDS)
     return {
         "project": {
             "name": project.name,

@@ -18,20 +18,11 @@ from typing import IO, Any
 
 from annotations.errors import ImportFailed
 from annotations.formats import READERS, FormatError
+from annotations.formats.jsonl import KEY_ORDER
 from annotations.parsers import SUSPICIOUS, unstorable
 
-NATIVE_KEYS = {
-    "external_id",
-    "title",
-    "text",
-    "meta",
-    "spans",
-    "relations",
-    "document_labels",
-    "annotations",
-    "split",
-    "id",
-}
+# The native record's keys, as the jsonl format writes them, plus an optional id.
+NATIVE_KEYS = {*KEY_ORDER, "id"}
 
 
 def _fail(line: int | None, message: str, field: str | None = None) -> ImportFailed:

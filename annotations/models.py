@@ -70,6 +70,20 @@ class LabelKind(models.TextChoices):
 
 
 class Label(models.Model):
+    # What describes a label to the API, exports and dataset cards (besides id and position).
+    SCHEMA_FIELDS = (
+        "kind",
+        "name",
+        "color",
+        "hotkey",
+        "description",
+        "attributes",
+        "source_labels",
+        "target_labels",
+        "group",
+        "multiple",
+    )
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="labels")
     kind = models.CharField(max_length=16, choices=LabelKind.choices)
     name = models.CharField(max_length=100)

@@ -72,20 +72,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 class LabelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Label
-        fields = [
-            "id",
-            "kind",
-            "name",
-            "color",
-            "hotkey",
-            "description",
-            "attributes",
-            "source_labels",
-            "target_labels",
-            "group",
-            "multiple",
-            "position",
-        ]
+        fields = ["id", *Label.SCHEMA_FIELDS, "position"]
         extra_kwargs = {"kind": {"choices": LabelKind.choices}}
 
     def validate_color(self, value: str) -> str:

@@ -13,13 +13,11 @@ import json
 import random
 import time
 
-from _setup import percentile, setup_django
+from _setup import client_for, percentile, setup_django
 
 setup_django()
 
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from annotations.models import Project  # noqa: E402
@@ -44,14 +42,6 @@ def article(rng: random.Random, size: int = 2000) -> str:
     while sum(len(w) + 1 for w in words) < size:
         words.append(rng.choice(WORDS))
     return " ".join(words)[:size]
-
-
-def client_for(username: str) -> tuple[APIClient, object]:
-    user, _ = get_user_model().objects.get_or_create(username=username)
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client, user
 
 
 def timed(call, repeat: int) -> list[float]:

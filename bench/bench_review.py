@@ -13,15 +13,13 @@ import argparse
 import random
 import time
 
-from _setup import percentile, setup_django
+from _setup import client_for, percentile, setup_django
 
 setup_django()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
-from rest_framework.test import APIClient  # noqa: E402
 
 from annotations import agreement, review  # noqa: E402
 from annotations.models import (  # noqa: E402
@@ -39,14 +37,6 @@ from annotations.services.projects import project_create  # noqa: E402
 SPAN_LABELS = ("PER", "ORG", "LOC", "QUOTE")
 SENTIMENTS = ("positive", "neutral", "negative")
 SLOT = 60  # code points of text per true span
-
-
-def client_for(username: str) -> tuple[APIClient, object]:
-    user, _ = get_user_model().objects.get_or_create(username=username)
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client, user
 
 
 def noisy_spans(rng: random.Random, truth: list[tuple[int, int, str]], length: int):

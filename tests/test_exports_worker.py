@@ -282,6 +282,16 @@ def wait_for(check: Callable[[], object], seconds: float, what: str, log: Path |
     raise AssertionError(f"timed out after {seconds}s waiting for {what}\n{tail}")
 
 
+def wait_until_finished(client, job_id: int, seconds: float, what: str, log: Path) -> dict:
+    """Poll the job through the API until it succeeded or failed; its JSON."""
+
+    def finished() -> dict | None:
+        body = client.get(f"/api/exports/{job_id}/").json()
+        return body if body["status"] in ("succeeded", "failed") else None
+
+    return wait_for(finished, seconds, what, log)
+
+
 def job_state(job_id: int) -> ExportJob:
     return ExportJob.objects.get(pk=job_id)
 
@@ -308,12 +318,8 @@ def test_real_worker_runs_an_export_requested_through_the_api(
     with celery_worker(tmp_path, "exports-a", broker) as worker:
         response = client.post(api(cast.project.pk, "exports/"), {"format": "jsonl"}, format="json")
         assert response.status_code == 202
-        url = f"/api/exports/{response.json()['id']}/"
-        job = wait_for(
-            lambda: (body := client.get(url).json())["status"] in ("succeeded", "failed") and body,
-            120,
-            "the export to finish",
-            worker.log_path,
+        job = wait_until_finished(
+            client, response.json()["id"], 120, "the export to finish", worker.log_path
         )
     assert job["status"] == "succeeded", job["error"]
     assert job["attempt"] == 1 and job["row_count"] == 5
@@ -346,15 +352,8 @@ def test_killed_worker_job_is_finished_by_the_next_worker(
     assert 4 <= dead.progress_done < 24
     assert not list((tmp_path / "data").rglob("*.zip"))
     with celery_worker(tmp_path, "exports-rescue", broker, **SLOW) as rescue:
-        job = wait_for(
-            lambda: (
-                (body := client.get(f"/api/exports/{job_id}/").json())["status"]
-                in ("succeeded", "failed")
-                and body
-            ),
-            90,
-            "the rescue worker to finish the export",
-            rescue.log_path,
+        job = wait_until_finished(
+            client, job_id, 90, "the rescue worker to finish the export", rescue.log_path
         )
     assert job["status"] == "succeeded", job["error"]
     assert job["attempt"] == 2 and job["row_count"] == 24
@@ -379,15 +378,8 @@ def test_killed_pool_child_message_is_redelivered_and_finished(
         wait_for(lambda: job_state(job_id).progress_done >= 3, 60, "progress", worker.log_path)
         for child in pool_children(worker):
             os.kill(child, signal.SIGKILL)
-        job = wait_for(
-            lambda: (
-                (body := client.get(f"/api/exports/{job_id}/").json())["status"]
-                in ("succeeded", "failed")
-                and body
-            ),
-            90,
-            "the redelivered export to finish",
-            worker.log_path,
+        job = wait_until_finished(
+            client, job_id, 90, "the redelivered export to finish", worker.log_path
         )
     assert job["status"] == "succeeded", job["error"]
     assert job["attempt"] == 2 and job["row_count"] == 16
