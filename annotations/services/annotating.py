@@ -16,7 +16,6 @@ from annotations.errors import VersionConflict
 from annotations.models import (
     Annotation,
     AnnotationEvent,
-    AnnotationStatus,
     Document,
     Relation,
     Span,
@@ -278,7 +277,3 @@ def _apply_plan(annotation: Annotation, plan: PatchPlan, labels: LabelSet) -> No
             for r in plan.create_relations
         ]
     )
-
-
-def status_values() -> list[str]:
-    return list(AnnotationStatus.values)

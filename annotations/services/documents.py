@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
@@ -259,7 +258,3 @@ def document_update(*, document: Document, fields: dict[str, Any]) -> Document:
         setattr(document, key, value)
     document.save()
     return document
-
-
-def user_by_username(username: str) -> User | None:
-    return get_user_model().objects.filter(username=username).first()
