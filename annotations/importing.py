@@ -26,7 +26,14 @@ NATIVE_KEYS = {*KEY_ORDER, "id"}
 
 
 def _fail(line: int | None, message: str, field: str | None = None) -> ImportFailed:
-    return ImportFailed([{"line": line, "field": field, "message": message}])
+    """One problem, keyed `lines.N[.field]`, or by the upload's form field when no line
+    is to blame (`file`, `format`, `offset_unit`)."""
+    if line is None:
+        return ImportFailed({field or "file": [message]})
+    where = f"lines.{line}"
+    if field:
+        where += "." + field.replace("[", ".").replace("]", "")
+    return ImportFailed({where: [message]})
 
 
 def _decoded_lines(raw: IO[bytes]) -> Iterator[tuple[int, str]]:
@@ -61,7 +68,7 @@ def parse_jsonl(raw: IO[bytes]) -> Iterator[dict[str, Any]]:
         if not isinstance(record, dict):
             raise _fail(number, "each line must be a JSON object")
         if SUSPICIOUS.search(line) and (problem := unstorable(record)):
-            raise _fail(number, problem)
+            raise _fail(number, problem[1], problem[0] or None)
         record["_line"] = number
         yield record
 
@@ -77,7 +84,7 @@ def parse_csv(raw: IO[bytes]) -> Iterator[dict[str, Any]]:
             if None in record:
                 raise _fail(line, "more cells than header columns")
             if problem := unstorable(record):
-                raise _fail(line, problem)
+                raise _fail(line, problem[1], problem[0] or None)
             yield {
                 "text": record["text"],
                 "title": record.get("title") or "",
@@ -126,7 +133,7 @@ def parse_upload(
     if fmt in FOREIGN:
         return _foreign(raw, fmt, offset_unit, schema, warnings)
     if fmt != "native":
-        raise _fail(None, f"unknown format {fmt!r}: use native, {', '.join(FOREIGN)}")
+        raise _fail(None, f"unknown format {fmt!r}: use native, {', '.join(FOREIGN)}", "format")
     if suffix == ".jsonl":
         return parse_jsonl(raw)
     if suffix == ".csv":
@@ -150,7 +157,7 @@ def _foreign(
     options: dict[str, Any] = {}
     if fmt == "doccano":
         if offset_unit not in ("utf16", "code_point"):
-            raise _fail(None, "offset_unit must be utf16 (doccano's own) or code_point")
+            raise _fail(None, "must be utf16 (doccano's own) or code_point", "offset_unit")
         options = {"offset_unit": offset_unit, "schema": schema}
     try:
         result = READERS[fmt](raw, **options)

@@ -20,15 +20,25 @@ from rest_framework.parsers import JSONParser
 SUSPICIOUS = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
-def unstorable(value: Any, path: str = "") -> str | None:
-    """Where and why a parsed JSON value cannot be stored, or None."""
+class FieldParseError(ParseError):
+    """A body that parsed but cannot be stored, with the path of the value at fault."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"JSON parse error - {path}: {message}")
+        self.path = path
+        self.message = message
+
+
+def unstorable(value: Any, path: str = "") -> tuple[str, str] | None:
+    """Where (a dotted path, "" for the value itself) and why a parsed JSON value cannot be
+    stored, or None."""
     if isinstance(value, str):
         if "\x00" in value:
-            return f"{path or 'value'}: contains NUL (\\u0000), which cannot be stored"
+            return path, "contains NUL (\\u0000), which cannot be stored"
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            return f"{path or 'value'}: contains a lone surrogate, which is not valid Unicode"
+            return path, "contains a lone surrogate, which is not valid Unicode"
         return None
     if isinstance(value, dict):
         items = value.items()
@@ -49,7 +59,8 @@ def check_storable(raw: str | bytes, data: Any) -> None:
     if SUSPICIOUS.search(text):
         problem = unstorable(data)
         if problem:
-            raise ParseError(f"JSON parse error - {problem}")
+            path, message = problem
+            raise FieldParseError(path or "non_field_errors", message)
 
 
 class StrictJSONParser(JSONParser):

@@ -2,8 +2,9 @@
 
 Pure code over plain dicts, shared by the API (PUT and PATCH), gold and imports,
 so every path rejects the same things with the same words. Errors are collected
-as a nested dict mirroring the input (`{"spans": {"3": {"end": [...]}}}`), so
-the caller can say exactly which item and field is wrong.
+as a nested dict mirroring the input (`{"spans": {"3": {"end": [...]}}}`) and raised
+as `Invalid`, which keys them by path (`spans.3.end`), so the caller can say exactly
+which item and field is wrong.
 """
 
 from __future__ import annotations
@@ -12,15 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotations.errors import Invalid
+
 MAX_CLIENT_ID = 64
-
-
-class ContentError(Exception):
-    """Invalid annotation content; `detail` names the item, field and reason."""
-
-    def __init__(self, detail: dict[str, Any]):
-        super().__init__(detail)
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -197,7 +192,7 @@ def overlap_errors(spans: list[Mapping[str, Any]]) -> dict[str, dict[str, list[s
 def validate_content(
     data: Mapping[str, Any], labels: LabelSet, length: int, *, allow_overlap: bool
 ) -> None:
-    """Validate a whole annotation (spans, relations, document labels) or raise ContentError."""
+    """Validate a whole annotation (spans, relations, document labels) or raise Invalid."""
     errors: dict[str, Any] = {}
     spans = data.get("spans", [])
     relations = data.get("relations", [])
@@ -205,7 +200,7 @@ def validate_content(
         if not isinstance(value, list):
             errors[key] = ["must be a list"]
     if errors:
-        raise ContentError(errors)
+        raise Invalid(errors)
 
     span_problems: dict[str, Any] = {}
     seen: dict[str, str] = {}
@@ -240,4 +235,4 @@ def validate_content(
     if label_problems:
         errors["document_labels"] = label_problems
     if errors:
-        raise ContentError(errors)
+        raise Invalid(errors)

@@ -58,3 +58,22 @@ def document(cast):
 
 def api(project_id: int, suffix: str = "") -> str:
     return f"/api/projects/{project_id}/{suffix}"
+
+
+def error_body(response, status: int, code: str) -> dict:
+    """The response's error body, checked against the one shape every API error has
+    (`detail` sentence, `code`, `errors` by dotted path); `current_version` only on 409s
+    of code `version_conflict`."""
+    assert response.status_code == status, (response.status_code, response.content[:500])
+    body = response.json()
+    assert body["code"] == code, body
+    assert isinstance(body["detail"], str) and body["detail"], body
+    errors = body["errors"]
+    assert isinstance(errors, dict), body
+    for path, messages in errors.items():
+        assert isinstance(path, str) and path, body
+        assert messages and all(isinstance(m, str) for m in messages), body
+    assert ("current_version" in body) == (code == "version_conflict"), body
+    extra = set(body) - {"detail", "code", "errors", "current_version", "warnings"}
+    assert not extra, f"field errors or other keys at the top level: {extra}"
+    return body

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from annotations.formats import FORMATS
 from annotations.models import ExportJob
 from annotations.services.exports import export_request, export_run
-from tests.conftest import api
+from tests.conftest import api, error_body
 from tests.factories import DocumentFactory
 from tests.test_export_records import PER, QUOTE, SPEAKER, TEXT, annotate
 
@@ -103,8 +103,9 @@ def test_who_may_request_an_export(cast, who, expected):
 def test_bad_requests_name_what_is_allowed(cast, body, field, words):
     """Unknown format or scope and bad splits are 400s that say what would be accepted."""
     response = request_export(cast, **body)
-    assert response.status_code == 400
-    assert words in response.json()[field][0]
+    errors = error_body(response, 400, "invalid")["errors"]
+    assert list(errors) == [field]
+    assert words in errors[field][0]
     assert not ExportJob.objects.exists()
 
 
@@ -234,8 +235,11 @@ def test_export_dataset_command_rejects_bad_arguments(cast, tmp_path):
     """Bad format, scope or split ends the command with the allowed values, no job left."""
     from django.core.management.base import CommandError
 
-    for args in (["--format=xml"], ["--format=jsonl", "--split=train=0.5"]):
-        with pytest.raises(CommandError):
+    for args, words in (
+        (["--format=xml"], "format: unknown format 'xml'; allowed: brat,"),
+        (["--format=jsonl", "--split=train=0.5"], "split: ratios must sum to 1, not 0.5"),
+    ):
+        with pytest.raises(CommandError, match=words):
             call_command(
                 "export_dataset", str(cast.project.pk), *args, f"--output={tmp_path / 'x.zip'}"
             )

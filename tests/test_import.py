@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.models import Annotation, Document
-from tests.conftest import api
+from tests.conftest import api, error_body
 from tests.factories import DocumentFactory
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -85,7 +85,7 @@ def test_upload_csv_with_title_and_external_id(cast):
     [
         ("a.jsonl", b'{"text": "ok", "external_id": "x1"}\n{"text": oops}\n', "line 2"),
         ("a.jsonl", b'{"text": "ok"}\n["not", "an object"]\n', "line 2"),
-        ("a.jsonl", b'{"text": ""}\n', "'text'"),
+        ("a.jsonl", b'{"text": ""}\n', "lines.1.text"),
         ("a.jsonl", b'{"text": "ok", "colour": "red"}\n', "unknown field"),
         (
             "a.jsonl",
@@ -102,8 +102,8 @@ def test_upload_csv_with_title_and_external_id(cast):
 def test_malformed_upload_says_where_and_stores_nothing(cast, name, content, words):
     """A bad line anywhere is a 400 naming line and field; not one document is stored."""
     response = upload(cast.client("admin"), cast.project, name, content)
-    assert response.status_code == 400
-    assert words in json.dumps(response.json(), ensure_ascii=False)
+    body = error_body(response, 400, "import_failed")
+    assert words in json.dumps(body, ensure_ascii=False)
     assert Document.objects.count() == 0
 
 
@@ -118,10 +118,9 @@ def test_bad_annotation_inside_an_import_rolls_back_everything(cast):
         ],
     }
     response = upload(cast.client("admin"), cast.project, "x.jsonl", jsonl(good, bad))
-    assert response.status_code == 400
-    error = response.json()["errors"][0]
-    assert (error["line"], error["field"]) == (2, "annotations[0]")
-    assert "spans[0].end" in error["message"]
+    errors = error_body(response, 400, "import_failed")["errors"]
+    assert list(errors) == ["lines.2.annotations.0.spans.0.end"]
+    assert "past the end of the text" in errors["lines.2.annotations.0.spans.0.end"][0]
     assert Document.objects.count() == 0
 
 
@@ -130,19 +129,21 @@ def test_import_refuses_unknown_annotators_and_existing_external_ids(cast, docum
     client = cast.client("admin")
     stranger = {"text": "x", "annotations": [{"annotator": "oscar", "spans": []}]}
     response = upload(client, cast.project, "x.jsonl", jsonl(stranger))
-    assert response.status_code == 400
-    assert "member" in response.json()["detail"]
+    body = error_body(response, 400, "import_failed")
+    assert "member" in body["detail"]
+    assert list(body["errors"]) == ["lines.1.annotations.0.annotator"]
     again = {"text": "x", "external_id": document.external_id}
     response = upload(client, cast.project, "y.jsonl", jsonl(again))
-    assert response.status_code == 400
-    assert "already exists" in response.json()["detail"]
+    body = error_body(response, 400, "import_failed")
+    assert "already exists" in body["detail"]
+    assert list(body["errors"]) == ["lines.1.external_id"]
 
 
 def test_upload_over_the_limit_gets_413(cast, settings):
     """A file over UPLOAD_MAX_BYTES is refused before it is parsed."""
     settings.UPLOAD_MAX_BYTES = 1000
     response = upload(cast.client("admin"), cast.project, "big.txt", b"x" * 5000)
-    assert response.status_code == 413
+    error_body(response, 413, "payload_too_large")
     assert Document.objects.count() == 0
 
 
@@ -156,8 +157,9 @@ def test_json_body_creates_one_or_many(cast):
     many = client.post(path, [{"text": "Dua."}, {"text": "Tiga."}], format="json")
     assert many.json()["created"] == 2
     broken = client.post(path, [{"text": "Empat."}, {"title": "no text"}], format="json")
-    assert broken.status_code == 400
-    assert broken.json()["errors"][0]["line"] == 2
+    assert list(error_body(broken, 400, "import_failed")["errors"]) == ["1.text"]
+    alone = client.post(path, {"title": "no text"}, format="json")
+    assert list(error_body(alone, 400, "import_failed")["errors"]) == ["text"]
     assert Document.objects.count() == 3
 
 

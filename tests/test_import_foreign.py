@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.models import Annotation, Document
-from tests.conftest import api
+from tests.conftest import api, error_body
 
 GOLDEN = Path(__file__).parent / "formats" / "golden"
 NATIVE = [json.loads(line) for line in (GOLDEN / "jsonl.jsonl").read_text().splitlines()]
@@ -85,9 +85,10 @@ def test_malformed_foreign_file_says_where_and_stores_nothing(cast):
     """A broken doccano line is a 400 naming the line; nothing is stored."""
     lines = b'{"text": "ok", "label": []}\n{"text": "bad", "label": [[0, 99, "PER"]]}\n'
     response = upload(cast.client("admin"), cast.project, "d.jsonl", lines, format="doccano")
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["line"] == 2
+    errors = error_body(response, 400, "import_failed")["errors"]
+    assert [path.split(".")[:2] for path in errors] == [["lines", "2"]]
     assert Document.objects.count() == 0
     response = upload(cast.client("admin"), cast.project, "x.zip", b"not a zip")
-    assert response.status_code == 400
-    assert "zip" in response.json()["detail"]
+    body = error_body(response, 400, "import_failed")
+    assert "zip" in body["detail"]
+    assert list(body["errors"]) == ["file"]

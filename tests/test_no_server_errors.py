@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.models import Document
-from tests.conftest import api
+from tests.conftest import api, error_body
 
 NASTY_VALUES = [
     None,
@@ -75,7 +75,7 @@ UPDATE_OPS = [
 
 def _check(response, where: str, body) -> None:
     assert 400 <= response.status_code < 500, (where, body, response.status_code)
-    assert response.json(), (where, body)
+    error_body(response, response.status_code, response.json()["code"])
 
 
 @pytest.mark.parametrize(
@@ -142,16 +142,17 @@ def test_nul_and_lone_surrogates_are_refused_with_their_place(cast):
         data=json.dumps({"text": "ok", "meta": {"note": "bad\u0000"}}),
         content_type="application/json",
     )
-    assert response.status_code == 400
-    assert "meta.note" in response.json()["detail"]
+    body = error_body(response, 400, "parse_error")
+    assert "meta.note" in body["detail"]
+    assert list(body["errors"]) == ["meta.note"]
     lines = b'{"text": "fine"}\n{"text": "half \\ud83d emoji"}\n'
     upload = SimpleUploadedFile("x.jsonl", lines)
     response = client.post(
         api(cast.project.pk, "documents/upload/"), {"file": upload}, format="multipart"
     )
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["line"] == 2
-    assert "surrogate" in response.json()["detail"]
+    body = error_body(response, 400, "import_failed")
+    assert list(body["errors"]) == ["lines.2.text"]
+    assert "surrogate" in body["detail"]
     assert Document.objects.count() == 0
 
 
@@ -160,6 +161,6 @@ def test_malformed_json_and_wrong_content_type_get_4xx(cast, document):
     client = cast.client("annotator")
     mine = api(cast.project.pk, f"documents/{document.pk}/annotations/mine/")
     response = client.put(mine, data='{"version": 0, "spans": [', content_type="application/json")
-    assert response.status_code == 400
+    error_body(response, 400, "parse_error")
     response = client.put(mine, data="<xml/>", content_type="application/xml")
-    assert response.status_code == 415
+    error_body(response, 415, "unsupported_media_type")

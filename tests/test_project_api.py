@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from annotations.models import Membership, Project
-from tests.conftest import api
+from tests.conftest import api, error_body
 from tests.factories import DocumentFactory, UserFactory
 
 
@@ -26,8 +26,8 @@ def test_wrong_password_gets_no_token(cast):
     response = APIClient().post(
         "/api/auth/token/", {"username": "alice", "password": "nope"}, format="json"
     )
-    assert response.status_code == 400
-    assert "Wrong username or password" in response.json()["detail"]
+    body = error_body(response, 400, "invalid")
+    assert "Wrong username or password" in body["detail"]
 
 
 def test_anonymous_gets_401_or_403_everywhere(cast):
@@ -74,8 +74,7 @@ def test_creating_a_project_with_the_news_preset(cast):
 def test_bad_project_fields_are_refused(cast, body, field):
     """Each bad project field is named in the 400."""
     response = cast.client("annotator").post("/api/projects/", body, format="json")
-    assert response.status_code == 400
-    assert field in response.json()
+    assert list(error_body(response, 400, "invalid")["errors"]) == [field]
 
 
 def test_outsider_gets_404_for_another_projects_things(cast, document):
@@ -117,8 +116,7 @@ def test_only_admins_change_the_project_labels_and_members(cast):
 def test_bad_labels_are_refused_with_the_field(cast, label, field):
     """Taken names and hotkeys, bad colours, attributes and restrictions are 400s."""
     response = cast.client("admin").post(api(cast.project.pk, "labels/"), label, format="json")
-    assert response.status_code == 400
-    assert field in response.json()
+    assert list(error_body(response, 400, "invalid")["errors"]) == [field]
 
 
 def test_a_label_in_use_cannot_be_deleted(cast, document):
@@ -129,8 +127,7 @@ def test_a_label_in_use_cannot_be_deleted(cast, document):
     client.put(mine, {"version": 0, "spans": [span]}, format="json")
     per = cast.project.labels.get(name="PER")
     response = client.delete(api(cast.project.pk, f"labels/{per.pk}/"))
-    assert response.status_code == 400
-    assert "in use" in str(response.json())
+    assert "in use" in error_body(response, 400, "invalid")["detail"]
 
 
 def test_the_last_admin_cannot_be_removed(cast):
@@ -188,8 +185,7 @@ def test_text_is_immutable_once_annotated(cast, document):
     span = {"id": "s1", "start": 0, "end": 5, "label": "MISC"}
     admin.put(mine, {"version": 0, "spans": [span]}, format="json")
     response = admin.patch(path, {"text": "Other."}, format="json")
-    assert response.status_code == 409
-    assert "annotated" in response.json()["detail"]
+    assert "annotated" in error_body(response, 409, "conflict")["detail"]
     assert admin.patch(path, {"title": "Renamed"}, format="json").status_code == 200
 
 
@@ -231,8 +227,8 @@ def test_the_last_admin_cannot_be_demoted_and_users_cannot_be_swapped(cast):
     membership = Membership.objects.get(project=cast.project, user=cast.admin)
     path = api(cast.project.pk, f"members/{membership.pk}/")
     response = admin.patch(path, {"role": "annotator"}, format="json")
-    assert response.status_code == 400
-    assert "at least one admin" in str(response.json())
+    errors = error_body(response, 400, "invalid")["errors"]
+    assert errors == {"role": ["a project keeps at least one admin"]}
     again = {"username": "adam", "role": "reviewer"}
     assert admin.post(api(cast.project.pk, "members/"), again, format="json").status_code == 400
     assert admin.patch(path, {"username": "alice"}, format="json").status_code == 400

@@ -8,7 +8,7 @@ from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from annotations.models import Assignment, Role
-from tests.conftest import api
+from tests.conftest import api, error_body
 from tests.factories import DocumentFactory, UserFactory, add_member
 
 
@@ -197,12 +197,10 @@ def test_assignment_refuses_non_members_and_other_projects_documents(cast, docs)
     admin = cast.client("admin")
     url = api(cast.project.pk, "assignments/")
     outsider = admin.post(url, {"document": docs[0].pk, "annotator": "oscar"}, format="json")
-    assert outsider.status_code == 400
-    assert "annotator" in outsider.json()
+    assert list(error_body(outsider, 400, "invalid")["errors"]) == ["annotator"]
     foreign = DocumentFactory(project=cast.other_project)
     wrong = admin.post(url, {"document": foreign.pk, "annotator": "alice"}, format="json")
-    assert wrong.status_code == 400
-    assert "document" in wrong.json()
+    assert list(error_body(wrong, 400, "invalid")["errors"]) == ["document"]
 
 
 def test_reassigning_to_someone_who_has_it_is_a_conflict(cast, docs):
@@ -212,7 +210,7 @@ def test_reassigning_to_someone_who_has_it_is_a_conflict(cast, docs):
     first = admin.post(url, {"document": docs[0].pk, "annotator": "alice"}, format="json")
     admin.post(url, {"document": docs[0].pk, "annotator": "bob"}, format="json")
     detail = api(cast.project.pk, f"assignments/{first.json()['id']}/")
-    assert admin.patch(detail, {"annotator": "bob"}, format="json").status_code == 409
+    error_body(admin.patch(detail, {"annotator": "bob"}, format="json"), 409, "conflict")
 
 
 def test_progress_counts_each_annotators_work(cast, docs, django_assert_num_queries):

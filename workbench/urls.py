@@ -11,6 +11,10 @@ urlpatterns = [
     path("api/", include("annotations.urls")),
 ]
 
+# Unknown paths and server errors under /api/ answer the API's error body too.
+handler404 = "annotations.views.errors.not_found"
+handler500 = "annotations.views.errors.server_error"
+
 # The browser UI (login page and the single-page app) lives beside the API.
 if find_spec("annotations.ui_urls"):
     urlpatterns.append(path("", include("annotations.ui_urls")))

@@ -11,20 +11,23 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
-from annotations.errors import Conflict, ImportFailed
+from annotations.errors import Conflict, ImportFailed, Invalid
 from annotations.importing import NATIVE_KEYS
 from annotations.models import Annotation, AnnotationEvent, AnnotationStatus, Document, Project
 from annotations.services.annotating import write_contents
-from annotations.validation import ContentError, LabelSet, validate_content
+from annotations.validation import LabelSet, validate_content
 
 BATCH = 1_000
 MAX_REPORTED_ERRORS = 50
+# Where a record came from, which decides how its errors are keyed: a file's line
+# (`lines.3.text`), an item of a JSON array (`2.text`), or a single JSON object (`text`).
+Origin = Literal["file", "array", "object"]
 MAX_TITLE = 500
 MAX_EXTERNAL_ID = 200
 
@@ -56,18 +59,30 @@ def _record_errors(record: dict[str, Any]) -> list[tuple[str, str]]:
 class _Importer:
     """Checks records and inserts them batch by batch inside the caller's transaction."""
 
-    def __init__(self, project: Project, actor: User):
+    def __init__(self, project: Project, actor: User, origin: Origin):
         self.project = project
         self.actor = actor
+        self.origin = origin
         self.labels = LabelSet.from_rows(project.labels.all())
         self.members = {m.user.username: m.user for m in project.memberships.select_related("user")}
         self.seen_ids: set[str] = set()
-        self.errors: list[dict[str, Any]] = []
+        self.errors: dict[str, list[str]] = {}
+        self.error_count = 0
         self.documents: list[Document] = []
 
     def error(self, line: int | None, field: str | None, message: str) -> None:
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append({"line": line, "field": field, "message": message})
+        if self.error_count < MAX_REPORTED_ERRORS:
+            self.errors.setdefault(self.path(line, field), []).append(message)
+        self.error_count += 1
+
+    def path(self, line: int | None, field: str | None) -> str:
+        """The error key of a record's field (see `Origin`)."""
+        if self.origin == "file":
+            record = f"lines.{line}"
+        else:
+            record = str((line or 1) - 1) if self.origin == "array" else ""
+        parts = [part for part in (record, field) if part]
+        return ".".join(parts) or "non_field_errors"
 
     def run(self, records: Iterable[dict[str, Any]]) -> list[Document]:
         iterator: Iterator[dict[str, Any]] = iter(records)
@@ -100,19 +115,22 @@ class _Importer:
         allow_overlap = self.project.allow_overlap
         ok = True
         for index, item in enumerate(self.annotation_items(record)):
-            where = "gold" if item.get("_gold") else f"annotations[{index}]"
+            # The gold layer's spans are the record's own; annotators' are under annotations.N.
+            where = "" if item.get("_gold") else f"annotations.{index}."
             if not item.get("_gold") and item.get("annotator") not in self.members:
-                self.error(line, f"{where}.annotator", "must be a member of this project")
+                self.error(line, f"{where}annotator", "must be a member of this project")
                 ok = False
                 continue
             if item.get("status", "submitted") not in AnnotationStatus.values:
-                self.error(line, f"{where}.status", f"must be one of {AnnotationStatus.values}")
+                self.error(line, f"{where}status", f"must be one of {AnnotationStatus.values}")
                 ok = False
                 continue
             try:
                 validate_content(item, self.labels, length, allow_overlap=allow_overlap)
-            except ContentError as exc:
-                self.error(line, where, _first_problem(exc.detail))
+            except Invalid as exc:
+                for path, messages in exc.errors.items():
+                    for message in messages:
+                        self.error(line, f"{where}{path}", message)
                 ok = False
         return ok
 
@@ -229,23 +247,16 @@ def _insert_documents(documents: list[Document]) -> list[Document]:
     return documents
 
 
-def _first_problem(detail: Any, path: str = "") -> str:
-    """Flatten the first leaf of a nested error dict into 'spans[3].end: reason'."""
-    if isinstance(detail, dict):
-        key, value = next(iter(detail.items()))
-        step = f"[{key}]" if key.isdigit() else (f".{key}" if path else key)
-        return _first_problem(value, path + step)
-    if isinstance(detail, list):
-        return _first_problem(detail[0], path) if detail else path
-    return f"{path}: {detail}" if path else str(detail)
-
-
 @transaction.atomic
 def documents_import(
-    *, project: Project, records: Iterable[dict[str, Any]], actor: User
+    *,
+    project: Project,
+    records: Iterable[dict[str, Any]],
+    actor: User,
+    origin: Origin = "file",
 ) -> list[Document]:
     """Store every record (with its annotations), or none and raise ImportFailed."""
-    return _Importer(project, actor).run(records)
+    return _Importer(project, actor, origin).run(records)
 
 
 def document_update(*, document: Document, fields: dict[str, Any]) -> Document:

@@ -41,8 +41,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
-from rest_framework.exceptions import ValidationError
 
+from annotations.errors import Invalid
 from annotations.export_records import (
     SCOPES,
     agreement_documents,
@@ -112,16 +112,16 @@ def validate_split(value: Any) -> dict[str, float] | None:
     if value is None or value == {}:
         return None
     if not isinstance(value, dict) or len(value) > MAX_SPLITS:
-        raise ValidationError(
+        raise Invalid(
             {"split": [f'an object of at most {MAX_SPLITS} ratios, e.g. {{"train": 0.8, ...}}']}
         )
     for name, ratio in value.items():
         if not SPLIT_NAME.match(name):
-            raise ValidationError({"split": [f"split name {name!r}: use 1-32 of A-Z a-z 0-9 _ -"]})
+            raise Invalid({"split": [f"split name {name!r}: use 1-32 of A-Z a-z 0-9 _ -"]})
         if isinstance(ratio, bool) or not isinstance(ratio, int | float) or ratio < 0:
-            raise ValidationError({"split": [f"{name}: ratio must be a non-negative number"]})
+            raise Invalid({"split": [f"{name}: ratio must be a non-negative number"]})
     if abs(sum(value.values()) - 1) > 1e-6:
-        raise ValidationError({"split": [f"ratios must sum to 1, not {sum(value.values()):g}"]})
+        raise Invalid({"split": [f"ratios must sum to 1, not {sum(value.values()):g}"]})
     return ordered_split(value)
 
 
@@ -137,7 +137,7 @@ def ordered_split(value: Mapping[str, float]) -> dict[str, float]:
 def _choice(field_name: str, value: Any, allowed: Iterable[str]) -> str:
     allowed = sorted(allowed)
     if value not in allowed:
-        raise ValidationError(
+        raise Invalid(
             {field_name: [f"unknown {field_name} {value!r}; allowed: {', '.join(allowed)}"]}
         )
     return value

@@ -14,9 +14,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from annotations.errors import Invalid, first_problem, flat_errors
 from annotations.models import Annotation, AnnotationStatus, Relation, Span
 from annotations.validation import (
-    ContentError,
     LabelSet,
     document_label_errors,
     relation_errors,
@@ -132,9 +132,9 @@ def _op_add_span(batch: _Batch, op: Mapping[str, Any], length: int) -> dict:
         return {"span": ["required: the span to add"]}
     errors = span_errors(span, batch.labels, length)
     if errors:
-        return errors
+        return {"span": errors}
     if batch.spans.get(span["id"]) is not None:
-        return {"span": [f"span {span['id']!r} already exists"]}
+        return {"span": {"id": [f"span {span['id']!r} already exists"]}}
     batch.spans[span["id"]] = {
         "id": span["id"],
         "start": span["start"],
@@ -187,10 +187,10 @@ def _op_add_relation(batch: _Batch, op: Mapping[str, Any], _length: int) -> dict
     span_labels = {k: v["label"] for k, v in batch.spans.items() if v is not None}
     errors = relation_errors(relation, batch.labels, span_labels)
     if errors:
-        return errors
+        return {"relation": errors}
     rid = relation.get("id") or f"r{uuid.uuid4().hex[:10]}"
     if batch.relations.get(rid) is not None:
-        return {"relation": [f"relation {rid!r} already exists"]}
+        return {"relation": {"id": [f"relation {rid!r} already exists"]}}
     batch.relations[rid] = {
         "id": rid,
         "from": relation["from"],
@@ -249,9 +249,9 @@ def plan_patch(
     allow_overlap: bool,
 ) -> PatchPlan:
     if not isinstance(ops, list) or not ops:
-        raise ContentError({"ops": ["must be a non-empty list of operations"]})
+        raise Invalid({"ops": ["must be a non-empty list of operations"]})
     if len(ops) > MAX_OPS:
-        raise ContentError({"ops": [f"at most {MAX_OPS} operations per request"]})
+        raise Invalid({"ops": [f"at most {MAX_OPS} operations per request"]})
     batch = _Batch(annotation, ops, labels)
     errors: dict[str, Any] = {}
     for index, op in enumerate(ops):
@@ -265,7 +265,7 @@ def plan_patch(
             errors[str(index)] = problem
             break  # later ops may depend on this one: report the first failure
     if errors:
-        raise ContentError({"ops": errors})
+        raise Invalid({"ops": errors})
     _check_relabelled_links(batch)
     if not allow_overlap:
         _check_overlap(batch)
@@ -308,7 +308,8 @@ def _check_relabelled_links(batch: _Batch) -> None:
             ends[span_id] = state["label"] if state else stored_labels[span_id]
         problems = relation_errors(link, batch.labels, ends)
         if problems:
-            raise ContentError({"ops": [f"relabelling breaks link {link['id']!r}: {problems}"]})
+            reason = first_problem(flat_errors(problems))
+            raise Invalid({"ops": [f"relabelling breaks link {link['id']!r}: {reason}"]})
 
 
 def _check_overlap(batch: _Batch) -> None:
@@ -328,9 +329,7 @@ def _check_overlap(batch: _Batch) -> None:
         )
         if others or clash:
             other = others[0]["id"] if others else clash
-            raise ContentError(
-                {"ops": [f"span {span['id']!r} overlaps span {other!r}; overlap is off"]}
-            )
+            raise Invalid({"ops": [f"span {span['id']!r} overlaps span {other!r}; overlap is off"]})
 
 
 def _plan(batch: _Batch) -> PatchPlan:

@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import ValidationError
 
+from annotations.errors import NON_FIELD, Invalid
 from annotations.models import Label, Membership, Project, Role
 from annotations.presets import PRESETS
 
@@ -17,7 +17,7 @@ from annotations.presets import PRESETS
 def project_create(*, creator: User, preset: str | None = None, **fields: Any) -> Project:
     """Create a project; its creator becomes its admin. `preset` adds a label set."""
     if preset is not None and preset not in PRESETS:
-        raise ValidationError({"preset": [f"unknown preset {preset!r}; try {sorted(PRESETS)}"]})
+        raise Invalid({"preset": [f"unknown preset {preset!r}; try {sorted(PRESETS)}"]})
     project = Project.objects.create(created_by=creator, **fields)
     Membership.objects.create(project=project, user=creator, role=Role.ADMIN)
     if preset:
@@ -31,13 +31,13 @@ def _label_rules(project: Project, fields: dict[str, Any], instance: Label | Non
     """Checks across labels that one row's field validation cannot see."""
     kind = fields.get("kind", instance.kind if instance else None)
     if kind == "document" and not fields.get("group", instance.group if instance else ""):
-        raise ValidationError({"group": ["document labels need a group (e.g. 'sentiment')"]})
+        raise Invalid({"group": ["document labels need a group (e.g. 'sentiment')"]})
     if kind == "relation":
         span_names = set(project.labels.filter(kind="span").values_list("name", flat=True))
         for key in ("source_labels", "target_labels"):
             unknown = set(fields.get(key, [])) - span_names
             if unknown:
-                raise ValidationError({key: [f"not span labels here: {sorted(unknown)}"]})
+                raise Invalid({key: [f"not span labels here: {sorted(unknown)}"]})
 
 
 def label_save(*, project: Project, fields: dict[str, Any], instance: Label | None = None) -> Label:
@@ -52,21 +52,21 @@ def label_save(*, project: Project, fields: dict[str, Any], instance: Label | No
     except IntegrityError:
         clash = project.labels.exclude(pk=label.pk)
         if label.hotkey and clash.filter(hotkey=label.hotkey).exists():
-            raise ValidationError({"hotkey": [f"hotkey {label.hotkey!r} is taken"]}) from None
-        raise ValidationError({"name": [f"a {label.kind} label {label.name!r} exists"]}) from None
+            raise Invalid({"hotkey": [f"hotkey {label.hotkey!r} is taken"]}) from None
+        raise Invalid({"name": [f"a {label.kind} label {label.name!r} exists"]}) from None
     return label
 
 
 def label_delete(*, label: Label) -> None:
     if label.spans.exists() or label.relations.exists():
-        raise ValidationError({"detail": f"label {label.name!r} is in use; it cannot be deleted"})
+        raise Invalid({NON_FIELD: [f"label {label.name!r} is in use; it cannot be deleted"]})
     label.delete()
 
 
 def _keep_an_admin(membership: Membership, role: str) -> None:
     demoted = membership.role == Role.ADMIN and role != Role.ADMIN
     if demoted and membership.project.memberships.filter(role=Role.ADMIN).count() == 1:
-        raise ValidationError({"role": ["a project keeps at least one admin"]})
+        raise Invalid({"role": ["a project keeps at least one admin"]})
 
 
 @transaction.atomic
@@ -74,7 +74,7 @@ def membership_set(*, project: Project, username: str, role: str) -> Membership:
     """Add a user to a project, or change their role (never demoting the last admin)."""
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise ValidationError({"username": [f"no user {username!r}"]})
+        raise Invalid({"username": [f"no user {username!r}"]})
     membership = Membership.objects.select_for_update().filter(project=project, user=user).first()
     if membership is None:
         return Membership.objects.create(project=project, user=user, role=role)
@@ -91,5 +91,5 @@ def membership_update(*, membership: Membership, role: str) -> Membership:
 def membership_delete(*, membership: Membership) -> None:
     admins = membership.project.memberships.filter(role=Role.ADMIN)
     if membership.role == Role.ADMIN and admins.count() == 1:
-        raise ValidationError({"detail": "a project keeps at least one admin"})
+        raise Invalid({NON_FIELD: ["a project keeps at least one admin"]})
     membership.delete()

@@ -24,9 +24,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from rest_framework.exceptions import ValidationError
 
-from annotations.errors import Conflict
+from annotations.errors import Conflict, Invalid
 from annotations.models import (
     Annotation,
     AnnotationStatus,
@@ -157,14 +156,14 @@ def _member(project: Project, username: str) -> User:
         .first()
     )
     if membership is None:
-        raise ValidationError({"annotator": [f"{username!r} is not a member of this project"]})
+        raise Invalid({"annotator": [f"{username!r} is not a member of this project"]})
     return membership.user
 
 
 def _project_document(project: Project, document_id: int) -> Document:
     document = project.documents.defer("text").filter(pk=document_id).first()
     if document is None:
-        raise ValidationError({"document": [f"no document {document_id} in this project"]})
+        raise Invalid({"document": [f"no document {document_id} in this project"]})
     return document
 
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import selectors
-from annotations.errors import PayloadTooLarge
+from annotations.errors import NON_FIELD, Invalid, PayloadTooLarge
 from annotations.export_records import export_schema
 from annotations.importing import parse_upload
 from annotations.models import Document, Label, Membership, Project, Role
@@ -38,6 +38,7 @@ from annotations.serializers import (
     VersionSerializer,
 )
 from annotations.services import annotating, documents, projects
+from annotations.views.errors import ErrorSerializer
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -61,9 +62,7 @@ class TokenView(APIView):
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
         if user is None:
-            return Response(
-                {"detail": "Wrong username or password."}, status=status.HTTP_400_BAD_REQUEST
-            )
+            raise Invalid({NON_FIELD: ["Wrong username or password."]})
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -204,7 +203,7 @@ class MemberDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
         membership = serializer.instance
         user = serializer.validated_data.get("user", membership.user)
         if user != membership.user:
-            raise serializers.ValidationError(
+            raise Invalid(
                 {"username": ["a membership's user cannot change: remove it and add the other"]}
             )
         role = serializer.validated_data.get("role", membership.role)
@@ -236,7 +235,7 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
         wanted = self.request.query_params.get("status")
         if wanted:
             if wanted not in selectors.DOCUMENT_STATUSES:
-                raise serializers.ValidationError(
+                raise Invalid(
                     {"status": [f"must be one of {', '.join(selectors.DOCUMENT_STATUSES)}"]}
                 )
             documents_qs = documents_qs.filter(status=wanted)
@@ -255,10 +254,13 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
         payload = request.data
         items = payload if isinstance(payload, list) else [payload]
         if not all(isinstance(item, dict) for item in items):
-            raise serializers.ValidationError({"detail": "send a document object or an array"})
+            raise Invalid({NON_FIELD: ["send a document object or an array of them"]})
         records = [{**item, "_line": i + 1} for i, item in enumerate(items)]
         created = documents.documents_import(
-            project=self.project, records=records, actor=request.user
+            project=self.project,
+            records=records,
+            actor=request.user,
+            origin="object" if isinstance(payload, dict) else "array",
         )
         if isinstance(payload, dict):
             return Response(DocumentSerializer(created[0]).data, status=status.HTTP_201_CREATED)
@@ -273,7 +275,9 @@ class DocumentUpload(ProjectScoped, APIView):
 
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request=UploadSerializer, responses={201: ImportResultSerializer})
+    @extend_schema(
+        request=UploadSerializer, responses={201: ImportResultSerializer, 413: ErrorSerializer}
+    )
     def post(self, request: Request, project_id: int) -> Response:
         self.require(Role.ADMIN, "upload documents")
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -281,7 +285,7 @@ class DocumentUpload(ProjectScoped, APIView):
             raise PayloadTooLarge(f"Upload is over the {settings.UPLOAD_MAX_BYTES}-byte limit.")
         upload = request.FILES.get("file")
         if upload is None:
-            raise serializers.ValidationError({"file": ["required: a multipart field 'file'"]})
+            raise Invalid({"file": ["required: a multipart field 'file'"]})
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise PayloadTooLarge(
                 f"{upload.name} is over the {settings.UPLOAD_MAX_BYTES}-byte limit."
@@ -351,7 +355,7 @@ class AnnotationEndpoint(ProjectScoped, APIView):
         return Response(selectors.annotation_content(annotation))
 
     @extend_schema(
-        request=AnnotationPutSerializer, responses={200: AnnotationSerializer, 409: None}
+        request=AnnotationPutSerializer, responses={200: AnnotationSerializer, 409: ErrorSerializer}
     )
     def put(self, request: Request, project_id: int, doc_id: int) -> Response:
         self.check_write()
@@ -367,7 +371,9 @@ class AnnotationEndpoint(ProjectScoped, APIView):
         )
         return Response(selectors.annotation_content(annotation))
 
-    @extend_schema(request=AnnotationPatchSerializer, responses={200: VersionSerializer, 409: None})
+    @extend_schema(
+        request=AnnotationPatchSerializer, responses={200: VersionSerializer, 409: ErrorSerializer}
+    )
     def patch(self, request: Request, project_id: int, doc_id: int) -> Response:
         self.check_write()
         data = AnnotationPatchSerializer(data=request.data)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import review
+from annotations.errors import Invalid
 from annotations.models import Assignment, Role
 from annotations.pagination import PageNumberPagination
 from annotations.serializers import DocumentSerializer
@@ -107,7 +108,7 @@ class AssignmentList(ProjectScoped, generics.ListAPIView):
             return Assignment.objects.none()
         document = self.request.query_params.get("document")
         if document is not None and not document.isdigit():
-            raise serializers.ValidationError({"document": ["must be a document id"]})
+            raise Invalid({"document": ["must be a document id"]})
         return review.assignments_for_project(
             self.project,
             annotator=self.request.query_params.get("annotator"),
@@ -208,7 +209,7 @@ class Agreement(ProjectScoped, APIView):
         self.require(Role.REVIEWER, "see agreement")
         order = request.query_params.get("order", "id")
         if order not in ("id", "agreement"):
-            raise serializers.ValidationError({"order": ["must be 'id' or 'agreement'"]})
+            raise Invalid({"order": ["must be 'id' or 'agreement'"]})
         return Response(review.project_agreement(project=self.project, order=order))
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rest_framework.exceptions import ValidationError
 
+from annotations.errors import DomainError
 from annotations.export_records import SCOPES
 from annotations.formats import FORMATS
 from annotations.models import ExportStatus, Project
@@ -58,8 +58,8 @@ class Command(BaseCommand):
                 split=parse_split(options["split"]),
                 enqueue=False,
             )
-        except ValidationError as exc:
-            raise CommandError(_messages(exc.detail)) from None
+        except DomainError as exc:
+            raise CommandError(_messages(exc)) from None
         export_run(job.pk)
         job.refresh_from_db()
         if job.status != ExportStatus.SUCCEEDED:
@@ -80,9 +80,8 @@ class Command(BaseCommand):
         )
 
 
-def _messages(detail: Any) -> str:
-    if isinstance(detail, dict):
-        return "; ".join(f"{key}: {_messages(value)}" for key, value in detail.items())
-    if isinstance(detail, list):
-        return " ".join(str(item) for item in detail)
-    return str(detail)
+def _messages(error: DomainError) -> str:
+    """Every field problem on one line, e.g. `split: ratios must sum to 1, not 0.7`."""
+    if not error.errors:
+        return error.detail
+    return "; ".join(f"{path}: {' '.join(messages)}" for path, messages in error.errors.items())

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from annotations.errors import DomainError
 from annotations.importing import parse_jsonl
 from annotations.models import Membership, Project, Role
 from annotations.services.documents import documents_import
@@ -43,8 +44,11 @@ class Command(BaseCommand):
         if Project.objects.filter(name=DEMO_NAME).exists():
             self.stdout.write(f"Demo project exists; its users' passwords are in {credentials}")
             return
-        with transaction.atomic():
-            lines = self._create(credentials)
+        try:
+            with transaction.atomic():
+                lines = self._create(credentials)
+        except DomainError as exc:  # e.g. an edited demo file that no longer imports
+            raise CommandError(f"Could not create the demo project: {exc}") from None
         self.stdout.write(self.style.SUCCESS("Demo project created. Log in with:"))
         for line in lines:
             self.stdout.write(f"  {line}")

@@ -5,8 +5,9 @@ import { projectErrors } from "./NewProjectForm";
 describe("projectErrors", () => {
   it("maps a 400's field messages to their fields", () => {
     const error = new ApiError(400, {
-      language: ["'x y' is not a BCP-47 tag"],
-      name: ["required"],
+      detail: "language: 'x y' is not a BCP-47 tag",
+      code: "invalid",
+      errors: { language: ["'x y' is not a BCP-47 tag"], name: ["required"] },
     });
     expect(projectErrors(error)).toEqual({
       language: "'x y' is not a BCP-47 tag",

@@ -3,16 +3,12 @@ import { adminApi } from "../api/admin";
 import { ApiError } from "../api/client";
 import { navigate } from "./router";
 
-/** Field name → messages, from a DRF 400 body; anything else becomes one general message. */
+/** Field name → messages, from a 400's `errors`; anything else becomes one general message. */
 export function projectErrors(error: unknown): Record<string, string> {
-  if (
-    error instanceof ApiError &&
-    error.status === 400 &&
-    error.body &&
-    typeof error.body === "object"
-  ) {
+  const errors = error instanceof ApiError && (error.body as { errors?: unknown } | null)?.errors;
+  if (error instanceof ApiError && error.status === 400 && errors && typeof errors === "object") {
     const out: Record<string, string> = {};
-    for (const [field, messages] of Object.entries(error.body as Record<string, unknown>)) {
+    for (const [field, messages] of Object.entries(errors as Record<string, unknown>)) {
       out[field] = Array.isArray(messages) ? messages.join(" ") : String(messages);
     }
     return out;

@@ -37,8 +37,12 @@ describe("settings draft", () => {
 describe("field errors from the API", () => {
   it("gives one message per field", () => {
     const err = new ApiError(400, {
-      merge_threshold: ["must be in (0, 1]"],
-      annotators_per_document: ["must be at least 1", "A valid integer is required."],
+      detail: "merge_threshold: must be in (0, 1]",
+      code: "invalid",
+      errors: {
+        merge_threshold: ["must be in (0, 1]"],
+        annotators_per_document: ["must be at least 1", "A valid integer is required."],
+      },
     });
     expect(fieldErrors(err)).toEqual({
       merge_threshold: "must be in (0, 1]",
@@ -47,13 +51,14 @@ describe("field errors from the API", () => {
   });
 
   it("puts detail and non-field errors under detail", () => {
-    expect(fieldErrors(new ApiError(403, { detail: "Only admins may." }))).toEqual({
+    const body = (errors: Record<string, string[]>, detail = "x") => ({ detail, errors });
+    expect(fieldErrors(new ApiError(403, body({}, "Only admins may.")))).toEqual({
       detail: "Only admins may.",
     });
-    expect(fieldErrors(new ApiError(400, { non_field_errors: ["clash"] }))).toEqual({
+    expect(fieldErrors(new ApiError(400, body({ non_field_errors: ["clash"] })))).toEqual({
       detail: "clash",
     });
-    expect(fieldErrors(new ApiError(400, { username: ["no user 'zed'"] }))).toEqual({
+    expect(fieldErrors(new ApiError(400, body({ username: ["no user 'zed'"] })))).toEqual({
       username: "no user 'zed'",
     });
   });

@@ -57,16 +57,17 @@ export function settingsFromDraft(
 }
 
 /**
- * DRF's 400 body ({"field": ["message", …], "detail": "…"}) as one message per field;
- * anything not tied to a field goes under "detail".
+ * The API's error body ({"detail": "…", "errors": {"field": ["message", …]}}) as one message
+ * per field; anything not tied to a field goes under "detail".
  */
 export function fieldErrors(err: unknown): FieldErrors {
   if (!(err instanceof ApiError))
     return { detail: err instanceof Error ? err.message : String(err) };
-  const body = err.body;
-  if (!body || typeof body !== "object" || Array.isArray(body)) return { detail: err.message };
+  const errors = (err.body as { errors?: unknown } | null)?.errors;
+  if (!errors || typeof errors !== "object" || Array.isArray(errors))
+    return { detail: err.message };
   const out: FieldErrors = {};
-  for (const [field, value] of Object.entries(body)) {
+  for (const [field, value] of Object.entries(errors)) {
     const text = ([] as unknown[])
       .concat(value)
       .map((v) => (typeof v === "string" ? v : JSON.stringify(v)))

@@ -29,7 +29,8 @@ describe("upload failures", () => {
   it("keeps the server's detail and its per-line errors", () => {
     const err = new ApiError(400, {
       detail: "Nothing was imported: line 2: invalid JSON: Expecting value (column 1)",
-      errors: [{ line: 2, field: null, message: "invalid JSON: Expecting value (column 1)" }],
+      code: "import_failed",
+      errors: { "lines.2": ["invalid JSON: Expecting value (column 1)"] },
     });
     const failure = uploadFailure(err);
     expect(failure.summary).toMatch(/^Nothing was imported: line 2/);
@@ -55,16 +56,22 @@ describe("upload failures", () => {
     );
   });
 
-  it("turns serializer errors into field errors", () => {
-    const failure = uploadFailure(new ApiError(400, { file: ["required: a multipart field"] }));
+  it("turns field errors into errors naming the field, and line fields into both", () => {
+    const failure = uploadFailure(
+      new ApiError(400, {
+        detail: "file: required",
+        errors: { file: ["required: a multipart field"], "lines.4.text": ["required"] },
+      }),
+    );
     expect(failure.errors).toEqual([
       { line: null, field: "file", message: "required: a multipart field" },
+      { line: 4, field: "text", message: "required" },
     ]);
   });
 
   it("keeps markup as text, never as HTML", () => {
     const failure = uploadFailure(
-      new ApiError(400, { detail: "<img src=x onerror=alert(1)>", errors: [] }),
+      new ApiError(400, { detail: "<img src=x onerror=alert(1)>", errors: {} }),
     );
     expect(failure.summary).toBe("<img src=x onerror=alert(1)>");
   });

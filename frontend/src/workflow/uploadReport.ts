@@ -43,13 +43,14 @@ function asText(value: unknown): string {
   return String(value ?? "");
 }
 
-function lineError(raw: unknown): LineError {
-  const e = (raw && typeof raw === "object" ? raw : { message: raw }) as Record<string, unknown>;
-  const line = Number(e.line);
+/** An entry of the error body's `errors`: `lines.3.text` is line 3's field `text`. */
+function lineError(path: string, messages: unknown): LineError {
+  const match = /^lines\.(\d+)(?:\.(.+))?$/.exec(path);
+  if (match) return { line: Number(match[1]), field: match[2] ?? null, message: asText(messages) };
   return {
-    line: e.line == null || !Number.isFinite(line) ? null : line,
-    field: e.field == null || e.field === "" ? null : String(e.field),
-    message: asText(e.message),
+    line: null,
+    field: path === "non_field_errors" ? null : path,
+    message: asText(messages),
   };
 }
 
@@ -75,12 +76,8 @@ export function uploadFailure(err: unknown): UploadFailure {
     return { summary: `The file is too large.${detail}`, errors: [] };
   }
   if (err.status === 0) return { summary: err.message, errors: [] };
-  const errors = Array.isArray(body.errors) ? body.errors.map(lineError) : [];
+  const found = body.errors && typeof body.errors === "object" ? body.errors : {};
+  const errors = Object.entries(found).map(([path, messages]) => lineError(path, messages));
   if ("detail" in body) return { summary: asText(body.detail), errors };
-  // Serializer errors ({"file": ["required…"]}) name a field, not a line.
-  const fields = Object.entries(body).map(([field, message]) =>
-    lineError({ field, message: asText(message) }),
-  );
-  if (fields.length) return { summary: "The upload was refused.", errors: fields };
-  return { summary: err.message, errors: [] };
+  return { summary: err.message, errors };
 }
