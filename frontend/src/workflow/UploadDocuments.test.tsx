@@ -60,7 +60,8 @@ describe("UploadDocuments", () => {
     const el = await uploadWith(
       answer(400, {
         detail: "Nothing was imported: line 3: <img src=x onerror=alert(1)>",
-        errors: [{ line: 3, field: "text", message: "<b>bad</b>" }],
+        code: "import_failed",
+        errors: { "lines.3.text": ["<b>bad</b>"] },
       }),
     );
     await vi.waitFor(() => expect(el.querySelector('[role="alert"]')).not.toBeNull());
