@@ -2,17 +2,24 @@
 
 import io
 import json
-from pathlib import Path
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.models import Annotation, Document
+from tests.articles import (
+    ARTICLE,
+    ARTICLE_PATH,
+    PERSON,
+    QUOTE,
+    SHARED_ARTICLE_PATH,
+    SPEAKER_AFTER_QUOTE,
+    SURNAME,
+    needs_shared_article,
+)
 from tests.conftest import api, error_body
 from tests.factories import DocumentFactory
-
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples"
-SAMPLE_ARTICLE = SAMPLE / "tribunnews-nato-steadfast-noon.id.txt"
 
 
 def upload(client, project, name: str, content: bytes):
@@ -170,29 +177,36 @@ def test_only_admins_import(cast):
         assert response.status_code == code
 
 
-@pytest.mark.skipif(not SAMPLE_ARTICLE.exists(), reason="shared sample not present")
-def test_sample_article_with_quote_and_speaker(cast):
-    """The Indonesian sample imports as is; its quote is attributed to Stoltenberg."""
-    raw = SAMPLE_ARTICLE.read_bytes()
-    client = cast.client("admin")
-    response = upload(client, cast.project, SAMPLE_ARTICLE.name, raw)
+def test_our_article_has_the_features_the_suite_relies_on():
+    """tests/data's article keeps CRLF, curly and straight quotes, an astral emoji, quotes
+    attributed by "kata" and one interrupted by its attribution."""
+    raw = ARTICLE_PATH.read_bytes()
+    assert raw.count(b"\r\n") > 10 and b"\n" not in raw.replace(b"\r\n", b"")
+    assert "\u201c" in ARTICLE and "\u201d" in ARTICLE and '"' in ARTICLE
+    assert any(ord(c) > 0xFFFF for c in ARTICLE[: ARTICLE.index(QUOTE)])
+    assert f"{QUOTE},\u201d kata {SPEAKER_AFTER_QUOTE}" in ARTICLE
+    assert re.search(r'"[^"]+," ujar [^"]+, "[^"]+\."', ARTICLE)
+    assert re.search(r"\u201c[^\u201d]+,\u201d ujar [^\u201c]+, \u201c[^\u201d]+\.\u201d", ARTICLE)
+    assert 3000 <= len(raw) <= 5000
+
+
+def annotate_quote_and_speaker(client, project, text: str, quote: str, speaker: str):
+    """Imports `text`, then PUTs a PER for the first `speaker`, the quote and its link."""
+    response = upload(client, project, "article.txt", text.encode())
     assert response.status_code == 201
     document = Document.objects.get(pk=response.json()["ids"][0])
-    text = raw.decode("utf-8-sig")
     assert document.text == text
-    who = text.index("Jens Stoltenberg")
-    close = text.index("kata Stoltenberg")
-    quote_end = text.rindex('"', 0, close)  # the sample uses straight quotes
-    open_quote = text.rindex('"', 0, quote_end)
-    mine = api(cast.project.pk, f"documents/{document.pk}/annotations/mine/")
+    who = text.index(speaker)
+    at = text.index(quote)
+    mine = api(project.pk, f"documents/{document.pk}/annotations/mine/")
     body = {
         "version": 0,
         "spans": [
-            {"id": "p1", "start": who, "end": who + 16, "label": "PER"},
+            {"id": "p1", "start": who, "end": who + len(speaker), "label": "PER"},
             {
                 "id": "q1",
-                "start": open_quote + 1,
-                "end": quote_end,
+                "start": at,
+                "end": at + len(quote),
                 "label": "QUOTE",
                 "attributes": {"quote_type": "direct"},
             },
@@ -201,10 +215,30 @@ def test_sample_article_with_quote_and_speaker(cast):
         "document_labels": {"sentiment": "neutral"},
     }
     assert client.put(mine, body, format="json").status_code == 200
-    saved = client.get(mine).json()
+    return client.get(mine).json()
+
+
+def test_our_article_with_quote_and_speaker(cast):
+    """Our Indonesian article imports byte for byte (CRLF, emoji, curly quotes); its quote,
+    placed after the emoji, reads back at Python's offsets and is attributed to the speaker."""
+    saved = annotate_quote_and_speaker(cast.client("admin"), cast.project, ARTICLE, QUOTE, PERSON)
     quote = next(s for s in saved["spans"] if s["id"] == "q1")
-    assert text[quote["start"] : quote["end"]].startswith("Itu akan mengirimkan sinyal")
-    assert text[quote["start"] : quote["end"]].endswith("perang di Ukraina,")
+    assert ARTICLE[quote["start"] : quote["end"]] == QUOTE
+    person = next(s for s in saved["spans"] if s["id"] == "p1")
+    assert ARTICLE[person["start"] : person["end"]].endswith(SURNAME)
+    assert saved["relations"][0]["to"] == "p1"
+
+
+@needs_shared_article
+def test_shared_sample_article_with_quote_and_speaker(cast):
+    """The team's shared Tribunnews sample imports as is; its quote is attributed to Stoltenberg."""
+    text = SHARED_ARTICLE_PATH.read_bytes().decode("utf-8-sig")
+    quote = "Itu akan mengirimkan sinyal yang sangat salah"
+    saved = annotate_quote_and_speaker(
+        cast.client("admin"), cast.project, text, quote, "Jens Stoltenberg"
+    )
+    span = next(s for s in saved["spans"] if s["id"] == "q1")
+    assert text[span["start"] : span["end"]] == quote
     assert saved["relations"][0]["to"] == "p1"
 
 

@@ -19,7 +19,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 REPO = Path(__file__).resolve().parents[2]
 FRONTEND = REPO / "frontend"
 DIST = FRONTEND / "dist"
-SAMPLES = REPO.parent / "shared" / "samples"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "pw-for-tests"

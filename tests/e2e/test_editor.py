@@ -2,8 +2,19 @@
 
 import pytest
 
+from tests.articles import (
+    ARTICLE,
+    ORG,
+    PERSON,
+    QUOTE,
+    QUOTE_PHRASE,
+    SHARED_ARTICLE_PATH,
+    SPEAKER_AFTER_QUOTE,
+    SURNAME,
+    needs_shared_article,
+    read_article,
+)
 from tests.e2e.conftest import (
-    SAMPLES,
     click_text,
     login,
     my_annotation,
@@ -14,12 +25,6 @@ from tests.e2e.conftest import (
 from tests.factories import DocumentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SAMPLE = (SAMPLES / "tribunnews-nato-steadfast-noon.id.txt").read_text(encoding="utf-8")
-QUOTE = (
-    "Itu akan mengirimkan sinyal yang sangat salah jika kita tiba-tiba sekarang membatalkan "
-    "latihan rutin yang sudah lama direncanakan karena perang di Ukraina"
-)
 
 
 def make_doc(cast, text: str, title: str = "Article"):
@@ -40,19 +45,19 @@ def spans_by_label(annotation: dict) -> dict[str, list[dict]]:
 
 def test_annotate_sample_article_and_reload(cast, live_server, page):
     """PER, a QUOTE with its speaker and the sentiment persist with Python's offsets."""
-    doc = make_doc(cast, SAMPLE, "NATO Steadfast Noon")
+    doc = make_doc(cast, ARTICLE, "Bus listrik Semarang")
     login(page, live_server, "alice")
     open_doc(page, live_server, doc)
 
-    select_text(page, "Jens Stoltenberg")
+    select_text(page, PERSON)
     page.get_by_role("button", name="PER", exact=True).click()
-    select_text(page, "Stoltenberg", nth=1)
+    select_text(page, SURNAME, nth=1)
     page.keyboard.press("p")
     select_text(page, QUOTE)
     page.keyboard.press("q")
     page.get_by_label("quote type").select_option("direct")
     page.get_by_role("button", name="Link speaker").click()
-    click_text(page, "Stoltenberg", nth=1)
+    click_text(page, SURNAME, nth=1)
     page.get_by_role("radio", name="negative").check()
     wait_saved(page)
 
@@ -60,14 +65,17 @@ def test_annotate_sample_article_and_reload(cast, live_server, page):
     page.locator("[data-block]").first.wait_for()
     annotation = my_annotation(page, live_server, cast.project.pk, doc.pk)
     spans = spans_by_label(annotation)
-    jens = SAMPLE.index("Jens Stoltenberg")
-    speaker_at = SAMPLE.index("Stoltenberg", SAMPLE.index(QUOTE))
+    person = ARTICLE.index(PERSON)
+    speaker_at = ARTICLE.index(SURNAME, ARTICLE.index(QUOTE))
     assert sorted((s["start"], s["end"]) for s in spans["PER"]) == [
-        (jens, jens + len("Jens Stoltenberg")),
-        (speaker_at, speaker_at + len("Stoltenberg")),
+        (person, person + len(PERSON)),
+        (speaker_at, speaker_at + len(SURNAME)),
     ]
     [quote] = spans["QUOTE"]
-    assert (quote["start"], quote["end"]) == (SAMPLE.index(QUOTE), SAMPLE.index(QUOTE) + len(QUOTE))
+    assert (quote["start"], quote["end"]) == (
+        ARTICLE.index(QUOTE),
+        ARTICLE.index(QUOTE) + len(QUOTE),
+    )
     assert quote["attributes"] == {"quote_type": "direct"}
     [speaker] = [s for s in spans["PER"] if s["start"] == speaker_at]
     assert [(r["from"], r["to"], r["label"]) for r in annotation["relations"]] == [
@@ -81,7 +89,7 @@ def test_annotate_sample_article_and_reload(cast, live_server, page):
     assert page.get_by_role("radio", name="negative").is_checked()
     spans_list.get_by_role("button", name="QUOTE").click()
     details = page.get_by_role("region", name="Selected span")
-    assert "SPEAKER: Stoltenberg" in details.inner_text()
+    assert f"SPEAKER: {SURNAME}" in details.inner_text()
     assert page.locator(".wb-link").count() == 1
 
 
@@ -110,10 +118,10 @@ def test_offsets_after_emoji_and_crlf(cast, live_server, page):
 
 def test_stale_version_conflict_is_shown(cast, live_server, page, context):
     """A save from another tab makes the next autosave a visible conflict with a choice."""
-    doc = make_doc(cast, SAMPLE)
+    doc = make_doc(cast, ARTICLE)
     login(page, live_server, "alice")
     open_doc(page, live_server, doc)
-    select_text(page, "Jens Stoltenberg")
+    select_text(page, PERSON)
     page.keyboard.press("p")
     wait_saved(page)
 
@@ -123,7 +131,7 @@ def test_stale_version_conflict_is_shown(cast, live_server, page, context):
     wait_saved(other)
     other.close()
 
-    select_text(page, "NATO")
+    select_text(page, ORG)
     page.keyboard.press("o")
     dialog = page.get_by_role("alertdialog")
     dialog.wait_for()
@@ -139,7 +147,7 @@ def test_stale_version_conflict_is_shown(cast, live_server, page, context):
 
 def test_overwrite_with_mine_after_conflict(cast, live_server, page, context):
     """Choosing "Overwrite with mine" saves this tab's annotation over the other one."""
-    doc = make_doc(cast, SAMPLE)
+    doc = make_doc(cast, ARTICLE)
     login(page, live_server, "alice")
     open_doc(page, live_server, doc)
     other = context.new_page()
@@ -148,7 +156,7 @@ def test_overwrite_with_mine_after_conflict(cast, live_server, page, context):
     wait_saved(other)
     other.close()
 
-    select_text(page, "Jens Stoltenberg")
+    select_text(page, PERSON)
     page.keyboard.press("p")
     page.get_by_role("alertdialog").get_by_role("button", name="Overwrite with mine").click()
     wait_saved(page)
@@ -176,12 +184,12 @@ def test_document_text_is_shown_as_text(cast, live_server, page):
 
 def test_accessible_names_keyboard_undo_and_submit(cast, live_server, page):
     """Label buttons are named by the label, undo/redo work by key, Submit is named "Submit"."""
-    doc = make_doc(cast, SAMPLE)
+    doc = make_doc(cast, ARTICLE)
     login(page, live_server, "alice")
     open_doc(page, live_server, doc)
     for name in ["PER", "ORG", "LOC", "EVENT", "MISC", "QUOTE"]:
         assert page.get_by_role("button", name=name, exact=True).count() == 1
-    select_text(page, "Jens Stoltenberg")
+    select_text(page, PERSON)
     page.keyboard.press("p")
     page.keyboard.press("Control+z")
     wait_saved(page)
@@ -199,7 +207,7 @@ def test_accessible_names_keyboard_undo_and_submit(cast, live_server, page):
 
 def test_login_redirects_and_lists_projects(cast, live_server, page):
     """A stable document address asks for login first, then opens the editor."""
-    doc = make_doc(cast, SAMPLE, "NATO")
+    doc = make_doc(cast, ARTICLE, "Bus listrik")
     url = f"{live_server.url}/projects/{cast.project.pk}/documents/{doc.pk}/"
     page.goto(url)
     assert "/login/" in page.url
@@ -214,18 +222,18 @@ def test_login_redirects_and_lists_projects(cast, live_server, page):
 
 def test_keyboard_only_span_quote_link_and_sentiment(cast, live_server, page):
     """Find, label, link and set sentiment without touching the mouse."""
-    doc = make_doc(cast, SAMPLE)
+    doc = make_doc(cast, ARTICLE)
     login(page, live_server, "alice")
     open_doc(page, live_server, doc)
     page.keyboard.press("/")
-    page.keyboard.type("Stoltenberg kepada")
+    page.keyboard.type(SPEAKER_AFTER_QUOTE)
     page.keyboard.press("Enter")
     page.keyboard.press("p")
     page.keyboard.press("Shift+ArrowLeft")  # the span's end back by one character...
-    page.keyboard.press("Control+Shift+ArrowLeft")  # ...then by a word: "Stoltenberg"
+    page.keyboard.press("Control+Shift+ArrowLeft")  # ...then by a word: the surname
     page.keyboard.press("/")
     page.keyboard.press("Control+a")
-    page.keyboard.type("sangat salah jika")
+    page.keyboard.type(QUOTE_PHRASE)
     page.keyboard.press("Enter")
     page.keyboard.press("q")
     page.keyboard.press("s")
@@ -234,10 +242,10 @@ def test_keyboard_only_span_quote_link_and_sentiment(cast, live_server, page):
     wait_saved(page)
     annotation = my_annotation(page, live_server, cast.project.pk, doc.pk)
     spans = spans_by_label(annotation)
-    at = SAMPLE.index("Stoltenberg kepada")
-    assert [(s["start"], s["end"]) for s in spans["PER"]] == [(at, at + len("Stoltenberg"))]
-    q = SAMPLE.index("sangat salah jika")
-    assert [(s["start"], s["end"]) for s in spans["QUOTE"]] == [(q, q + len("sangat salah jika"))]
+    at = ARTICLE.index(SPEAKER_AFTER_QUOTE)
+    assert [(s["start"], s["end"]) for s in spans["PER"]] == [(at, at + len(SURNAME))]
+    q = ARTICLE.index(QUOTE_PHRASE)
+    assert [(s["start"], s["end"]) for s in spans["QUOTE"]] == [(q, q + len(QUOTE_PHRASE))]
     assert [(r["from"], r["to"]) for r in annotation["relations"]] == [
         (spans["QUOTE"][0]["id"], spans["PER"][0]["id"])
     ]
@@ -246,7 +254,7 @@ def test_keyboard_only_span_quote_link_and_sentiment(cast, live_server, page):
 
 def test_skip_by_key_moves_on(cast, live_server, page):
     """Alt+S skips the document, and the next one from the queue opens."""
-    first = make_doc(cast, SAMPLE, "First")
+    first = make_doc(cast, ARTICLE, "First")
     second = make_doc(cast, "Kedua: Jens Stoltenberg di Brussel.", "Second")
     login(page, live_server, "alice")
     open_doc(page, live_server, first)
@@ -258,18 +266,39 @@ def test_skip_by_key_moves_on(cast, live_server, page):
 
 def test_resize_a_span_by_dragging_its_edge(cast, live_server, page):
     """Dragging the end handle of the selected span moves its end to a word end."""
-    doc = make_doc(cast, SAMPLE)
+    doc = make_doc(cast, ARTICLE)
     login(page, live_server, "alice")
     open_doc(page, live_server, doc)
-    select_text(page, "Jens")
+    first_name, _ = PERSON.split()
+    select_text(page, first_name)
     page.keyboard.press("p")
     handle = page.locator(".wb-handle[data-handle=end]").bounding_box()
-    target = text_box(page, "Stoltenberg")
+    target = text_box(page, SURNAME)
     page.mouse.move(handle["x"] + 3, handle["y"] + handle["height"] / 2)
     page.mouse.down()
     page.mouse.move(target["x2"] - 10, target["y2"], steps=5)
     page.mouse.up()
     wait_saved(page)
     [span] = my_annotation(page, live_server, cast.project.pk, doc.pk)["spans"]
-    start = SAMPLE.index("Jens Stoltenberg")
-    assert (span["start"], span["end"]) == (start, start + len("Jens Stoltenberg"))
+    start = ARTICLE.index(PERSON)
+    assert (span["start"], span["end"]) == (start, start + len(PERSON))
+
+
+@needs_shared_article
+def test_shared_sample_article_labels_at_python_offsets(cast, live_server, page):
+    """The team's shared Tribunnews sample opens as is; a PER and its quote land at
+    Python's offsets."""
+    text = read_article(SHARED_ARTICLE_PATH)
+    doc = make_doc(cast, text, "Steadfast Noon")
+    login(page, live_server, "alice")
+    open_doc(page, live_server, doc)
+    select_text(page, "Jens Stoltenberg")
+    page.keyboard.press("p")
+    select_text(page, "Itu akan menjadi sinyal yang salah untuk dikirim")
+    page.keyboard.press("q")
+    wait_saved(page)
+    spans = spans_by_label(my_annotation(page, live_server, cast.project.pk, doc.pk))
+    person = text.index("Jens Stoltenberg")
+    quote = text.index("Itu akan menjadi sinyal yang salah untuk dikirim")
+    assert [(s["start"], s["end"]) for s in spans["PER"]] == [(person, person + 16)]
+    assert [(s["start"], s["end"]) for s in spans["QUOTE"]] == [(quote, quote + 48)]

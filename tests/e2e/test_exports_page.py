@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from annotations.models import ExportJob, ExportStatus
 from tests import test_exports_worker as workers
-from tests.e2e.conftest import SAMPLES, login
+from tests.articles import ARTICLE, PERSON
+from tests.e2e.conftest import login
 from tests.factories import DocumentFactory
 from tests.test_export_records import annotate
 
@@ -23,8 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # A Redis db of the test's own (locked among 5-15) and the web side's enqueue pointed at it.
 broker = workers.broker
 send_to_test_broker = workers.send_to_test_broker
-
-SAMPLE = (SAMPLES / "tribunnews-nato-steadfast-noon.id.txt").read_text(encoding="utf-8")
 
 
 def open_exports(page, live_server, project_id: int) -> None:
@@ -51,10 +50,11 @@ def test_start_a_jsonl_export_and_see_it_complete(
     settings.MEDIA_ROOT = tmp_path / "data" / "media"
     for i in range(3):
         doc = DocumentFactory(
-            project=cast.project, text=SAMPLE, external_id=f"nato-{i}", length=len(SAMPLE)
+            project=cast.project, text=ARTICLE, external_id=f"bus-{i}", length=len(ARTICLE)
         )
-        start = SAMPLE.index("Jens Stoltenberg")
-        annotate(doc, None, spans=[{"id": "p", "start": start, "end": start + 16, "label": "PER"}])
+        start = ARTICLE.index(PERSON)
+        span = {"id": "p", "start": start, "end": start + len(PERSON), "label": "PER"}
+        annotate(doc, None, spans=[span])
     login(page, live_server, "rita")
     open_exports(page, live_server, cast.project.pk)
     page.get_by_label("Format").select_option("jsonl")

@@ -8,53 +8,48 @@ reviewer does goes through the browser.
 import pytest
 
 from annotations.models import Annotation
-from tests.e2e.conftest import SAMPLES, login, select_text
+from tests.articles import ARTICLE, ORG, PERSON, PLACES, QUOTE, SURNAME
+from tests.e2e.conftest import login, select_text
 from tests.factories import DocumentFactory
 from tests.test_export_records import annotate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SAMPLE = (SAMPLES / "tribunnews-nato-steadfast-noon.id.txt").read_text(encoding="utf-8")
-QUOTE = (
-    "Itu akan mengirimkan sinyal yang sangat salah jika kita tiba-tiba sekarang membatalkan "
-    "latihan rutin yang sudah lama direncanakan karena perang di Ukraina"
-)
-
 
 def at(needle: str, label: str, sid: str, after: str | None = None) -> dict:
-    start = SAMPLE.index(needle, SAMPLE.index(after) if after else 0)
+    start = ARTICLE.index(needle, ARTICLE.index(after) if after else 0)
     return {"id": sid, "start": start, "end": start + len(needle), "label": label}
 
 
-JENS = at("Jens Stoltenberg", "PER", "p1")
-NATO = at("NATO", "ORG", "o1")
+PERSON_SPAN = at(PERSON, "PER", "p1")
+ORG_SPAN = at(ORG, "ORG", "o1")
 SPEECH = at(QUOTE, "QUOTE", "q1")
-SPEAKER_SPAN = at("Stoltenberg", "PER", "p2", after=QUOTE)
-BRUSSELS = "Brussels"
+SPEAKER_SPAN = at(SURNAME, "PER", "p2", after=QUOTE)
+DISPUTED_PLACE, MISSED_PLACE = PLACES
 LINK = {"id": "r1", "from": "q1", "to": "p2", "label": "SPEAKER"}
 
 
 @pytest.fixture
 def two_versions(cast):
-    """alice and bob agree on Jens, NATO, the quote and its speaker; not on Brussels
+    """alice and bob agree on the person, the org, the quote and its speaker; not on a place
     (LOC vs MISC) nor on the sentiment."""
     cast.project.merge_threshold = 1.0
     cast.project.save()
     doc = DocumentFactory(
-        project=cast.project, text=SAMPLE, title="NATO Steadfast Noon", length=len(SAMPLE)
+        project=cast.project, text=ARTICLE, title="Bus listrik Semarang", length=len(ARTICLE)
     )
-    common = [JENS, NATO, SPEECH, SPEAKER_SPAN]
+    common = [PERSON_SPAN, ORG_SPAN, SPEECH, SPEAKER_SPAN]
     annotate(
         doc,
         cast.annotator,
-        spans=[*common, at(BRUSSELS, "LOC", "b1")],
+        spans=[*common, at(DISPUTED_PLACE, "LOC", "b1")],
         relations=[LINK],
         labels={"sentiment": "negative"},
     )
     annotate(
         doc,
         cast.teammate,
-        spans=[*common, at(BRUSSELS, "MISC", "b1")],
+        spans=[*common, at(DISPUTED_PLACE, "MISC", "b1")],
         relations=[LINK],
         labels={"sentiment": "neutral"},
     )
@@ -85,8 +80,8 @@ def proposal_item(page, key: str):
 def test_reviewer_accepts_agreed_decides_disputed_and_saves_gold(
     cast, live_server, page, two_versions
 ):
-    """Accept all agreed, accept LOC for Brussels, pick the sentiment, label one more place
-    in the gold editor, save: the gold has Python's offsets, the link and the choices."""
+    """Accept all agreed, accept LOC for the disputed place, pick the sentiment, label one more
+    place in the gold editor, save: the gold has Python's offsets, the link and the choices."""
     doc = two_versions
     login(page, live_server, "rita")
     open_review_from_project(page, live_server, doc)
@@ -97,22 +92,25 @@ def test_reviewer_accepts_agreed_decides_disputed_and_saves_gold(
     figures = page.get_by_role("region", name="Agreement on this document")
     assert "Span F1 (exact)" in figures.inner_text()
 
-    brussels = SAMPLE.index(BRUSSELS)
-    loc_key = f"span:{brussels}:{brussels + len(BRUSSELS)}:LOC"
+    place = ARTICLE.index(DISPUTED_PLACE)
+    loc_key = f"span:{place}:{place + len(DISPUTED_PLACE)}:LOC"
     loc = proposal_item(page, loc_key)
     assert "disputed" in loc.inner_text() and "alice" in loc.inner_text()
     assert "disputed" in proposal_item(page, "label:sentiment=neutral").inner_text()
     page.screenshot(path="/tmp/review-before.png", full_page=True)
 
     page.get_by_role("button", name="Accept all agreed (5)").click()
-    assert "in gold" in proposal_item(page, f"span:{JENS['start']}:{JENS['end']}:PER").inner_text()
+    assert (
+        "in gold"
+        in proposal_item(page, f"span:{PERSON_SPAN['start']}:{PERSON_SPAN['end']}:PER").inner_text()
+    )
     loc.get_by_role("button", name="Accept").click()
     assert "in gold" in loc.inner_text()
-    misc = proposal_item(page, f"span:{brussels}:{brussels + len(BRUSSELS)}:MISC")
+    misc = proposal_item(page, f"span:{place}:{place + len(DISPUTED_PLACE)}:MISC")
     misc.get_by_role("button", name="Reject").click()
     assert "rejected" in misc.inner_text()
     page.get_by_role("region", name="Gold").get_by_role("radio", name="negative").check()
-    select_text(page, "Rusia")  # the reviewer adds what both annotators missed
+    select_text(page, MISSED_PLACE)  # the reviewer adds what both annotators missed
     page.keyboard.press("l")
     page.get_by_role("button", name="Save gold").click()
     page.get_by_role("status").filter(has_text="Saved · version 1").wait_for()
@@ -120,9 +118,18 @@ def test_reviewer_accepts_agreed_decides_disputed_and_saves_gold(
 
     gold = gold_of(page, live_server, doc)
     spans = sorted((s["start"], s["end"], s["label"]) for s in gold["spans"])
-    expected = [JENS, NATO, SPEECH, SPEAKER_SPAN, at(BRUSSELS, "LOC", "b"), at("Rusia", "LOC", "r")]
+    expected = [
+        PERSON_SPAN,
+        ORG_SPAN,
+        SPEECH,
+        SPEAKER_SPAN,
+        at(DISPUTED_PLACE, "LOC", "b"),
+        at(MISSED_PLACE, "LOC", "m"),
+    ]
     assert spans == sorted((s["start"], s["end"], s["label"]) for s in expected)
-    assert SAMPLE[spans[0][0] : spans[0][1]] in ("Jens Stoltenberg", "NATO")
+    assert sorted(ARTICLE[start:end] for start, end, _ in spans) == sorted(
+        [PERSON, ORG, QUOTE, SURNAME, DISPUTED_PLACE, MISSED_PLACE]
+    )
     by_id = {s["id"]: (s["start"], s["end"]) for s in gold["spans"]}
     [link] = gold["relations"]
     assert link["label"] == "SPEAKER"
@@ -140,7 +147,7 @@ def test_gold_saved_elsewhere_shows_a_plain_conflict(cast, live_server, page, tw
     page.goto(f"{live_server.url}/projects/{doc.project_id}/documents/{doc.pk}/review/")
     page.get_by_role("region", name="Merge proposal").wait_for()
 
-    annotate(doc, None, spans=[JENS])  # another reviewer's save: gold version 1
+    annotate(doc, None, spans=[PERSON_SPAN])  # another reviewer's save: gold version 1
     page.get_by_role("button", name="Accept all agreed (5)").click()
     page.get_by_role("button", name="Save gold").click()
     alert = page.get_by_role("alert").filter(has_text="someone else saved this gold")
@@ -151,10 +158,11 @@ def test_gold_saved_elsewhere_shows_a_plain_conflict(cast, live_server, page, tw
 
     page.get_by_role("button", name="Reload their gold (drops your changes)").click()
     page.get_by_role("status").filter(has_text="Saved · version 1").wait_for()
-    jens = proposal_item(page, f"span:{JENS['start']}:{JENS['end']}:PER")
-    assert "in gold" in jens.inner_text()
+    person = proposal_item(page, f"span:{PERSON_SPAN['start']}:{PERSON_SPAN['end']}:PER")
+    assert "in gold" in person.inner_text()
     assert (
-        "not in gold" in proposal_item(page, f"span:{NATO['start']}:{NATO['end']}:ORG").inner_text()
+        "not in gold"
+        in proposal_item(page, f"span:{ORG_SPAN['start']}:{ORG_SPAN['end']}:ORG").inner_text()
     )
 
 
@@ -188,9 +196,9 @@ def test_annotator_cannot_review(cast, live_server, page, two_versions):
 def test_agreement_page_leads_to_the_least_agreed_review(cast, live_server, page, two_versions):
     """Project figures, the alice/bob matrix, the chart, and the per-document list whose
     links open each document's review."""
-    other = DocumentFactory(project=cast.project, text=SAMPLE, title="Agreed", length=len(SAMPLE))
+    other = DocumentFactory(project=cast.project, text=ARTICLE, title="Agreed", length=len(ARTICLE))
     for who in (cast.annotator, cast.teammate):
-        annotate(other, who, spans=[JENS, NATO])
+        annotate(other, who, spans=[PERSON_SPAN, ORG_SPAN])
     login(page, live_server, "rita")
     page.goto(f"{live_server.url}/projects/{cast.project.pk}/")
     page.get_by_role("link", name="Agreement").click()
@@ -211,7 +219,7 @@ def test_agreement_page_leads_to_the_least_agreed_review(cast, live_server, page
     page.screenshot(path="/tmp/agreement.png", full_page=True)
 
     rows = page.get_by_role("table", name="Agreement per document", exact=True).locator("tbody tr")
-    assert rows.nth(0).get_by_role("link").inner_text() == "NATO Steadfast Noon"
+    assert rows.nth(0).get_by_role("link").inner_text() == "Bus listrik Semarang"
     assert rows.nth(1).get_by_role("link").inner_text() == "Agreed"
     rows.nth(0).get_by_role("link").click()
     page.wait_for_url(f"**/documents/{two_versions.pk}/review/")
@@ -224,7 +232,7 @@ def test_overwrite_after_a_conflict_saves_mine_on_top(cast, live_server, page, t
     login(page, live_server, "rita")
     page.goto(f"{live_server.url}/projects/{doc.project_id}/documents/{doc.pk}/review/")
     page.get_by_role("region", name="Merge proposal").wait_for()
-    annotate(doc, None, spans=[at(BRUSSELS, "MISC", "m")])
+    annotate(doc, None, spans=[at(DISPUTED_PLACE, "MISC", "m")])
     page.get_by_role("button", name="Accept all agreed (5)").click()
     page.get_by_role("button", name="Save gold").click()
     page.get_by_role("button", name="Overwrite with mine").click()
@@ -232,6 +240,6 @@ def test_overwrite_after_a_conflict_saves_mine_on_top(cast, live_server, page, t
     gold = gold_of(page, live_server, doc)
     assert gold["version"] == 2
     assert sorted((s["start"], s["label"]) for s in gold["spans"]) == sorted(
-        (s["start"], s["label"]) for s in (JENS, NATO, SPEECH, SPEAKER_SPAN)
+        (s["start"], s["label"]) for s in (PERSON_SPAN, ORG_SPAN, SPEECH, SPEAKER_SPAN)
     )
     assert len(gold["relations"]) == 1
