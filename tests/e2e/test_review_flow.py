@@ -8,8 +8,8 @@ reviewer does goes through the browser.
 import pytest
 
 from annotations.models import Annotation
-from tests.articles import ARTICLE, ORG, PERSON, PLACES, QUOTE, SURNAME
-from tests.e2e.conftest import login, select_text
+from tests.articles import ARTICLE, ORG, PERSON, PLACES, QUOTE, QUOTE_PHRASE, SURNAME
+from tests.e2e.conftest import click_text, login, select_text
 from tests.factories import DocumentFactory
 from tests.test_export_records import annotate
 
@@ -243,3 +243,24 @@ def test_overwrite_after_a_conflict_saves_mine_on_top(cast, live_server, page, t
         (s["start"], s["label"]) for s in (PERSON_SPAN, ORG_SPAN, SPEECH, SPEAKER_SPAN)
     )
     assert len(gold["relations"]) == 1
+
+
+def test_relabelled_quote_saves_without_the_attribute_the_new_label_lacks(cast, live_server, page):
+    """Relabel a QUOTE that has a quote type to PER in the gold editor and save: the PUT is
+    accepted and the gold's PER span carries no quote_type (the store trims like the server)."""
+    doc = DocumentFactory(project=cast.project, text=ARTICLE, title="Relabel", length=len(ARTICLE))
+    annotate(doc, None, spans=[{**SPEECH, "attributes": {"quote_type": "direct"}}])
+    login(page, live_server, "rita")
+    page.goto(f"{live_server.url}/projects/{doc.project_id}/documents/{doc.pk}/review/")
+    page.get_by_role("region", name="Merge proposal").wait_for()
+    gold = page.get_by_role("region", name="Gold")
+
+    click_text(page, QUOTE_PHRASE)
+    gold.get_by_label("quote type").wait_for()
+    gold.get_by_role("button", name="PER", exact=True).click()
+    page.get_by_role("button", name="Save gold").click()
+    page.get_by_role("status").filter(has_text="Saved · version 2").wait_for()
+
+    [span] = gold_of(page, live_server, doc)["spans"]
+    assert (span["start"], span["end"], span["label"]) == (SPEECH["start"], SPEECH["end"], "PER")
+    assert span["attributes"] == {}

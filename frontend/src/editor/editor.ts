@@ -108,7 +108,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
   const relationLabels = options.labels.filter((l) => l.kind === "relation");
   const colorOf = new Map(options.labels.map((l) => [l.name, l.color]));
   const highlights = new LabelHighlights(spanLabels, doc);
-  const store = new SpanStore(options.state);
+  const store = new SpanStore(options.labels, options.state);
   const history = new History();
 
   // Which spans touch each block, kept up to date per op so a change repaints one block.

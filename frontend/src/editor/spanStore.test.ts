@@ -1,12 +1,41 @@
 import { describe, expect, it } from "vitest";
 import { emptyChange, SpanStore } from "./spanStore";
-import type { Op } from "./types";
+import type { Label, Op } from "./types";
+
+function spanLabel(name: string, attributes: Record<string, string[]> = {}): Label {
+  return {
+    id: 0,
+    kind: "span",
+    name,
+    color: "#000000",
+    hotkey: "",
+    description: "",
+    attributes,
+    source_labels: [],
+    target_labels: [],
+    group: "",
+    multiple: false,
+  };
+}
+
+const LABELS: Label[] = [
+  spanLabel("PER"),
+  spanLabel("ORG"),
+  spanLabel("QUOTE", { quote_type: ["direct", "indirect"], tone: ["calm", "angry"] }),
+  spanLabel("CLAIM", { quote_type: ["direct", "indirect"] }),
+];
 
 function storeWithQuote(): SpanStore {
-  return new SpanStore({
+  return new SpanStore(LABELS, {
     spans: [
       { id: "s1", start: 0, end: 4, label: "PER", attributes: {} },
-      { id: "s2", start: 10, end: 20, label: "QUOTE", attributes: { quote_type: "direct" } },
+      {
+        id: "s2",
+        start: 10,
+        end: 20,
+        label: "QUOTE",
+        attributes: { quote_type: "direct", tone: "calm" },
+      },
     ],
     relations: [{ id: "r1", from: "s2", to: "s1", label: "SPEAKER" }],
     document_labels: {},
@@ -38,6 +67,56 @@ describe("span store", () => {
       emptyChange(),
     );
     expect(inverse).toEqual([{ op: "update_span", id: "s1", label: "PER", end: 4 }]);
+  });
+
+  it("relabelling drops the attributes the new label lacks, like the server", () => {
+    const store = storeWithQuote();
+    const inverse = store.apply({ op: "update_span", id: "s2", label: "PER" }, emptyChange());
+    expect(store.spans.get("s2")?.attributes).toEqual({});
+    expect(inverse).toEqual([
+      {
+        op: "update_span",
+        id: "s2",
+        label: "QUOTE",
+        attributes: { quote_type: "direct", tone: "calm" },
+      },
+    ]);
+    applyAll(store, inverse);
+    expect(store.spans.get("s2")).toMatchObject({
+      label: "QUOTE",
+      attributes: { quote_type: "direct", tone: "calm" },
+    });
+  });
+
+  it("relabelling keeps the attributes the new label also defines", () => {
+    const store = storeWithQuote();
+    store.apply({ op: "update_span", id: "s2", label: "CLAIM" }, emptyChange());
+    expect(store.spans.get("s2")?.attributes).toEqual({ quote_type: "direct" });
+  });
+
+  it("relabelling to a label the project does not know keeps no attribute", () => {
+    const store = storeWithQuote();
+    store.apply({ op: "update_span", id: "s2", label: "GONE" }, emptyChange());
+    expect(store.spans.get("s2")?.attributes).toEqual({});
+  });
+
+  it("attributes named in the op win over the trimming, and a move keeps them all", () => {
+    const store = storeWithQuote();
+    store.apply(
+      { op: "update_span", id: "s2", label: "PER", attributes: { quote_type: "indirect" } },
+      emptyChange(),
+    );
+    expect(store.spans.get("s2")?.attributes).toEqual({ quote_type: "indirect" });
+    const other = storeWithQuote();
+    const inverse = other.apply({ op: "update_span", id: "s2", end: 25 }, emptyChange());
+    expect(other.spans.get("s2")?.attributes).toEqual({ quote_type: "direct", tone: "calm" });
+    expect(inverse).toEqual([{ op: "update_span", id: "s2", end: 20 }]);
+  });
+
+  it("a relabel that drops nothing is undone by the label alone", () => {
+    const store = storeWithQuote();
+    const inverse = store.apply({ op: "update_span", id: "s1", label: "ORG" }, emptyChange());
+    expect(inverse).toEqual([{ op: "update_span", id: "s1", label: "PER" }]);
   });
 
   it("document label inverse restores the previous value", () => {

@@ -3,7 +3,15 @@
  * only by applying ops. Applying an op returns the ops that undo it, which is
  * all undo/redo and autosave need.
  */
-import type { AnnotationState, Attributes, DocumentLabelValue, Op, Relation, Span } from "./types";
+import type {
+  AnnotationState,
+  Attributes,
+  DocumentLabelValue,
+  Label,
+  Op,
+  Relation,
+  Span,
+} from "./types";
 
 export interface StoreChange {
   /** Spans whose extent or look changed: before (if it existed) and after (if it exists). */
@@ -16,8 +24,15 @@ export class SpanStore {
   readonly spans = new Map<string, Span>();
   readonly relations = new Map<string, Relation>();
   documentLabels: Record<string, DocumentLabelValue> = {};
+  /** The attribute names each span label defines (a relabel keeps only these). */
+  private readonly attributesOf: Map<string, Set<string>>;
 
-  constructor(state?: AnnotationState) {
+  constructor(labels: readonly Label[], state?: AnnotationState) {
+    this.attributesOf = new Map(
+      labels
+        .filter((l) => l.kind === "span")
+        .map((l) => [l.name, new Set(Object.keys(l.attributes))]),
+    );
     if (state) this.reset(state);
   }
 
@@ -95,12 +110,17 @@ export class SpanStore {
   private updateSpan(op: Extract<Op, { op: "update_span" }>, change: StoreChange): Op[] {
     const before = this.spans.get(op.id);
     if (!before) throw new Error(`no span ${op.id}`);
+    const label = op.label ?? before.label;
     const after: Span = {
       ...before,
       start: op.start ?? before.start,
       end: op.end ?? before.end,
-      label: op.label ?? before.label,
-      attributes: op.attributes ? { ...op.attributes } : before.attributes,
+      label,
+      attributes: op.attributes
+        ? { ...op.attributes }
+        : op.label !== undefined
+          ? this.keptOnRelabel(before.attributes, label)
+          : before.attributes,
     };
     if (!(after.start < after.end)) throw new Error("empty span");
     this.spans.set(op.id, after);
@@ -109,8 +129,28 @@ export class SpanStore {
     if (op.start !== undefined) inverse.start = before.start;
     if (op.end !== undefined) inverse.end = before.end;
     if (op.label !== undefined) inverse.label = before.label;
-    if (op.attributes !== undefined) inverse.attributes = { ...before.attributes };
+    // A relabel that dropped attributes is undone with them.
+    if (
+      op.attributes !== undefined ||
+      (after.attributes !== before.attributes &&
+        !attributesEqual(after.attributes, before.attributes))
+    )
+      inverse.attributes = { ...before.attributes };
     return [inverse];
+  }
+
+  /**
+   * The attributes a span keeps when its label changes and the op names none: only
+   * those the new label defines, as the server does (annotations/services/patching.py,
+   * `_op_update_span`), so a later PUT of this state is not refused for an attribute
+   * the new label lacks.
+   */
+  private keptOnRelabel(attributes: Attributes, label: string): Attributes {
+    const allowed = this.attributesOf.get(label);
+    const kept: Attributes = {};
+    for (const [name, value] of Object.entries(attributes))
+      if (allowed?.has(name)) kept[name] = value;
+    return kept;
   }
 
   private deleteSpan(id: string, change: StoreChange): Op[] {
