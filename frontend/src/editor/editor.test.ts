@@ -1,29 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createEditor, type Editor } from "./editor";
-import type { Label, Op } from "./types";
-
-function label(name: string, kind: Label["kind"] = "span", extra: Partial<Label> = {}): Label {
-  return {
-    id: name.length,
-    kind,
-    name,
-    color: "#e6194b",
-    hotkey: "",
-    description: "",
-    attributes: {},
-    source_labels: [],
-    target_labels: [],
-    group: "",
-    multiple: false,
-    ...extra,
-  };
-}
-
-const LABELS = [
-  label("PER"),
-  label("QUOTE"),
-  label("SPEAKER", "relation", { source_labels: ["QUOTE"], target_labels: ["PER"] }),
-];
+import { LABELS } from "./testing";
+import type { Op } from "./types";
 
 let editor: Editor | null = null;
 let host: HTMLElement;
@@ -141,6 +119,23 @@ describe("editor core", () => {
     ed.undo();
     expect(ed.getSpan(id)?.label).toBe("PER");
     expect(ed.documentLabels().sentiment ?? null).toBeNull();
+  });
+
+  it("relabels a quote to PER with the op the server trims alike, and undo brings the type back", () => {
+    const text = "“Kami siap,” kata Jens.";
+    const ops: Op[][] = [];
+    const ed = open(text, ops);
+    select(text, 1, 10);
+    const id = ed.addSpanFromSelection("QUOTE")?.id ?? "";
+    ed.setAttributes(id, { quote_type: "direct" });
+    ed.relabel(id, "PER");
+    expect(ops.at(-1)).toEqual([{ op: "update_span", id, label: "PER" }]);
+    expect(ed.getState().spans).toMatchObject([{ id, label: "PER", attributes: {} }]);
+    ed.undo();
+    expect(ops.at(-1)).toEqual([
+      { op: "update_span", id, label: "QUOTE", attributes: { quote_type: "direct" } },
+    ]);
+    expect(ed.getSpan(id)).toMatchObject({ label: "QUOTE", attributes: { quote_type: "direct" } });
   });
 
   it("moves a span's ends to a new selection and treats an outside start as the text start", () => {

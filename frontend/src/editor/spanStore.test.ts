@@ -1,28 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { emptyChange, SpanStore } from "./spanStore";
+import { label } from "./testing";
 import type { Label, Op } from "./types";
 
-function spanLabel(name: string, attributes: Record<string, string[]> = {}): Label {
-  return {
-    id: 0,
-    kind: "span",
-    name,
-    color: "#000000",
-    hotkey: "",
-    description: "",
-    attributes,
-    source_labels: [],
-    target_labels: [],
-    group: "",
-    multiple: false,
-  };
-}
-
 const LABELS: Label[] = [
-  spanLabel("PER"),
-  spanLabel("ORG"),
-  spanLabel("QUOTE", { quote_type: ["direct", "indirect"], tone: ["calm", "angry"] }),
-  spanLabel("CLAIM", { quote_type: ["direct", "indirect"] }),
+  label("PER"),
+  label("ORG"),
+  label("QUOTE", "span", {
+    attributes: { quote_type: ["direct", "indirect"], tone: ["calm", "angry"] },
+  }),
+  label("CLAIM", "span", { attributes: { quote_type: ["direct", "indirect"] } }),
 ];
 
 function storeWithQuote(): SpanStore {

@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { BlockIndex } from "./blockIndex";
+import { createPaintLoop, type PaintLoop } from "./paintLoop";
+import { emptyChange, SpanStore } from "./spanStore";
+import { renderSurface, type Surface } from "./surface";
+import { LABELS, mountHost } from "./testing";
+import type { Span } from "./types";
+
+// jsdom has neither the CSS Custom Highlight API nor IntersectionObserver: both are
+// stubbed at the browser boundary, so the loop's own logic runs as in Chromium.
+class FakeHighlight {
+  readonly ranges = new Set<AbstractRange>();
+  add(range: AbstractRange) {
+    this.ranges.add(range);
+  }
+  delete(range: AbstractRange) {
+    this.ranges.delete(range);
+  }
+  clear() {
+    this.ranges.clear();
+  }
+}
+
+class FakeIntersectionObserver {
+  static current: FakeIntersectionObserver;
+  readonly targets: Element[] = [];
+  constructor(private readonly callback: (entries: unknown[]) => void) {
+    FakeIntersectionObserver.current = this;
+  }
+  observe(el: Element) {
+    this.targets.push(el);
+  }
+  disconnect() {}
+  /** Scrolls blocks into (or out of) view. */
+  static scroll(blocks: number[], isIntersecting: boolean) {
+    const io = FakeIntersectionObserver.current;
+    io.callback(blocks.map((b) => ({ target: io.targets[b], isIntersecting })));
+  }
+}
+
+const TEXT = "Jens Stoltenberg berkata.\nTiga empat.\nRina Wulandari menjawab.";
+const per = (id: string, start: number, end: number): Span => ({
+  id,
+  start,
+  end,
+  label: "PER",
+  attributes: {},
+});
+
+let loop: PaintLoop;
+let surface: Surface;
+let unmount = () => {};
+const registry = new Map<string, FakeHighlight>();
+
+beforeEach(() => {
+  registry.clear();
+  vi.stubGlobal("Highlight", FakeHighlight);
+  vi.stubGlobal("CSS", { highlights: registry });
+  vi.stubGlobal("IntersectionObserver", FakeIntersectionObserver);
+});
+
+afterEach(() => {
+  loop.destroy();
+  surface.destroy();
+  unmount();
+  vi.unstubAllGlobals();
+});
+
+function setup(spans: Span[]) {
+  const [host, remove] = mountHost();
+  unmount = remove;
+  surface = renderSurface(host, TEXT);
+  const store = new SpanStore(LABELS, { spans, relations: [], document_labels: {} });
+  const index = new BlockIndex(surface);
+  index.rebuild(store.spans.values());
+  const paints: number[] = [];
+  loop = createPaintLoop({
+    surface,
+    store,
+    index,
+    labels: LABELS,
+    scrollRoot: null,
+    marks: () => ({ selectedId: null, candidateIds: new Set() }),
+    onPaint: ({ blocks }) => paints.push(blocks),
+  });
+  loop.start();
+  return { store, index, paints };
+}
+
+/** The text of every range in the PER highlight, sorted. */
+function highlighted(): string[] {
+  // One highlight per span label, registered in the labels' order.
+  const spanLabels = LABELS.filter((l) => l.kind === "span");
+  const per = [...registry.values()][spanLabels.findIndex((l) => l.name === "PER")];
+  return [...per.ranges].map((r) => (r as Range).toString()).sort();
+}
+
+describe("paint loop", () => {
+  it("paints only the blocks on screen and unpaints those that leave", () => {
+    const { paints } = setup([per("a", 0, 16), per("c", 38, 52)]);
+    expect(highlighted()).toEqual([]);
+    FakeIntersectionObserver.scroll([0], true);
+    expect(highlighted()).toEqual(["Jens Stoltenberg"]);
+    FakeIntersectionObserver.scroll([2], true);
+    FakeIntersectionObserver.scroll([0], false);
+    expect(highlighted()).toEqual(["Rina Wulandari"]);
+    expect(paints).toEqual([1, 1, 0]);
+  });
+
+  it("repaints a changed block on screen and leaves one off screen bare", () => {
+    const { store, index } = setup([per("a", 0, 4)]);
+    FakeIntersectionObserver.scroll([0], true);
+    const change = emptyChange();
+    store.apply({ op: "update_span", id: "a", end: 16 }, change);
+    store.apply({ op: "add_span", span: per("c", 38, 42) }, change);
+    const dirty = new Set<number>();
+    for (const { before, after } of change.spans) {
+      if (before) index.remove(before, dirty);
+      if (after) index.add(after, dirty);
+    }
+    loop.paint(dirty);
+    expect(highlighted()).toEqual(["Jens Stoltenberg"]);
+  });
+
+  it("starts afresh from a replaced state, and tells waiters when it has painted", async () => {
+    const { store, index } = setup([per("a", 0, 4)]);
+    FakeIntersectionObserver.scroll([0, 2], true);
+    store.reset({ spans: [per("c", 38, 52)], relations: [], document_labels: {} });
+    index.rebuild(store.spans.values());
+    const painted = loop.whenPainted();
+    loop.reset();
+    await painted;
+    expect(highlighted()).toEqual(["Rina Wulandari"]);
+  });
+});

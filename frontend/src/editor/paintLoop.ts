@@ -1,0 +1,224 @@
+/**
+ * The paint loop: paints the blocks on (or near) screen and only those, repaints
+ * the blocks a change touched, and draws the links whose ends are painted.
+ * Every pass measures all it needs before writing to the DOM, so one edit costs
+ * at most one layout.
+ */
+import type { BlockIndex } from "./blockIndex";
+import { LabelHighlights } from "./highlights";
+import { createLinkLayer, drawLinks, type LinkDrawing, type LinkEnd } from "./links";
+import {
+  measureBlock,
+  type PaintContext,
+  type PaintedBlock,
+  type PaintSpan,
+  unpaintBlock,
+  writeBlock,
+} from "./painter";
+import type { SpanStore } from "./spanStore";
+import type { Surface } from "./surface";
+import type { Label } from "./types";
+import { createViewport } from "./viewport";
+
+export interface PaintLoopOptions {
+  surface: Surface;
+  store: SpanStore;
+  index: BlockIndex;
+  labels: Label[];
+  scrollRoot: Element | null;
+  /** What is selected and which spans are link candidates, read at each paint. */
+  marks: () => { selectedId: string | null; candidateIds: ReadonlySet<string> };
+  onPaint?: (info: { blocks: number; ms: number }) => void;
+}
+
+export interface PaintLoop {
+  /** Repaints these blocks (those on screen; the others are only unpainted). */
+  paint(blocks: Iterable<number>, links?: boolean): void;
+  /** Repaints every painted block, e.g. when the selection marks changed everywhere. */
+  repaintPainted(): void;
+  redrawLinks(): void;
+  /** A span moved or changed: its cached off-screen link end is no longer valid. */
+  forgetAnchor(spanId: string): void;
+  /** Drops every painted block and paints what is on screen afresh (after replacing the state). */
+  reset(): void;
+  /** Starts watching which blocks are on screen; the first paint follows. */
+  start(): void;
+  whenPainted(): Promise<void>;
+  destroy(): void;
+}
+
+const FALLBACK_COLOR = "#888888";
+
+export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
+  const { surface, store, index } = options;
+  const { blocks, blockEls, root } = surface;
+  const doc = root.ownerDocument;
+  const colorOf = new Map(options.labels.map((l) => [l.name, l.color]));
+  const highlights = new LabelHighlights(
+    options.labels.filter((l) => l.kind === "span"),
+    doc,
+  );
+  const linkLayer = createLinkLayer(doc);
+  root.insertBefore(linkLayer, root.firstChild);
+  const painted = new Map<number, PaintedBlock>();
+  const offscreenAnchors = new Map<string, LinkEnd>();
+  const canMeasure = typeof Range.prototype.getClientRects === "function";
+  let paintWaiters: Array<() => void> = [];
+
+  const ctx = (): PaintContext => ({ highlights, ...options.marks() });
+
+  function unpaint(b: number, c: PaintContext): void {
+    const old = painted.get(b);
+    if (old) unpaintBlock(old, c);
+    painted.delete(b);
+  }
+
+  function paintSpansOf(b: number): PaintSpan[] {
+    const list: PaintSpan[] = [];
+    for (const id of index.idsIn(b)) {
+      const span = store.spans.get(id);
+      if (!span) continue;
+      const [start, end] = surface.utf16Of(span);
+      const color = colorOf.get(span.label) ?? FALLBACK_COLOR;
+      list.push({ id, label: span.label, color, start, end });
+    }
+    return list;
+  }
+
+  function paint(indexes: Iterable<number>, links = true): void {
+    const t0 = performance.now();
+    const c = ctx();
+    const jobs: Array<[number, ReturnType<typeof measureBlock>]> = [];
+    const stale: number[] = [];
+    // Measure everything before touching the DOM so layout is computed at most once.
+    for (const b of indexes) {
+      if (painted.has(b)) stale.push(b);
+      if (viewport.visible.has(b))
+        jobs.push([b, measureBlock(blockEls[b], blocks[b], paintSpansOf(b))]);
+    }
+    if (links && canMeasure && store.relations.size) {
+      const willPaint = new Set(painted.keys());
+      for (const b of stale) willPaint.delete(b);
+      for (const [b] of jobs) willPaint.add(b);
+      measureOffscreenEnds(willPaint);
+    }
+    for (const b of stale) unpaint(b, c);
+    const origin = jobs.length && canMeasure ? root.getBoundingClientRect() : null;
+    for (const [b, m] of jobs) {
+      const done = writeBlock(blockEls[b], m.measured, m.origin, c);
+      // Anchors in document coordinates stay valid until the layout changes (resize repaints all).
+      for (const [id, a] of done.anchors) {
+        done.anchors.set(id, {
+          x: a.x + (m.origin?.left ?? 0) - (origin?.left ?? 0),
+          y: a.y + (m.origin?.top ?? 0) - (origin?.top ?? 0),
+        });
+      }
+      painted.set(b, done);
+    }
+    if (links) redrawLinks();
+    options.onPaint?.({ blocks: jobs.length, ms: performance.now() - t0 });
+    const waiters = paintWaiters;
+    paintWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  const viewport = createViewport(options.scrollRoot, (entered, left) => {
+    const c = ctx();
+    for (const b of left) unpaint(b, c);
+    paint(entered);
+  });
+
+  function anchorOf(id: string): LinkEnd | null {
+    const span = store.spans.get(id);
+    const range = span ? surface.blocksOf(span) : null;
+    if (!span || !range) return null;
+    const b = range[0];
+    const anchor = painted.get(b)?.anchors.get(id) ?? offscreenAnchors.get(id);
+    if (anchor) return anchor;
+    const t = blockEls[b].firstChild;
+    if (!canMeasure || !t) return null;
+    // An end off screen: measured once and cached until the span or the layout changes.
+    const origin = root.getBoundingClientRect();
+    const r = doc.createRange();
+    const local = Math.max(0, surface.utf16Of(span)[0] - blocks[b].start);
+    r.setStart(t, local);
+    r.setEnd(t, Math.min(local + 1, blocks[b].end - blocks[b].start));
+    const rect = r.getClientRects()[0] ?? blockEls[b].getBoundingClientRect();
+    const end = { x: rect.left - origin.left + 2, y: rect.top - origin.top - 10 };
+    offscreenAnchors.set(id, end);
+    return end;
+  }
+
+  function isIn(id: string, set: { has(b: number): boolean }): boolean {
+    const span = store.spans.get(id);
+    const range = span ? surface.blocksOf(span) : null;
+    if (!range) return false;
+    for (let b = range[0]; b <= range[1]; b++) if (set.has(b)) return true;
+    return false;
+  }
+
+  /** Measures, before any DOM write, the ends of links that will be drawn but sit off screen. */
+  function measureOffscreenEnds(willPaint: Set<number>): void {
+    for (const rel of store.relations.values()) {
+      if (!isIn(rel.from, willPaint) && !isIn(rel.to, willPaint)) continue;
+      for (const id of [rel.from, rel.to]) {
+        const span = store.spans.get(id);
+        const range = span ? surface.blocksOf(span) : null;
+        if (range && !willPaint.has(range[0]) && !offscreenAnchors.has(id)) anchorOf(id);
+      }
+    }
+  }
+
+  function redrawLinks(): void {
+    const { selectedId } = options.marks();
+    const drawings: LinkDrawing[] = [];
+    for (const rel of store.relations.values()) {
+      if (!isIn(rel.from, painted) && !isIn(rel.to, painted)) continue;
+      const from = anchorOf(rel.from);
+      const to = anchorOf(rel.to);
+      if (!from || !to) continue;
+      const selected = rel.from === selectedId || rel.to === selectedId;
+      drawings.push({ id: rel.id, from, to, label: rel.label, selected });
+    }
+    drawLinks(linkLayer, drawings, 6);
+  }
+
+  let laidOutWidth = -1;
+  const resizeObserver =
+    typeof ResizeObserver === "undefined"
+      ? null
+      : new ResizeObserver(() => {
+          // Text reflows only when the width changes; then every anchor moves.
+          const width = root.clientWidth;
+          if (width === laidOutWidth) return;
+          const first = laidOutWidth < 0;
+          laidOutWidth = width;
+          offscreenAnchors.clear();
+          if (!first) paint([...painted.keys()]);
+        });
+  resizeObserver?.observe(root);
+
+  return {
+    paint,
+    repaintPainted: () => paint([...painted.keys()]),
+    redrawLinks,
+    forgetAnchor: (id) => offscreenAnchors.delete(id),
+    reset() {
+      const c = ctx();
+      for (const p of painted.values()) unpaintBlock(p, c);
+      painted.clear();
+      paint([...viewport.visible]);
+    },
+    start() {
+      blockEls.forEach((p, i) => {
+        viewport.observe(p, i);
+      });
+    },
+    whenPainted: () => new Promise<void>((resolve) => paintWaiters.push(resolve)),
+    destroy() {
+      viewport.destroy();
+      resizeObserver?.disconnect();
+      highlights.destroy();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The mouse on the text: a click picks the span under it (clicking the same spot
+ * again cycles through overlapping spans), a drag selects text natively, and a
+ * drag on a selected span's edge handle resizes it with the selection as preview.
+ */
+import type { BlockIndex } from "./blockIndex";
+import { pickAt } from "./layout";
+import { blocksInRange } from "./paragraphs";
+import type { Edge, SpanEdits } from "./spanEdits";
+import type { SpanStore } from "./spanStore";
+import type { Surface } from "./surface";
+import type { Span } from "./types";
+
+export interface PointerOptions {
+  surface: Surface;
+  store: SpanStore;
+  index: BlockIndex;
+  edits: Pick<SpanEdits, "dropEdge">;
+  /** A click chose this span, or none. */
+  choose: (id: string | null) => void;
+}
+
+export interface Pointer {
+  /** Alt was held when the last selection was made with the mouse: keep exact characters. */
+  readonly exact: boolean;
+  /** The next selection does not come from the mouse (find, keyboard). */
+  forgetExact(): void;
+  destroy(): void;
+}
+
+export function attachPointer({ surface, store, index, edits, choose }: PointerOptions): Pointer {
+  const { root, offsets } = surface;
+  const doc = root.ownerDocument;
+  let exact = false;
+  let lastClick: { offset: number; id: string | null } | null = null;
+
+  function spanAtOffset(u16: number): Span | undefined {
+    const b = blocksInRange(surface.blocks, u16, u16 + 1)[0];
+    const cp = offsets.toCodePoint(u16);
+    const here = [...index.idsIn(b)].map((id) => store.spans.get(id)).filter((s): s is Span => !!s);
+    const current = lastClick && lastClick.offset === cp ? lastClick.id : null;
+    const hit = pickAt(here, cp, current) ?? pickAt(here, cp - 1, current);
+    lastClick = { offset: cp, id: hit?.id ?? null };
+    return hit ? store.spans.get(hit.id) : undefined;
+  }
+
+  function startEdgeDrag(id: string, edge: Edge): void {
+    const span = store.spans.get(id);
+    if (!span) return;
+    const [s0, e0] = surface.utf16Of(span);
+    const extent = (x: number, y: number): [number, number] | null => {
+      const at = surface.offsetAt(x, y);
+      if (at === null) return null;
+      const [s, e] = edge === "start" ? [at, e0] : [s0, at];
+      return s < e ? [s, e] : null;
+    };
+    const move = (ev: MouseEvent) => {
+      const next = extent(ev.clientX, ev.clientY);
+      if (next) surface.select(next[0], next[1]);
+    };
+    const up = (ev: MouseEvent) => {
+      doc.removeEventListener("mousemove", move);
+      doc.removeEventListener("mouseup", up, true);
+      ev.stopPropagation();
+      surface.clearSelection();
+      const next = extent(ev.clientX, ev.clientY);
+      if (next) edits.dropEdge(id, edge, next, ev.altKey);
+    };
+    doc.addEventListener("mousemove", move);
+    doc.addEventListener("mouseup", up, true);
+  }
+
+  function onMouseDown(ev: MouseEvent): void {
+    const target = ev.target as HTMLElement;
+    const edge = target.getAttribute?.("data-handle");
+    const handleSpan = target.getAttribute?.("data-span");
+    if ((edge === "start" || edge === "end") && handleSpan) {
+      ev.preventDefault();
+      startEdgeDrag(handleSpan, edge);
+      return;
+    }
+    const spanId = target.closest?.("[data-span]")?.getAttribute("data-span");
+    if (spanId) {
+      ev.preventDefault();
+      choose(spanId);
+    }
+  }
+
+  function onMouseUp(ev: MouseEvent): void {
+    exact = ev.altKey;
+    const sel = doc.getSelection();
+    if (sel && !sel.isCollapsed) return;
+    if ((ev.target as HTMLElement).closest?.("[data-span]")) return;
+    const offset = surface.offsetAt(ev.clientX, ev.clientY);
+    if (offset === null) return;
+    choose(spanAtOffset(offset)?.id ?? null);
+  }
+
+  root.addEventListener("mousedown", onMouseDown);
+  root.addEventListener("mouseup", onMouseUp);
+  return {
+    get exact() {
+      return exact;
+    },
+    forgetExact() {
+      exact = false;
+    },
+    destroy() {
+      root.removeEventListener("mousedown", onMouseDown);
+      root.removeEventListener("mouseup", onMouseUp);
+    },
+  };
+}
