@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BlockIndex } from "./blockIndex";
 import { createOffsetMap } from "./offsets";
 import { blocksInRange, splitBlocks } from "./paragraphs";
-import type { Span } from "./types";
+import { span } from "./testing";
 
 const TEXT = "Satu dua.\r\n\r\nTiga 😀 empat.\r\nLima.";
 
@@ -14,14 +14,6 @@ function index(): BlockIndex {
     blocksOf: (s) => blocksInRange(blocks, offsets.toUtf16(s.start), offsets.toUtf16(s.end)),
   });
 }
-
-const span = (id: string, start: number, end: number): Span => ({
-  id,
-  start,
-  end,
-  label: "PER",
-  attributes: {},
-});
 
 describe("block index", () => {
   it("files a span under every block it touches and marks them dirty", () => {

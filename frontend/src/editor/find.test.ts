@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createFind, nextMatch } from "./find";
-import { renderSurface, type Surface } from "./surface";
-import { mountHost } from "./testing";
+import type { Surface } from "./surface";
+import { mountText } from "./testing";
 
 describe("next match", () => {
   const hay = "a b a b a";
@@ -24,16 +24,13 @@ describe("find", () => {
   let unmount = () => {};
 
   function open(text: string, selectedStart: number | null = null) {
-    const [host, remove] = mountHost();
-    unmount = remove;
-    surface = renderSurface(host, text);
+    const mounted = mountText(text);
+    unmount = mounted.unmount;
+    surface = mounted.surface;
     return createFind(surface, () => selectedStart);
   }
 
-  afterEach(() => {
-    surface.destroy();
-    unmount();
-  });
+  afterEach(() => unmount());
 
   it("selects each occurrence in turn, whatever the case, across blocks", () => {
     const text = "NATO chief Stoltenberg said.\r\n\r\n😀 stoltenberg again.";

@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createLinkMode } from "./linkMode";
 import { emptyChange, SpanStore } from "./spanStore";
-import { LABELS } from "./testing";
+import { LABELS, span } from "./testing";
 import type { Op, Span } from "./types";
-
-const span = (id: string, start: number, end: number, label: string): Span => ({
-  id,
-  start,
-  end,
-  label,
-  attributes: {},
-});
 
 function setup(spans: Span[]) {
   const store = new SpanStore(LABELS, { spans, relations: [], document_labels: {} });

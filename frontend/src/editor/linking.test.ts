@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { linkCandidates, relationLabelFor } from "./linking";
-import type { Label, Span } from "./types";
+import { span } from "./testing";
+import type { Label } from "./types";
 
 const speaker: Label = {
   id: 1,
@@ -15,14 +16,6 @@ const speaker: Label = {
   group: "",
   multiple: false,
 };
-const span = (id: string, start: number, end: number, label: string): Span => ({
-  id,
-  start,
-  end,
-  label,
-  attributes: {},
-});
-
 describe("linking", () => {
   it("offers the relation only from its source labels", () => {
     expect(relationLabelFor([speaker], span("q", 0, 5, "QUOTE"))?.name).toBe("SPEAKER");

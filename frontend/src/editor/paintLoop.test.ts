@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { BlockIndex } from "./blockIndex";
 import { createPaintLoop, type PaintLoop } from "./paintLoop";
-import { emptyChange, SpanStore } from "./spanStore";
-import { renderSurface, type Surface } from "./surface";
-import { LABELS, mountHost } from "./testing";
+import { emptyChange } from "./spanStore";
+import type { Surface } from "./surface";
+import { LABELS, mountText, span } from "./testing";
 import type { Span } from "./types";
 
 // jsdom has neither the CSS Custom Highlight API nor IntersectionObserver: both are
@@ -39,14 +38,6 @@ class FakeIntersectionObserver {
 }
 
 const TEXT = "Jens Stoltenberg berkata.\nTiga empat.\nRina Wulandari menjawab.";
-const per = (id: string, start: number, end: number): Span => ({
-  id,
-  start,
-  end,
-  label: "PER",
-  attributes: {},
-});
-
 let loop: PaintLoop;
 let surface: Surface;
 let unmount = () => {};
@@ -61,18 +52,15 @@ beforeEach(() => {
 
 afterEach(() => {
   loop.destroy();
-  surface.destroy();
   unmount();
   vi.unstubAllGlobals();
 });
 
 function setup(spans: Span[]) {
-  const [host, remove] = mountHost();
-  unmount = remove;
-  surface = renderSurface(host, TEXT);
-  const store = new SpanStore(LABELS, { spans, relations: [], document_labels: {} });
-  const index = new BlockIndex(surface);
-  index.rebuild(store.spans.values());
+  const mounted = mountText(TEXT, spans);
+  const { store, index } = mounted;
+  surface = mounted.surface;
+  unmount = mounted.unmount;
   const paints: number[] = [];
   loop = createPaintLoop({
     surface,
@@ -97,7 +85,7 @@ function highlighted(): string[] {
 
 describe("paint loop", () => {
   it("paints only the blocks on screen and unpaints those that leave", () => {
-    const { paints } = setup([per("a", 0, 16), per("c", 38, 52)]);
+    const { paints } = setup([span("a", 0, 16), span("c", 38, 52)]);
     expect(highlighted()).toEqual([]);
     FakeIntersectionObserver.scroll([0], true);
     expect(highlighted()).toEqual(["Jens Stoltenberg"]);
@@ -108,11 +96,11 @@ describe("paint loop", () => {
   });
 
   it("repaints a changed block on screen and leaves one off screen bare", () => {
-    const { store, index } = setup([per("a", 0, 4)]);
+    const { store, index } = setup([span("a", 0, 4)]);
     FakeIntersectionObserver.scroll([0], true);
     const change = emptyChange();
     store.apply({ op: "update_span", id: "a", end: 16 }, change);
-    store.apply({ op: "add_span", span: per("c", 38, 42) }, change);
+    store.apply({ op: "add_span", span: span("c", 38, 42) }, change);
     const dirty = new Set<number>();
     for (const { before, after } of change.spans) {
       if (before) index.remove(before, dirty);
@@ -123,9 +111,9 @@ describe("paint loop", () => {
   });
 
   it("starts afresh from a replaced state, and tells waiters when it has painted", async () => {
-    const { store, index } = setup([per("a", 0, 4)]);
+    const { store, index } = setup([span("a", 0, 4)]);
     FakeIntersectionObserver.scroll([0, 2], true);
-    store.reset({ spans: [per("c", 38, 52)], relations: [], document_labels: {} });
+    store.reset({ spans: [span("c", 38, 52)], relations: [], document_labels: {} });
     index.rebuild(store.spans.values());
     const painted = loop.whenPainted();
     loop.reset();

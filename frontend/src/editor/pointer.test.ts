@@ -1,21 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { BlockIndex } from "./blockIndex";
 import { attachPointer, type Pointer } from "./pointer";
 import type { Edge } from "./spanEdits";
-import { SpanStore } from "./spanStore";
-import { renderSurface, type Surface } from "./surface";
-import { LABELS, mountHost } from "./testing";
+import type { Surface } from "./surface";
+import { mountText, span } from "./testing";
 import type { Span } from "./types";
 
 const TEXT = "Sekjen NATO Jens Stoltenberg berkata";
-const per = (id: string, start: number, end: number): Span => ({
-  id,
-  start,
-  end,
-  label: "PER",
-  attributes: {},
-});
-
 let pointer: Pointer | null = null;
 let surface: Surface;
 let unmount = () => {};
@@ -25,12 +15,10 @@ let unmount = () => {};
  * is answered by `at` (a UTF-16 offset) at the surface boundary.
  */
 function setup(spans: Span[]) {
-  const [host, remove] = mountHost();
-  unmount = remove;
-  surface = renderSurface(host, TEXT);
-  const store = new SpanStore(LABELS, { spans, relations: [], document_labels: {} });
-  const index = new BlockIndex(surface);
-  index.rebuild(store.spans.values());
+  const mounted = mountText(TEXT, spans);
+  const { store, index } = mounted;
+  surface = mounted.surface;
+  unmount = mounted.unmount;
   const state = { at: 0 as number | null };
   const chosen: Array<string | null> = [];
   const drops: Array<[string, Edge, [number, number], boolean]> = [];
@@ -61,20 +49,19 @@ function overlay(spanId: string, handle?: Edge): HTMLElement {
 
 afterEach(() => {
   pointer?.destroy();
-  surface.destroy();
   unmount();
 });
 
 describe("pointer", () => {
   it("chooses the span whose tag or bar is pressed", () => {
-    const { chosen } = setup([per("a", 12, 28)]);
+    const { chosen } = setup([span("a", 12, 28)]);
     const ev = fire(overlay("a"), "mousedown");
     expect(chosen).toEqual(["a"]);
     expect(ev.defaultPrevented).toBe(true);
   });
 
   it("a click in the text picks the innermost span, and clicking again cycles", () => {
-    const { state, chosen } = setup([per("outer", 7, 28), per("inner", 12, 16)]);
+    const { state, chosen } = setup([span("outer", 7, 28), span("inner", 12, 16)]);
     state.at = 13;
     fire(surface.blockEls[0], "mouseup");
     fire(surface.blockEls[0], "mouseup");
@@ -93,7 +80,7 @@ describe("pointer", () => {
   });
 
   it("dragging an end handle previews with the selection and drops the new extent", () => {
-    const { state, drops, chosen } = setup([per("a", 12, 16)]);
+    const { state, drops, chosen } = setup([span("a", 12, 16)]);
     fire(overlay("a", "end"), "mousedown");
     state.at = 20;
     fire(document, "mousemove");
@@ -105,7 +92,7 @@ describe("pointer", () => {
   });
 
   it("a start handle dragged past the end drops nothing", () => {
-    const { state, drops } = setup([per("a", 12, 16)]);
+    const { state, drops } = setup([span("a", 12, 16)]);
     fire(overlay("a", "start"), "mousedown");
     state.at = 30;
     fire(document, "mouseup");

@@ -3,16 +3,8 @@ import { createOffsetMap } from "./offsets";
 import { createSpanEdits, edgeOp, extentOf } from "./spanEdits";
 import { emptyChange, SpanStore } from "./spanStore";
 import type { Surface } from "./surface";
-import { LABELS } from "./testing";
+import { LABELS, span } from "./testing";
 import type { Op, Span } from "./types";
-
-const per = (id: string, start: number, end: number): Span => ({
-  id,
-  start,
-  end,
-  label: "PER",
-  attributes: {},
-});
 
 /** Span edits over `text`, with the native selection replaced by `selection`. */
 function setup(text: string, spans: Span[] = [], allowOverlap = true) {
@@ -64,7 +56,7 @@ describe("extents", () => {
 
   it("refuse an edge move that changes nothing, empties the span or overlaps where forbidden", () => {
     const store = new SpanStore(LABELS, {
-      spans: [per("a", 0, 4), per("b", 10, 14)],
+      spans: [span("a", 0, 4), span("b", 10, 14)],
       relations: [],
       document_labels: {},
     });
@@ -81,15 +73,15 @@ describe("span edits", () => {
     const text = "Jens Stoltenberg said";
     const { edits, selected, select, hasSelection } = setup(text);
     select(1, 8);
-    const span = edits.addFromSelection("PER", false);
-    expect(span).toMatchObject({ start: 0, end: 16, label: "PER", attributes: {} });
-    expect(selected).toEqual([span?.id]);
+    const added = edits.addFromSelection("PER", false);
+    expect(added).toMatchObject({ start: 0, end: 16, label: "PER", attributes: {} });
+    expect(selected).toEqual([added?.id]);
     expect(hasSelection()).toBe(false);
   });
 
   it("refuse a duplicate and, where forbidden, an overlap, saying why", () => {
     const text = "Jens Stoltenberg said";
-    const { edits, notices, select } = setup(text, [per("a", 0, 16)], false);
+    const { edits, notices, select } = setup(text, [span("a", 0, 16)], false);
     select(0, 16);
     expect(edits.addFromSelection("PER", false)).toBeNull();
     select(5, 21);
@@ -102,7 +94,7 @@ describe("span edits", () => {
 
   it("move a span's ends to the selection, unless they are already there", () => {
     const text = "Sekjen NATO Jens Stoltenberg berkata";
-    const { store, edits, select } = setup(text, [per("a", 12, 16)]);
+    const { store, edits, select } = setup(text, [span("a", 12, 16)]);
     select(7, 20);
     expect(edits.resizeToSelection("a", false)).toBe(true);
     expect(store.spans.get("a")).toMatchObject({ start: 7, end: 28 });
@@ -113,7 +105,7 @@ describe("span edits", () => {
 
   it("step an edge by a word or by one code point, never into a surrogate pair", () => {
     const text = "Jens 😀 Stoltenberg";
-    const { store, edits } = setup(text, [per("a", 0, 4)]);
+    const { store, edits } = setup(text, [span("a", 0, 4)]);
     edits.stepEdge("a", "end", 1, "character");
     expect(store.spans.get("a")?.end).toBe(5);
     edits.stepEdge("a", "end", 1, "character");
@@ -126,7 +118,7 @@ describe("span edits", () => {
 
   it("drop a dragged edge at a word end, or exactly with Alt", () => {
     const text = "Jens Stoltenberg said";
-    const { store, edits } = setup(text, [per("a", 0, 4)]);
+    const { store, edits } = setup(text, [span("a", 0, 4)]);
     edits.dropEdge("a", "end", [0, 9], false);
     expect(store.spans.get("a")?.end).toBe(16);
     edits.dropEdge("a", "end", [0, 9], true);

@@ -3,18 +3,10 @@ import { createOffsetMap } from "./offsets";
 import { blocksInRange, splitBlocks } from "./paragraphs";
 import { createSpanSelection } from "./spanSelection";
 import { emptyChange, SpanStore } from "./spanStore";
-import { LABELS } from "./testing";
+import { LABELS, span } from "./testing";
 import type { Span } from "./types";
 
 const TEXT = "Satu dua.\nTiga empat.\nLima enam.";
-const per = (id: string, start: number, end: number): Span => ({
-  id,
-  start,
-  end,
-  label: "PER",
-  attributes: {},
-});
-
 function setup(spans: Span[]) {
   const store = new SpanStore(LABELS, { spans, relations: [], document_labels: {} });
   const blocks = splitBlocks(TEXT);
@@ -36,7 +28,7 @@ function setup(spans: Span[]) {
 
 describe("span selection", () => {
   it("repaints the blocks of the old and the new span only", () => {
-    const { selection, painted, selects } = setup([per("a", 0, 4), per("c", 22, 26)]);
+    const { selection, painted, selects } = setup([span("a", 0, 4), span("c", 22, 26)]);
     selection.select("a");
     selection.select("c");
     expect(painted).toEqual([[0], [0, 2]]);
@@ -48,7 +40,7 @@ describe("span selection", () => {
   });
 
   it("steps through spans in reading order, longer first on ties, wrapping around", () => {
-    const { selection, scrolled } = setup([per("c", 22, 26), per("b", 0, 4), per("a", 0, 9)]);
+    const { selection, scrolled } = setup([span("c", 22, 26), span("b", 0, 4), span("a", 0, 9)]);
     expect(selection.inOrder().map((s) => s.id)).toEqual(["a", "b", "c"]);
     selection.adjacent(-1);
     expect(selection.id).toBe("c");
@@ -58,9 +50,9 @@ describe("span selection", () => {
   });
 
   it("reorders after spans change, and drop forgets the selection silently", () => {
-    const { store, selection, selects } = setup([per("a", 5, 8)]);
+    const { store, selection, selects } = setup([span("a", 5, 8)]);
     expect(selection.inOrder().map((s) => s.id)).toEqual(["a"]);
-    store.apply({ op: "add_span", span: per("z", 0, 4) }, emptyChange());
+    store.apply({ op: "add_span", span: span("z", 0, 4) }, emptyChange());
     expect(selection.inOrder().map((s) => s.id)).toEqual(["a"]);
     selection.spansChanged();
     expect(selection.inOrder().map((s) => s.id)).toEqual(["z", "a"]);

@@ -1,21 +1,18 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { renderSurface, type Surface } from "./surface";
-import { mountHost } from "./testing";
+import type { Surface } from "./surface";
+import { mountText } from "./testing";
 
 let surface: Surface | null = null;
 let unmount = () => {};
 
 function render(text: string): Surface {
-  const [host, remove] = mountHost();
-  unmount = remove;
-  surface = renderSurface(host, text);
+  const mounted = mountText(text);
+  unmount = mounted.unmount;
+  surface = mounted.surface;
   return surface;
 }
 
-afterEach(() => {
-  surface?.destroy();
-  unmount();
-});
+afterEach(() => unmount());
 
 describe("surface", () => {
   it("renders each block as one text node and never parses markup", () => {

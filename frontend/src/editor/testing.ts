@@ -1,5 +1,8 @@
 /** Helpers for the editor's unit tests (imported by *.test.ts only). */
-import type { Label } from "./types";
+import { BlockIndex } from "./blockIndex";
+import { SpanStore } from "./spanStore";
+import { renderSurface } from "./surface";
+import type { Label, Span } from "./types";
 
 export function label(
   name: string,
@@ -29,9 +32,24 @@ export const LABELS: Label[] = [
   label("SPEAKER", "relation", { source_labels: ["QUOTE"], target_labels: ["PER"] }),
 ];
 
-/** A host element in the document, removed by the returned function. */
-export function mountHost(): [HTMLElement, () => void] {
+/**
+ * `text` rendered into the document, with `spans` in a store and the block index:
+ * what most editor modules sit on. `unmount` removes it all.
+ */
+export function mountText(text: string, spans: Span[] = []) {
   const host = document.createElement("div");
   document.body.appendChild(host);
-  return [host, () => host.remove()];
+  const surface = renderSurface(host, text);
+  const store = new SpanStore(LABELS, { spans, relations: [], document_labels: {} });
+  const index = new BlockIndex(surface);
+  index.rebuild(store.spans.values());
+  const unmount = () => {
+    surface.destroy();
+    host.remove();
+  };
+  return { surface, store, index, unmount };
+}
+
+export function span(id: string, start: number, end: number, label = "PER"): Span {
+  return { id, start, end, label, attributes: {} };
 }

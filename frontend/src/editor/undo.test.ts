@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SpanStore, type StoreChange } from "./spanStore";
-import { LABELS } from "./testing";
-import type { Op, Span } from "./types";
+import { LABELS, span } from "./testing";
+import type { Op } from "./types";
 import { createUndo } from "./undo";
-
-const per = (id: string, start: number, end: number): Span => ({
-  id,
-  start,
-  end,
-  label: "PER",
-  attributes: {},
-});
 
 function setup() {
   const store = new SpanStore(LABELS, { spans: [], relations: [], document_labels: {} });
@@ -28,8 +20,8 @@ describe("undo", () => {
   it("applies a batch as one step, undoes and redoes it whole", () => {
     const { store, undo, changes } = setup();
     const ops: Op[] = [
-      { op: "add_span", span: per("a", 0, 4) },
-      { op: "add_span", span: per("b", 5, 9) },
+      { op: "add_span", span: span("a", 0, 4) },
+      { op: "add_span", span: span("b", 5, 9) },
     ];
     expect(undo.apply(ops)).toBe(true);
     expect(changes.at(-1)?.[1]).toEqual(ops);
@@ -47,7 +39,7 @@ describe("undo", () => {
   it("rolls a failing batch back entirely and says why", () => {
     const { store, undo, changes, errors } = setup();
     const ok = undo.apply([
-      { op: "add_span", span: per("a", 0, 4) },
+      { op: "add_span", span: span("a", 0, 4) },
       { op: "delete_span", id: "missing" },
     ]);
     expect(ok).toBe(false);
@@ -61,12 +53,12 @@ describe("undo", () => {
 
   it("keeps replays out of the history and a new step clears redo", () => {
     const { undo } = setup();
-    undo.apply([{ op: "add_span", span: per("a", 0, 4) }], false);
+    undo.apply([{ op: "add_span", span: span("a", 0, 4) }], false);
     expect(undo.canUndo).toBe(false);
-    undo.apply([{ op: "add_span", span: per("b", 5, 9) }]);
+    undo.apply([{ op: "add_span", span: span("b", 5, 9) }]);
     undo.undo();
     expect(undo.canRedo).toBe(true);
-    undo.apply([{ op: "add_span", span: per("c", 10, 12) }]);
+    undo.apply([{ op: "add_span", span: span("c", 10, 12) }]);
     expect(undo.canRedo).toBe(false);
     undo.clear();
     expect(undo.canUndo).toBe(false);
