@@ -32,7 +32,7 @@ lint: install-dev
 
 typecheck: install-dev
 	$(BIN)/mypy annotations/services annotations/selectors.py annotations/validation.py \
-		annotations/importing.py annotations/parsers.py annotations/tasks.py \
+		annotations/parsers.py annotations/tasks.py \
 		annotations/export_records.py annotations/agreement annotations/merging.py \
 		annotations/review.py annotations/formats
 	if [ -f frontend/package.json ] && [ -d frontend/node_modules ]; then cd frontend && npm run typecheck --silent; fi

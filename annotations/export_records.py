@@ -28,7 +28,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from annotations.formats import assign_split
+from annotations.formats import SCOPES, assign_split
+from annotations.formats.base import OFFSET_UNIT
 from annotations.models import (
     Annotation,
     AnnotationStatus,
@@ -39,8 +40,6 @@ from annotations.models import (
     Span,
 )
 
-SCOPES = ("gold", "all", "agreed")
-OFFSET_UNIT = "unicode_code_point"
 EMPTY_JSON = frozenset({None, "", "{}", "null"})
 
 Record = dict[str, Any]

@@ -9,15 +9,12 @@ an escape is walked value by value.
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-# A NUL or surrogate escape. Escaped emoji (surrogate pairs) match too, so a
-# match only means "walk the values to be sure".
-SUSPICIOUS = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+from annotations.formats.reading import SUSPICIOUS, unstorable
 
 
 class FieldParseError(ParseError):
@@ -27,31 +24,6 @@ class FieldParseError(ParseError):
         super().__init__(f"JSON parse error - {path}: {message}")
         self.path = path
         self.message = message
-
-
-def unstorable(value: Any, path: str = "") -> tuple[str, str] | None:
-    """Where (a dotted path, "" for the value itself) and why a parsed JSON value cannot be
-    stored, or None."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return path, "contains NUL (\\u0000), which cannot be stored"
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path, "contains a lone surrogate, which is not valid Unicode"
-        return None
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)  # type: ignore[assignment]
-    else:
-        return None
-    for key, item in items:
-        problem = unstorable(key, path) if isinstance(key, str) else None
-        problem = problem or unstorable(item, f"{path}.{key}" if path else str(key))
-        if problem:
-            return problem
-    return None
 
 
 def check_storable(raw: str | bytes, data: Any) -> None:

@@ -5,8 +5,10 @@ serializers describe it for the OpenAPI schema."""
 import re
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from annotations.formats import ALIASES, FormatSpec, import_formats
 from annotations.models import AnnotationStatus, Label, LabelKind, Membership, Project, Role
 from annotations.presets import PRESETS
 
@@ -206,21 +208,67 @@ class AnnotatorAnnotationSerializer(AnnotationSerializer):
     updated_at = serializers.DateTimeField()
 
 
+def _upload_choices() -> tuple[list[str], list[str]]:
+    readings = [spec.reading for spec in import_formats().values() if spec.reading]
+    units = dict.fromkeys(unit for reading in readings for unit in reading.offset_units)
+    return [*import_formats(), *ALIASES], list(units)
+
+
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text=".txt (one document), .jsonl (native), .csv; or another tool's file "
-        "(.zip brat, .json Label Studio, .conll IOB2, doccano .jsonl with format=doccano)"
+        help_text="A file in one of the import formats of `GET /api/formats/` "
+        "(native: .txt, .jsonl, .csv)"
     )
     format = serializers.ChoiceField(
-        choices=["native", "doccano", "label-studio", "brat", "conll"],
+        choices=_upload_choices()[0],
         required=False,
-        help_text="Default: from the file extension",
+        help_text="Default: the first format that takes the file's suffix; `native` is `jsonl`",
     )
     offset_unit = serializers.ChoiceField(
-        choices=["utf16", "code_point"],
+        choices=_upload_choices()[1],
         required=False,
-        help_text="doccano only: the offsets' unit (doccano itself uses UTF-16)",
+        help_text="For formats with offset_units (doccano): the file's unit; default the first",
     )
+
+
+class ExportCapabilitySerializer(serializers.Serializer):
+    scopes = serializers.ListField(child=serializers.CharField())
+
+
+class ImportCapabilitySerializer(serializers.Serializer):
+    suffixes = serializers.ListField(child=serializers.CharField())
+    offset_units = serializers.ListField(
+        child=serializers.CharField(), help_text="Choices of the upload's offset_unit, if any"
+    )
+
+
+class FormatSerializer(serializers.Serializer):
+    """A registry entry as the browser needs it (`annotations/formats/registry.py`)."""
+
+    name = serializers.CharField(help_text="What exports (`format`) and uploads take")
+    title = serializers.CharField()
+    offset_unit = serializers.ChoiceField(choices=["code_point", "utf16", "token", "none"])
+    offset_note = serializers.CharField()
+    export = serializers.SerializerMethodField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # "import" is a Python keyword: declared through the fields mapping.
+        fields["import"] = serializers.SerializerMethodField(method_name="get_import")
+        return fields
+
+    @extend_schema_field(ExportCapabilitySerializer(allow_null=True))
+    def get_export(self, spec: FormatSpec) -> dict | None:
+        return {"scopes": list(spec.scopes)} if spec.factory is not None else None
+
+    @extend_schema_field(ImportCapabilitySerializer(allow_null=True))
+    def get_import(self, spec: FormatSpec) -> dict | None:
+        if spec.reading is None:
+            return None
+        return {
+            "suffixes": list(spec.reading.suffixes),
+            "offset_units": list(spec.reading.offset_units),
+        }
 
 
 class ImportResultSerializer(serializers.Serializer):

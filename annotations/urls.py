@@ -1,11 +1,9 @@
 """The public API paths. Scripts rely on these exact paths: change none."""
 
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.urls import path
 
 from annotations.views import core as views
+from annotations.views import exports, formats, workflow
 
 P = "projects/<int:project_id>/"
 D = P + "documents/<int:doc_id>/"
@@ -26,7 +24,5 @@ urlpatterns = [
     path(D + "annotations/mine/", views.MyAnnotation.as_view(), name="my-annotation"),
 ]
 
-# Feature areas (team workflow, exports) keep their routes beside their views.
-for area in ("workflow", "exports"):
-    if find_spec(f"annotations.views.{area}"):
-        urlpatterns += import_module(f"annotations.views.{area}").urlpatterns
+# Feature areas keep their routes beside their views.
+urlpatterns += workflow.urlpatterns + exports.urlpatterns + formats.urlpatterns

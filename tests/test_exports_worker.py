@@ -233,7 +233,11 @@ def _database_url() -> str:
 
 @contextmanager
 def celery_worker(tmp_path: Path, name: str, broker: str, **env: str) -> Iterator[subprocess.Popen]:
-    """A real worker process (and its pool child) in a session of its own; killed on exit."""
+    """A real worker process (and its pool child) in a session of its own; killed on exit.
+
+    With EXPORT_TEST_DELAY_SECONDS in `env` it runs `tests.slow_worker`, whose exports
+    pause after each batch (the hook lives in test code only)."""
+    app = "tests.slow_worker" if "EXPORT_TEST_DELAY_SECONDS" in env else "workbench"
     log_path = tmp_path / f"{name}.log"
     environment = {
         **os.environ,
@@ -245,7 +249,7 @@ def celery_worker(tmp_path: Path, name: str, broker: str, **env: str) -> Iterato
     }
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "workbench", "worker", "--concurrency=1",
+            [sys.executable, "-m", "celery", "-A", app, "worker", "--concurrency=1",
              "-l", "info", "-n", f"{name}@%h", "--without-gossip", "--without-mingle",
              "--without-heartbeat"],
             cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT,

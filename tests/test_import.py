@@ -248,8 +248,7 @@ def test_annotated_import_uses_constant_queries(cast, django_assert_max_num_quer
 
     if connection.vendor != "postgresql":
         pytest.skip("the count is PostgreSQL's (SQLite splits bulk inserts by its variable limit)")
-    from annotations.importing import parse_jsonl
-    from annotations.services.documents import documents_import
+    from annotations.services.documents import documents_upload
 
     def records(n: int, prefix: str) -> bytes:
         spans = [
@@ -278,7 +277,14 @@ def test_annotated_import_uses_constant_queries(cast, django_assert_max_num_quer
     for n, prefix in ((3, "a"), (60, "b")):
         raw = io.BytesIO(records(n, prefix))
         with django_assert_max_num_queries(10):
-            documents_import(project=cast.project, records=parse_jsonl(raw), actor=cast.admin)
+            documents_upload(
+                project=cast.project,
+                raw=raw,
+                name="x.jsonl",
+                format=None,
+                offset_unit=None,
+                actor=cast.admin,
+            )
     assert Annotation.objects.filter(is_gold=True).count() == 63
     assert Annotation.objects.filter(annotator=cast.annotator).count() == 63
 

@@ -77,6 +77,7 @@ MATRIX = [
                                                               "403 404 403 202 202"),
     ("GET", "/api/exports/{job}/", None,                      "403 404 403 200 200"),
     ("GET", "/api/exports/{job}/download/", None,             "403 404 403 200 200"),
+    ("GET", "/api/formats/", None,                            "403 200 200 200 200"),
 ]  # fmt: skip
 
 

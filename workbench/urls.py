@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -9,12 +7,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("annotations.urls")),
+    # The browser UI: the login page and the single-page app.
+    path("", include("annotations.ui_urls")),
 ]
 
 # Unknown paths and server errors under /api/ answer the API's error body too.
 handler404 = "annotations.views.errors.not_found"
 handler500 = "annotations.views.errors.server_error"
-
-# The browser UI (login page and the single-page app) lives beside the API.
-if find_spec("annotations.ui_urls"):
-    urlpatterns.append(path("", include("annotations.ui_urls")))

@@ -1,12 +1,9 @@
 """Dataset formats: streaming writers, readers for other tools' exports, and the dataset card.
 
-Pure code: records in, bytes out (and back). No ORM, no Django. The export task does::
+Pure code: records in, bytes out (and back). No ORM, no Django. ``FORMATS`` (``registry.py``)
+says everything about each format; the export task does::
 
-    spec = FORMATS[name]
-    writer = spec.open(out, schema, card=CardContext(exported_at=...))
-    for record in records:
-        writer.write(record)
-    result = writer.close()     # WriteResult: counts, warnings, inner files' sha256
+    result = write_package(out, FORMATS[name], schema, CardContext(exported_at=...), batches)
 
 Every writer writes to one binary file object; formats made of several files (brat, hf,
 spaCy) write a zip into it. Offsets in records are code points; each module's docstring says
@@ -14,76 +11,53 @@ what its format uses.
 """
 
 from .base import (
+    SCOPES,
     CardContext,
     FormatError,
     FormatSpec,
+    Reading,
+    ReadOptions,
     Record,
     Schema,
     Writer,
     WriteResult,
 )
-from .brat import BratWriter, read_brat
+from .brat import read_brat
 from .card import dataset_card
-from .conll import ConllWriter, read_conll
-from .csv_table import CsvWriter
-from .doccano import DoccanoWriter, read_doccano
-from .hf import HfWriter
-from .jsonl import JsonlWriter, read_jsonl
-from .labelstudio import LabelStudioWriter, label_studio_config, read_label_studio
+from .conll import read_conll
+from .doccano import read_doccano
+from .jsonl import read_jsonl
+from .labelstudio import label_studio_config, read_label_studio
+from .package import write_package
 from .reading import ReadResult
-from .spacy_docbin import SpacyWriter
+from .registry import ALIASES, FORMATS, export_formats, format_for_upload, import_formats
 from .splits import DEFAULT_SPLIT, assign_split
 
-_ZIP = "application/zip"
-
-FORMATS: dict[str, FormatSpec] = {
-    spec.name: spec
-    for spec in (
-        FormatSpec("jsonl", ".jsonl", "application/x-ndjson", "code_point", JsonlWriter),
-        FormatSpec("doccano", ".jsonl", "application/x-ndjson", "utf16", DoccanoWriter),
-        FormatSpec("label-studio", ".json", "application/json", "code_point", LabelStudioWriter),
-        FormatSpec("conll", ".conll", "text/plain; charset=utf-8", "token", ConllWriter),
-        FormatSpec("spacy", ".zip", _ZIP, "token", SpacyWriter),
-        FormatSpec("brat", ".zip", _ZIP, "code_point", BratWriter),
-        FormatSpec("csv", ".csv", "text/csv; charset=utf-8", "none", CsvWriter),
-        FormatSpec("hf", ".zip", _ZIP, "code_point", HfWriter),
-    )
-}
-
-READERS = {
-    "jsonl": read_jsonl,
-    "doccano": read_doccano,
-    "label-studio": read_label_studio,
-    "brat": read_brat,
-    "conll": read_conll,
-}
-
 __all__ = [
+    "ALIASES",
     "DEFAULT_SPLIT",
     "FORMATS",
-    "READERS",
-    "BratWriter",
+    "SCOPES",
     "CardContext",
-    "ConllWriter",
-    "CsvWriter",
-    "DoccanoWriter",
     "FormatError",
     "FormatSpec",
-    "HfWriter",
-    "JsonlWriter",
-    "LabelStudioWriter",
+    "ReadOptions",
     "ReadResult",
+    "Reading",
     "Record",
     "Schema",
-    "SpacyWriter",
     "WriteResult",
     "Writer",
     "assign_split",
     "dataset_card",
+    "export_formats",
+    "format_for_upload",
+    "import_formats",
     "label_studio_config",
     "read_brat",
     "read_conll",
     "read_doccano",
     "read_jsonl",
     "read_label_studio",
+    "write_package",
 ]

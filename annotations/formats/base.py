@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, BinaryIO, Protocol
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Protocol
+
+if TYPE_CHECKING:
+    from .reading import ReadResult
 
 Record = dict[str, Any]
 Schema = Mapping[str, Any]
+# What an export may hold: see the scopes in annotations/selectors/exports.py.
+SCOPES = ("gold", "all", "agreed")
 
 # A bad export can produce one warning per span; keep the result small enough for a job row.
 MAX_WARNINGS = 1000
@@ -63,6 +68,8 @@ class CardContext:
     scope: str = "gold"
     agreement: Mapping[str, Any] | None = None
     annotators: tuple[str, ...] = ()
+    # The format's own offsets, in one line for the card (its spec's `card_note`).
+    format_note: str = "see format notes"
 
 
 class Writer(Protocol):
@@ -74,28 +81,64 @@ class Writer(Protocol):
 
 
 @dataclass(frozen=True)
+class ReadOptions:
+    """What an upload says about its file; a reader takes what it needs."""
+
+    name: str = ""  # the file's name: the native reader picks .jsonl, .csv or .txt by it
+    offset_unit: str | None = None  # one of the reader's `offset_units`; None: the first
+    schema: Schema | None = None  # the project's labels, for readers that map names
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a format is imported: the reader, the file names it takes, its upload options."""
+
+    read: Callable[[IO[bytes], ReadOptions], ReadResult]
+    suffixes: tuple[str, ...]
+    # Units the file's offsets may be in (an upload option); the first is the default.
+    offset_units: tuple[str, ...] = ()
+    # The reader maps names through the project's labels (ReadOptions.schema).
+    takes_schema: bool = False
+
+
+@dataclass(frozen=True)
 class FormatSpec:
-    """A registry entry: how to open a writer and what the produced file is."""
+    """A registry entry: everything the API, the export, the importer and the browser need to
+    know about one format (see ``registry.py``)."""
 
     name: str
-    extension: str
-    content_type: str
-    offset_unit: str
+    title: str
+    offset_unit: str  # what the format's own offsets count: code_point, utf16, token, none
+    offset_note: str  # one sentence for a person choosing the format
+    card_note: str  # the dataset card's "Offsets in this format" line
+    extension: str = ""
+    content_type: str = ""
     # a writer class; options beyond ``card`` are format-specific (e.g. conll ``labels=``)
-    factory: Callable[..., Writer]
+    factory: Callable[..., Writer] | None = None
+    reading: Reading | None = None
+    scopes: tuple[str, ...] = SCOPES
+    # Files that travel beside the data in the export zip (e.g. Label Studio's config).
+    extra_files: Callable[[Schema], dict[str, bytes]] | None = None
 
     @property
     def zipped(self) -> bool:
         """A zip of several files, with README.md inside when a CardContext is given."""
         return self.content_type == "application/zip"
 
+    def card_context(self, card: CardContext) -> CardContext:
+        """The card facts with this format's note filled in."""
+        return replace(card, format_note=self.card_note)
+
     def open(
         self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None, **options: Any
     ) -> Writer:
+        if self.factory is None:
+            raise ValueError(f"{self.name} is an import-only format")
         unit = schema.get("offset_unit", OFFSET_UNIT)
         if unit != OFFSET_UNIT:
             # every writer converts from code points; anything else would shift every span
             raise ValueError(f"records must use {OFFSET_UNIT} offsets, not {unit!r}")
+        card = self.card_context(card) if card is not None else None
         return self.factory(out, schema, card=card, **options)
 
 

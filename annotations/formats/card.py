@@ -8,18 +8,6 @@ from typing import Any
 
 from .base import CardContext, Schema, WriteResult, split_order
 
-# What each format's own offsets count; ours are always code points into the stored text.
-FORMAT_OFFSETS = {
-    "jsonl": "Unicode code points (same as ours)",
-    "doccano": "UTF-16 code units (doccano counts like JavaScript; an emoji takes 2)",
-    "label-studio": "Unicode code points (Label Studio's Text tag converts from UTF-16)",
-    "conll": "none: tokens only; text is rebuilt from tokens on import",
-    "spacy": "token indices; Span.start_char/end_char are code points into Doc.text",
-    "brat": "characters of the UTF-8 .txt as brat's Python reads them: code points",
-    "csv": "none: counts only",
-    "hf": "Unicode code points (same as ours)",
-}
-
 
 def dataset_card(
     schema: Schema,
@@ -67,7 +55,7 @@ def _export_section(result: WriteResult, card: CardContext, project: Mapping[str
         f"- Documents: {result.records}\n"
         "- Offsets: Unicode code points into `text` exactly as stored (no normalisation, "
         "CRLF kept), end exclusive, as Python slices them\n"
-        f"- Offsets in this format: {FORMAT_OFFSETS.get(result.format, 'see format notes')}\n\n"
+        f"- Offsets in this format: {card.format_note}\n\n"
     )
 
 

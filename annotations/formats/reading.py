@@ -3,11 +3,41 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .base import FormatError, Record
+
+# A NUL or surrogate escape in raw JSON. Escaped emoji (surrogate pairs) match too, so a
+# match only means "walk the values to be sure".
+SUSPICIOUS = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def unstorable(value: Any, path: str = "") -> tuple[str, str] | None:
+    """Where (a dotted path, "" for the value itself) and why a parsed JSON value cannot be
+    stored, or None."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return path, "contains NUL (\\u0000), which cannot be stored"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path, "contains a lone surrogate, which is not valid Unicode"
+        return None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)  # type: ignore[assignment]
+    else:
+        return None
+    for key, item in items:
+        problem = unstorable(key, path) if isinstance(key, str) else None
+        problem = problem or unstorable(item, f"{path}.{key}" if path else str(key))
+        if problem:
+            return problem
+    return None
 
 
 @dataclass

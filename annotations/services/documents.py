@@ -9,19 +9,34 @@ from __future__ import annotations
 
 import json
 import uuid
+import zipfile
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Any, Literal
+from pathlib import PurePath
+from typing import IO, Any, Literal
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations.errors import Conflict, ImportFailed, Invalid
-from annotations.importing import NATIVE_KEYS
+from annotations.export_records import export_schema
+from annotations.formats import (
+    ALIASES,
+    FORMATS,
+    FormatError,
+    FormatSpec,
+    ReadOptions,
+    format_for_upload,
+    import_formats,
+)
+from annotations.formats.jsonl import KEY_ORDER
 from annotations.models import Annotation, AnnotationEvent, AnnotationStatus, Document, Project
 from annotations.services.annotating import write_contents
 from annotations.validation import LabelSet, validate_content
+
+# The native record's keys, as the jsonl format writes them, plus an optional id.
+NATIVE_KEYS = {*KEY_ORDER, "id"}
 
 BATCH = 1_000
 MAX_REPORTED_ERRORS = 50
@@ -269,3 +284,69 @@ def document_update(*, document: Document, fields: dict[str, Any]) -> Document:
         setattr(document, key, value)
     document.save()
     return document
+
+
+def documents_upload(
+    *,
+    project: Project,
+    raw: IO[bytes],
+    name: str,
+    format: str | None,
+    offset_unit: str | None,
+    actor: User,
+) -> tuple[list[Document], list[str]]:
+    """Import an uploaded file with its format's reader (named, else by the file's suffix):
+    (documents, what the reader could not carry). All of it, or nothing."""
+    spec = format_for_upload(format, name)
+    if spec is None:
+        raise _upload_error(format, name)
+    reading = spec.reading
+    assert reading is not None  # format_for_upload only answers importable formats
+    if offset_unit and reading.offset_units and offset_unit not in reading.offset_units:
+        allowed = " or ".join(reading.offset_units)
+        raise ImportFailed({"offset_unit": [f"{spec.name} offsets are {allowed}"]})
+    schema = export_schema(project) if reading.takes_schema else None
+    options = ReadOptions(name=name, offset_unit=offset_unit, schema=schema)
+    warnings: list[str] = []
+    records = _read(spec, raw, options, warnings)
+    return documents_import(project=project, records=records, actor=actor), warnings
+
+
+def _upload_error(format: str | None, name: str) -> ImportFailed:
+    if format:
+        known = ", ".join([*import_formats(), *ALIASES])
+        what = "an export-only format" if format in FORMATS else "unknown"
+        return ImportFailed({"format": [f"{format!r} is {what}: use {known}"]})
+    suffixes = ", ".join(s for spec in import_formats().values() for s in spec.reading.suffixes)  # type: ignore[union-attr]
+    return ImportFailed(
+        {
+            "file": [
+                f"unsupported file type {PurePath(name).suffix or name!r}: use {suffixes}, "
+                "or name the format"
+            ]
+        }
+    )
+
+
+def _read(
+    spec: FormatSpec, raw: IO[bytes], options: ReadOptions, warnings: list[str]
+) -> Iterator[dict[str, Any]]:
+    """The reader's records, numbered by line; its FormatError becomes our ImportFailed."""
+    assert spec.reading is not None
+    try:
+        result = spec.reading.read(raw, options)
+        for number, record in enumerate(result, start=1):
+            yield {**record, "_line": record.get("_line", number)}
+    except FormatError as exc:
+        raise ImportFailed({_where(exc): [exc.message]}) from None
+    except (UnicodeDecodeError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+        raise ImportFailed({"file": [f"not a readable {spec.name} file: {exc}"]}) from None
+    warnings.extend(result.warnings)
+
+
+def _where(error: FormatError) -> str:
+    """`lines.N[.field]` (a reader's `spans[0]` becomes `spans.0`), else the form field."""
+    if error.line is None:
+        return error.field or "file"
+    field = (error.field or "").replace("[", ".").replace("]", "")
+    return f"lines.{error.line}" + (f".{field}" if field else "")

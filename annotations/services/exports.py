@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import tempfile
-import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -33,7 +31,6 @@ from typing import IO, Any, BinaryIO
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -45,14 +42,14 @@ from django.utils.text import slugify
 from annotations.errors import Invalid
 from annotations.export_records import (
     SCOPES,
+    Batch,
     agreement_documents,
     documents_in_scope,
     export_schema,
     multi_annotated,
     record_batches,
 )
-from annotations.formats import FORMATS, CardContext, WriteResult, dataset_card
-from annotations.formats.archive import ZipOut
+from annotations.formats import FORMATS, CardContext, export_formats, write_package
 from annotations.formats.base import split_order
 from annotations.models import Annotation, AnnotationStatus, ExportJob, ExportStatus, Project
 
@@ -77,22 +74,6 @@ def agreement_sample_size() -> int:
 def max_attempts() -> int:
     """Runs a job may start before a dead worker's job is failed rather than retried."""
     return getattr(settings, "EXPORT_MAX_ATTEMPTS", 3)
-
-
-def delay_for_tests_seconds() -> float:
-    """TEST-ONLY: seconds to sleep after each batch, so tests can kill a worker mid-export.
-
-    Read from the environment variable EXPORT_TEST_DELAY_SECONDS (unset in production).
-    """
-    raw = os.environ.get("EXPORT_TEST_DELAY_SECONDS", "").strip()
-    if not raw:
-        return 0.0
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"EXPORT_TEST_DELAY_SECONDS={raw!r} is not a number of seconds"
-        ) from None
 
 
 @cache
@@ -156,7 +137,7 @@ def export_request(
     job = ExportJob.objects.create(
         project=project,
         requested_by=requested_by,
-        format=_choice("format", format, FORMATS),
+        format=_choice("format", format, export_formats()),
         scope=_choice("scope", scope, SCOPES),
         split=validate_split(split),
     )
@@ -327,39 +308,20 @@ def export_write(
         annotators=_annotators(project),
     )
     batches = record_batches(project, scope, split=split, batch_size=settings.EXPORT_BATCH_SIZE)
-    if spec.zipped:
-        result = _write_all(spec.open(out, schema, card=card), batches, heartbeat, total)
-    else:
-        # Formats made of one file are zipped beside their dataset card.
-        with tempfile.TemporaryFile() as data:
-            result = _write_all(spec.open(data, schema, card=card), batches, heartbeat, total)
-            data.seek(0)
-            archive = ZipOut(out, card.exported_at)
-            archive.add_stream(DATA_NAME + spec.extension, data)
-            if format == "label-studio":
-                from annotations.formats import label_studio_config
-
-                archive.add("label-studio.config.xml", label_studio_config(schema).encode())
-            card_text = dataset_card(schema, result, card, files=dict(archive.files))
-            archive.add("README.md", card_text.encode("utf-8"))
-            archive.close()
+    result = write_package(out, spec, schema, card, _beating(batches, heartbeat, total))
     warnings.extend(result.warnings)
     if result.warning_count > len(result.warnings):
         warnings.append(f"… and {result.warning_count - len(result.warnings)} more warning(s)")
     return Written(row_count=result.records, warnings=warnings)
 
 
-def _write_all(writer: Any, batches: Iterator, heartbeat: Heartbeat, total: int) -> WriteResult:
-    delay = delay_for_tests_seconds()
+def _beating(batches: Iterator[Batch], heartbeat: Heartbeat, total: int) -> Iterator[list]:
+    """Each batch's records; once the writer has taken a batch, a heartbeat with the count."""
     done = 0
     for batch in batches:
-        for record in batch.records:
-            writer.write(record)
+        yield batch.records
         done += batch.scanned
         heartbeat(done, total)
-        if delay:
-            time.sleep(delay)
-    return writer.close()
 
 
 def _annotators(project: Project) -> tuple[str, ...]:

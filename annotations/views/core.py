@@ -18,8 +18,6 @@ from rest_framework.views import APIView
 
 from annotations import selectors
 from annotations.errors import NON_FIELD, Invalid, PayloadTooLarge
-from annotations.export_records import export_schema
-from annotations.importing import parse_upload
 from annotations.models import Document, Label, Membership, Project, Role
 from annotations.permissions import project_for, require_role, sees_all_annotations
 from annotations.serializers import (
@@ -290,17 +288,13 @@ class DocumentUpload(ProjectScoped, APIView):
             raise PayloadTooLarge(
                 f"{upload.name} is over the {settings.UPLOAD_MAX_BYTES}-byte limit."
             )
-        warnings: list[str] = []
-        records = parse_upload(
-            upload,
-            upload.name,
-            fmt=request.data.get("format") or None,
-            offset_unit=request.data.get("offset_unit") or "utf16",
-            schema=export_schema(self.project),
-            warnings=warnings,
-        )
-        created = documents.documents_import(
-            project=self.project, records=records, actor=request.user
+        created, warnings = documents.documents_upload(
+            project=self.project,
+            raw=upload,
+            name=upload.name or "",
+            format=request.data.get("format") or None,
+            offset_unit=request.data.get("offset_unit") or None,
+            actor=request.user,
         )
         return Response(
             {"created": len(created), "ids": [d.pk for d in created], "warnings": warnings},

@@ -19,8 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.export_records import SCOPES
-from annotations.formats import FORMATS
+from annotations.formats import SCOPES, export_formats
 from annotations.models import ExportJob, ExportStatus, Role
 from annotations.permissions import project_for, require_role, sees_all_annotations
 from annotations.services import exports
@@ -28,7 +27,9 @@ from annotations.views.core import ProjectScoped
 
 
 class ExportRequestSerializer(serializers.Serializer):
-    format = serializers.CharField(help_text=f"One of: {', '.join(sorted(FORMATS))}")
+    format = serializers.CharField(
+        help_text=f"One of: {', '.join(export_formats())} (see GET /api/formats/)"
+    )
     scope = serializers.CharField(default="gold", help_text=f"One of: {', '.join(SCOPES)}")
     split = serializers.JSONField(
         required=False,

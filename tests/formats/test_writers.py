@@ -65,7 +65,7 @@ def test_card_says_when_agreement_was_not_computed() -> None:
 
     _, result = export("csv")
     card = dataclasses.replace(fixture.card(), agreement=None, annotators=("a1", "a2"))
-    text = dataset_card(fixture.schema(), result, card)
+    text = dataset_card(fixture.schema(), result, FORMATS["csv"].card_context(card))
     assert "## Agreement\n\nNot computed for this export.\n" in text
     assert "- a1\n- a2\n" in text
     assert "Offsets in this format: none: counts only" in text

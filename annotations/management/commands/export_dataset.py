@@ -13,8 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotations.errors import DomainError
-from annotations.export_records import SCOPES
-from annotations.formats import FORMATS
+from annotations.formats import SCOPES, export_formats
 from annotations.models import ExportStatus, Project
 from annotations.services.exports import export_request, export_run
 
@@ -40,7 +39,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("project_id", type=int)
-        parser.add_argument("--format", required=True, help=", ".join(sorted(FORMATS)))
+        parser.add_argument("--format", required=True, help=", ".join(export_formats()))
         parser.add_argument("--scope", default="gold", help=", ".join(SCOPES))
         parser.add_argument("--output", required=True, help="Path of the zip to write")
         parser.add_argument("--split", help="e.g. train=0.8,dev=0.1,test=0.1")

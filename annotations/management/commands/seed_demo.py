@@ -12,9 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from annotations.errors import DomainError
-from annotations.importing import parse_jsonl
 from annotations.models import Membership, Project, Role
-from annotations.services.documents import documents_import
+from annotations.services.documents import documents_upload
 from annotations.services.projects import project_create
 
 DEMO_NAME = "Demo: news articles"
@@ -78,7 +77,14 @@ class Command(BaseCommand):
             if user != admin:
                 Membership.objects.create(project=project, user=user, role=role)
         with ARTICLES.open("rb") as raw:
-            documents_import(project=project, records=parse_jsonl(raw), actor=admin)
+            documents_upload(
+                project=project,
+                raw=raw,
+                name=ARTICLES.name,
+                format="jsonl",
+                offset_unit=None,
+                actor=admin,
+            )
         credentials.write_text("\n".join(lines) + "\n")
         credentials.chmod(0o600)
         return lines
