@@ -128,8 +128,10 @@ def stray_marks() -> str:
     rng = random.Random(7)
     alphabet = ['"', "“", "”", "'", "‘", "’", "«", "»", "„", " ", " ", "\n", "kata", "said", "Budi"]
     out: list[str] = []
-    while sum(map(len, out)) < ARTICLE_LENGTH:
+    length = 0
+    while length < ARTICLE_LENGTH:
         out.append(rng.choice(alphabet))
+        length += len(out[-1])
     return "".join(out)[:ARTICLE_LENGTH]
 
 

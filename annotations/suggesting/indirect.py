@@ -10,6 +10,7 @@ The content runs to the end of the sentence without its final stop; a complement
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from .attribution import Attributions
@@ -20,6 +21,7 @@ from .types import Mention, Offsets
 
 _MIN_WORDS = 3
 _ATTRIBUTION_TAIL = 10  # tokens of adverbial allowed after a closing attribution
+_MAX_SENTENCE = 250  # tokens; anything longer is a list or a table, not reported speech
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +43,16 @@ class IndirectQuotes:
     def find(self, taken: list[Offsets]) -> list[Reported]:
         """Reported speech in every sentence that holds none of the `taken` spans."""
         found = []
+        taken = sorted(taken)
+        starts = [s for s, _ in taken]
         for first, last in self._sentences():
+            if last - first > _MAX_SENTENCE:
+                continue
             start, end = self.tokens[first].start, self.tokens[last - 1].end
-            if any(s < end and start < e for s, e in taken):
+            # Direct quotes never overlap each other, so their ends are sorted too: only the
+            # last one starting before this sentence ends can reach into it.
+            k = bisect.bisect_left(starts, end)
+            if k > 0 and taken[k - 1][1] > start:
                 continue
             reported = self._in_sentence(first, last)
             if reported:
@@ -85,11 +94,17 @@ class IndirectQuotes:
             self._prepositional(first, end) or self._verb(first, end) or self._closing(first, end)
         )
 
-    def _words(self, first: int, last: int) -> int:
-        return sum(1 for t in self.tokens[first:last] if t.kind == WORD)
+    def _words(self, first: int, last: int, enough: int) -> int:
+        """Words in tokens[first:last], counting no further than `enough`."""
+        count = 0
+        for token in self.tokens[first:last]:
+            count += token.kind == WORD
+            if count >= enough:
+                break
+        return count
 
     def _content(self, first: int, last: int) -> Offsets | None:
-        if first >= last or self._words(first, last) < _MIN_WORDS:
+        if first >= last or self._words(first, last, _MIN_WORDS) < _MIN_WORDS:
             return None
         if self.tokens[first].kind == MARK:
             return None  # a direct quote
@@ -123,7 +138,7 @@ class IndirectQuotes:
             if attribution:
                 cue, speaker = attribution
                 content = self._content(first, comma)
-                if content and self._words(first, comma) > _MIN_WORDS:
+                if content and self._words(first, comma, _MIN_WORDS + 1) > _MIN_WORDS:
                     return Reported(content, cue, speaker, "closing")
         return None
 
@@ -147,7 +162,7 @@ class IndirectQuotes:
             if self.tokens[j].kind != WORD:
                 return None
             if self.tokens[j].lower in self.lex.speech_verbs:
-                if self._has_complementizer(j, end) or self._words(j + 1, end) > 6:
+                if self._has_complementizer(j, end) or self._words(j + 1, end, 7) > 6:
                     return None
                 speaker = self.speakers.mention(t, self._without_adverbs(t, j))
                 return ((self.tokens[j].start, self.tokens[j].end), speaker) if speaker else None

@@ -79,17 +79,28 @@ def _paragraph_pieces(
     end = doc.paragraphs[paragraph][1]
     marks = [i for i in range(first, last) if doc.tokens[i].kind == MARK]
     doubles = [i for i in marks if doc.tokens[i].text in DOUBLE_MARKS]
-    pieces = [(p, False) for p in _pair(doc, doubles, end)]
-    covered = [(doc.tokens[p.open].start, _piece_end(doc, p)) for p, _ in pieces]
-    singles = [
-        i
-        for i in marks
-        if doc.tokens[i].text not in DOUBLE_MARKS
-        and not any(s <= doc.tokens[i].start < e for s, e in covered)
-    ]
+    double_pieces = _pair(doc, doubles, end)
+    pieces = [(p, False) for p in double_pieces]
+    singles = _outside(
+        doc, [i for i in marks if doc.tokens[i].text not in DOUBLE_MARKS], double_pieces
+    )
     pieces += [(p, True) for p in _pair(doc, singles, end)]
     pieces.sort(key=lambda item: item[0].open)
     return pieces
+
+
+def _outside(doc: Analysis, marks: list[int], pieces: list[Piece]) -> list[int]:
+    """The marks not inside any of the (sorted, disjoint) pieces, in one sweep."""
+    kept = []
+    k = 0
+    for i in marks:
+        position = doc.tokens[i].start
+        while k < len(pieces) and _piece_end(doc, pieces[k]) <= position:
+            k += 1
+        if k < len(pieces) and doc.tokens[pieces[k].open].start <= position:
+            continue
+        kept.append(i)
+    return kept
 
 
 def _piece_end(doc: Analysis, piece: Piece) -> int:
@@ -99,29 +110,29 @@ def _piece_end(doc: Analysis, piece: Piece) -> int:
 def _pair(doc: Analysis, marks: list[int], paragraph_end: int) -> list[Piece]:
     """Pair one kind of mark within a paragraph; unclosed openings become open pieces."""
     pieces: list[Piece] = []
-    superseded: list[int] = []  # openings followed by another opening before any close
-    current: int | None = None
-    for i in marks:
+    superseded: list[int] = []  # positions in `marks` of openings followed by another opening
+    current: int | None = None  # position in `marks` of the opening waiting for its close
+    for position, i in enumerate(marks):
         can_open, can_close = _roles(doc, i)
         if current is not None and can_close:
-            pieces.append(Piece(current, i, 0))
+            pieces.append(Piece(marks[current], i, 0))
             current = None
         elif current is None and can_open:
-            current = i
+            current = position
         elif current is not None and can_open:
             superseded.append(current)  # an unbalanced mark, or the start of a nested quote
-            current = i
+            current = position
         elif current is None and can_close and superseded:
             # A second close after a nested quote closes the outer one: “… “x” …”.
-            outer = superseded.pop()
-            pieces = [p for p in pieces if p.open < outer]
+            outer = marks[superseded.pop()]
+            while pieces and pieces[-1].open > outer:
+                pieces.pop()
             pieces.append(Piece(outer, i, 0))
-    for opening in superseded:
-        following = [m for m in marks if m > opening]
-        limit = doc.tokens[following[0]].start if following else paragraph_end
-        pieces.append(Piece(opening, None, limit))
+    for position in superseded:
+        limit = doc.tokens[marks[position + 1]].start
+        pieces.append(Piece(marks[position], None, limit))
     if current is not None:
-        pieces.append(Piece(current, None, paragraph_end))
+        pieces.append(Piece(marks[current], None, paragraph_end))
     pieces.sort(key=lambda p: p.open)
     return pieces
 

@@ -18,6 +18,7 @@ from .text import Analysis
 from .types import Mention, Offsets
 
 _PARAGRAPHS_BACK = 2  # how far a speaker stays on stage
+_LOOK_BACK = 3000  # characters searched for people named before a pronoun (bounds the cost)
 
 
 @dataclass(slots=True)
@@ -124,13 +125,14 @@ class Resolver:
         """Distinct people named after the previous quote and its attribution."""
         known = _named(previous, person=False)
         start = max(previous.fragments[-1][1], *(m.end for m in _mentions(previous)))
+        start = max(start, position - _LOOK_BACK)
         people = _distinct(self._people(start, position), self.doc.text)
         return [p for p in people if known is None or not self._same(p, known)]
 
     def _people_in_window(self, quote_start: int, position: int) -> list[Mention]:
         """People named from the paragraph before the quote up to the pronoun."""
         paragraph = self._paragraph(quote_start)
-        start = self.doc.paragraphs[max(0, paragraph - 1)][0]
+        start = max(self.doc.paragraphs[max(0, paragraph - 1)][0], position - _LOOK_BACK)
         return _distinct(self._people(start, position), self.doc.text)
 
     def _people(self, start: int, end: int) -> list[Mention]:

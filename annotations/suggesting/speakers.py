@@ -248,7 +248,7 @@ class Speakers:
             self.doc.index_at(self.doc.dateline_end(self.doc.token_paragraph[comma])),
         )
         end = first
-        while end < comma and tokens[end].kind == WORD:
+        while end < comma and tokens[end].kind == WORD and end - first <= 6:
             end += 1
         if end == first or end >= comma or tokens[end].text != "," or end - first > 6:
             return None

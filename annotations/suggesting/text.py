@@ -154,15 +154,6 @@ class Analysis:
     def paragraph_range(self, token_index: int) -> tuple[int, int]:
         return self.paragraph_tokens[self.token_paragraph[token_index]]
 
-    def sentence_range(self, token_index: int) -> tuple[int, int]:
-        """Token index range [first, last) of the sentence holding a token."""
-        first = self.sentence_start[token_index]
-        _, paragraph_end = self.paragraph_range(token_index)
-        last = token_index + 1
-        while last < paragraph_end and self.sentence_start[last] == first:
-            last += 1
-        return first, last
-
     def dateline_end(self, paragraph: int) -> int:
         """Character offset after a dateline opening the paragraph (its start when none)."""
         start, end = self.paragraphs[paragraph]
