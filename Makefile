@@ -34,7 +34,7 @@ typecheck: install-dev
 	$(BIN)/mypy annotations/services annotations/selectors.py annotations/validation.py \
 		annotations/parsers.py annotations/tasks.py \
 		annotations/export_records.py annotations/agreement annotations/merging.py \
-		annotations/review.py annotations/formats
+		annotations/review.py annotations/formats annotations/suggesting
 	if [ -f frontend/package.json ] && [ -d frontend/node_modules ]; then cd frontend && npm run typecheck --silent; fi
 
 fmt: install-dev
