@@ -112,8 +112,8 @@ def test_reviewer_accepts_agreed_decides_disputed_and_saves_gold(
     page.get_by_role("region", name="Gold").get_by_role("radio", name="negative").check()
     select_text(page, MISSED_PLACE)  # the reviewer adds what both annotators missed
     page.keyboard.press("l")
-    page.get_by_role("button", name="Save gold").click()
-    page.get_by_role("status").filter(has_text="Saved · version 1").wait_for()
+    page.keyboard.press("Control+s")  # the editor page's key map: Ctrl+S saves the gold
+    page.get_by_role("status").filter(has_text="All changes saved · version 1").wait_for()
     page.screenshot(path="/tmp/review-saved.png", full_page=True)
 
     gold = gold_of(page, live_server, doc)
@@ -157,7 +157,7 @@ def test_gold_saved_elsewhere_shows_a_plain_conflict(cast, live_server, page, tw
     assert Annotation.objects.get(document=doc, is_gold=True).version == 1
 
     page.get_by_role("button", name="Reload their gold (drops your changes)").click()
-    page.get_by_role("status").filter(has_text="Saved · version 1").wait_for()
+    page.get_by_role("status").filter(has_text="All changes saved · version 1").wait_for()
     person = proposal_item(page, f"span:{PERSON_SPAN['start']}:{PERSON_SPAN['end']}:PER")
     assert "in gold" in person.inner_text()
     assert (
@@ -236,7 +236,7 @@ def test_overwrite_after_a_conflict_saves_mine_on_top(cast, live_server, page, t
     page.get_by_role("button", name="Accept all agreed (5)").click()
     page.get_by_role("button", name="Save gold").click()
     page.get_by_role("button", name="Overwrite with mine").click()
-    page.get_by_role("status").filter(has_text="Saved · version 2").wait_for()
+    page.get_by_role("status").filter(has_text="All changes saved · version 2").wait_for()
     gold = gold_of(page, live_server, doc)
     assert gold["version"] == 2
     assert sorted((s["start"], s["label"]) for s in gold["spans"]) == sorted(
@@ -259,7 +259,7 @@ def test_relabelled_quote_saves_without_the_attribute_the_new_label_lacks(cast, 
     gold.get_by_label("quote type").wait_for()
     gold.get_by_role("button", name="PER", exact=True).click()
     page.get_by_role("button", name="Save gold").click()
-    page.get_by_role("status").filter(has_text="Saved · version 2").wait_for()
+    page.get_by_role("status").filter(has_text="All changes saved · version 2").wait_for()
 
     [span] = gold_of(page, live_server, doc)["spans"]
     assert (span["start"], span["end"], span["label"]) == (SPEECH["start"], SPEECH["end"], "PER")

@@ -1,5 +1,5 @@
 /** Typed calls for project administration: upload, members, settings (see annotations/views/core.py). */
-import { ApiError, csrfToken, get, request } from "./client";
+import { get, request } from "./client";
 import type { Page, Project } from "./types";
 
 const P = (id: number) => `/api/projects/${id}/`;
@@ -41,37 +41,6 @@ export interface ProjectSettings {
 
 export type ProjectWithSettings = Project & ProjectSettings;
 
-/**
- * Multipart POST: client.request speaks JSON only. The browser sets the multipart
- * boundary itself, so no Content-Type header here.
- */
-async function postForm<T>(url: string, form: FormData): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: "POST",
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-      credentials: "same-origin",
-      body: form,
-    });
-  } catch {
-    throw new ApiError(0, null);
-  }
-  const text = await res.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    // A proxy's HTML error page (e.g. a 413 from nginx) is not worth showing.
-    data = null;
-  }
-  if (res.status === 401) {
-    window.location.assign(`/login/?next=${encodeURIComponent(window.location.pathname)}`);
-  }
-  if (!res.ok) throw new ApiError(res.status, data);
-  return data as T;
-}
-
 export interface NewProject {
   name: string;
   language: string;
@@ -99,6 +68,6 @@ export const adminApi = {
     if (options.format) form.append("format", options.format);
     if (options.format === "doccano" && options.offsetUnit)
       form.append("offset_unit", options.offsetUnit);
-    return postForm<UploadResult>(`${P(id)}documents/upload/`, form);
+    return request<UploadResult>("POST", `${P(id)}documents/upload/`, form).then((r) => r.data);
   },
 };

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Op } from "../editor/types";
-import { Autosave, readBackup, type SaveState } from "./autosave";
-import { ApiError } from "./client";
+import { Autosave, readBackup } from "./autosave";
+import { ApiError } from "./errors";
+import type { SaveState } from "./saveState";
 
 const op = (id: string): Op => ({ op: "delete_span", id });
 

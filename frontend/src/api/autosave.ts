@@ -5,16 +5,8 @@
  * backoff; unsaved ops are mirrored to localStorage so a crash loses nothing.
  */
 import type { AnnotationState, Op } from "../editor/types";
-import { ApiError, type ApiResponse } from "./client";
-
-export type SaveStatus = "saved" | "pending" | "saving" | "offline" | "conflict" | "rejected";
-
-export interface SaveState {
-  status: SaveStatus;
-  version: number;
-  message?: string;
-  theirVersion?: number;
-}
+import type { ApiResponse } from "./client";
+import { failedSave, type SaveState } from "./saveState";
 
 export type Send = (method: "PATCH" | "PUT", body: unknown) => Promise<ApiResponse<unknown>>;
 
@@ -157,22 +149,12 @@ export class Autosave {
   }
 
   private fail(err: unknown): void {
-    if (err instanceof ApiError && err.status === 409) {
-      const body = err.body as { current_version?: number; detail?: string } | null;
-      this.set({
-        status: "conflict",
-        theirVersion: body?.current_version,
-        message: body?.detail ?? "Someone else saved this annotation.",
-      });
-      this.settle(false);
-    } else if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
-      this.set({ status: "rejected", message: rejectionMessage(err) });
-      this.settle(false);
-    } else {
-      this.set({ status: "offline", message: "Not saved yet: retrying…" });
+    const failure = failedSave(err, { retries: true });
+    this.set(failure);
+    if (failure.status === "offline") {
       this.schedule(this.retryDelay);
       this.retryDelay = Math.min(this.retryDelay * 2, 30000);
-    }
+    } else this.settle(false);
   }
 
   private settle(ok: boolean): void {
@@ -198,10 +180,4 @@ export class Autosave {
     this.state = { ...this.state, ...patch };
     this.options.onState?.(this.state);
   }
-}
-
-function rejectionMessage(err: ApiError): string {
-  const body = err.body as { ops?: Record<string, unknown>; detail?: unknown } | null;
-  if (body?.ops) return `The server rejected a change: ${JSON.stringify(body.ops)}`;
-  return `The server rejected a change: ${err.message}`;
 }

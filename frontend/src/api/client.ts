@@ -1,20 +1,8 @@
-/** JSON over fetch with the session cookie and Django's CSRF header on unsafe requests. */
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(describe(status, body));
-  }
-}
-
-function describe(status: number, body: unknown): string {
-  if (body && typeof body === "object" && "detail" in body)
-    return String((body as { detail: unknown }).detail);
-  if (status === 0) return "The server could not be reached.";
-  return `The server answered ${status}.`;
-}
+/**
+ * JSON (or a multipart form) over fetch with the session cookie and Django's CSRF
+ * header on unsafe requests. A failure is always thrown as an `ApiError`.
+ */
+import { ApiError } from "./errors";
 
 export function csrfToken(): string {
   const meta = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content;
@@ -28,25 +16,27 @@ export interface ApiResponse<T> {
   data: T;
 }
 
+/** A FormData body is sent as multipart (the browser sets the boundary); anything else as JSON. */
 export async function request<T>(
   method: string,
   url: string,
   body?: unknown,
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers["Content-Type"] = "application/json";
   if (!["GET", "HEAD", "OPTIONS"].includes(method)) headers["X-CSRFToken"] = csrfToken();
-  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const payload = body === undefined || form ? body : JSON.stringify(body);
   let res: Response;
   try {
     res = await fetch(url, {
       method,
       headers,
       credentials: "same-origin",
-      body: payload,
+      body: payload as BodyInit | undefined,
       // Lets a save started while the tab closes finish; browsers cap such bodies at 64 KiB
       // (20,000 UTF-16 units stay under it even at 3 bytes each).
-      keepalive: method !== "GET" && (payload?.length ?? 0) < 20_000,
+      keepalive: method !== "GET" && typeof payload === "string" && payload.length < 20_000,
     });
   } catch {
     throw new ApiError(0, null);
@@ -56,20 +46,16 @@ export async function request<T>(
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
-    data = { detail: text.slice(0, 200) };
+    // Not ours (e.g. a proxy's HTML error page): the error is named by its status.
+    data = null;
   }
-  if (res.status === 401 || (res.status === 403 && isLoggedOut(data))) {
-    window.location.assign(`/login/?next=${encodeURIComponent(window.location.pathname)}`);
+  if (!res.ok) {
+    const error = new ApiError(res.status, data);
+    if (error.loggedOut)
+      window.location.assign(`/login/?next=${encodeURIComponent(window.location.pathname)}`);
+    throw error;
   }
-  if (!res.ok) throw new ApiError(res.status, data);
   return { status: res.status, data: data as T };
-}
-
-function isLoggedOut(data: unknown): boolean {
-  const detail = data && typeof data === "object" ? (data as { detail?: unknown }).detail : "";
-  return (
-    typeof detail === "string" && /credentials were not provided|not authenticated/i.test(detail)
-  );
 }
 
 export const get = <T>(url: string) => request<T>("GET", url).then((r) => r.data);

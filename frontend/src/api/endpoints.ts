@@ -1,4 +1,4 @@
-import { ApiError, get, request } from "./client";
+import { get, request } from "./client";
 import type {
   DocumentDetail,
   DocumentSummary,
@@ -24,18 +24,9 @@ export const api = {
   mine: (id: number, docId: number) =>
     get<MyAnnotation>(`${P(id)}documents/${docId}/annotations/mine/`),
   mineUrl: (id: number, docId: number) => `${P(id)}documents/${docId}/annotations/mine/`,
-  /**
-   * The next document from the project's queue: the document, "empty" when the
-   * queue has nothing left for me, or "unavailable" when the server has no queue.
-   */
-  async nextDocument(id: number): Promise<DocumentDetail | "empty" | "unavailable"> {
-    try {
-      const res = await request<DocumentDetail | null>("GET", `${P(id)}queue/next/`);
-      return res.status === 204 || !res.data ? "empty" : res.data;
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 404 || err.status === 405))
-        return "unavailable";
-      throw err;
-    }
+  /** The next document from the project's queue, or "empty" when nothing is left for me. */
+  async nextDocument(id: number): Promise<DocumentDetail | "empty"> {
+    const res = await request<DocumentDetail | null>("GET", `${P(id)}queue/next/`);
+    return res.status === 204 || !res.data ? "empty" : res.data;
   },
 };

@@ -1,21 +1,27 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { Autosave, readBackup, type SaveState } from "../api/autosave";
+import { Autosave, readBackup } from "../api/autosave";
 import { request } from "../api/client";
 import { api } from "../api/endpoints";
+import type { SaveState } from "../api/saveState";
 import type { AnnotationStatus, DocumentDetail, Me, MyAnnotation, Project } from "../api/types";
 import type { Editor } from "../editor";
 import type { DocumentLabelValue, Label } from "../editor/types";
 import { ConflictDialog, HelpOverlay } from "./Dialogs";
+import { DocumentFrame, DocumentLoader } from "./DocumentFrame";
 import { DocumentLabels } from "./DocumentLabels";
 import { EditorView } from "./EditorView";
+import { runEditorAction } from "./editorActions";
 import { FindBox } from "./FindBox";
 import { Guidelines } from "./Guidelines";
-import { type Action, isTyping, resolveKey } from "./keys";
+import type { Action } from "./keys";
 import { LabelPalette } from "./LabelPalette";
+import { useNotice } from "./Notice";
 import { openNextDocument } from "./nextDocument";
 import { navigate, onLinkClick } from "./router";
+import { SaveStatus } from "./SaveStatus";
 import { RelationList, SpanDetails, SpanList } from "./SpanPanel";
 import { useAsync } from "./useAsync";
+import { useKeymap } from "./useKeymap";
 
 interface Loaded {
   me: Me;
@@ -36,29 +42,12 @@ export function EditorPage({ pk, docId }: { pk: number; docId: number }) {
     ]);
     return { me, project, labels, doc, mine };
   }, [pk, docId]);
-  if (loaded.error) {
-    return (
-      <main class="page">
-        <h1>Cannot open this document</h1>
-        <p role="alert">{loaded.error}</p>
-        <a href={`/projects/${pk}/`} onClick={onLinkClick}>
-          Back to the project
-        </a>
-      </main>
-    );
-  }
-  if (!loaded.data) return <main class="page">Loading…</main>;
-  return <Workbench {...loaded.data} pk={pk} docId={docId} />;
+  return (
+    <DocumentLoader pk={pk} state={loaded} failure="Cannot open this document">
+      {(data) => <Workbench {...data} pk={pk} docId={docId} />}
+    </DocumentLoader>
+  );
 }
-
-const SAVE_TEXT: Record<SaveState["status"], string> = {
-  saved: "All changes saved",
-  pending: "Unsaved changes…",
-  saving: "Saving…",
-  offline: "Offline: retrying…",
-  conflict: "Not saved: conflict",
-  rejected: "Not saved: rejected",
-};
 
 function useFrameTick(): () => void {
   const [, setTick] = useState(0);
@@ -85,7 +74,7 @@ function Workbench({
   const [editor, setEditor] = useState<Editor | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [linking, setLinking] = useState(false);
-  const [notice, setNotice] = useState("");
+  const [notice, setNotice] = useNotice();
   const [help, setHelp] = useState(false);
   const [guidelines, setGuidelines] = useState(false);
   const [snap, setSnap] = useState(true);
@@ -161,12 +150,6 @@ function Workbench({
     };
   }, [saver]);
 
-  useEffect(() => {
-    if (!notice) return;
-    const t = setTimeout(() => setNotice(""), 5000);
-    return () => clearTimeout(t);
-  }, [notice]);
-
   async function finish(next: AnnotationStatus): Promise<void> {
     saver.push([{ op: "set_status", status: next }]);
     if (!(await saver.flush())) {
@@ -200,63 +183,8 @@ function Workbench({
     const ed = editor;
     if (!ed) return false;
     switch (action.type) {
-      case "label":
-        if (ed.hasTextSelection())
-          ed.addSpanFromSelection(action.name, snap ? undefined : { exact: true });
-        else if (ed.selectedId) ed.relabel(ed.selectedId, action.name);
-        else setNotice("Select some text first, then press a label key.");
-        return true;
-      case "docLabel": {
-        const group = docLabels.filter((l) => (l.group || "document") === action.group);
-        const multiple = group.some((l) => l.multiple);
-        const current = ed.documentLabels()[action.group] ?? null;
-        if (!multiple) setDocLabel(action.group, action.value);
-        else {
-          const list = Array.isArray(current) ? current : [];
-          setDocLabel(
-            action.group,
-            list.includes(action.value)
-              ? list.filter((v) => v !== action.value)
-              : [...list, action.value],
-          );
-        }
-        return true;
-      }
-      case "link":
-        if (ed.linkSourceId) ed.confirmLink();
-        else ed.beginLink();
-        return true;
-      case "confirm":
-        if (!ed.linkSourceId) return false;
-        ed.confirmLink();
-        return true;
-      case "selectSpan":
-        if (ed.linkSourceId) ed.cycleLinkCandidate(action.dir);
-        else ed.selectAdjacent(action.dir);
-        return true;
-      case "escape":
-        if (help || guidelines) {
-          setHelp(false);
-          setGuidelines(false);
-        } else if (ed.linkSourceId) ed.cancelLink();
-        else if (ed.hasTextSelection()) document.getSelection()?.removeAllRanges();
-        else ed.selectSpan(null);
-        return true;
-      case "delete":
-        if (!ed.selectedId) return false;
-        ed.deleteSpan(ed.selectedId);
-        return true;
-      case "extend":
-        ed.extendSelection(action.direction, action.unit);
-        return true;
-      case "resize":
-        if (ed.selectedId) ed.resize(ed.selectedId, action.edge, action.dir, action.unit);
-        return true;
-      case "undo":
-        ed.undo();
-        return true;
-      case "redo":
-        ed.redo();
+      case "save":
+        void saver.flush();
         return true;
       case "submit":
         void finish("submitted");
@@ -278,93 +206,63 @@ function Workbench({
       case "toggleSnap":
         setSnap((s) => !s);
         return true;
-      case "resizeToSelection":
-        if (!ed.selectedId) return false;
-        if (!ed.resizeToSelection(ed.selectedId, snap ? undefined : { exact: true })) {
-          setNotice("Select the new extent of the span in the text first.");
-        }
-        return true;
-      case "unlink":
-        if (!ed.selectedId) return false;
-        for (const r of ed.relations()) {
-          if (r.from === ed.selectedId || r.to === ed.selectedId) ed.deleteRelation(r.id);
-        }
-        return true;
-      case "find":
-        document.querySelector<HTMLInputElement>("#wb-find")?.focus();
-        return true;
-      case "focusAttributes":
-        document.querySelector<HTMLElement>("[data-attribute]")?.focus();
+      case "escape":
+        if (!help && !guidelines) break;
+        setHelp(false);
+        setGuidelines(false);
         return true;
     }
+    return runEditorAction(ed, action, { docLabels, snap, notice: setNotice }) ?? false;
   }
 
-  const runRef = useRef(run);
-  runRef.current = run;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.isComposing) return;
-      const typing = isTyping(e.target);
-      const action = resolveKey(e, labels, {
-        hasTextSelection: editor?.hasTextSelection() ?? false,
-        hasSelectedSpan: !!editor?.selectedId,
-      });
-      if (!action) return;
-      if (typing && action.type === "escape") {
-        // Escape leaves a form control and hands the keys back to the article.
-        (e.target as HTMLElement).blur();
-        e.preventDefault();
-        return;
-      }
-      if (typing && action.type !== "submit") return;
-      if (save.status === "conflict" && action.type !== "help") return;
-      if (runRef.current(action)) e.preventDefault();
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [editor, labels, save.status]);
+  useKeymap(editor, labels, run, save.status === "conflict");
 
   const selected = editor && selectedId ? editor.getSpan(selectedId) : undefined;
   const spans = editor ? editor.spansInOrder() : [];
 
-  return (
-    <main class="workbench">
-      <div class="toolbar" role="toolbar" aria-label="Document actions">
-        <a href={`/projects/${pk}/`} onClick={onLinkClick} class="back">
-          ← {project.name}
+  const actions = (
+    <>
+      <span class={`badge badge-${status}`}>{status}</span>
+      <SaveStatus state={save} />
+      {project.my_role !== "annotator" && (
+        <a href={`/projects/${pk}/documents/${docId}/review/`} onClick={onLinkClick}>
+          Review this document
         </a>
-        <span class={`badge badge-${status}`}>{status}</span>
-        <span class={`save save-${save.status}`} role="status" aria-live="polite">
-          {SAVE_TEXT[save.status]}
-        </span>
-        {project.my_role !== "annotator" && (
-          <a href={`/projects/${pk}/documents/${docId}/review/`} onClick={onLinkClick}>
-            Review this document
-          </a>
-        )}
-        <span class="spacer" />
-        <button type="button" disabled={!editor?.canUndo} onClick={() => run({ type: "undo" })}>
-          Undo<kbd aria-hidden="true">Ctrl+Z</kbd>
-        </button>
-        <button type="button" disabled={!editor?.canRedo} onClick={() => run({ type: "redo" })}>
-          Redo<kbd aria-hidden="true">Ctrl+Shift+Z</kbd>
-        </button>
-        <button type="button" aria-pressed={guidelines} onClick={() => setGuidelines(!guidelines)}>
-          Guidelines<kbd aria-hidden="true">Alt+G</kbd>
-        </button>
-        <button type="button" onClick={() => setHelp(true)}>
-          Shortcuts<kbd aria-hidden="true">?</kbd>
-        </button>
-        <button type="button" onClick={() => run({ type: "next" })}>
-          Next document<kbd aria-hidden="true">Alt+N</kbd>
-        </button>
-        <button type="button" onClick={() => run({ type: "skip" })}>
-          Skip<kbd aria-hidden="true">Alt+S</kbd>
-        </button>
-        <button type="button" class="primary" onClick={() => run({ type: "submit" })}>
-          Submit<kbd aria-hidden="true">Ctrl+Enter</kbd>
-        </button>
-      </div>
+      )}
+      <span class="spacer" />
+      <button type="button" disabled={!editor?.canUndo} onClick={() => run({ type: "undo" })}>
+        Undo<kbd aria-hidden="true">Ctrl+Z</kbd>
+      </button>
+      <button type="button" disabled={!editor?.canRedo} onClick={() => run({ type: "redo" })}>
+        Redo<kbd aria-hidden="true">Ctrl+Shift+Z</kbd>
+      </button>
+      <button type="button" aria-pressed={guidelines} onClick={() => setGuidelines(!guidelines)}>
+        Guidelines<kbd aria-hidden="true">Alt+G</kbd>
+      </button>
+      <button type="button" onClick={() => setHelp(true)}>
+        Shortcuts<kbd aria-hidden="true">?</kbd>
+      </button>
+      <button type="button" onClick={() => run({ type: "next" })}>
+        Next document<kbd aria-hidden="true">Alt+N</kbd>
+      </button>
+      <button type="button" onClick={() => run({ type: "skip" })}>
+        Skip<kbd aria-hidden="true">Alt+S</kbd>
+      </button>
+      <button type="button" class="primary" onClick={() => run({ type: "submit" })}>
+        Submit<kbd aria-hidden="true">Ctrl+Enter</kbd>
+      </button>
+    </>
+  );
+
+  return (
+    <DocumentFrame
+      className="workbench"
+      label="Document actions"
+      pk={pk}
+      projectName={project.name}
+      actions={actions}
+      notice={notice}
+    >
       {save.status === "rejected" && (
         <div class="banner" role="alert">
           {save.message}{" "}
@@ -425,9 +323,6 @@ function Workbench({
           </aside>
         )}
       </div>
-      <div class="toast" role="status" aria-live="polite">
-        {notice}
-      </div>
       {help && <HelpOverlay labels={labels} onClose={() => setHelp(false)} />}
       {save.status === "conflict" && (
         <ConflictDialog
@@ -438,6 +333,6 @@ function Workbench({
           onOverwrite={overwriteMine}
         />
       )}
-    </main>
+    </DocumentFrame>
   );
 }

@@ -1,20 +1,7 @@
 import { useState } from "preact/hooks";
 import { adminApi } from "../api/admin";
-import { ApiError } from "../api/client";
+import { fieldErrors } from "../api/errors";
 import { navigate } from "./router";
-
-/** Field name → messages, from a 400's `errors`; anything else becomes one general message. */
-export function projectErrors(error: unknown): Record<string, string> {
-  const errors = error instanceof ApiError && (error.body as { errors?: unknown } | null)?.errors;
-  if (error instanceof ApiError && error.status === 400 && errors && typeof errors === "object") {
-    const out: Record<string, string> = {};
-    for (const [field, messages] of Object.entries(errors as Record<string, unknown>)) {
-      out[field] = Array.isArray(messages) ? messages.join(" ") : String(messages);
-    }
-    return out;
-  }
-  return { detail: "The project could not be created. Try again." };
-}
 
 /** Anyone may start a project; they become its admin and land on its settings page. */
 export function NewProjectForm() {
@@ -43,7 +30,7 @@ export function NewProjectForm() {
       });
       navigate(`/projects/${project.id}/settings/`);
     } catch (error) {
-      setErrors(projectErrors(error));
+      setErrors(fieldErrors(error));
     } finally {
       setBusy(false);
     }

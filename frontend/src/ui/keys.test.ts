@@ -34,6 +34,18 @@ describe("key map", () => {
     });
   });
 
+  it("maps Ctrl+S (or Cmd+S) to save, and leaves Alt+S to skip", () => {
+    expect(resolveKey({ ...base, ctrlKey: true, key: "s" }, labels, none)).toEqual({
+      type: "save",
+    });
+    expect(resolveKey({ ...base, metaKey: true, key: "S" }, labels, none)).toEqual({
+      type: "save",
+    });
+    expect(resolveKey({ ...base, altKey: true, key: "s" }, labels, none)).toEqual({
+      type: "skip",
+    });
+  });
+
   it("maps undo, redo and submit", () => {
     expect(resolveKey({ ...base, ctrlKey: true, key: "z" }, labels, none)).toEqual({
       type: "undo",

@@ -10,6 +10,7 @@ export type Action =
   | { type: "link" }
   | { type: "undo" }
   | { type: "redo" }
+  | { type: "save" }
   | { type: "submit" }
   | { type: "skip" }
   | { type: "next" }
@@ -60,6 +61,7 @@ export const FIXED_KEYS: Array<[string, string]> = [
   ["Escape", "Cancel link mode, then clear the selection"],
   ["Ctrl+Z", "Undo"],
   ["Ctrl+Shift+Z / Ctrl+Y", "Redo"],
+  ["Ctrl+S", "Save now (the review page saves the gold only then)"],
   ["Ctrl+Enter", "Submit"],
   ["Alt+S", "Skip"],
   ["Alt+N", "Next document"],
@@ -75,6 +77,7 @@ export function resolveKey(e: KeyInput, labels: Label[], ctx: KeyContext): Actio
   if (mod && !e.altKey && key.toLowerCase() === "z")
     return e.shiftKey ? { type: "redo" } : { type: "undo" };
   if (mod && !e.altKey && key.toLowerCase() === "y") return { type: "redo" };
+  if (mod && !e.altKey && key.toLowerCase() === "s") return { type: "save" };
   if (mod && key === "Enter") return { type: "submit" };
   if (e.altKey && !mod) {
     const code = key.toLowerCase();

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError } from "../api/client";
 import { api } from "../api/endpoints";
+import { errorMessage } from "../api/errors";
 import { EXPORT_FORMATS, EXPORT_SCOPES, type ExportJob, workflowApi } from "../api/workflow";
 import { onLinkClick } from "../ui/router";
 import { useAsync } from "../ui/useAsync";
@@ -23,17 +23,6 @@ const FORMAT_TEXT: Record<string, string> = {
   csv: "CSV",
   hf: "Hugging Face datasets",
 };
-
-function requestError(err: unknown): string {
-  if (err instanceof ApiError && err.body && typeof err.body === "object") {
-    const body = err.body as Record<string, unknown>;
-    if ("detail" in body) return String(body.detail);
-    return Object.entries(body)
-      .map(([field, messages]) => `${field}: ${([] as unknown[]).concat(messages).join(" ")}`)
-      .join("; ");
-  }
-  return err instanceof Error ? err.message : String(err);
-}
 
 export function ExportsPage({ pk }: { pk: number }) {
   const project = useAsync(() => api.project(pk), [pk]);
@@ -59,7 +48,7 @@ export function ExportsPage({ pk }: { pk: number }) {
     const controller = new AbortController();
     polling.current.set(job.id, controller);
     pollJob(job.id, { load: workflowApi.exportJob, onUpdate: upsert, signal: controller.signal })
-      .catch((err: unknown) => setLoadError(`Lost track of export ${job.id}: ${requestError(err)}`))
+      .catch((err: unknown) => setLoadError(`Lost track of export ${job.id}: ${errorMessage(err)}`))
       .finally(() => polling.current.delete(job.id));
   }
 
@@ -77,7 +66,7 @@ export function ExportsPage({ pk }: { pk: number }) {
             () => {},
           );
       },
-      (err: unknown) => live && setLoadError(requestError(err)),
+      (err: unknown) => live && setLoadError(errorMessage(err)),
     );
     return () => {
       live = false;
@@ -112,7 +101,7 @@ export function ExportsPage({ pk }: { pk: number }) {
       upsert(job);
       follow(job);
     } catch (err) {
-      setFormError(requestError(err));
+      setFormError(errorMessage(err));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { adminApi, type Member, ROLES, type Role } from "../api/admin";
 import { api } from "../api/endpoints";
-import { type FieldErrors, fieldErrors } from "./fieldErrors";
+import { errorMessage, type FieldErrors, fieldErrors } from "../api/errors";
 
 const ROLE_TEXT: Record<Role, string> = {
   admin: "Admin",
@@ -25,7 +25,7 @@ export function MembersPanel({ pk }: { pk: number }) {
     let live = true;
     adminApi.members(pk).then(
       (list) => live && setMembers(list.sort(byId)),
-      (err: unknown) => live && setError(fieldErrors(err).detail ?? String(err)),
+      (err: unknown) => live && setError(errorMessage(err)),
     );
     api.me().then(
       (who) => live && setMe(who.username),

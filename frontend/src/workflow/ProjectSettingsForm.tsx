@@ -1,14 +1,9 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { adminApi, type ProjectSettings } from "../api/admin";
+import { type FieldErrors, fieldErrors } from "../api/errors";
 import { Guidelines } from "../ui/Guidelines";
-import {
-  draftFrom,
-  type FieldErrors,
-  fieldErrors,
-  type SettingsDraft,
-  settingsFromDraft,
-} from "./fieldErrors";
+import { draftFrom, type SettingsDraft, settingsFromDraft } from "./settingsDraft";
 
 type Field = keyof SettingsDraft;
 

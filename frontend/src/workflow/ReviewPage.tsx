@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { ApiError } from "../api/client";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { api } from "../api/endpoints";
+import { failedSave, type SaveState } from "../api/saveState";
 import type { Project } from "../api/types";
 import {
   type DocumentReview,
@@ -10,12 +10,18 @@ import {
 } from "../api/workflow";
 import { createOffsetMap, type Editor } from "../editor";
 import type { AnnotationState, DocumentLabelValue, Label, Op, Span } from "../editor/types";
+import { DocumentFrame, DocumentLoader } from "../ui/DocumentFrame";
 import { DocumentLabels } from "../ui/DocumentLabels";
 import { EditorView } from "../ui/EditorView";
+import { runEditorAction } from "../ui/editorActions";
+import type { Action } from "../ui/keys";
 import { LabelPalette } from "../ui/LabelPalette";
+import { useNotice } from "../ui/Notice";
 import { onLinkClick } from "../ui/router";
+import { SaveStatus } from "../ui/SaveStatus";
 import { SpanDetails } from "../ui/SpanPanel";
 import { useAsync } from "../ui/useAsync";
+import { useKeymap } from "../ui/useKeymap";
 import { ProposalPanel } from "./ProposalPanel";
 import {
   type AcceptContext,
@@ -49,47 +55,22 @@ export function ReviewPage({ pk, docId }: { pk: number; docId: number }) {
     ]);
     return { project, labels, review };
   }, [pk, docId, reloads]);
-  if (loaded.error) {
-    return (
-      <main class="page">
-        <h1>Cannot review this document</h1>
-        <p role="alert">{loaded.error}</p>
-        <a href={`/projects/${pk}/`} onClick={onLinkClick}>
-          Back to the project
-        </a>
-      </main>
-    );
-  }
-  // A reload shows "Loading…" rather than the old data so the gold editor starts afresh.
-  if (!loaded.data || loaded.loading) return <main class="page">Loading…</main>;
   return (
-    <Review
-      key={reloads}
-      {...loaded.data}
-      pk={pk}
-      docId={docId}
-      onReload={() => setReloads((n) => n + 1)}
-    />
+    <DocumentLoader pk={pk} state={loaded} failure="Cannot review this document">
+      {(data) => (
+        <Review
+          key={reloads}
+          {...data}
+          pk={pk}
+          docId={docId}
+          onReload={() => setReloads((n) => n + 1)}
+        />
+      )}
+    </DocumentLoader>
   );
 }
 
-type SaveState =
-  | { status: "saved" | "unsaved" | "saving" }
-  | { status: "conflict"; theirs: number | null }
-  | { status: "error"; message: string };
-
 const EMPTY: AnnotationState = { spans: [], relations: [], document_labels: {} };
-
-function errorText(err: unknown): string {
-  if (
-    err instanceof ApiError &&
-    err.body &&
-    typeof err.body === "object" &&
-    !("detail" in err.body)
-  )
-    return `${err.message} ${JSON.stringify(err.body)}`;
-  return err instanceof Error ? err.message : String(err);
-}
 
 function Review({
   project,
@@ -103,9 +84,11 @@ function Review({
   const [, setTick] = useState(0);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [linking, setLinking] = useState(false);
-  const [notice, setNotice] = useState("");
-  const [version, setVersion] = useState(review.gold?.version ?? 0);
-  const [save, setSave] = useState<SaveState>({ status: "saved" });
+  const [notice, setNotice] = useNotice();
+  const [save, setSave] = useState<SaveState>({
+    status: "saved",
+    version: review.gold?.version ?? 0,
+  });
   const [rejected, setRejected] = useState<Set<string>>(new Set());
 
   const colors = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
@@ -130,7 +113,7 @@ function Review({
       labels,
       state: review.gold ?? EMPTY,
       allowOverlap: project.allow_overlap,
-      onOps: () => setSave((s) => (s.status === "conflict" ? s : { status: "unsaved" })),
+      onOps: () => setSave((s) => (s.status === "conflict" ? s : { ...s, status: "pending" })),
       onChange: () => setTick((t) => t + 1),
       onSelect: setSelectedId,
       onLinkMode: (id: string | null) => setLinking(id !== null),
@@ -169,20 +152,17 @@ function Review({
 
   async function saveGold(overwriteVersion?: number): Promise<void> {
     if (!editor) return;
-    setSave({ status: "saving" });
+    const version = overwriteVersion ?? save.version;
+    setSave({ status: "saving", version });
     try {
       const saved: GoldAnnotation = await workflowApi.saveGold(pk, docId, {
-        version: overwriteVersion ?? version,
+        version,
         ...editor.getState(),
       });
-      setVersion(saved.version);
-      setSave({ status: "saved" });
+      setSave({ status: "saved", version: saved.version });
       setNotice(`Gold saved (version ${saved.version}).`);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
-        const body = err.body as { current_version?: number } | null;
-        setSave({ status: "conflict", theirs: body?.current_version ?? null });
-      } else setSave({ status: "error", message: errorText(err) });
+      setSave({ version: save.version, ...failedSave(err, { retries: false }) });
     }
   }
 
@@ -201,15 +181,6 @@ function Review({
     if (id) editor.selectSpan(id, { scroll: true });
   }
 
-  const saveRef = useRef(saveGold);
-  saveRef.current = saveGold;
-
-  useEffect(() => {
-    if (!notice) return;
-    const t = setTimeout(() => setNotice(""), 5000);
-    return () => clearTimeout(t);
-  }, [notice]);
-
   useEffect(() => {
     const unsaved = save.status !== "saved";
     const beforeUnload = (e: BeforeUnloadEvent) => {
@@ -219,60 +190,48 @@ function Review({
     return () => window.removeEventListener("beforeunload", beforeUnload);
   }, [save.status]);
 
-  useEffect(() => {
-    if (!editor) return;
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (target?.closest("input, select, textarea, button")) return;
-      if ((e.key === "Delete" || e.key === "Backspace") && editor.selectedId) {
-        editor.deleteSpan(editor.selectedId);
-        e.preventDefault();
-      } else if (e.key === "Escape") {
-        if (editor.linkSourceId) editor.cancelLink();
-        else editor.selectSpan(null);
-      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z") {
-        if (e.shiftKey) editor.redo();
-        else editor.undo();
-        e.preventDefault();
-      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
-        void saveRef.current();
-        e.preventDefault();
-      } else if (!e.ctrlKey && !e.metaKey && !e.altKey && editor.hasTextSelection()) {
-        const label = spanLabels.find((l) => l.hotkey && l.hotkey === e.key);
-        if (label) {
-          editor.addSpanFromSelection(label.name);
-          e.preventDefault();
-        }
-      }
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [editor]);
+  function run(action: Action): boolean {
+    if (!editor) return false;
+    if (action.type === "save") {
+      if (save.status !== "saving" && save.status !== "conflict") void saveGold();
+      return true;
+    }
+    return runEditorAction(editor, action, { docLabels, snap: true, notice: setNotice }) ?? false;
+  }
+
+  useKeymap(editor, labels, run);
 
   const figures = review.agreement.document;
   const selected = editor && selectedId ? editor.getSpan(selectedId) : undefined;
   const agreedCount = itemsWithStatus(review, "agreed").length;
 
-  return (
-    <main class="review-page">
-      <div class="toolbar" role="toolbar" aria-label="Review actions">
-        <a href={`/projects/${pk}/`} onClick={leave} class="back">
-          ← {project.name}
-        </a>
-        <strong>Review: {review.document.title || `Document ${review.document.id}`}</strong>
-        <span class="muted">
-          {review.submitted} of {review.annotations.length} versions submitted
-          {review.anonymized ? " · names hidden" : ""}
-        </span>
-        <span class="spacer" />
-        <a href={`/projects/${pk}/agreement/`} onClick={leave}>
-          Project agreement
-        </a>
-        <a href={`/projects/${pk}/documents/${docId}/`} onClick={leave}>
-          My annotation
-        </a>
-      </div>
+  const actions = (
+    <>
+      <strong>Review: {review.document.title || `Document ${review.document.id}`}</strong>
+      <span class="muted">
+        {review.submitted} of {review.annotations.length} versions submitted
+        {review.anonymized ? " · names hidden" : ""}
+      </span>
+      <span class="spacer" />
+      <a href={`/projects/${pk}/agreement/`} onClick={leave}>
+        Project agreement
+      </a>
+      <a href={`/projects/${pk}/documents/${docId}/`} onClick={leave}>
+        My annotation
+      </a>
+    </>
+  );
 
+  return (
+    <DocumentFrame
+      className="review-page"
+      label="Review actions"
+      pk={pk}
+      projectName={project.name}
+      onLeave={leave}
+      actions={actions}
+      notice={notice}
+    >
       <section class="rv-figures" aria-label="Agreement on this document">
         <h2>Agreement on this document</h2>
         {figures ? (
@@ -295,9 +254,7 @@ function Review({
         <section class="rv-gold" aria-label="Gold">
           <div class="palette-bar">
             <h2>Gold</h2>
-            <span class={`save save-${save.status}`} role="status" aria-live="polite">
-              {SAVE_TEXT[save.status]} · version {version}
-            </span>
+            <SaveStatus state={save} extra={` · version ${save.version}`} />
             <span class="spacer" />
             <button type="button" disabled={!editor?.canUndo} onClick={() => editor?.undo()}>
               Undo
@@ -317,8 +274,8 @@ function Review({
           {save.status === "conflict" && (
             <div class="banner" role="alert">
               Not saved: someone else saved this gold since you opened it
-              {save.theirs !== null
-                ? ` (it is now at version ${save.theirs}; yours started from ${version})`
+              {save.theirVersion !== undefined
+                ? ` (it is now at version ${save.theirVersion}; yours started from ${save.version})`
                 : ""}
               .{" "}
               <button type="button" onClick={onReload}>
@@ -327,28 +284,20 @@ function Review({
               <button
                 type="button"
                 class="danger"
-                onClick={() => saveGold(save.theirs ?? undefined)}
-                disabled={save.theirs === null}
+                onClick={() => saveGold(save.theirVersion)}
+                disabled={save.theirVersion === undefined}
               >
                 Overwrite with mine
               </button>
             </div>
           )}
-          {save.status === "error" && (
+          {save.status === "rejected" && (
             <div class="banner" role="alert">
               Not saved: {save.message}
             </div>
           )}
           <div class="palette-bar">
-            <LabelPalette
-              labels={spanLabels}
-              onPick={(name) => {
-                if (!editor) return;
-                if (editor.hasTextSelection()) editor.addSpanFromSelection(name);
-                else if (editor.selectedId) editor.relabel(editor.selectedId, name);
-                else setNotice("Select some text in the gold first, then pick a label.");
-              }}
-            />
+            <LabelPalette labels={spanLabels} onPick={(name) => run({ type: "label", name })} />
           </div>
           {linking && (
             <p class="link-hint" role="status">
@@ -428,20 +377,9 @@ function Review({
           ))}
         </div>
       </section>
-      <div class="toast" role="status" aria-live="polite">
-        {notice}
-      </div>
-    </main>
+    </DocumentFrame>
   );
 }
-
-const SAVE_TEXT: Record<SaveState["status"], string> = {
-  saved: "Saved",
-  unsaved: "Unsaved changes",
-  saving: "Saving…",
-  conflict: "Not saved: conflict",
-  error: "Not saved",
-};
 
 function Fig({ term, value }: { term: string; value: number | null | undefined }) {
   return (

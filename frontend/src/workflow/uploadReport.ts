@@ -1,7 +1,7 @@
 /** What the upload form shows: the reader a file will get, and why an upload failed. */
 
 import type { UploadFormat } from "../api/admin";
-import { ApiError } from "../api/client";
+import { ApiError, errorMessage, NON_FIELD } from "../api/errors";
 
 /** Mirrors FORMAT_BY_SUFFIX in annotations/importing.py; anything else is read as native. */
 const FORMAT_BY_SUFFIX: Record<string, UploadFormat> = {
@@ -37,21 +37,12 @@ export interface UploadFailure {
   errors: LineError[];
 }
 
-function asText(value: unknown): string {
-  if (Array.isArray(value)) return value.map(asText).join(" ");
-  if (value && typeof value === "object") return JSON.stringify(value);
-  return String(value ?? "");
-}
-
 /** An entry of the error body's `errors`: `lines.3.text` is line 3's field `text`. */
-function lineError(path: string, messages: unknown): LineError {
+function lineError(path: string, messages: string[]): LineError {
+  const message = messages.join(" ");
   const match = /^lines\.(\d+)(?:\.(.+))?$/.exec(path);
-  if (match) return { line: Number(match[1]), field: match[2] ?? null, message: asText(messages) };
-  return {
-    line: null,
-    field: path === "non_field_errors" ? null : path,
-    message: asText(messages),
-  };
+  if (match) return { line: Number(match[1]), field: match[2] ?? null, message };
+  return { line: null, field: path === NON_FIELD ? null : path, message };
 }
 
 /** One line of text for a per-line error: "Line 3, field text: required". */
@@ -64,20 +55,12 @@ export function describeLineError(e: LineError): string {
 
 /** Turns whatever the upload threw into a summary and the server's per-line errors. */
 export function uploadFailure(err: unknown): UploadFailure {
-  if (!(err instanceof ApiError)) {
-    return { summary: err instanceof Error ? err.message : String(err), errors: [] };
-  }
-  const body = (err.body && typeof err.body === "object" ? err.body : {}) as Record<
-    string,
-    unknown
-  >;
+  if (!(err instanceof ApiError)) return { summary: errorMessage(err), errors: [] };
   if (err.status === 413) {
-    const detail = typeof body.detail === "string" ? ` ${body.detail}` : "";
-    return { summary: `The file is too large.${detail}`, errors: [] };
+    // A proxy's 413 has no body of ours: then there is nothing more to say.
+    const why = err.fromApi ? ` ${err.detail}` : "";
+    return { summary: `The file is too large.${why}`, errors: [] };
   }
-  if (err.status === 0) return { summary: err.message, errors: [] };
-  const found = body.errors && typeof body.errors === "object" ? body.errors : {};
-  const errors = Object.entries(found).map(([path, messages]) => lineError(path, messages));
-  if ("detail" in body) return { summary: asText(body.detail), errors };
-  return { summary: err.message, errors };
+  const errors = Object.entries(err.errors).map(([path, messages]) => lineError(path, messages));
+  return { summary: err.detail, errors };
 }

@@ -1,9 +1,7 @@
 /** Form state for the project settings: text inputs in, a typed PATCH body and field errors out. */
 
 import type { ProjectSettings } from "../api/admin";
-import { ApiError } from "../api/client";
-
-export type FieldErrors = Record<string, string>;
+import type { FieldErrors } from "../api/errors";
 
 /** What the inputs hold: numbers stay text until saved, so a half-typed "0." is not lost. */
 export interface SettingsDraft {
@@ -54,26 +52,4 @@ export function settingsFromDraft(
       guidelines: d.guidelines,
     },
   };
-}
-
-/**
- * The API's error body ({"detail": "…", "errors": {"field": ["message", …]}}) as one message
- * per field; anything not tied to a field goes under "detail".
- */
-export function fieldErrors(err: unknown): FieldErrors {
-  if (!(err instanceof ApiError))
-    return { detail: err instanceof Error ? err.message : String(err) };
-  const errors = (err.body as { errors?: unknown } | null)?.errors;
-  if (!errors || typeof errors !== "object" || Array.isArray(errors))
-    return { detail: err.message };
-  const out: FieldErrors = {};
-  for (const [field, value] of Object.entries(errors)) {
-    const text = ([] as unknown[])
-      .concat(value)
-      .map((v) => (typeof v === "string" ? v : JSON.stringify(v)))
-      .join(" ");
-    const key = field === "non_field_errors" ? "detail" : field;
-    out[key] = out[key] ? `${out[key]} ${text}` : text;
-  }
-  return Object.keys(out).length ? out : { detail: err.message };
 }
