@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 FRONTEND_SOURCES := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print 2>/dev/null)
 
-.PHONY: run test lint fmt typecheck migrate bench install install-dev frontend lock
+.PHONY: run test lint fmt typecheck migrate bench bench-peers interop install install-dev frontend lock
 
 run: install frontend migrate  ## Serve the UI and API on $PORT (default 8000) with the export worker
 	$(BIN)/python manage.py seed_demo
@@ -46,6 +46,15 @@ migrate: install
 
 bench: install-dev  ## Print the benchmark figures (see bench/README.md)
 	scripts/bench
+
+# Optional, never part of `make test`: doccano and Label Studio from PyPI into var/peers/.
+bench-peers: install-dev  ## Install the peers if missing, then the side-by-side table
+	$(BIN)/python bench/peers/install.py
+	$(BIN)/python bench/peers/compare.py
+
+interop: install-dev  ## Round-trip a test set through real doccano and Label Studio
+	$(BIN)/python bench/peers/install.py
+	$(BIN)/python bench/peers/interop.py
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
