@@ -156,6 +156,10 @@ class DoccanoClient(ToolClient):
     batch_writes = False
     conll = False
 
+    def __init__(self, server: Server):
+        super().__init__(server)
+        self.label_ids: dict[int, dict[str, int]] = {}  # project → label name → id
+
     def login(self) -> dict[str, str]:
         creds = self.server.creds
         key = Http(self.server.port, {}).json(
@@ -189,13 +193,13 @@ class DoccanoClient(ToolClient):
             "collaborative_annotation": False,
         }
         project = self.http.json("POST", "/v1/projects", body)["id"]
-        self.label_ids: dict[str, int] = {}
+        ids = self.label_ids[project] = {}
         for label in SPAN_LABELS:
-            self.label_ids[label] = self._label(project, "span-types", label)
+            ids[label] = self._label(project, "span-types", label)
         if use_relation:
-            self.label_ids["SPEAKER"] = self._label(project, "relation-types", "SPEAKER")
+            ids["SPEAKER"] = self._label(project, "relation-types", "SPEAKER")
         for value in SENTIMENTS:
-            self.label_ids[value] = self._label(project, "category-types", value)
+            ids[value] = self._label(project, "category-types", value)
         return project
 
     def _label(self, project: int, kind: str, text: str) -> int:
@@ -279,7 +283,7 @@ class DoccanoClient(ToolClient):
         http.json(
             "POST",
             f"/v1/projects/{project}/examples/{doc}/spans",
-            {"label": self.label_ids[label], "start_offset": start, "end_offset": end},
+            {"label": self.label_ids[project][label], "start_offset": start, "end_offset": end},
         )
 
     def read(self, http: Http, project: int, doc: int) -> None:

@@ -25,7 +25,8 @@ from pathlib import Path
 from paths import HOST, POSTGRES, REDIS_URL, ROOT, RUNS, TEMPLATES, VENVS, credentials
 
 PORTS = {"workbench": 18180, "doccano": 18181, "label-studio": 18182}
-PORT_BASE_SHIFT = int(os.environ.get("PEERS_PORT_SHIFT", "0"))
+# A second harness (the interop) runs beside the benchmark: its own ports, files, databases.
+INSTANCES = {"bench": 0, "interop": 10}
 # Variables of the caller's own workbench that must not leak into a harness server.
 CALLER_VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "DATA_DIR", "DJANGO_SETTINGS_MODULE")
 
@@ -85,11 +86,12 @@ class Server:
     tool = ""
     version = ""
 
-    def __init__(self, database: str):
+    def __init__(self, database: str, instance: str = "bench"):
         assert database in ("sqlite", "postgres")
         self.database = database
-        self.port = PORTS[self.tool] + PORT_BASE_SHIFT
-        self.run_dir = RUNS / f"{self.tool}-{database}"
+        self.instance = instance
+        self.port = PORTS[self.tool] + INSTANCES[instance]
+        self.run_dir = RUNS / f"{instance}-{self.tool}-{database}"
         self.groups: list[tuple[str, subprocess.Popen]] = []
         self.creds = credentials()
 
@@ -99,8 +101,13 @@ class Server:
         return f"{self.tool} ({'PostgreSQL' if self.database == 'postgres' else 'SQLite'})"
 
     @property
+    def pg_template(self) -> str:
+        return "peers_" + self.tool.replace("-", "") + "_template"
+
+    @property
     def pg_name(self) -> str:
-        return "peers_" + self.tool.replace("-", "")
+        suffix = "" if self.instance == "bench" else "_" + self.instance
+        return "peers_" + self.tool.replace("-", "") + suffix
 
     @property
     def base_url(self) -> str:
@@ -131,19 +138,17 @@ class Server:
     def _ensure_template(self) -> None:
         sqlite_path, stamp_path = self._template_paths()
         current = stamp_path.exists() and stamp_path.read_text() == self.stamp()
-        if current and (
-            self.database == "sqlite" or pg_database_exists(self.pg_name + "_template")
-        ):
+        if current and (self.database == "sqlite" or pg_database_exists(self.pg_template)):
             return
         TEMPLATES.mkdir(parents=True, exist_ok=True)
         self.run_dir.mkdir(parents=True, exist_ok=True)
         for stale in sqlite_path.parent.glob(sqlite_path.name + "*"):
             stale.unlink()
         if self.database == "postgres":
-            pg_recreate(self.pg_name + "_template")
+            pg_recreate(self.pg_template)
         template_env = self.environment(sqlite_path)
         if self.database == "postgres":
-            template_env = self._point_at(template_env, self.pg_name + "_template")
+            template_env = self._point_at(template_env, self.pg_template)
         self.build_template(template_env)
         stamp_path.write_text(self.stamp())
 
@@ -157,7 +162,7 @@ class Server:
             shutil.rmtree(self.run_dir)
         self.sqlite_path.parent.mkdir(parents=True)
         if self.database == "postgres":
-            pg_recreate(self.pg_name, template=self.pg_name + "_template")
+            pg_recreate(self.pg_name, template=self.pg_template)
         else:
             shutil.copyfile(self._template_paths()[0], self.sqlite_path)
 
