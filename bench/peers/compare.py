@@ -58,15 +58,6 @@ class Sizes:
         return cls(documents=200, single_requests=40, batch_requests=8, reads=40, lists=10)
 
 
-def percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-
-    def at(share: float) -> float:
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-    return {"p50": at(0.5), "p95": at(0.95), "p99": at(0.99)}
-
-
 def run_clients(count: int, work, jobs: int) -> tuple[list[float], float]:
     """Run `jobs` calls of work(client_index, job_index) from `count` threads; latencies (ms)
     and wall seconds."""
@@ -208,7 +199,7 @@ class Workload:
                 self.figures[f"export_{kind}_{attempt}"] = seconds
 
     def _latency(self, key: str, samples: list[float]) -> None:
-        for name, value in percentiles(samples).items():
+        for name, value in floors.percentiles(samples).items():
             self.figures[f"{key}_{name}"] = value
 
 

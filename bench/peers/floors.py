@@ -22,7 +22,8 @@ from workload import Article
 DATABASE = "peers_floor"
 
 
-def _percentiles(samples: list[float]) -> dict[str, float]:
+def percentiles(samples: list[float]) -> dict[str, float]:
+    """p50, p95, p99 and mean of latency samples (the benchmark's one definition)."""
     ordered = sorted(samples)
 
     def at(share: float) -> float:
@@ -84,7 +85,7 @@ def postgres_commit(requests: int) -> dict[str, float]:
             conn.execute("INSERT INTO tick VALUES (%s)", [i])
             conn.commit()
             samples.append((time.perf_counter() - started) * 1000)
-    return _percentiles(samples)
+    return percentiles(samples)
 
 
 def sqlite_commit(requests: int, synchronous: str) -> dict[str, float]:
@@ -103,7 +104,7 @@ def sqlite_commit(requests: int, synchronous: str) -> dict[str, float]:
         conn.execute("COMMIT")
         samples.append((time.perf_counter() - started) * 1000)
     conn.close()
-    return _percentiles(samples)
+    return percentiles(samples)
 
 
 def measure(items: list[Article], requests: int = 300) -> dict[str, object]:

@@ -37,7 +37,7 @@ from clients import DoccanoClient, LabelStudioClient, WorkbenchClient
 from paths import DOCCANO_VERSION, LABEL_STUDIO_VERSION, ROOT, VENVS
 from servers import Doccano, LabelStudio, Server, Workbench
 from testset import PATH as TESTSET
-from wire import Http, HttpError
+from wire import Http, HttpError, poll
 
 FIXTURES = ROOT / "tests" / "data" / "interop"
 ANNOTATORS = ("alice", "bob")
@@ -145,7 +145,11 @@ def view_from_native(lines: list[dict]) -> View:
 
 
 def view_from_doccano(files: dict[str, bytes], shape: str, unit: str = "utf16") -> View:
-    """doccano JSONL per user (file name = user): `label` or relation (`entities`) shape."""
+    """doccano JSONL per user (file name = user): `label` or relation (`entities`) shape.
+
+    A Sequence Labeling export has no document categories: a `cats` key in it is only a
+    file's unknown key that doccano kept in `meta` and wrote back, so it is not read as one.
+    """
     view: View = {}
     records = {
         user: [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
@@ -177,10 +181,9 @@ def view_from_doccano(files: dict[str, bytes], shape: str, unit: str = "utf16") 
                 for rel in r.get("relations", []):
                     if rel["from_id"] in ids and rel["to_id"] in ids:
                         layer.relations.add((ids[rel["from_id"]], ids[rel["to_id"]], rel["type"]))
-            for value in r.get("cats", []) or []:
-                layer.doc_labels.add(value)
-            if layer.spans or layer.relations or layer.doc_labels:
-                view.setdefault(text, {})[user] = layer
+            layers = view.setdefault(text, {})  # the text arrived, even with no span
+            if layer.spans or layer.relations:
+                layers[user] = layer
     return view
 
 
@@ -236,8 +239,7 @@ def compare(source: View, target: View, gold_concept: bool) -> dict[str, tuple[i
         if theirs is not None:
             counts["text"][0] += 1
         theirs = theirs or {}
-        for name, mine in layers.items():
-            match, named = _match(name, mine, theirs)
+        for name, mine, match, named in _pair(layers, theirs):
             other = match or Layer()
             _add(counts["spans"], mine.spans, other.spans)
             _add(counts["offsets"], {s[:2] for s in mine.spans}, {s[:2] for s in other.spans})
@@ -260,17 +262,34 @@ def compare(source: View, target: View, gold_concept: bool) -> dict[str, tuple[i
     return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
-def _match(name: str, mine: Layer, theirs: dict[str, Layer]) -> tuple[Layer | None, bool]:
-    if name in theirs:
-        return theirs[name], True
-    if name == "gold":
-        marked = [layer for layer in theirs.values() if layer.gold]
-        if marked:
-            return marked[0], True
-    if not theirs:
-        return None, False
-    best = max(theirs.values(), key=lambda layer: len(layer.spans & mine.spans))
-    return best, False
+def _pair(mine: dict[str, Layer], theirs: dict[str, Layer]):
+    """(name, my layer, their layer or None, matched by name or gold mark) for each of mine:
+    first by name, then gold to their gold-marked layer, then the rest by span similarity."""
+    pairs, used = {}, set()
+    for name in mine:
+        if name in theirs:
+            pairs[name] = (theirs[name], True)
+            used.add(name)
+    marked = [k for k, layer in theirs.items() if layer.gold and k not in used]
+    if "gold" in mine and "gold" not in pairs and marked:
+        pairs["gold"] = (theirs[marked[0]], True)
+        used.add(marked[0])
+    for name, layer in mine.items():
+        if name in pairs:
+            continue
+        free = [k for k in theirs if k not in used]
+        if not free:
+            pairs[name] = (None, False)
+            continue
+        best = max(free, key=lambda k: _similarity(layer, theirs[k]))
+        pairs[name] = (theirs[best], False)
+        used.add(best)
+    return [(name, layer, *pairs[name]) for name, layer in mine.items()]
+
+
+def _similarity(a: Layer, b: Layer) -> float:
+    union = a.spans | b.spans
+    return len(a.spans & b.spans) / len(union) if union else 1.0
 
 
 def _add(cell: list[int], expected: set, found: set) -> None:
@@ -415,10 +434,19 @@ class DoccanoSide:
 
     def import_file(self, project: int, data: bytes, task: str, **options: Any) -> str:
         """doccano's importer; returns what it reported (its errors, or how many it stored)."""
-        state = self.client.upload(project, "import.jsonl", data, task, **options)
+        note = ""
+        try:
+            state = self.client.upload(project, "import.jsonl", data, task, **options)
+        except HttpError as error:
+            # doccano's default encoding ("Auto", chardet) can misread UTF-8; its form offers
+            # utf_8, which is what a user picks next.
+            note = f"encoding Auto failed ({str(error)[-90:]}); with utf_8: "
+            state = self.client.upload(
+                project, "import.jsonl", data, task, **{**options, "encoding": "utf_8"}
+            )
         errors = (state.get("result") or {}).get("error") or []
         count = self.http.json("GET", f"/v1/projects/{project}/examples?limit=1")["count"]
-        note = f"{count} examples"
+        note += f"{count} examples"
         if errors:
             messages = sorted({e.get("message", str(e)) for e in errors})
             note += f"; {len(errors)} errors: {'; '.join(messages)[:120]}"
@@ -508,11 +536,11 @@ def doccano_rows(
             )
         files = doccano.export(project)
         shape = "relation" if options["use_relation"] else "label"
-        back = view_from_doccano(files, shape)
-        counts = compare(gold_only, _as_gold_view(back), gold_concept=False)
+        admin_file = files[doccano.server.creds["username"]]
+        back = view_from_doccano({"gold": admin_file}, shape)
+        counts = compare(gold_only, back, gold_concept=False)
         rows.append(Row(f"ours → doccano ({label})", counts, note))
         if options["use_relation"]:
-            admin_file = files[doccano.server.creds["username"]]
             target = ours.project("interop-from-doccano-roundtrip")
             ok, note = ours.upload(
                 target, "doccano.jsonl", admin_file, format="doccano", offset_unit="utf16"
@@ -552,16 +580,6 @@ def doccano_rows(
     return rows
 
 
-def _as_gold_view(view: View) -> View:
-    """doccano has no gold: its one exported layer (the importing admin's) stands for it."""
-    out: View = {}
-    for text, layers in view.items():
-        first = next(iter(layers.values()))
-        first.gold = True
-        out[text] = {"gold": first}
-    return out
-
-
 def write_doccano_fixture(label: str, options: dict, shape: str, files: dict[str, bytes]) -> None:
     folder = FIXTURES / f"doccano-{DOCCANO_VERSION}" / label.replace(" ", "-")
     folder.mkdir(parents=True, exist_ok=True)
@@ -590,6 +608,20 @@ class LabelStudioSide:
 
     def export(self, project: int, export_type: str = "JSON") -> bytes:
         return self.client.export(project, "jsonl", export_type=export_type)
+
+    def export_snapshot(self, project: int, export_type: str = "JSON") -> bytes:
+        """The snapshot export (`POST …/exports/`), which can carry predictions in full."""
+        options = {"predictions": {"only_id": False}, "drafts": {"only_id": False}}
+        created = self.http.json(
+            "POST",
+            f"/api/projects/{project}/exports/",
+            {"title": "peers-harness", "serialization_options": options},
+        )
+        base = f"/api/projects/{project}/exports/{created['id']}"
+        poll(lambda: self.http.json("GET", base)["status"] == "completed", interval=0.2)
+        status, data = self.http.request("GET", f"{base}/download?exportType={export_type}")
+        assert status == 200, (status, data[:300])
+        return data
 
 
 def ls_result(record_text: str, layer: dict) -> list[dict]:
@@ -726,6 +758,7 @@ def write_ls_fixtures(ls: LabelStudioSide, project: int, config: str, exported: 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "label_config.xml").write_text(config, encoding="utf-8")
     (folder / "export-json.json").write_bytes(_pretty(exported))
+    (folder / "export-snapshot-json.json").write_bytes(_pretty(ls.export_snapshot(project)))
     (folder / "export-json-min.json").write_bytes(_pretty(ls.export(project, "JSON_MIN")))
     (folder / "export-conll2003.conll").write_bytes(ls.export(project, "CONLL2003"))
 
