@@ -309,3 +309,31 @@ def test_put_answers_exactly_what_a_later_get_reads(cast, document):
     assert answer == client.get(mine(document)).json()
     assert [s["id"] for s in answer["spans"]] == ["p1", "q1"]
     assert answer["relations"] == [{"id": "r1", "from": "q1", "to": "p1", "label": "SPEAKER"}]
+
+
+def test_relabel_drops_attributes_the_new_label_lacks_and_the_trimmed_put_is_accepted(
+    cast, document
+):
+    """QUOTE (quote_type=direct) relabelled to PER through PATCH keeps no quote_type; the
+    PUT the browser sends afterwards (its span store trims the same way) is accepted, while
+    a PUT that still carried quote_type on a PER would be refused."""
+    client = cast.client("reviewer")
+    gold = api(cast.project.pk, f"documents/{document.pk}/gold/")
+    q = document.text.index("Kami siap,")
+    quote = span("q1", q, q + 10, "QUOTE", quote_type="direct", sentiment="positive")
+    assert client.put(gold, {"version": 0, "spans": [quote]}, format="json").status_code == 200
+    ops = [{"op": "update_span", "id": "q1", "label": "PER"}]
+    assert client.patch(gold, {"version": 1, "ops": ops}, format="json").status_code == 200
+    relabelled = client.get(gold).json()
+    assert relabelled["spans"] == [{**quote, "label": "PER", "attributes": {}}]
+    untrimmed = {"version": 2, "spans": [{**quote, "label": "PER"}]}
+    errors = error_body(client.put(gold, untrimmed, format="json"), 400, "invalid")["errors"]
+    assert "PER has no attribute 'quote_type'" in " ".join(errors["spans.0.attributes"])
+    trimmed = {"version": 2, "spans": relabelled["spans"], "relations": [], "document_labels": {}}
+    response = client.put(gold, trimmed, format="json")
+    assert response.status_code == 200, response.json()
+    saved = client.get(gold).json()
+    assert saved["version"] == 3
+    assert (
+        saved["spans"][0]["label"] == "PER" and "quote_type" not in saved["spans"][0]["attributes"]
+    )
