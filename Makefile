@@ -31,10 +31,10 @@ lint: install-dev
 	if [ -f frontend/package.json ] && [ -d frontend/node_modules ]; then cd frontend && npm run lint --silent; fi
 
 typecheck: install-dev
-	$(BIN)/mypy annotations/services annotations/selectors.py annotations/validation.py \
-		annotations/parsers.py annotations/tasks.py \
-		annotations/export_records.py annotations/agreement annotations/merging.py \
-		annotations/review.py annotations/formats annotations/suggesting
+	$(BIN)/mypy annotations/services annotations/selectors annotations/validation.py \
+		annotations/patching.py annotations/parsers.py annotations/tasks.py annotations/errors.py \
+		annotations/agreement annotations/merging.py annotations/formats \
+		annotations/suggesting
 	if [ -f frontend/package.json ] && [ -d frontend/node_modules ]; then cd frontend && npm run typecheck --silent; fi
 
 fmt: install-dev

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotations.errors import Invalid
+from annotations.formats.base import DocumentGroup, label_groups
 
 MAX_CLIENT_ID = 64
 
@@ -33,26 +34,19 @@ class RelationLabel:
     target_labels: frozenset[str]
 
 
-@dataclass(frozen=True)
-class DocumentGroup:
-    name: str
-    values: frozenset[str]
-    multiple: bool
-
-
 @dataclass
 class LabelSet:
     """A project's labels, indexed by the names the API uses."""
 
     spans: dict[str, SpanLabel] = field(default_factory=dict)
     relations: dict[str, RelationLabel] = field(default_factory=dict)
-    groups: dict[str, DocumentGroup] = field(default_factory=dict)
+    groups: Mapping[str, DocumentGroup] = field(default_factory=dict)
 
     @classmethod
     def from_rows(cls, rows: Iterable[Any]) -> LabelSet:
         """Build from Label model instances (or anything with the same attributes)."""
-        labelset = cls()
-        grouped: dict[str, tuple[set[str], bool]] = {}
+        rows = list(rows)
+        labelset = cls(groups=label_groups(rows).documents)
         for row in rows:
             if row.kind == "span":
                 labelset.spans[row.name] = SpanLabel(row.id, row.name, row.attributes or {})
@@ -63,13 +57,13 @@ class LabelSet:
                     frozenset(row.source_labels or []),
                     frozenset(row.target_labels or []),
                 )
-            else:
-                values, multiple = grouped.setdefault(row.group, (set(), row.multiple))
-                values.add(row.name)
-                grouped[row.group] = (values, multiple or row.multiple)
-        for name, (values, multiple) in grouped.items():
-            labelset.groups[name] = DocumentGroup(name, frozenset(values), multiple)
         return labelset
+
+    def names(self) -> dict[int, str]:
+        """Span and relation label names by primary key, for the content reader."""
+        names = {label.id: label.name for label in self.spans.values()}
+        names.update((label.id, label.name) for label in self.relations.values())
+        return names
 
 
 def _name(value: Any) -> str:

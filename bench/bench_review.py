@@ -21,7 +21,8 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from annotations import agreement, review  # noqa: E402
+from annotations import agreement  # noqa: E402
+from annotations.formats.base import label_groups  # noqa: E402
 from annotations.models import (  # noqa: E402
     Annotation,
     AnnotationStatus,
@@ -32,6 +33,7 @@ from annotations.models import (  # noqa: E402
     Role,
     Span,
 )
+from annotations.selectors import agreement as agreement_reads  # noqa: E402
 from annotations.services.projects import project_create  # noqa: E402
 
 SPAN_LABELS = ("PER", "ORG", "LOC", "QUOTE")
@@ -160,7 +162,10 @@ def bench_agreement(admin: object, documents: int, annotators: int, spans: int) 
     )
 
     started = time.perf_counter()
-    docs, _, label_arguments = review.agreement_documents(project)
+    labels = list(project.labels.values("pk", "kind", "name", "group", "multiple"))
+    names = {label["pk"]: label["name"] for label in labels}
+    docs, _ = agreement_reads.agreement_input(project, names)
+    label_arguments = label_groups(labels).agreement_arguments()
     read = time.perf_counter() - started
     started = time.perf_counter()
     agreement.agreement_summary(docs, **label_arguments)

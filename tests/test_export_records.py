@@ -8,8 +8,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from annotations.export_records import agreed_layer, export_records, export_schema, record_batches
 from annotations.formats import assign_split
+from annotations.selectors.exports import (
+    agreed_layer,
+    export_records,
+    project_schema,
+    record_batches,
+)
 from annotations.services.annotating import annotation_replace
 from tests.factories import DocumentFactory
 
@@ -158,7 +163,7 @@ def test_keyset_batches_are_in_pk_order_without_repeats(cast):
 
 def test_schema_lists_project_and_labels(cast):
     """The schema carries the project's facts and its labels in order."""
-    schema = export_schema(cast.project)
+    schema = project_schema(cast.project)
     assert schema["project"]["name"] == "Tribun"
     assert schema["project"]["language"] == "id"
     assert [lab["name"] for lab in schema["labels"]][:3] == ["PER", "ORG", "LOC"]

@@ -14,10 +14,12 @@ from django.test.utils import CaptureQueriesContext
 
 from annotations.formats import FORMATS
 from annotations.models import ExportJob
+from annotations.services.export_lease import EXPORT_TASK
 from annotations.services.exports import export_request, export_run
 from tests.conftest import api, error_body
 from tests.factories import DocumentFactory
 from tests.test_export_records import PER, QUOTE, SPEAKER, TEXT, annotate
+from workbench.celery import app
 
 
 @pytest.fixture(autouse=True)
@@ -66,9 +68,12 @@ def test_reviewer_requests_export_and_it_is_queued_after_commit(
 ):
     """POST answers 202 with a pending job and queues its id only once the row is committed."""
     sent = []
-    monkeypatch.setattr(
-        "annotations.tasks.export_run_task.delay", lambda job_id: sent.append(job_id)
-    )
+
+    def send_task(name: str, args: list) -> None:
+        assert name == EXPORT_TASK
+        sent.extend(args)
+
+    monkeypatch.setattr(app, "send_task", send_task)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = request_export(cast, format="jsonl")
     assert response.status_code == 202

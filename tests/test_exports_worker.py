@@ -28,10 +28,12 @@ from django.utils import timezone
 
 from annotations.models import ExportJob
 from annotations.services import exports
-from annotations.services.exports import export_claim, export_recover, export_run
+from annotations.services.export_lease import EXPORT_TASK, export_claim, export_recover
+from annotations.services.exports import export_run
 from tests.conftest import api
 from tests.factories import DocumentFactory
 from tests.test_export_records import PER, QUOTE, SPEAKER, TEXT, annotate
+from workbench.celery import app
 
 REPO = Path(__file__).resolve().parent.parent
 REDIS = os.environ.get("EXPORT_TEST_REDIS_URL", "redis://127.0.0.1:6379")
@@ -86,7 +88,7 @@ def test_claim_leaves_finished_jobs_alone(cast, status):
 def test_stale_run_out_of_attempts_is_failed_with_a_reason(cast, settings):
     """After the last allowed attempt dies, the job is failed, saying why, not retried."""
     stale = timezone.now() - timedelta(seconds=settings.EXPORT_STALE_SECONDS + 1)
-    job = make_job(cast, status="running", attempt=exports.max_attempts(), heartbeat_at=stale)
+    job = make_job(cast, status="running", attempt=settings.EXPORT_MAX_ATTEMPTS, heartbeat_at=stale)
     assert export_claim(job.pk).attempt is None
     job.refresh_from_db()
     assert job.status == "failed" and job.finished_at is not None
@@ -161,7 +163,12 @@ def test_recover_requeues_unfinished_jobs(cast, monkeypatch):
     """At worker start every pending or running job is queued again (the claim makes
     the extra deliveries harmless); finished jobs are not."""
     sent: list[int] = []
-    monkeypatch.setattr("annotations.tasks.export_run_task.delay", sent.append)
+
+    def send_task(name: str, args: list) -> None:
+        assert name == EXPORT_TASK == "annotations.export_run"
+        sent.extend(args)
+
+    monkeypatch.setattr(app, "send_task", send_task)
     pending, running = make_job(cast), make_job(cast, status="running", attempt=1)
     make_job(cast, status="succeeded")
     make_job(cast, status="failed")
@@ -215,14 +222,13 @@ def broker() -> Iterator[str]:
 @pytest.fixture
 def send_to_test_broker(monkeypatch, broker):
     """Point the web side's enqueue at the test broker (the app read its URL at start)."""
-    from annotations.tasks import export_run_task
-    from workbench.celery import app
+    send_task = app.send_task
 
-    def delay(job_id: int) -> None:
+    def send_to_broker(name: str, *args, **kwargs):
         with app.connection_for_write(broker) as conn:
-            export_run_task.apply_async((job_id,), connection=conn)
+            return send_task(name, *args, connection=conn, **kwargs)
 
-    monkeypatch.setattr(export_run_task, "delay", delay)
+    monkeypatch.setattr(app, "send_task", send_to_broker)
 
 
 def _database_url() -> str:

@@ -200,8 +200,9 @@ def test_review_reads_in_constant_queries(cast, document, annotators, django_ass
         client.force_authenticate(user)
         save(client, document, spans=spans[i:], labels={"sentiment": "neutral"})
     cast.client("reviewer").put(url(document, "gold/"), {"version": 0}, format="json")
-    # project with the caller's role, document, annotations with annotators, spans, relations
-    with django_assert_num_queries(5):
+    # project with the caller's role, document, annotations with annotators, label names
+    # (the content reader names labels from them rather than joining), spans, relations
+    with django_assert_num_queries(6):
         response = cast.client("reviewer").get(url(document, "review/"))
     assert response.status_code == 200
     assert len(response.json()["annotations"]) == annotators

@@ -7,7 +7,7 @@ code points into ``text`` exactly as stored, end exclusive.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, Protocol
@@ -201,24 +201,69 @@ def span_ref(record: Record, span: Mapping[str, Any]) -> str:
     )
 
 
+DEFAULT_GROUP = "label"  # the document label group of a label saved without one
+
+
+@dataclass(frozen=True)
+class DocumentGroup:
+    name: str
+    values: tuple[str, ...]
+    multiple: bool
+
+
+@dataclass(frozen=True)
+class LabelGroups:
+    """A project's label names by kind, in schema order: the one place labels are grouped
+    (validation's LabelSet, the writers, the card's and the API's agreement read it)."""
+
+    spans: tuple[str, ...]
+    relations: tuple[str, ...]
+    documents: Mapping[str, DocumentGroup]
+
+    def agreement_arguments(self) -> dict[str, Any]:
+        """The label lists `annotations.agreement.agreement_summary` takes."""
+        return {
+            "span_labels": list(self.spans),
+            "relation_labels": list(self.relations),
+            "document_groups": {name: list(g.values) for name, g in self.documents.items()},
+        }
+
+
+def label_groups(labels: Iterable[Any]) -> LabelGroups:
+    """Group labels (schema dicts or Label rows) by kind; document labels by their group."""
+    spans: list[str] = []
+    relations: list[str] = []
+    groups: dict[str, tuple[list[str], bool]] = {}
+    for label in labels:
+        kind, name = _field(label, "kind"), _field(label, "name")
+        if kind == "span":
+            spans.append(name)
+        elif kind == "relation":
+            relations.append(name)
+        elif kind == "document":
+            group = _field(label, "group") or DEFAULT_GROUP
+            values, multiple = groups.get(group, ([], False))
+            groups[group] = ([*values, name], multiple or bool(_field(label, "multiple")))
+    documents = {g: DocumentGroup(g, tuple(v), m) for g, (v, m) in groups.items()}
+    return LabelGroups(tuple(spans), tuple(relations), documents)
+
+
+def _field(label: Any, key: str) -> Any:
+    return label.get(key) if isinstance(label, Mapping) else getattr(label, key, None)
+
+
 def span_labels(schema: Schema) -> list[str]:
-    return [lab["name"] for lab in schema.get("labels", ()) if lab.get("kind") == "span"]
+    return list(label_groups(schema.get("labels", ())).spans)
 
 
 def relation_labels(schema: Schema) -> list[str]:
-    return [lab["name"] for lab in schema.get("labels", ()) if lab.get("kind") == "relation"]
+    return list(label_groups(schema.get("labels", ())).relations)
 
 
 def document_groups(schema: Schema) -> dict[str, dict[str, Any]]:
     """group -> {"values": [...], "multiple": bool}, in schema order."""
-    groups: dict[str, dict[str, Any]] = {}
-    for lab in schema.get("labels", ()):
-        if lab.get("kind") != "document":
-            continue
-        group = groups.setdefault(lab.get("group") or "label", {"values": [], "multiple": False})
-        group["values"].append(lab["name"])
-        group["multiple"] = group["multiple"] or bool(lab.get("multiple"))
-    return groups
+    groups = label_groups(schema.get("labels", ())).documents
+    return {name: {"values": list(g.values), "multiple": g.multiple} for name, g in groups.items()}
 
 
 def span_attribute_names(schema: Schema) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from annotations.errors import VersionConflict
+from annotations.errors import Invalid, VersionConflict
 from annotations.models import (
     Annotation,
     AnnotationEvent,
@@ -20,8 +20,8 @@ from annotations.models import (
     Relation,
     Span,
 )
-from annotations.selectors import annotation_contents
-from annotations.services.patching import PatchPlan, plan_patch
+from annotations.patching import PatchPlan, plan_patch, touched_ids
+from annotations.selectors.annotations import contents_of, overlapping_span, patch_snapshot
 from annotations.validation import LabelSet, validate_content
 
 
@@ -55,11 +55,11 @@ def _locked_annotation(
     return annotation
 
 
-def _snapshot(annotation: Annotation) -> tuple[dict[str, dict], dict[str, dict]]:
-    contents = annotation_contents(annotation)
+def _snapshot(annotation: Annotation, labels: LabelSet) -> tuple[dict[str, dict], dict[str, dict]]:
+    content = contents_of([annotation.pk], labels.names())[annotation.pk]
     return (
-        {s["id"]: s for s in contents["spans"]},
-        {r["id"]: r for r in contents["relations"]},
+        {s["id"]: s for s in content.spans},
+        {r["id"]: r for r in content.relations},
     )
 
 
@@ -160,7 +160,7 @@ def annotation_replace(
     annotation = _locked_annotation(
         document=document, annotator=annotator, expected_version=expected_version
     )
-    old_spans, old_relations = _snapshot(annotation)
+    old_spans, old_relations = _snapshot(annotation, labels)
     _delete_content(annotation)
     # Only the fields we store, so history and the answer match what a read returns.
     spans = [
@@ -226,20 +226,33 @@ def annotation_patch(
 ) -> Annotation:
     """Apply a batch of operations against `expected_version`, all or nothing.
 
-    Only the spans and relations the batch names are read and written, so one
-    change to a 5,000-span document costs a handful of small queries.
+    Only the spans and relations the batch names (and the links of spans it relabels or
+    deletes) are read and written, so one change to a 5,000-span document costs a handful
+    of small queries.
     """
     labels = labelset_for(document)
     annotation = _locked_annotation(
         document=document, annotator=annotator, expected_version=expected_version
     )
+    touched = touched_ids(ops)
+    stored = patch_snapshot(
+        annotation,
+        span_ids=touched.span_ids,
+        relation_ids=touched.relation_ids,
+        linked_span_ids=touched.linked_span_ids,
+        names=labels.names(),
+    )
+    allow_overlap = document.project.allow_overlap
     plan = plan_patch(
-        annotation=annotation,
+        stored=stored,
+        document_labels=annotation.document_labels,
         labels=labels,
         ops=ops,
         length=document.length,
-        allow_overlap=document.project.allow_overlap,
+        allow_overlap=allow_overlap,
     )
+    if not allow_overlap:
+        _check_overlap(annotation, plan)
     _apply_plan(annotation, plan, labels)
     data: dict[str, Any] = {}
     if plan.document_labels is not None:
@@ -251,29 +264,50 @@ def annotation_patch(
     return annotation
 
 
+def _check_overlap(annotation: Annotation, plan: PatchPlan) -> None:
+    """The spans a batch places must not overlap the annotation's other spans."""
+    extents = [(s["start"], s["end"]) for s in plan.placed]
+    clash = overlapping_span(annotation, extents, besides=plan.named_span_ids)
+    if clash is None:
+        return
+    other, start, end = clash
+    span = next(s for s in plan.placed if s["start"] < end and start < s["end"])
+    raise Invalid({"ops": [f"span {span['id']!r} overlaps span {other!r}; overlap is off"]})
+
+
 def _apply_plan(annotation: Annotation, plan: PatchPlan, labels: LabelSet) -> None:
+    """Relations first, then spans; deletes by primary key, without Django's cascade
+    collector (the plan already names every relation of a deleted span)."""
     if plan.delete_relation_pks:
-        Relation.objects.filter(pk__in=plan.delete_relation_pks).delete()
-    if plan.detach_span_pks:
-        Relation.objects.filter(annotation=annotation, source_id__in=plan.detach_span_pks).delete()
-        Relation.objects.filter(annotation=annotation, target_id__in=plan.detach_span_pks).delete()
+        Relation.objects.filter(pk__in=plan.delete_relation_pks)._raw_delete(Relation.objects.db)
     if plan.delete_span_pks:
-        Span.objects.filter(pk__in=plan.delete_span_pks).delete()
-    for span in plan.update_spans:
-        Span.objects.filter(pk=span.pk).update(
-            start=span.start, end=span.end, label_id=span.label_id, attributes=span.attributes
+        Span.objects.filter(pk__in=plan.delete_span_pks)._raw_delete(Span.objects.db)
+    for pk, span in plan.update_spans.items():
+        Span.objects.filter(pk=pk).update(
+            start=span["start"],
+            end=span["end"],
+            label_id=labels.spans[span["label"]].id,
+            attributes=span["attributes"],
         )
-    created = Span.objects.bulk_create(plan.create_spans)
+    created = Span.objects.bulk_create(
+        Span(
+            annotation=annotation,
+            client_id=s["id"],
+            start=s["start"],
+            end=s["end"],
+            label_id=labels.spans[s["label"]].id,
+            attributes=s["attributes"],
+        )
+        for s in plan.create_spans
+    )
     pks = {**plan.span_pks, **{s.client_id: s.pk for s in created}}
     Relation.objects.bulk_create(
-        [
-            Relation(
-                annotation=annotation,
-                client_id=r["id"],
-                source_id=pks[r["from"]],
-                target_id=pks[r["to"]],
-                label_id=labels.relations[r["label"]].id,
-            )
-            for r in plan.create_relations
-        ]
+        Relation(
+            annotation=annotation,
+            client_id=r["id"],
+            source_id=pks[r["from"]],
+            target_id=pks[r["to"]],
+            label_id=labels.relations[r["label"]].id,
+        )
+        for r in plan.create_relations
     )

@@ -20,7 +20,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations.errors import Conflict, ImportFailed, Invalid
-from annotations.export_records import export_schema
 from annotations.formats import (
     ALIASES,
     FORMATS,
@@ -32,6 +31,7 @@ from annotations.formats import (
 )
 from annotations.formats.jsonl import KEY_ORDER
 from annotations.models import Annotation, AnnotationEvent, AnnotationStatus, Document, Project
+from annotations.selectors.exports import project_schema
 from annotations.services.annotating import write_contents
 from annotations.validation import LabelSet, validate_content
 
@@ -305,7 +305,7 @@ def documents_upload(
     if offset_unit and reading.offset_units and offset_unit not in reading.offset_units:
         allowed = " or ".join(reading.offset_units)
         raise ImportFailed({"offset_unit": [f"{spec.name} offsets are {allowed}"]})
-    schema = export_schema(project) if reading.takes_schema else None
+    schema = project_schema(project) if reading.takes_schema else None
     options = ReadOptions(name=name, offset_unit=offset_unit, schema=schema)
     warnings: list[str] = []
     records = _read(spec, raw, options, warnings)

@@ -1,19 +1,10 @@
-"""Exports: request a job, run it (claim → write → record), recover jobs whose worker died.
+"""Exports: request a job, and run a delivery of it: claim → write → record.
 
-The `ExportJob` row is the truth. A run owns the row through its attempt number:
-it claims the row with a conditional UPDATE that names the attempt it read
-(pending, or running with a stale heartbeat → running, attempt + 1), and every
-later write (progress, heartbeat, result) is conditional on that attempt. A
-second delivery of the same message therefore either does nothing or, once the
-first run has gone quiet for EXPORT_STALE_SECONDS, takes over; the run it
-replaced stops at its next heartbeat.
-
-Every export is one zip: the zipped formats (brat, hf, spacy) are zips with
-their own README.md; the single-file formats are put in a zip as
-``documents.<ext>`` beside the README.md dataset card (and, for Label Studio,
-the labeling config). The zip is written to a temporary file and saved to
-default storage only once complete; the row names it only after that, so a
-partial file is never offered for download.
+The lease (who may run the job, heartbeats, stale runs, recovery) is `export_lease`; the zip
+and its dataset card are written by the pure `formats.write_package`; what goes in them is read
+by `selectors.exports`. The zip is written to a temporary file and saved to default storage
+only once complete, under a per-attempt name; the row names it only after that, so a partial
+file is never offered for download.
 """
 
 from __future__ import annotations
@@ -25,7 +16,7 @@ import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from typing import IO, Any, BinaryIO
 
@@ -34,46 +25,38 @@ from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from annotations.agreement import agreement_summary
 from annotations.errors import Invalid
-from annotations.export_records import (
-    SCOPES,
+from annotations.formats import FORMATS, SCOPES, CardContext, export_formats, write_package
+from annotations.formats.base import label_groups, split_order
+from annotations.models import ExportJob, ExportStatus, Project
+from annotations.selectors.exports import (
     Batch,
-    agreement_documents,
+    agreement_sample,
     documents_in_scope,
-    export_schema,
     multi_annotated,
+    project_schema,
     record_batches,
+    submitted_annotators,
 )
-from annotations.formats import FORMATS, CardContext, export_formats, write_package
-from annotations.formats.base import split_order
-from annotations.models import Annotation, AnnotationStatus, ExportJob, ExportStatus, Project
+from annotations.services.export_lease import (
+    Claim,
+    ExportSuperseded,
+    Heartbeat,
+    export_claim,
+    export_enqueue,
+    heartbeat_for,
+)
 
 log = logging.getLogger(__name__)
 
-DATA_NAME = "documents"
 SPLIT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MAX_SPLITS = 10
 CHUNK = 1 << 20
-
-
-class ExportSuperseded(Exception):
-    """Another delivery took the job over; this run must stop without writing."""
-
-
-def agreement_sample_size() -> int:
-    """Documents the card's agreement figures are computed over, at most: agreement costs
-    about 2 ms a document, and the card needs a figure, not a census."""
-    return getattr(settings, "EXPORT_AGREEMENT_MAX_DOCUMENTS", 2000)
-
-
-def max_attempts() -> int:
-    """Runs a job may start before a dead worker's job is failed rather than retried."""
-    return getattr(settings, "EXPORT_MAX_ATTEMPTS", 3)
 
 
 @cache
@@ -146,136 +129,46 @@ def export_request(
     return job
 
 
-def export_enqueue(job_id: int) -> None:
-    """Send the job id to the workers. A broker outage leaves the job pending, not lost:
-    every worker re-queues unfinished jobs when it starts (`export_recover`)."""
-    from annotations.tasks import export_run_task
+# --- run -----------------------------------------------------------------------------------
 
+
+def export_run(job_id: int) -> Claim:
+    """Run one delivery of a job: claim → write → record. Returns the claim, so the task
+    knows whether to look again later. Never raises for a failed export: the row says why."""
+    claim = export_claim(job_id)
+    if claim.attempt is None:
+        return claim
+    attempt = claim.attempt
+    job = ExportJob.objects.select_related("project").get(pk=job_id)
     try:
-        export_run_task.delay(job_id)
-    except Exception:
-        log.exception("export %s: could not queue it; it stays pending", job_id)
-
-
-# --- claim ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Claim:
-    """What a delivery may do: run as `attempt`, check again in `retry_in` seconds, or stop."""
-
-    attempt: int | None = None
-    retry_in: float | None = None
-
-
-def _stale_before(now: datetime) -> datetime:
-    return now - timedelta(seconds=settings.EXPORT_STALE_SECONDS)
-
-
-def _claimable() -> Q:
-    return Q(status=ExportStatus.PENDING) | Q(
-        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=_stale_before(timezone.now())),
-        status=ExportStatus.RUNNING,
-    )
-
-
-def export_claim(job_id: int) -> Claim:
-    """Take the job for this delivery (see the module docstring), conditional on the
-    attempt read so that of two concurrent deliveries exactly one wins."""
-    seen = ExportJob.objects.filter(pk=job_id).values("status", "attempt", "heartbeat_at").first()
-    if seen is None or seen["status"] in (ExportStatus.SUCCEEDED, ExportStatus.FAILED):
-        return Claim()
-    now = timezone.now()
-    stale_before = _stale_before(now)
-    if seen["status"] == ExportStatus.RUNNING:
-        beat = seen["heartbeat_at"]
-        if beat is not None and beat >= stale_before:
-            # Alive (or only just died): look again when it would count as stale.
-            return Claim(retry_in=max(1.0, (beat - stale_before).total_seconds() + 1))
-        if seen["attempt"] >= max_attempts():
-            export_give_up(job_id)
-            return Claim()
-    attempt = seen["attempt"] + 1
-    claimed = ExportJob.objects.filter(_claimable(), pk=job_id, attempt=seen["attempt"]).update(
-        status=ExportStatus.RUNNING,
-        attempt=attempt,
-        heartbeat_at=now,
-        started_at=Coalesce("started_at", now),
-        progress_done=0,
-        error="",
-    )
-    return Claim(attempt=attempt) if claimed else Claim(retry_in=1.0)
-
-
-def export_give_up(job_id: int) -> bool:
-    """Fail a running job whose heartbeat is stale after its last allowed attempt."""
-    now = timezone.now()
-    job = ExportJob.objects.filter(pk=job_id).values("attempt", "heartbeat_at").first()
-    if job is None:
-        return False
-    last = job["heartbeat_at"].isoformat() if job["heartbeat_at"] else "never"
-    return bool(
-        ExportJob.objects.filter(
-            Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=_stale_before(now)),
-            pk=job_id,
-            status=ExportStatus.RUNNING,
-            attempt=job["attempt"],
-            attempt__gte=max_attempts(),
-        ).update(
-            status=ExportStatus.FAILED,
-            finished_at=now,
-            error=(
-                f"Export abandoned after {job['attempt']} attempt(s): the worker running it "
-                f"stopped (last heartbeat {last}). Request the export again; if it fails the "
-                "same way, the worker may be running out of memory."
-            ),
+        with tempfile.TemporaryFile() as out:
+            written = export_write(
+                project=job.project,
+                format=job.format,
+                scope=job.scope,
+                split=job.split,
+                out=out,
+                heartbeat=heartbeat_for(job_id, attempt),
+            )
+            _record_success(job, attempt, out, written)
+    except ExportSuperseded:
+        log.warning(
+            "export %s attempt %s: taken over by another delivery; stopped", job_id, attempt
         )
-    )
-
-
-def export_is_stale(job: ExportJob) -> bool:
-    """Running without a heartbeat for EXPORT_STALE_SECONDS: its worker is probably gone."""
-    return job.status == ExportStatus.RUNNING and (
-        job.heartbeat_at is None or job.heartbeat_at < _stale_before(timezone.now())
-    )
-
-
-def export_refresh(job: ExportJob) -> ExportJob:
-    """For readers of a job: a running job that is stale with no attempts left is failed now
-    rather than shown as running forever."""
-    if export_is_stale(job) and job.attempt >= max_attempts() and export_give_up(job.pk):
-        job.refresh_from_db()
-    return job
-
-
-def export_recover() -> list[int]:
-    """Re-queue every unfinished job (run at worker start).
-
-    A worker killed outright leaves its message unacknowledged in the broker until the
-    broker's visibility timeout; this puts the job back in reach at once. Extra
-    deliveries are harmless: the claim lets one run at a time, and a delivery that
-    finds a live run checks again later.
-    """
-    ids = list(
-        ExportJob.objects.filter(status__in=[ExportStatus.PENDING, ExportStatus.RUNNING])
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    for job_id in ids:
-        export_enqueue(job_id)
-    return ids
-
-
-# --- write ---------------------------------------------------------------------------------
+    except Exception as exc:
+        log.exception("export %s attempt %s failed", job_id, attempt)
+        ExportJob.objects.filter(pk=job_id, attempt=attempt, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+    return claim
 
 
 @dataclass
 class Written:
     row_count: int
     warnings: list[str] = field(default_factory=list)
-
-
-Heartbeat = Callable[[int, int], None]
 
 
 def _beat_nothing(done: int, total: int) -> None:
@@ -294,18 +187,17 @@ def export_write(
 ) -> Written:
     """Write the export zip to `out`, calling `heartbeat(done, total)` after each batch."""
     spec = FORMATS[format]
-    schema = export_schema(project)
+    schema = project_schema(project)
     split = ordered_split(split) if split else None
     total = documents_in_scope(project, scope).count()
     heartbeat(0, total)
     warnings: list[str] = []
-    agreement = _agreement(project, schema, warnings, lambda: heartbeat(0, total))
     card = CardContext(
         exported_at=exported_at or timezone.now(),
         tool_version=tool_version(),
         scope=scope,
-        agreement=agreement,
-        annotators=_annotators(project),
+        agreement=_agreement(project, schema, warnings, lambda: heartbeat(0, total)),
+        annotators=submitted_annotators(project),
     )
     batches = record_batches(project, scope, split=split, batch_size=settings.EXPORT_BATCH_SIZE)
     result = write_package(out, spec, schema, card, _beating(batches, heartbeat, total))
@@ -324,48 +216,26 @@ def _beating(batches: Iterator[Batch], heartbeat: Heartbeat, total: int) -> Iter
         heartbeat(done, total)
 
 
-def _annotators(project: Project) -> tuple[str, ...]:
-    names = (
-        Annotation.objects.filter(
-            document__project=project, is_gold=False, status=AnnotationStatus.SUBMITTED
-        )
-        .order_by("annotator__username")
-        .values_list("annotator__username", flat=True)
-        .distinct()
-    )
-    return tuple(names)
-
-
 def _agreement(
     project: Project, schema: Mapping[str, Any], warnings: list[str], beat: Callable[[], None]
 ) -> dict[str, Any] | None:
     """Headline agreement figures for the card, over documents with 2+ submitted annotations
-    (the first `agreement_sample_size()` of them, in import order, on big projects).
+    (the first EXPORT_AGREEMENT_MAX_DOCUMENTS of them, in import order, on big projects:
+    agreement costs about 2 ms a document, and the card needs a figure, not a census).
 
     Supplementary: if the computation fails the export goes on, with a warning.
     """
-    from annotations.agreement import agreement_summary
-
-    labels = schema["labels"]
-    groups: dict[str, list[str]] = {}
-    for label in labels:
-        if label["kind"] == "document":
-            groups.setdefault(label["group"] or "label", []).append(label["name"])
+    limit = settings.EXPORT_AGREEMENT_MAX_DOCUMENTS
 
     def documents() -> Iterator[Any]:  # DocumentAnnotations
-        sample = agreement_documents(project, limit=agreement_sample_size())
-        for n, document in enumerate(sample, start=1):
+        for n, document in enumerate(agreement_sample(project, limit=limit), start=1):
             if n % settings.EXPORT_BATCH_SIZE == 0:
                 beat()
             yield document
 
     try:
-        summary = agreement_summary(
-            documents(),
-            span_labels=[lab["name"] for lab in labels if lab["kind"] == "span"],
-            relation_labels=[lab["name"] for lab in labels if lab["kind"] == "relation"],
-            document_groups=groups,
-        )
+        arguments = label_groups(schema["labels"]).agreement_arguments()
+        summary = agreement_summary(documents(), **arguments)
     except ExportSuperseded:
         raise
     except Exception as exc:
@@ -375,7 +245,7 @@ def _agreement(
     if not summary["documents"]:
         return None
     compared = summary["documents"]
-    if compared >= agreement_sample_size():
+    if compared >= limit:
         compared = f"{compared} of {multi_annotated(project).count()} (the first, by import order)"
     spans, relations = summary["spans"]["overall"], summary["relations"]["overall"]
     figures: dict[str, Any] = {
@@ -396,56 +266,12 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-# --- run -----------------------------------------------------------------------------------
+# --- record --------------------------------------------------------------------------------
 
 
 def export_file_name(job: ExportJob) -> str:
     """The download name: what, how and which job, e.g. `tribun-jsonl-gold-12.zip`."""
     return f"{slugify(job.project.name) or 'project'}-{job.format}-{job.scope}-{job.pk}.zip"
-
-
-def _heartbeat(job_id: int, attempt: int) -> Heartbeat:
-    def beat(done: int, total: int) -> None:
-        moved = ExportJob.objects.filter(
-            pk=job_id, attempt=attempt, status=ExportStatus.RUNNING
-        ).update(progress_done=done, progress_total=total, heartbeat_at=timezone.now())
-        if not moved:
-            raise ExportSuperseded(job_id)
-
-    return beat
-
-
-def export_run(job_id: int) -> Claim:
-    """Run one delivery of a job: claim → write → record. Returns the claim, so the task
-    knows whether to look again later. Never raises for a failed export: the row says why."""
-    claim = export_claim(job_id)
-    if claim.attempt is None:
-        return claim
-    attempt = claim.attempt
-    job = ExportJob.objects.select_related("project").get(pk=job_id)
-    try:
-        with tempfile.TemporaryFile() as out:
-            written = export_write(
-                project=job.project,
-                format=job.format,
-                scope=job.scope,
-                split=job.split,
-                out=out,
-                heartbeat=_heartbeat(job_id, attempt),
-            )
-            _record_success(job, attempt, out, written)
-    except ExportSuperseded:
-        log.warning(
-            "export %s attempt %s: taken over by another delivery; stopped", job_id, attempt
-        )
-    except Exception as exc:
-        log.exception("export %s attempt %s failed", job_id, attempt)
-        ExportJob.objects.filter(pk=job_id, attempt=attempt, status=ExportStatus.RUNNING).update(
-            status=ExportStatus.FAILED,
-            finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
-    return claim
 
 
 def _digest(handle: IO[bytes]) -> tuple[int, str]:

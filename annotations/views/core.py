@@ -16,10 +16,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import selectors
 from annotations.errors import NON_FIELD, Invalid, PayloadTooLarge
 from annotations.models import Document, Label, Membership, Project, Role
 from annotations.permissions import project_for, require_role, sees_all_annotations
+from annotations.selectors import annotations as annotation_reads
+from annotations.selectors import projects as project_reads
 from annotations.serializers import (
     AnnotationPatchSerializer,
     AnnotationPutSerializer,
@@ -105,7 +106,7 @@ class ProjectList(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Project.objects.none()
-        return selectors.projects_for_user(self.request.user)
+        return project_reads.projects_for_user(self.request.user)
 
     def perform_create(self, serializer: ProjectSerializer) -> None:
         data = dict(serializer.validated_data)
@@ -119,7 +120,7 @@ class ProjectDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ProjectSerializer
 
     def get_object(self):
-        return selectors.projects_for_user(self.request.user).get(pk=self.project.pk)
+        return project_reads.projects_for_user(self.request.user).get(pk=self.project.pk)
 
     def perform_update(self, serializer: ProjectSerializer) -> None:
         self.require(Role.ADMIN, "change the project")
@@ -219,7 +220,7 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", enum=selectors.DOCUMENT_STATUSES, required=False),
+            OpenApiParameter("status", enum=project_reads.DOCUMENT_STATUSES, required=False),
             OpenApiParameter("my_status", enum=["none", "draft", "submitted", "skipped"]),
         ]
     )
@@ -229,12 +230,12 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
     def get_queryset(self):
         if self.for_schema:
             return Document.objects.none()
-        documents_qs = selectors.documents_for_project(self.project, self.request.user)
+        documents_qs = project_reads.documents_for_project(self.project, self.request.user)
         wanted = self.request.query_params.get("status")
         if wanted:
-            if wanted not in selectors.DOCUMENT_STATUSES:
+            if wanted not in project_reads.DOCUMENT_STATUSES:
                 raise Invalid(
-                    {"status": [f"must be one of {', '.join(selectors.DOCUMENT_STATUSES)}"]}
+                    {"status": [f"must be one of {', '.join(project_reads.DOCUMENT_STATUSES)}"]}
                 )
             documents_qs = documents_qs.filter(status=wanted)
         mine = self.request.query_params.get("my_status")
@@ -345,8 +346,8 @@ class AnnotationEndpoint(ProjectScoped, APIView):
 
     @extend_schema(responses=AnnotationSerializer)
     def get(self, request: Request, project_id: int, doc_id: int) -> Response:
-        annotation = selectors.annotation_of(self.get_document(doc_id), self.annotator())
-        return Response(selectors.annotation_content(annotation))
+        annotation = annotation_reads.annotation_of(self.get_document(doc_id), self.annotator())
+        return Response(annotation_reads.annotation_detail(annotation, self.project.pk))
 
     @extend_schema(
         request=AnnotationPutSerializer, responses={200: AnnotationSerializer, 409: ErrorSerializer}
@@ -363,7 +364,7 @@ class AnnotationEndpoint(ProjectScoped, APIView):
             data=content,
             expected_version=content.pop("version"),
         )
-        return Response(selectors.annotation_content(annotation))
+        return Response(annotation_reads.annotation_detail(annotation, self.project.pk))
 
     @extend_schema(
         request=AnnotationPatchSerializer, responses={200: VersionSerializer, 409: ErrorSerializer}
@@ -397,4 +398,4 @@ class DocumentAnnotations(ProjectScoped, APIView):
         if not sees_all_annotations(self.project, self.role):
             self.require(Role.REVIEWER, "see other annotators' work")
         document = get_object_or_404(self.project.documents.defer("text"), pk=doc_id)
-        return Response(selectors.annotations_of_document(document))
+        return Response(annotation_reads.annotations_of_document(document))

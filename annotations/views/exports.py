@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from annotations.formats import SCOPES, export_formats
 from annotations.models import ExportJob, ExportStatus, Role
 from annotations.permissions import project_for, require_role, sees_all_annotations
-from annotations.services import exports
+from annotations.services import export_lease, exports
 from annotations.views.core import ProjectScoped
 
 
@@ -79,7 +79,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
     def get_stale(self, job: ExportJob) -> bool:
         """Running, but no heartbeat for EXPORT_STALE_SECONDS: its worker has probably died
         and the job waits for a worker to take it over (workers do so when they start)."""
-        return exports.export_is_stale(job)
+        return export_lease.export_is_stale(job)
 
     def get_file_name(self, job: ExportJob) -> str | None:
         return exports.export_file_name(job) if job.status == ExportStatus.SUCCEEDED else None
@@ -152,7 +152,7 @@ class ExportDetail(JobScoped, APIView):
 
     @extend_schema(responses=ExportJobSerializer)
     def get(self, request: Request, job_id: int) -> Response:
-        job = exports.export_refresh(self.get_job(request, job_id))
+        job = export_lease.export_refresh(self.get_job(request, job_id))
         return Response(ExportJobSerializer(job, context={"request": request}).data)
 
 

@@ -17,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import review
 from annotations.errors import Invalid
 from annotations.models import Assignment, Role
 from annotations.pagination import PageNumberPagination
+from annotations.selectors import agreement, review
+from annotations.selectors import workflow as workflow_reads
 from annotations.serializers import DocumentSerializer
 from annotations.services import workflow
 from annotations.views.core import AnnotationEndpoint, ProjectScoped
@@ -109,7 +110,7 @@ class AssignmentList(ProjectScoped, generics.ListAPIView):
         document = self.request.query_params.get("document")
         if document is not None and not document.isdigit():
             raise Invalid({"document": ["must be a document id"]})
-        return review.assignments_for_project(
+        return workflow_reads.assignments_for_project(
             self.project,
             annotator=self.request.query_params.get("annotator"),
             document=int(document) if document else None,
@@ -139,7 +140,7 @@ class AssignmentDetail(ProjectScoped, APIView):
         self.require(Role.ADMIN, "manage assignments")
 
     def get_assignment(self, pk: int) -> Assignment:
-        return get_object_or_404(review.assignments_for_project(self.project), pk=pk)
+        return get_object_or_404(workflow_reads.assignments_for_project(self.project), pk=pk)
 
     @extend_schema(responses=AssignmentSerializer)
     def get(self, request: Request, project_id: int, pk: int) -> Response:
@@ -168,7 +169,7 @@ class Progress(ProjectScoped, APIView):
     @extend_schema(responses=ProgressRowSerializer(many=True))
     def get(self, request: Request, project_id: int) -> Response:
         self.require(Role.ADMIN, "see annotators' progress")
-        return Response(review.annotator_progress(self.project))
+        return Response(workflow_reads.annotator_progress(self.project))
 
 
 # --- Review, gold, agreement, history ---------------------------------------------------
@@ -210,7 +211,7 @@ class Agreement(ProjectScoped, APIView):
         order = request.query_params.get("order", "id")
         if order not in ("id", "agreement"):
             raise Invalid({"order": ["must be 'id' or 'agreement'"]})
-        return Response(review.project_agreement(project=self.project, order=order))
+        return Response(agreement.project_agreement(project=self.project, order=order))
 
 
 class History(ProjectScoped, generics.GenericAPIView):

@@ -1,11 +1,11 @@
-"""Reads a project's documents for export as native records, in keyset batches.
+"""What an export holds: a project's documents as native records, in keyset batches; the
+schema the formats take; the annotators and the agreement sample for the dataset card.
 
 Each batch costs the same four queries however large the corpus: documents
-(`pk > last order by pk limit N`), their annotations in scope, those
-annotations' spans, and their relations (plus one query per export for the
-label names). Rows are read as flat tuples
-(`values_list`), never as model instances, and nothing outlives its batch, so
-memory is bounded by the batch size rather than by the project.
+(`pk > last order by pk limit N`), their annotations in scope, and those annotations' spans
+and relations (`ContentReader`; plus one query per export for the label names). Rows are
+read as flat tuples (`values_list`), never as model instances, and nothing outlives its
+batch, so memory is bounded by the batch size rather than by the project.
 
 Scopes (what a document must have to be exported, and what goes top-level):
 
@@ -19,28 +19,17 @@ Scopes (what a document must have to be exported, and what goes top-level):
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from annotations.formats import SCOPES, assign_split
 from annotations.formats.base import OFFSET_UNIT
-from annotations.models import (
-    Annotation,
-    AnnotationStatus,
-    Document,
-    Label,
-    Project,
-    Relation,
-    Span,
-)
-
-EMPTY_JSON = frozenset({None, "", "{}", "null"})
+from annotations.models import Annotation, AnnotationStatus, Document, Label, Project
+from annotations.selectors.annotations import contents_of, label_names
 
 Record = dict[str, Any]
 
@@ -53,7 +42,7 @@ class Batch:
     scanned: int = 0
 
 
-def export_schema(project: Project) -> dict[str, Any]:
+def project_schema(project: Project) -> dict[str, Any]:
     """The project and its labels in the shape the format writers and the card expect."""
     labels = project.labels.order_by("position", "pk").values(*Label.SCHEMA_FIELDS)
     return {
@@ -100,7 +89,7 @@ def record_batches(
 ) -> Iterator[Batch]:
     """Native records for the scope, one keyset batch at a time, in document pk order."""
     documents = documents_in_scope(project, scope).order_by("pk")
-    label_names = _label_names(project)
+    names = label_names(project.pk)
     last_pk = 0
     while True:
         rows = list(
@@ -111,7 +100,7 @@ def record_batches(
         if not rows:
             return
         last_pk = rows[-1][0]
-        yield Batch(list(_records(rows, label_names, scope, split)), len(rows))
+        yield Batch(list(_records(rows, names, scope, split)), len(rows))
         if len(rows) < batch_size:
             return
 
@@ -128,18 +117,13 @@ def export_records(
         yield from batch.records
 
 
-def _label_names(project: Project) -> dict[int, str]:
-    """Label pk -> name, read once per export rather than joined into every batch."""
-    return dict(Label.objects.filter(project=project).values_list("pk", "name"))
-
-
 def _records(
     rows: list[tuple],
-    label_names: Mapping[int, str],
+    names: Mapping[int, str],
     scope: str,
     split: Mapping[str, float] | None,
 ) -> Iterator[Record]:
-    layers = _layers([row[0] for row in rows], label_names, with_submitted=scope != "gold")
+    layers = _layers([row[0] for row in rows], names, with_submitted=scope != "gold")
     for pk, external_id, title, text, meta in rows:
         gold, submitted = layers.get(pk, (None, []))
         if scope == "agreed":
@@ -174,7 +158,7 @@ def _content(layer: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _layers(
-    document_ids: list[int], label_names: Mapping[int, str], *, with_submitted: bool
+    document_ids: list[int], names: Mapping[int, str], *, with_submitted: bool
 ) -> dict[int, tuple[dict | None, list[dict]]]:
     """Gold and submitted layers of the documents, in three queries.
 
@@ -208,59 +192,10 @@ def _layers(
             submitted.append(layer)
         result[document_id] = (gold, submitted)
     if by_pk:
-        _fill_content(by_pk, label_names)
+        for pk, content in contents_of(list(by_pk), names).items():
+            by_pk[pk]["spans"] = content.spans
+            by_pk[pk]["relations"] = content.relations
     return result
-
-
-def _fill_content(layers: dict[int, dict[str, Any]], label_names: Mapping[int, str]) -> None:
-    """Spans and relations of the annotations, one query each, neither with a join.
-
-    Label names come from the export's label map and relation ends from this batch's
-    spans (a relation's spans belong to its annotation): joins here made PostgreSQL pick
-    plans that scanned the whole relation table on big projects.
-    """
-    ids = list(layers)
-    spans = (
-        Span.objects.filter(annotation_id__in=ids)
-        .order_by("annotation_id", "start", "end", "pk")
-        # Attributes come as text: most spans have none, and skipping a JSON decode per
-        # span is a tenth of the export's time on a million spans.
-        .values_list(
-            "annotation_id",
-            "pk",
-            "client_id",
-            "start",
-            "end",
-            "label_id",
-            Cast("attributes", output_field=TextField()),
-        )
-    )
-    client_ids: dict[int, str] = {}
-    for annotation_id, pk, client_id, start, end, label_id, attributes in spans:
-        client_ids[pk] = client_id
-        layers[annotation_id]["spans"].append(
-            {
-                "id": client_id,
-                "start": start,
-                "end": end,
-                "label": label_names[label_id],
-                "attributes": json.loads(attributes) if attributes not in EMPTY_JSON else {},
-            }
-        )
-    relations = (
-        Relation.objects.filter(annotation_id__in=ids)
-        .order_by("annotation_id", "pk")
-        .values_list("annotation_id", "client_id", "source_id", "target_id", "label_id")
-    )
-    for annotation_id, client_id, source, target, label_id in relations:
-        layers[annotation_id]["relations"].append(
-            {
-                "id": client_id,
-                "from": client_ids[source],
-                "to": client_ids[target],
-                "label": label_names[label_id],
-            }
-        )
 
 
 def _signature(layer: Mapping[str, Any]) -> tuple:
@@ -315,25 +250,22 @@ def multi_annotated(project: Project) -> QuerySet[Document]:
     return project.documents.alias(submitted_count=submitted).filter(submitted_count__gte=2)
 
 
-def agreement_documents(
-    project: Project, *, batch_size: int = 500, limit: int | None = None
-) -> Iterator[dict[str, Any]]:
-    """The first `limit` (default all) documents with two or more submitted annotations, in
-    the shape ``annotations.agreement.agreement_summary`` reads; keyset batches, no text."""
+def agreement_sample(project: Project, *, limit: int, batch_size: int = 500) -> Iterator[Any]:
+    """The first `limit` documents with two or more submitted annotations (in import order),
+    in the shape ``annotations.agreement.agreement_summary`` reads; keyset batches, no text."""
     documents = multi_annotated(project).order_by("pk")
-    label_names = _label_names(project)
+    names = label_names(project.pk)
     last_pk, remaining = 0, limit
-    while remaining is None or remaining > 0:
-        size = batch_size if remaining is None else min(batch_size, remaining)
+    while remaining > 0:
+        size = min(batch_size, remaining)
         rows = list(
             documents.filter(pk__gt=last_pk).values_list("pk", "external_id", "length")[:size]
         )
         if not rows:
             return
         last_pk = rows[-1][0]
-        if remaining is not None:
-            remaining -= len(rows)
-        layers = _layers([row[0] for row in rows], label_names, with_submitted=True)
+        remaining -= len(rows)
+        layers = _layers([row[0] for row in rows], names, with_submitted=True)
         for pk, external_id, length in rows:
             _, submitted_layers = layers.get(pk, (None, []))
             yield {
@@ -343,3 +275,16 @@ def agreement_documents(
             }
         if len(rows) < size:
             return
+
+
+def submitted_annotators(project: Project) -> tuple[str, ...]:
+    """Who submitted annotations in the project, by name: the card lists them."""
+    names = (
+        Annotation.objects.filter(
+            document__project=project, is_gold=False, status=AnnotationStatus.SUBMITTED
+        )
+        .order_by("annotator__username")
+        .values_list("annotator__username", flat=True)
+        .distinct()
+    )
+    return tuple(names)

@@ -1,0 +1,14 @@
+"""Reads: querysets and plain dicts shaped for their callers, each in a fixed number of queries.
+
+One module per area, imported by name (`from annotations.selectors import review`):
+
+- `annotations`: one annotation as the API shows it, everyone's annotations of a document,
+  the rows a PATCH touches, and the one spans-and-relations reader (`ContentReader`) that
+  every other module uses, with the lessons learnt about reading those tables;
+- `projects`: projects and documents with their derived counts and statuses;
+- `review`: a document's review, its history and the pseudonyms both show;
+- `agreement`: the project's agreement over every submitted annotation;
+- `workflow`: annotators' progress and assignments;
+- `exports`: what an export holds (records by scope, in keyset batches), the schema the
+  formats take, and the card's agreement sample.
+"""
