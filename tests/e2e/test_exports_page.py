@@ -165,3 +165,21 @@ def test_bad_split_is_refused_before_sending(cast, live_server, page):
     page.get_by_role("button", name="Start export").click()
     page.get_by_role("alert").filter(has_text="add up to 0.70").wait_for()
     assert not ExportJob.objects.exists()
+
+
+def test_export_menu_is_the_registry(cast, live_server, page):
+    """The format menu lists exactly the registry's export formats, titled and in its order;
+    the scopes are the chosen format's, and its offset note is shown."""
+    from annotations.formats.registry import export_formats
+
+    login(page, live_server, "rita")
+    open_exports(page, live_server, cast.project.pk)
+    menu = page.get_by_label("Format")
+    menu.locator("option").first.wait_for(state="attached")
+    specs = list(export_formats().values())
+    assert menu.locator("option").all_inner_texts() == [f"{s.title} ({s.name})" for s in specs]
+    last = specs[-1]
+    menu.select_option(last.name)
+    scopes = page.get_by_label("Scope").locator("option").evaluate_all("os => os.map(o => o.value)")
+    assert scopes == list(last.scopes)
+    page.get_by_text(last.offset_note).wait_for()

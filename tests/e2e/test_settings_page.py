@@ -6,7 +6,7 @@ error names its line, then adds a member; the ORM confirms what the page reporte
 
 import pytest
 
-from annotations.models import Document, Membership, Role
+from annotations.models import Document, Membership, Role, Span
 from tests.e2e.conftest import login
 from tests.factories import UserFactory
 
@@ -144,3 +144,40 @@ def test_anyone_starts_a_project_and_lands_on_its_settings(cast, live_server, pa
     assert page.url.endswith(f"/projects/{project.pk}/settings/")
     assert Membership.objects.get(project=project, user=cast.teammate).role == Role.ADMIN
     assert set(project.labels.values_list("name", flat=True)) >= {"PER", "QUOTE", "SPEAKER"}
+
+
+def test_upload_menu_and_guess_come_from_the_registry(cast, live_server, page, tmp_path):
+    """The format menu lists the registry's import formats in its order; for every suffix
+    the page says the file will be read as the format the server picks; a format that reads
+    several offset units offers them, and the upload is read with the unit chosen."""
+    from annotations.formats.registry import format_for_upload, import_formats
+
+    login(page, live_server, "adam")
+    open_settings(page, live_server, cast.project.pk)
+    menu = page.get_by_label("File format")
+    menu.locator("option").nth(1).wait_for(state="attached")
+    specs = list(import_formats().values())
+    shown = menu.locator("option").all_inner_texts()
+    assert shown[1:] == [f"{s.title} ({', '.join(s.reading.suffixes)})" for s in specs]
+
+    picker = page.get_by_label("File to upload", exact=True)
+    for suffix in sorted({x for s in specs for x in s.reading.suffixes}):
+        name = f"docs{suffix}"
+        picker.set_input_files({"name": name, "mimeType": "text/plain", "buffer": b"x"})
+        title = format_for_upload(None, name).title
+        page.get_by_text(f"{name} will be read as {title}.").wait_for()
+
+    [several] = [s for s in specs if len(s.reading.offset_units) > 1]
+    menu.select_option(several.name)
+    units = page.get_by_label(f"{several.title} offsets count")
+    units.select_option("code_point")
+    line = '{"text": "😀 Jokowi di Jakarta.", "label": [[2, 8, "PER"]]}\n'
+    path = tmp_path / "units.jsonl"
+    path.write_text(line, encoding="utf-8")
+    picker.set_input_files(str(path))
+    page.get_by_role("button", name="Upload", exact=True).click()
+    page.get_by_text("1 document imported").wait_for()
+    # Read as code points, "Jokowi" is [2, 8); as UTF-16 (the format's own unit) it is not.
+    document = Document.objects.get(project=cast.project)
+    spans = [(s.start, s.end) for s in Span.objects.filter(annotation__document=document)]
+    assert spans == [(2, 8)] and document.text[2:8] == "Jokowi"

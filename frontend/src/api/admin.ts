@@ -13,14 +13,11 @@ export interface Member {
   role: Role;
 }
 
-export const UPLOAD_FORMATS = ["native", "doccano", "label-studio", "brat", "conll"] as const;
-export type UploadFormat = (typeof UPLOAD_FORMATS)[number];
-export type OffsetUnit = "utf16" | "code_point";
-
 export interface UploadOptions {
-  /** Omitted: the server picks the reader from the file's extension. */
-  format?: UploadFormat;
-  offsetUnit?: OffsetUnit;
+  /** A format's name from `GET /api/formats/`; omitted, the server picks it by the suffix. */
+  format?: string;
+  /** For a format that reads several offset units (its `import.offset_units`). */
+  offsetUnit?: string;
 }
 
 export interface UploadResult {
@@ -66,8 +63,7 @@ export const adminApi = {
     const form = new FormData();
     form.append("file", file, file.name);
     if (options.format) form.append("format", options.format);
-    if (options.format === "doccano" && options.offsetUnit)
-      form.append("offset_unit", options.offsetUnit);
+    if (options.format && options.offsetUnit) form.append("offset_unit", options.offsetUnit);
     return request<UploadResult>("POST", `${P(id)}documents/upload/`, form).then((r) => r.data);
   },
 };

@@ -129,18 +129,6 @@ export interface DocumentReview {
   agreement: AgreementSummary & { document: DocumentFigures | null };
 }
 
-export const EXPORT_FORMATS = [
-  "jsonl",
-  "doccano",
-  "label-studio",
-  "conll",
-  "spacy",
-  "brat",
-  "csv",
-  "hf",
-] as const;
-export const EXPORT_SCOPES = ["gold", "all", "agreed"] as const;
-
 export type ExportStatus = "pending" | "running" | "succeeded" | "failed";
 
 export interface ExportJob {

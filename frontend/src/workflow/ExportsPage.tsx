@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api/endpoints";
 import { errorMessage } from "../api/errors";
-import { EXPORT_FORMATS, EXPORT_SCOPES, type ExportJob, workflowApi } from "../api/workflow";
+import { exportFormats, formatsApi } from "../api/formats";
+import { type ExportJob, workflowApi } from "../api/workflow";
 import { onLinkClick } from "../ui/router";
 import { useAsync } from "../ui/useAsync";
 import { formatBytes, isActive, jobDisplay, pollJob, progressPercent } from "./exportJobs";
@@ -13,28 +14,22 @@ const SCOPE_TEXT: Record<string, string> = {
   agreed: "Agreed (two or more submitted, no gold yet)",
 };
 
-const FORMAT_TEXT: Record<string, string> = {
-  jsonl: "JSON Lines",
-  doccano: "doccano",
-  "label-studio": "Label Studio",
-  conll: "CoNLL (BIO)",
-  spacy: "spaCy DocBin",
-  brat: "brat standoff",
-  csv: "CSV",
-  hf: "Hugging Face datasets",
-};
-
 export function ExportsPage({ pk }: { pk: number }) {
   const project = useAsync(() => api.project(pk), [pk]);
   const [jobs, setJobs] = useState<ExportJob[] | null>(null);
   const [loadError, setLoadError] = useState("");
-  const [format, setFormat] = useState<string>("jsonl");
-  const [scope, setScope] = useState<string>("gold");
+  const formats = useAsync(() => formatsApi.list(), []);
+  const [format, setFormat] = useState("");
+  const [scope, setScope] = useState("gold");
   const [splitOn, setSplitOn] = useState(false);
   const [split, setSplit] = useState({ train: "0.8", dev: "0.1", test: "0.1" });
   const [formError, setFormError] = useState("");
   const [busy, setBusy] = useState(false);
   const polling = useRef(new Map<number, AbortController>());
+  const exportable = exportFormats(formats.data ?? []);
+  const chosen = exportable.find((f) => f.name === format) ?? exportable[0];
+  const scopes = chosen?.export?.scopes ?? [];
+  const chosenScope = scopes.includes(scope) ? scope : scopes[0];
 
   const upsert = (job: ExportJob) =>
     setJobs((list) => {
@@ -78,6 +73,7 @@ export function ExportsPage({ pk }: { pk: number }) {
   async function start(e: Event): Promise<void> {
     e.preventDefault();
     setFormError("");
+    if (!chosen || !chosenScope) return;
     let ratios: Record<string, number> | null = null;
     if (splitOn) {
       ratios = {};
@@ -97,7 +93,11 @@ export function ExportsPage({ pk }: { pk: number }) {
     }
     setBusy(true);
     try {
-      const job = await workflowApi.requestExport(pk, { format, scope, split: ratios });
+      const job = await workflowApi.requestExport(pk, {
+        format: chosen.name,
+        scope: chosenScope,
+        split: ratios,
+      });
       upsert(job);
       follow(job);
     } catch (err) {
@@ -118,18 +118,18 @@ export function ExportsPage({ pk }: { pk: number }) {
       <form class="export-form" onSubmit={start} aria-label="New export">
         <label>
           Format
-          <select value={format} onChange={(e) => setFormat(e.currentTarget.value)}>
-            {EXPORT_FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {FORMAT_TEXT[f] ?? f} ({f})
+          <select value={chosen?.name ?? ""} onChange={(e) => setFormat(e.currentTarget.value)}>
+            {exportable.map((f) => (
+              <option key={f.name} value={f.name}>
+                {f.title} ({f.name})
               </option>
             ))}
           </select>
         </label>
         <label>
           Scope
-          <select value={scope} onChange={(e) => setScope(e.currentTarget.value)}>
-            {EXPORT_SCOPES.map((s) => (
+          <select value={chosenScope ?? ""} onChange={(e) => setScope(e.currentTarget.value)}>
+            {scopes.map((s) => (
               <option key={s} value={s}>
                 {SCOPE_TEXT[s] ?? s}
               </option>
@@ -163,10 +163,12 @@ export function ExportsPage({ pk }: { pk: number }) {
             </label>
           ))}
         </fieldset>
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={busy || !chosen}>
           {busy ? "Starting…" : "Start export"}
         </button>
       </form>
+      {chosen && <p class="muted">{chosen.offset_note}</p>}
+      {formats.error && <p role="alert">Cannot list the export formats: {formats.error}</p>}
       {formError && (
         <p role="alert" class="error-text">
           {formError}

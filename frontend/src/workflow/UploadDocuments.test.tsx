@@ -1,27 +1,47 @@
 import { render } from "preact";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { FORMATS } from "../api/testing";
 import { UploadDocuments } from "./UploadDocuments";
 
+/** The server: the format list on GET /api/formats/, `body` with `status` for the upload. */
 function answer(status: number, body: unknown) {
-  return vi.fn(async (_url: string, _init: RequestInit) => {
+  return vi.fn(async (url: string, _init?: RequestInit) => {
+    if (url === "/api/formats/") return new Response(JSON.stringify(FORMATS), { status: 200 });
     return new Response(JSON.stringify(body), { status });
   });
 }
 
-async function uploadWith(fetchMock: ReturnType<typeof answer>, format = "auto") {
+function uploadCall(fetchMock: ReturnType<typeof answer>): [string, RequestInit] {
+  const call = fetchMock.mock.calls.find(([url]) => url !== "/api/formats/");
+  if (!call?.[1]) throw new Error("no upload request");
+  return [call[0], call[1]];
+}
+
+/** The form with its format menu filled from the (mocked) registry. */
+async function mount(fetchMock: ReturnType<typeof answer>) {
   vi.stubGlobal("fetch", fetchMock);
   const el = document.createElement("div");
   document.body.append(el);
   render(<UploadDocuments pk={4} />, el);
+  await vi.waitFor(() => expect(el.querySelectorAll("option").length).toBeGreaterThan(1));
+  return el;
+}
+
+function choose(el: HTMLElement, value: string, nth = 0) {
+  const select = el.querySelectorAll("select")[nth];
+  select.value = value;
+  select.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+async function uploadWith(fetchMock: ReturnType<typeof answer>, format = "auto") {
+  const el = await mount(fetchMock);
   const input = el.querySelector<HTMLInputElement>('input[type="file"]');
   if (!input) throw new Error("no file input");
   const file = new File(['{"text": "x"}\n'], "docs.jsonl", { type: "application/jsonl" });
   Object.defineProperty(input, "files", { value: [file], configurable: true });
-  const select = el.querySelector("select");
-  if (select && format !== "auto") {
-    select.value = format;
-    select.dispatchEvent(new Event("change", { bubbles: true }));
-    await Promise.resolve();
+  if (format !== "auto") {
+    choose(el, format);
+    await vi.waitFor(() => expect(el.querySelector("select")?.value).toBe(format));
   }
   el.querySelector<HTMLButtonElement>('button[type="submit"]')?.click();
   return el;
@@ -38,7 +58,7 @@ describe("UploadDocuments", () => {
     const el = await uploadWith(fetchMock);
     await vi.waitFor(() => expect(el.textContent).toContain("2 documents imported"));
     expect(el.textContent).toContain("line 1: dropped meta");
-    const [url, init] = fetchMock.mock.calls[0];
+    const [url, init] = uploadCall(fetchMock);
     expect(url).toBe("/api/projects/4/documents/upload/");
     expect(init.method).toBe("POST");
     expect(init.headers).toHaveProperty("X-CSRFToken");
@@ -47,13 +67,46 @@ describe("UploadDocuments", () => {
     expect(form.has("format")).toBe(false);
   });
 
-  it("sends the named format and doccano's offset unit", async () => {
+  it("sends the named format and, for a format reading several units, its own by default", async () => {
     const fetchMock = answer(201, { created: 1, ids: [1], warnings: [] });
     const el = await uploadWith(fetchMock, "doccano");
     await vi.waitFor(() => expect(el.textContent).toContain("1 document imported"));
-    const form = fetchMock.mock.calls[0][1].body as FormData;
+    const form = uploadCall(fetchMock)[1].body as FormData;
     expect(form.get("format")).toBe("doccano");
     expect(form.get("offset_unit")).toBe("utf16");
+  });
+
+  it("offers the registry's import formats, suffixes and offset units, and nothing else", async () => {
+    const el = await mount(answer(201, {}));
+    const options = [...el.querySelectorAll("select option")].map((o) => o.textContent);
+    expect(options).toEqual([
+      "Automatic, from the file extension",
+      "Native JSONL (.jsonl, .txt, .csv)",
+      "doccano JSONL (.jsonl)",
+      "brat standoff (.zip)",
+      "WebAnno TSV (.tsv)",
+    ]);
+    const input = el.querySelector<HTMLInputElement>('input[type="file"]');
+    expect(input?.accept).toBe(".jsonl,.txt,.csv,.zip,.tsv");
+    expect(el.querySelectorAll("select")).toHaveLength(1);
+    choose(el, "doccano");
+    await vi.waitFor(() => expect(el.querySelectorAll("select")).toHaveLength(2));
+    const units = [...el.querySelectorAll("select")[1].options].map((o) => o.textContent);
+    expect(units).toEqual(["UTF-16 units (doccano JSONL's own)", "Code points"]);
+  });
+
+  it("says which format a file will be read as, or that the server will refuse it", async () => {
+    const el = await mount(answer(201, {}));
+    const input = el.querySelector<HTMLInputElement>('input[type="file"]') as HTMLInputElement;
+    const pick = async (name: string) => {
+      Object.defineProperty(input, "files", { value: [new File(["x"], name)], configurable: true });
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      await vi.waitFor(() => expect(el.textContent).toContain(name));
+    };
+    await pick("corpus.tsv");
+    expect(el.textContent).toContain("corpus.tsv will be read as WebAnno TSV.");
+    await pick("table.xlsx");
+    expect(el.textContent).toContain("table.xlsx has an extension the server does not know");
   });
 
   it("shows the server's errors as text, never as markup", async () => {

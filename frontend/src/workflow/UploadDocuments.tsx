@@ -1,25 +1,43 @@
 import { useRef, useState } from "preact/hooks";
-import { adminApi, type OffsetUnit, UPLOAD_FORMATS, type UploadResult } from "../api/admin";
-import { describeLineError, inferFormat, type UploadFailure, uploadFailure } from "./uploadReport";
+import { adminApi, type UploadResult } from "../api/admin";
+import {
+  type FormatSpec,
+  formatForFile,
+  formatsApi,
+  importFormats,
+  uploadSuffixes,
+} from "../api/formats";
+import { useAsync } from "../ui/useAsync";
+import { describeLineError, type UploadFailure, uploadFailure } from "./uploadReport";
 
-const FORMAT_TEXT: Record<string, string> = {
-  native: "Native (.txt, .jsonl, .csv)",
-  doccano: "doccano JSONL",
-  "label-studio": "Label Studio JSON",
-  brat: "brat standoff (.zip)",
-  conll: "CoNLL (BIO)",
+const UNIT_TEXT: Record<string, string> = {
+  utf16: "UTF-16 units",
+  code_point: "Code points",
 };
+
+/** The offset units a file of this format may count in, its own first. */
+function unitsOf(spec: FormatSpec | null): string[] {
+  const units = spec?.import?.offset_units ?? [];
+  return [...units].sort(
+    (a, b) => Number(b === spec?.offset_unit) - Number(a === spec?.offset_unit),
+  );
+}
 
 /** Upload one file of documents; all of it is imported, or nothing. */
 export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: () => void }) {
   const input = useRef<HTMLInputElement>(null);
+  const formats = useAsync(() => formatsApi.list(), []);
+  const importable = importFormats(formats.data ?? []);
   const [fileName, setFileName] = useState("");
-  const [format, setFormat] = useState<string>("auto");
-  const [offsetUnit, setOffsetUnit] = useState<OffsetUnit>("utf16");
+  const [format, setFormat] = useState("auto");
+  const [offsetUnit, setOffsetUnit] = useState("");
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<UploadResult | null>(null);
   const [failure, setFailure] = useState<UploadFailure | null>(null);
-  const guessed = fileName ? inferFormat(fileName) : null;
+  const chosen = importable.find((f) => f.name === format) ?? null;
+  const units = unitsOf(chosen);
+  const unit = units.includes(offsetUnit) ? offsetUnit : units[0];
+  const guessed = fileName ? formatForFile(importable, fileName) : null;
 
   async function submit(e: Event): Promise<void> {
     e.preventDefault();
@@ -32,8 +50,7 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
     }
     setBusy(true);
     try {
-      const chosen = format === "auto" ? undefined : (format as (typeof UPLOAD_FORMATS)[number]);
-      setResult(await adminApi.upload(pk, file, { format: chosen, offsetUnit }));
+      setResult(await adminApi.upload(pk, file, { format: chosen?.name, offsetUnit: unit }));
       // Cleared so a second click cannot import the same file twice.
       if (input.current) input.current.value = "";
       setFileName("");
@@ -54,30 +71,34 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
           <input
             ref={input}
             type="file"
-            accept=".txt,.jsonl,.csv,.json,.zip,.conll,.iob"
+            accept={uploadSuffixes(importable).join(",") || undefined}
             onChange={(e) => setFileName(e.currentTarget.files?.[0]?.name ?? "")}
           />
         </label>
         <label>
           File format
-          <select value={format} onChange={(e) => setFormat(e.currentTarget.value)}>
+          <select
+            value={chosen ? format : "auto"}
+            onChange={(e) => setFormat(e.currentTarget.value)}
+          >
             <option value="auto">Automatic, from the file extension</option>
-            {UPLOAD_FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {FORMAT_TEXT[f] ?? f}
+            {importable.map((f) => (
+              <option key={f.name} value={f.name}>
+                {f.title} ({f.import?.suffixes.join(", ")})
               </option>
             ))}
           </select>
         </label>
-        {format === "doccano" && (
+        {chosen && units.length > 0 && (
           <label>
-            doccano offsets count
-            <select
-              value={offsetUnit}
-              onChange={(e) => setOffsetUnit(e.currentTarget.value as OffsetUnit)}
-            >
-              <option value="utf16">UTF-16 units (doccano's own)</option>
-              <option value="code_point">Code points</option>
+            {chosen.title} offsets count
+            <select value={unit} onChange={(e) => setOffsetUnit(e.currentTarget.value)}>
+              {units.map((u) => (
+                <option key={u} value={u}>
+                  {UNIT_TEXT[u] ?? u}
+                  {u === chosen.offset_unit ? ` (${chosen.title}'s own)` : ""}
+                </option>
+              ))}
             </select>
           </label>
         )}
@@ -85,10 +106,11 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
           {busy ? "Uploading…" : "Upload"}
         </button>
       </form>
-      {format === "auto" && fileName && (
+      {formats.error && <p role="alert">Cannot list the upload formats: {formats.error}</p>}
+      {!chosen && fileName && formats.data && (
         <p class="muted">
           {guessed
-            ? `${fileName} will be read as ${FORMAT_TEXT[guessed] ?? guessed}.`
+            ? `${fileName} will be read as ${guessed.title}.`
             : `${fileName} has an extension the server does not know; choose a format.`}
         </p>
       )}

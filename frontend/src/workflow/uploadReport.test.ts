@@ -1,29 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/errors";
-import { describeLineError, fileSuffix, inferFormat, uploadFailure } from "./uploadReport";
-
-describe("format from the file name", () => {
-  it("matches the server's choice for each extension", () => {
-    expect(inferFormat("docs.jsonl")).toBe("native");
-    expect(inferFormat("DOCS.CSV")).toBe("native");
-    expect(inferFormat("notes.txt")).toBe("native");
-    expect(inferFormat("tasks.json")).toBe("label-studio");
-    expect(inferFormat("standoff.zip")).toBe("brat");
-    expect(inferFormat("train.conll")).toBe("conll");
-    expect(inferFormat("train.iob")).toBe("conll");
-  });
-
-  it("returns null when the server would refuse the file", () => {
-    expect(inferFormat("README")).toBeNull();
-    expect(inferFormat("data.xlsx")).toBeNull();
-    expect(inferFormat(".jsonl")).toBeNull();
-  });
-
-  it("reads only the last extension of the base name", () => {
-    expect(fileSuffix("a.b/c.tar.gz")).toBe(".gz");
-    expect(fileSuffix("dir.v2/file")).toBe("");
-  });
-});
+import { describeLineError, uploadFailure } from "./uploadReport";
 
 describe("upload failures", () => {
   it("keeps the server's detail and its per-line errors", () => {

@@ -1,30 +1,6 @@
-/** What the upload form shows: the reader a file will get, and why an upload failed. */
+/** Why an upload failed, as the upload form shows it: a summary and the errors by line. */
 
-import type { UploadFormat } from "../api/admin";
 import { ApiError, errorMessage, NON_FIELD } from "../api/errors";
-
-/** Mirrors FORMAT_BY_SUFFIX in annotations/importing.py; anything else is read as native. */
-const FORMAT_BY_SUFFIX: Record<string, UploadFormat> = {
-  ".zip": "brat",
-  ".json": "label-studio",
-  ".conll": "conll",
-  ".iob": "conll",
-};
-
-const NATIVE_SUFFIXES = new Set([".txt", ".jsonl", ".csv"]);
-
-export function fileSuffix(name: string): string {
-  const base = name.slice(name.lastIndexOf("/") + 1);
-  const dot = base.lastIndexOf(".");
-  return dot > 0 ? base.slice(dot).toLowerCase() : "";
-}
-
-/** The format the server will pick when none is named, or null if it will refuse the file. */
-export function inferFormat(name: string): UploadFormat | null {
-  const suffix = fileSuffix(name);
-  if (suffix in FORMAT_BY_SUFFIX) return FORMAT_BY_SUFFIX[suffix];
-  return NATIVE_SUFFIXES.has(suffix) ? "native" : null;
-}
 
 export interface LineError {
   line: number | null;
