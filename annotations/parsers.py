@@ -1,27 +1,31 @@
-"""JSON input that PostgreSQL can store, or a 400 that says why not.
+"""Request bodies that PostgreSQL can store and Python can parse, or a 400 that says why not.
 
 JSON may carry `\\u0000` and lone surrogates (`\\ud800`); Python parses both, but
 PostgreSQL cannot store either in text or jsonb and would answer with a 500.
 The raw bytes are scanned first (in C, cheap); only a body that contains such
-an escape is walked value by value.
+an escape is walked value by value. JSON nested deeper than `MAX_DEPTH` is refused
+(Python's parser would otherwise recurse until it fails). Form fields (urlencoded
+and multipart, names and values) may not hold NUL either.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import DataAndFiles, FormParser, JSONParser, MultiPartParser
 
-from annotations.formats.reading import SUSPICIOUS, unstorable
+from annotations.formats.reading import SUSPICIOUS, JsonTooDeep, json_value, unstorable
 
 
 class FieldParseError(ParseError):
     """A body that parsed but cannot be stored, with the path of the value at fault."""
 
-    def __init__(self, path: str, message: str):
-        super().__init__(f"JSON parse error - {path}: {message}")
+    def __init__(self, path: str, message: str, body: str = "JSON"):
+        super().__init__(f"{body} parse error - {path}: {message}")
         self.path = path
         self.message = message
 
@@ -35,9 +39,51 @@ def check_storable(raw: str | bytes, data: Any) -> None:
             raise FieldParseError(path or "non_field_errors", message)
 
 
+def nul_field(items: Iterable[tuple[str, Any]]) -> str | None:
+    """The name of the first (name, value) pair holding a NUL character, or None."""
+    for name, value in items:
+        if "\x00" in name or (isinstance(value, str) and "\x00" in value):
+            return name.replace("\x00", "\\x00") or "non_field_errors"
+    return None
+
+
+NUL_MESSAGE = "contains a NUL character (\\x00), which cannot be stored"
+
+
 class StrictJSONParser(JSONParser):
     def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
         raw = stream.read() if stream is not None else b""
-        data = super().parse(io.BytesIO(raw), media_type, parser_context)
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            data = json_value(raw.decode(encoding))
+        except JsonTooDeep as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
+        except ValueError:
+            # DRF's own message for malformed JSON (and the same exceptions it handles)
+            return super().parse(io.BytesIO(raw), media_type, parser_context)
         check_storable(raw, data)
         return data
+
+
+class StrictFormParser(FormParser):
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        _refuse_nul(data.lists())
+        return data
+
+
+class StrictMultiPartParser(MultiPartParser):
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        parsed: DataAndFiles = super().parse(stream, media_type, parser_context)
+        _refuse_nul(parsed.data.lists())  # file names: Django drops unprintable characters
+        return parsed
+
+
+def _refuse_nul(pairs: Iterable[tuple[str, Any]]) -> None:
+    flat = ((name, value) for name, values in pairs for value in _as_list(values))
+    if (field := nul_field(flat)) is not None:
+        raise FieldParseError(field, NUL_MESSAGE, body="Form")
+
+
+def _as_list(values: Any) -> list[Any]:
+    return values if isinstance(values, list) else [values]

@@ -142,6 +142,11 @@ class DocumentUpdateSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, trim_whitespace=False)
     meta = serializers.JSONField(required=False)
 
+    def validate_meta(self, value: object) -> dict:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("must be an object")
+        return value
+
 
 class SpanSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="Client-chosen, unique within the annotation")

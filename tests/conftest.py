@@ -4,8 +4,9 @@ administers another project. Every permission test includes the outsider."""
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 
-from annotations.models import Project, Role
+from annotations.models import Assignment, ExportJob, ExportStatus, Project, Role
 from tests.factories import DocumentFactory, UserFactory, add_member, make_project
 
 
@@ -54,6 +55,42 @@ def cast(db) -> Cast:
 @pytest.fixture
 def document(cast):
     return DocumentFactory(project=cast.project)
+
+
+@pytest.fixture
+def world(cast, settings, tmp_path):
+    """The project with a bit of everything: a document bob annotated and was assigned,
+    an unused label, a finished export, a user who could be added."""
+    settings.MEDIA_ROOT = tmp_path
+    cast.project.annotators_per_document = 3  # the queue has room for every caller
+    cast.project.save()
+    UserFactory(username="carol")
+    document = DocumentFactory(project=cast.project)
+    client = cast.client("teammate")
+    mine = f"/api/projects/{cast.project.pk}/documents/{document.pk}/annotations/mine/"
+    body = {"version": 0, "spans": [{"id": "s1", "start": 0, "end": 4, "label": "PER"}]}
+    assert client.put(mine, {**body, "status": "submitted"}, format="json").status_code == 200
+    job = ExportJob.objects.create(
+        project=cast.project, format="jsonl", status=ExportStatus.SUCCEEDED, size=2
+    )
+    job.file.save("export.zip", ContentFile(b"PK"))
+    return {
+        "project": cast.project.pk,
+        "document": document.pk,
+        "label": cast.project.labels.get(name="MISC").pk,
+        "member": cast.project.memberships.get(user=cast.teammate).pk,
+        "assignment": Assignment.objects.create(document=document, annotator=cast.teammate).pk,
+        "job": job.pk,
+    }
+
+
+def fill(value, ids):
+    """A request template with the world's ids put in (`"{document}"` → 12)."""
+    if isinstance(value, str):
+        return int(value.format(**ids)) if value.startswith("{") else value.format(**ids)
+    if isinstance(value, dict):
+        return {key: fill(item, ids) for key, item in value.items()}
+    return value
 
 
 def api(project_id: int, suffix: str = "") -> str:

@@ -1,12 +1,17 @@
 """No input causes a 500: every write endpoint answers junk with a 4xx that says why."""
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
+from annotations.formats.reading import MAX_DEPTH
 from annotations.models import Document
-from tests.conftest import api, error_body
+from annotations.parsers import NUL_MESSAGE
+from tests.conftest import api, error_body, fill
+from tests.test_permissions_matrix import MATRIX
 
 NASTY_VALUES = [
     None,
@@ -164,3 +169,143 @@ def test_malformed_json_and_wrong_content_type_get_4xx(cast, document):
     error_body(response, 400, "parse_error")
     response = client.put(mine, data="<xml/>", content_type="application/xml")
     error_body(response, 415, "unsupported_media_type")
+
+
+# --- Every endpoint: query strings, form bodies, deep nesting, HTML Accept ---------------
+
+ENDPOINTS = [(method, path, body) for method, path, body, _ in MATRIX]
+QUERY_NAMES = ("page", "page_size", "status", "my_status", "annotator", "document", "order",
+               "kind", "format")  # fmt: skip
+QUERY_VALUES = ("\x00", "a\x00b", "", "-1", "0", "x" * 300, "1e999", "9" * 30, "%", "[]", "ü")
+ACCEPTS = (
+    "text/html",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",  # a browser's
+    "application/xml",
+    "*/*",
+    "application/json; version=9",
+    "nonsense",
+)
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def _deep_value(levels: int = MAX_DEPTH + 1):
+    value: list = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+def _endpoint_id(endpoint) -> str:
+    return f"{endpoint[0]} {endpoint[1]}"
+
+
+def _json_body(body, world) -> dict:
+    if body in (None, "upload"):
+        return {}
+    return {"data": json.dumps(fill(body, world)), "content_type": "application/json"}
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS, ids=map(_endpoint_id, ENDPOINTS))
+def test_junk_query_strings_get_4xx(cast, world, method, path, body):
+    """Every endpoint answers junk (NUL, huge, negative, odd) in any query parameter with a
+    success or a 4xx, never a 500."""
+    client = cast.client("admin")
+    url = path.format(**world)
+    for name in QUERY_NAMES:
+        for value in QUERY_VALUES:
+            query = urlencode({name: value})
+            response = client.generic(method, f"{url}?{query}", **_json_body(body, world))
+            if response.status_code >= 400:
+                _check(response, f"{method} {url}?{query}", None)
+    response = client.get(f"{url}?status=new\x00")
+    body_ = error_body(response, 400, "invalid")
+    assert body_["errors"] == {"status": [NUL_MESSAGE]}
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS, ids=map(_endpoint_id, ENDPOINTS))
+def test_form_bodies_get_4xx(cast, world, method, path, body):
+    """Every endpoint takes its body as a urlencoded or multipart form, with NUL in a field
+    or its name, and answers a success or a 4xx; NUL is refused naming the field."""
+    if method in ("GET", "DELETE"):
+        return
+    client = cast.client("admin")
+    url = path.format(**world)
+    template = fill(body, world) if isinstance(body, dict) else {"file": "x"}
+    variants = [template, {**template, "extra\x00": "x"}]
+    variants += [{**template, key: f"a\x00{key}"} for key in template]
+    for fields in variants:
+        flat = {key: json.dumps(v) if isinstance(v, dict | list) else str(v)
+                for key, v in fields.items()}  # fmt: skip
+        for content_type, data in (
+            ("application/x-www-form-urlencoded", urlencode(flat)),
+            (MULTIPART_CONTENT, encode_multipart(BOUNDARY, flat)),
+        ):
+            response = client.generic(method, url, data, content_type=content_type)
+            if response.status_code >= 400:
+                _check(response, f"{method} {url} {content_type}", fields)
+            has_nul = any("\x00" in f"{k}{v}" for k, v in flat.items())
+            if has_nul and response.status_code not in (403, 415):
+                assert response.status_code == 400, (url, fields, response.content)
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS, ids=map(_endpoint_id, ENDPOINTS))
+def test_deeply_nested_json_gets_400(cast, world, method, path, body):
+    """JSON nested past the parser's depth limit, as the whole body or in any field, is a
+    400 parse error (Python's parser would recurse until it fails)."""
+    if method in ("GET", "DELETE"):
+        return
+    client = cast.client("admin")
+    url = path.format(**world)
+    template = fill(body, world) if isinstance(body, dict) else {}
+    bodies = [DEEP] + [json.dumps({**template, key: _deep_value()}) for key in template]
+    for raw in bodies:
+        response = client.generic(method, url, raw, content_type="application/json")
+        if body == "upload":  # multipart only: JSON is an unsupported media type
+            error_body(response, 415, "unsupported_media_type")
+            continue
+        detail = error_body(response, 400, "parse_error")["detail"]
+        assert f"nested deeper than {MAX_DEPTH} levels" in detail
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS, ids=map(_endpoint_id, ENDPOINTS))
+def test_html_and_odd_accept_headers_get_json_or_406(cast, world, method, path, body):
+    """A browser (or anything asking for HTML, XML, nonsense) gets JSON or a 406 in the one
+    error shape, never a 500 or an HTML page."""
+    client = cast.client("admin")
+    url = path.format(**world)
+    for accept in ACCEPTS:
+        if body == "upload":
+            upload = SimpleUploadedFile("note.txt", f"Satu {accept}.".encode(), "text/plain")
+            response = client.post(url, {"file": upload}, format="multipart", HTTP_ACCEPT=accept)
+        else:
+            response = client.generic(method, url, HTTP_ACCEPT=accept, **_json_body(body, world))
+        assert response.status_code < 500, (accept, response.content[:300])
+        if response.status_code >= 400:
+            _check(response, f"{method} {url} Accept: {accept}", None)
+        elif response.status_code != 204 and "download" not in url:
+            assert response["Content-Type"] == "application/json", (accept, response)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "field"),
+    [
+        ("deep.jsonl", f'{{"text": "x", "meta": {"[" * 70}{"]" * 70}}}\n'.encode(), "lines.1"),
+        ("deeper.jsonl", ('{"text": ' + "[" * 5000 + "]" * 5000 + "}\n").encode(), "lines.1"),
+        ("nan.jsonl", b'{"text": "x", "meta": {"score": NaN}}\n', "lines.1"),
+        ("deep.json", ("[" * 5000 + "]" * 5000).encode(), "file"),
+        ("nul.txt", b"Teks\x00biasa.", "lines.1"),
+        ("nul.json", b'[{"data": {"text": "a\\u0000b"}}]', "lines.1.text"),
+        ("nul.csv", b"text,title\nok,\x00\n", "lines.2.title"),
+    ],
+)
+def test_hostile_upload_files_get_400(cast, name, content, field):
+    """Deeply nested JSON, NaN, and NUL in a file (ours or another tool's) are refused with a
+    400 that names the line (or the field); nothing is stored."""
+    upload = SimpleUploadedFile(name, content)
+    response = cast.client("admin").post(
+        api(cast.project.pk, "documents/upload/"), {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert field in body["errors"], body
+    assert Document.objects.count() == 0

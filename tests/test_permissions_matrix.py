@@ -12,11 +12,9 @@ is, not for what it sent. Each case runs against a fresh world.
 import json
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from annotations.models import Assignment, ExportJob, ExportStatus
-from tests.factories import DocumentFactory, UserFactory
+from tests.conftest import fill
 
 ROLES = ("anonymous", "outsider", "annotator", "reviewer", "admin")
 P = "/api/projects/{project}/"
@@ -87,41 +85,6 @@ def _cases():
             yield pytest.param(method, path, body, role, int(code), id=f"{method} {path} {role}")
 
 
-@pytest.fixture
-def world(cast, settings, tmp_path):
-    """The project with a bit of everything: a document bob annotated and was assigned,
-    an unused label, a finished export, a user who could be added."""
-    settings.MEDIA_ROOT = tmp_path
-    cast.project.annotators_per_document = 3  # the queue has room for every caller
-    cast.project.save()
-    UserFactory(username="carol")
-    document = DocumentFactory(project=cast.project)
-    client = cast.client("teammate")
-    mine = f"/api/projects/{cast.project.pk}/documents/{document.pk}/annotations/mine/"
-    body = {"version": 0, "spans": [{"id": "s1", "start": 0, "end": 4, "label": "PER"}]}
-    assert client.put(mine, {**body, "status": "submitted"}, format="json").status_code == 200
-    job = ExportJob.objects.create(
-        project=cast.project, format="jsonl", status=ExportStatus.SUCCEEDED, size=2
-    )
-    job.file.save("export.zip", ContentFile(b"PK"))
-    return {
-        "project": cast.project.pk,
-        "document": document.pk,
-        "label": cast.project.labels.get(name="MISC").pk,
-        "member": cast.project.memberships.get(user=cast.teammate).pk,
-        "assignment": Assignment.objects.create(document=document, annotator=cast.teammate).pk,
-        "job": job.pk,
-    }
-
-
-def _fill(value, ids):
-    if isinstance(value, str):
-        return int(value.format(**ids)) if value.startswith("{") else value.format(**ids)
-    if isinstance(value, dict):
-        return {key: _fill(item, ids) for key, item in value.items()}
-    return value
-
-
 @pytest.mark.parametrize(("method", "path", "body", "role", "expected"), list(_cases()))
 def test_permission_matrix(cast, world, method, path, body, role, expected):
     """Each role gets exactly the status code in the matrix."""
@@ -131,7 +94,7 @@ def test_permission_matrix(cast, world, method, path, body, role, expected):
         upload = SimpleUploadedFile("note.txt", b"Satu dokumen.", "text/plain")
         response = client.post(url, {"file": upload}, format="multipart")
     else:
-        response = client.generic(method, url, **_json(_fill(body, world)))
+        response = client.generic(method, url, **_json(fill(body, world)))
     assert response.status_code == expected, getattr(response, "data", response)
 
 
@@ -188,3 +151,38 @@ def test_objects_are_not_reachable_through_another_projects_url(cast, world, pat
     """Oscar administers his own project, yet our objects under his project id are 404."""
     url = path.format(**{**world, "project": cast.other_project.pk})
     assert cast.client("outsider").get(url).status_code == 404
+
+
+OBJECT_PATHS = [
+    P,
+    D,
+    D + "annotations/",
+    D + "annotations/mine/",
+    D + "review/",
+    D + "gold/",
+    D + "history/",
+    P + "assignments/{assignment}/",
+    P + "labels/{label}/",
+    P + "members/{member}/",
+    "/api/exports/{job}/",
+    "/api/exports/{job}/download/",
+]
+
+
+@pytest.mark.parametrize("path", OBJECT_PATHS)
+def test_a_404_does_not_tell_whether_the_id_exists(cast, world, path):
+    """An object of a project the caller is not in, and an id that exists nowhere, get the
+    same 404 body: ids cannot be probed."""
+    missing = dict.fromkeys(world, 999_999)
+    ours = cast.client("outsider").get(path.format(**world))
+    nowhere = cast.client("outsider").get(path.format(**missing))
+    assert ours.status_code == nowhere.status_code == 404
+    assert ours.json() == nowhere.json()
+    # and through a project the caller administers (only the project id is theirs)
+    theirs = {**world, "project": cast.other_project.pk}
+    mine_missing = {**missing, "project": cast.other_project.pk}
+    ours = cast.client("outsider").get(path.format(**theirs))
+    nowhere = cast.client("outsider").get(path.format(**mine_missing))
+    if path != P:
+        assert ours.status_code == nowhere.status_code == 404
+        assert ours.json() == nowhere.json()

@@ -32,7 +32,7 @@ from .base import (
     span_attribute_names,
     span_labels,
 )
-from .reading import ReadResult, new_record
+from .reading import ReadResult, json_problem, json_value, new_record
 
 FROM_SPANS = "label"
 TO_NAME = "text"
@@ -154,10 +154,11 @@ def read_label_studio(source: IO[bytes]) -> ReadResult:
     Predictions, cancelled annotations and result types we do not model are reported.
     """
     try:
-        tasks = json.load(source)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise FormatError(f"invalid JSON: {exc}", line=line) from exc
+        tasks = json_value(source.read().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    except ValueError as exc:
+        raise FormatError(json_problem(exc), line=getattr(exc, "lineno", None)) from exc
     if not isinstance(tasks, list):
         raise FormatError("expected a JSON array of tasks")
     warnings: list[str] = []

@@ -12,13 +12,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import IO, Any
 
 from .base import FormatError, ReadOptions, Record
-from .reading import SUSPICIOUS, ReadResult, unstorable
+from .reading import SUSPICIOUS, ReadResult, json_problem, json_value, unstorable
 
 SUFFIXES = (".jsonl", ".txt", ".csv")
 
@@ -71,10 +70,9 @@ def _jsonl(raw: IO[bytes]) -> Iterator[Record]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            message = f"invalid JSON: {exc.msg} (column {exc.colno})"
-            raise FormatError(message, line=number) from None
+            record = json_value(line)
+        except ValueError as exc:
+            raise FormatError(json_problem(exc), line=number) from None
         if not isinstance(record, dict):
             raise FormatError("each line must be a JSON object", line=number)
         if SUSPICIOUS.search(line):

@@ -10,6 +10,11 @@ from typing import IO, Any
 
 from .base import FormatError, Record
 
+# How deep JSON from outside may nest. Our deepest shape (an import line's annotations'
+# spans' attributes' values) is 6; Python's parser recurses, so a body of 100,000 `[` would
+# otherwise end in a RecursionError.
+MAX_DEPTH = 64
+
 # A NUL or surrogate escape in raw JSON. Escaped emoji (surrogate pairs) match too, so a
 # match only means "walk the values to be sure".
 SUSPICIOUS = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
@@ -38,6 +43,52 @@ def unstorable(value: Any, path: str = "") -> tuple[str, str] | None:
         if problem:
             return problem
     return None
+
+
+class JsonTooDeep(ValueError):
+    def __init__(self) -> None:
+        super().__init__(f"nested deeper than {MAX_DEPTH} levels")
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def json_value(text: str | bytes) -> Any:
+    """`json.loads` for input from outside: no NaN or Infinity (PostgreSQL's jsonb refuses
+    them) and at most MAX_DEPTH levels of nesting (JsonTooDeep)."""
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise JsonTooDeep() from None
+    # Cheap first: a text with few brackets cannot nest deeply.
+    opened = text.count("[") + text.count("{") if isinstance(text, str) else MAX_DEPTH + 1
+    if opened > MAX_DEPTH and _deeper_than(value, MAX_DEPTH):
+        raise JsonTooDeep()
+    return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """True when containers nest more than `limit` levels (walked without recursion)."""
+    if not isinstance(value, dict | list):
+        return False
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def json_problem(exc: ValueError) -> str:
+    """What a person reads about JSON that `json_value` refused."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON: {exc.msg} (column {exc.colno})"
+    return f"invalid JSON: {exc}"
 
 
 @dataclass
@@ -75,9 +126,9 @@ def json_lines(source: IO[bytes] | Iterable[str | bytes]) -> Iterator[tuple[int,
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FormatError(f"invalid JSON: {exc.msg}", line=number) from exc
+            obj = json_value(line)
+        except ValueError as exc:
+            raise FormatError(json_problem(exc), line=number) from exc
         if not isinstance(obj, dict):
             raise FormatError("expected a JSON object", line=number)
         yield number, obj

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import IO, Any, Literal
 
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from annotations.errors import Conflict, ImportFailed, Invalid
@@ -30,6 +30,7 @@ from annotations.formats import (
     import_formats,
 )
 from annotations.formats.jsonl import KEY_ORDER
+from annotations.formats.reading import unstorable
 from annotations.models import Annotation, AnnotationEvent, AnnotationStatus, Document, Project
 from annotations.selectors.exports import project_schema
 from annotations.services.annotating import write_contents
@@ -116,6 +117,10 @@ class _Importer:
         for field, message in problems:
             self.error(line, field, message)
         if problems:
+            return False
+        # Any reader's values, not only ours: PostgreSQL stores no NUL or lone surrogate.
+        if problem := unstorable(record):
+            self.error(line, problem[0] or None, problem[1])
             return False
         external_id = record.get("external_id") or uuid.uuid4().hex[:16]
         record["external_id"] = external_id
@@ -282,8 +287,26 @@ def document_update(*, document: Document, fields: dict[str, Any]) -> Document:
         document.length = len(fields["text"])
     for key, value in fields.items():
         setattr(document, key, value)
-    document.save()
+    try:
+        # A savepoint, so a taken external_id leaves the caller's transaction usable.
+        with transaction.atomic():
+            document.save()
+    except IntegrityError as exc:
+        if _constraint(exc) != "document_external_id":
+            raise
+        taken = f"{document.external_id!r} already exists in this project"
+        raise Invalid({"external_id": [taken]}) from None
     return document
+
+
+def _constraint(exc: IntegrityError) -> str | None:
+    """The name of the constraint a write broke (PostgreSQL says; SQLite names columns)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is not None:
+        return diag.constraint_name
+    if "external_id" in str(exc):
+        return "document_external_id"
+    return None
 
 
 def documents_upload(

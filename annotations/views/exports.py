@@ -135,14 +135,21 @@ class ProjectExports(ProjectScoped, generics.ListAPIView):
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
 
+NO_SUCH_EXPORT = "No such export."
+
+
 class JobScoped:
     """Resolves `self.job` from the URL: 404 unless the caller may see its project."""
 
     def get_job(self, request: Request, job_id: int) -> ExportJob:
         job = ExportJob.objects.select_related("project", "requested_by").filter(pk=job_id).first()
         if job is None:
-            raise Http404("No such export.")
-        project, role = project_for(request.user, job.project_id)  # 404 for non-members
+            raise Http404(NO_SUCH_EXPORT)
+        try:
+            project, role = project_for(request.user, job.project_id)
+        except Http404:
+            # The answer for an id that does not exist: other projects' ids stay unknown.
+            raise Http404(NO_SUCH_EXPORT) from None
         _require_reader(project, role)
         return job
 
