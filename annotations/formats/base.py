@@ -70,6 +70,8 @@ class CardContext:
     annotators: tuple[str, ...] = ()
     # The format's own offsets, in one line for the card (its spec's `card_note`).
     format_note: str = "see format notes"
+    # What a reader of this format must know beyond offsets (its spec's `card_caveat`).
+    format_caveat: str = ""
 
 
 class Writer(Protocol):
@@ -111,6 +113,7 @@ class FormatSpec:
     offset_unit: str  # what the format's own offsets count: code_point, utf16, token, none
     offset_note: str  # one sentence for a person choosing the format
     card_note: str  # the dataset card's "Offsets in this format" line
+    card_caveat: str = ""  # a line for the card about how values are written, if they change
     extension: str = ""
     content_type: str = ""
     # a writer class; options beyond ``card`` are format-specific (e.g. conll ``labels=``)
@@ -126,8 +129,8 @@ class FormatSpec:
         return self.content_type == "application/zip"
 
     def card_context(self, card: CardContext) -> CardContext:
-        """The card facts with this format's note filled in."""
-        return replace(card, format_note=self.card_note)
+        """The card facts with this format's notes filled in."""
+        return replace(card, format_note=self.card_note, format_caveat=self.card_caveat)
 
     def open(
         self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None, **options: Any

@@ -55,7 +55,9 @@ def _export_section(result: WriteResult, card: CardContext, project: Mapping[str
         f"- Documents: {result.records}\n"
         "- Offsets: Unicode code points into `text` exactly as stored (no normalisation, "
         "CRLF kept), end exclusive, as Python slices them\n"
-        f"- Offsets in this format: {card.format_note}\n\n"
+        f"- Offsets in this format: {card.format_note}\n"
+        + (f"- Values in this format: {card.format_caveat}\n" if card.format_caveat else "")
+        + "\n"
     )
 
 

@@ -4,6 +4,11 @@ Columns: ``external_id, title, split``, one per document label group (several va
 multi-choice group joined with ``|``), ``spans_<LABEL>`` per span label, ``relations``. UTF-8
 without BOM, RFC 4180 quoting and ``\\r\\n`` row ends (Python's csv default), so pandas,
 ``datasets`` and spreadsheets read it; text is left out because it is what spreadsheets mangle.
+
+The file is meant for spreadsheets, which run a cell starting with ``=``, ``+``, ``-`` or ``@``
+as a formula (``=HYPERLINK(…)`` in a title someone imported). As OWASP's "CSV Injection" page
+recommends, such cells (and those starting with a tab or a carriage return) get a leading
+``'``, and every text cell is quoted; counts stay bare numbers. The card says so.
 """
 
 from __future__ import annotations
@@ -16,6 +21,14 @@ from typing import BinaryIO
 
 from .base import CardContext, Record, Schema, Tally, WriteResult, document_groups, span_labels
 
+# Cells a spreadsheet would read as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_CAVEAT = (
+    "text cells starting with =, +, -, @, a tab or a carriage return are prefixed with ' so "
+    "spreadsheets show them as text instead of running them (OWASP CSV injection advice); "
+    "drop that first ' to get the stored value"
+)
+
 
 class CsvWriter:
     def __init__(self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None) -> None:
@@ -26,12 +39,13 @@ class CsvWriter:
         # rows go through a small text buffer: a TextIOWrapper around ``out`` would close the
         # caller's file when garbage-collected (say, after an exception mid-export)
         self._buffer = io.StringIO(newline="")
-        self._csv = csv.writer(self._buffer)
+        # Text cells quoted, numbers bare (OWASP: wrap each cell in double quotes).
+        self._csv = csv.writer(self._buffer, quoting=csv.QUOTE_NONNUMERIC)
         header = ["external_id", "title", "split", *self._groups]
         self._row(header + [f"spans_{label}" for label in self._labels] + ["relations"])
 
     def _row(self, row: Sequence[object]) -> None:
-        self._csv.writerow(row)
+        self._csv.writerow([_defused(cell) for cell in row])
         self._out.write(self._buffer.getvalue().encode("utf-8"))
         self._buffer.seek(0)
         self._buffer.truncate()
@@ -64,3 +78,10 @@ def _cell(value: str | list[str] | None) -> str:
     if value is None:
         return ""
     return "|".join(value) if isinstance(value, list) else value
+
+
+def _defused(cell: object) -> object:
+    """The cell as a spreadsheet should show it: text that starts like a formula gets a `'`."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell

@@ -12,7 +12,7 @@ from pathlib import PurePath
 from .base import FormatSpec, Reading, Schema
 from .brat import BratWriter, read_brat
 from .conll import ConllWriter, read_conll
-from .csv_table import CsvWriter
+from .csv_table import CSV_CAVEAT, CsvWriter
 from .doccano import DoccanoWriter, read_doccano
 from .hf import HfWriter
 from .jsonl import JsonlWriter
@@ -115,6 +115,7 @@ _SPECS = (
         offset_unit="none",
         offset_note="No offsets: one row per document with its labels and span counts.",
         card_note="none: counts only",
+        card_caveat=CSV_CAVEAT,
         extension=".csv",
         content_type="text/csv; charset=utf-8",
         factory=CsvWriter,
