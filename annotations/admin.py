@@ -1,6 +1,17 @@
+"""The Django admin, for staff. Writes that the API guards go through the same services
+here, or are read-only: annotated text keeps its offsets, and an annotation edit bumps the
+version and leaves a history event."""
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from annotations import models
+from annotations.selectors.projects import document_is_annotated
+from annotations.services.annotating import annotation_admin_edit
+from annotations.services.documents import document_update
+from annotations.validation import LabelSet, document_label_errors
 
 
 class MembershipInline(admin.TabularInline):
@@ -44,20 +55,71 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["external_id", "title"]
     readonly_fields = ["length", "created_at"]
 
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        """A document stays in its project; once annotated, its text is read-only too, since
+        its offsets are in use (as in the API)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("project")
+            if document_is_annotated(obj):
+                fields.append("text")
+        return fields
 
-class SpanInline(admin.TabularInline):
-    model = models.Span
-    extra = 0
-    raw_id_fields = ["label"]
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.length = len(obj.text)
+            super().save_model(request, obj, form, change)
+            return
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        document_update(document=models.Document.objects.get(pk=obj.pk), fields=changed)
+
+
+class AnnotationAdminForm(forms.ModelForm):
+    class Meta:
+        model = models.Annotation
+        fields = ["status", "document_labels"]
+
+    def clean_document_labels(self) -> Any:
+        value = self.cleaned_data["document_labels"]
+        labels = LabelSet.from_rows(self.instance.document.project.labels.all())
+        problems = document_label_errors(value, labels)
+        if problems:
+            raise forms.ValidationError(
+                [f"{group}: {' '.join(messages)}" for group, messages in problems.items()]
+            )
+        return value
 
 
 @admin.register(models.Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
+    """Status and document labels may be corrected here; spans and relations only through
+    the API (their ids and offsets are the editor's). Saving goes through the service."""
+
+    form = AnnotationAdminForm
     list_display = ["document", "annotator", "is_gold", "status", "version", "updated_at"]
     list_filter = ["status", "is_gold", "document__project"]
     search_fields = ["annotator__username", "document__external_id"]
-    raw_id_fields = ["document", "annotator", "updated_by"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = [
+        "document",
+        "annotator",
+        "is_gold",
+        "version",
+        "updated_by",
+        "created_at",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False  # annotations are made by annotating, through the API or an import
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        saved = annotation_admin_edit(
+            annotation=obj,
+            actor=request.user,
+            status=obj.status,
+            document_labels=obj.document_labels,
+        )
+        obj.version = saved.version
 
 
 @admin.register(models.AnnotationEvent)

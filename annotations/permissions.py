@@ -16,19 +16,6 @@ from annotations.models import Membership, Project, Role
 RANK = {Role.ANNOTATOR: 1, Role.REVIEWER: 2, Role.ADMIN: 3}
 
 
-def role_in(user: AbstractBaseUser | AnonymousUser, project_id: int) -> str | None:
-    """The user's role in the project; superusers act as admins everywhere."""
-    if getattr(user, "is_superuser", False):
-        return Role.ADMIN
-    if not user.is_authenticated:
-        return None
-    return (
-        Membership.objects.filter(project_id=project_id, user=user)
-        .values_list("role", flat=True)
-        .first()
-    )
-
-
 def project_for(user: AbstractBaseUser | AnonymousUser, project_id: int) -> tuple[Project, str]:
     """The project and the caller's role in one query, or 404 for non-members."""
     project = None

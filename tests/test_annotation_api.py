@@ -337,3 +337,52 @@ def test_relabel_drops_attributes_the_new_label_lacks_and_the_trimmed_put_is_acc
     assert (
         saved["spans"][0]["label"] == "PER" and "quote_type" not in saved["spans"][0]["attributes"]
     )
+
+
+def _annotated(cast, n: int):
+    """A document whose annotator's annotation (version 1) has `n` spans and one link."""
+    text = "x " * 400
+    doc = DocumentFactory(project=cast.project, text=text, length=len(text))
+    spans = [span(f"s{i}", 2 * i, 2 * i + 1, "QUOTE" if i == 0 else "PER") for i in range(n)]
+    links = [{"id": "r1", "from": "s0", "to": "s1", "label": "SPEAKER"}]
+    body = {"version": 0, "spans": spans, "relations": links}
+    assert cast.client("annotator").put(mine(doc), body, format="json").status_code == 200
+    return doc, spans
+
+
+@pytest.mark.parametrize("size", [3, 300])
+def test_one_op_patch_uses_constant_queries(cast, size, django_assert_num_queries):
+    """An autosave of one new span costs the same queries on 3 spans or 300."""
+    doc, _ = _annotated(cast, size)
+    new = span("n1", 799, 800)
+    # project with the caller's role, document, SAVEPOINT, labels, the annotation row
+    # (locked), the spans the batch names, INSERT the span, UPDATE the annotation
+    # (version), INSERT the history event, RELEASE SAVEPOINT
+    with django_assert_num_queries(10):
+        response = cast.client("annotator").patch(
+            mine(doc), {"version": 1, "ops": [{"op": "add_span", "span": new}]}, format="json"
+        )
+    assert response.json() == {"version": 2, "status": "draft"}
+
+
+@pytest.mark.parametrize("size", [3, 300])
+def test_put_uses_constant_queries(cast, size, django_assert_num_queries):
+    """Replacing a whole annotation costs the same queries for 3 spans or 300."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the count is PostgreSQL's (SQLite splits bulk inserts by its variable limit)")
+    doc, spans = _annotated(cast, size)
+    body = {
+        "version": 1,
+        "spans": [{**s, "start": s["start"] + 1, "end": s["end"] + 1} for s in spans],
+        "relations": [{"id": "r1", "from": "s0", "to": "s2", "label": "SPEAKER"}],
+    }
+    # project with the caller's role, document, SAVEPOINT, labels, the annotation row
+    # (locked), its spans and relations (history's "before"), DELETE relations, DELETE
+    # spans, INSERT spans, INSERT relations, UPDATE the annotation, INSERT the history
+    # event, RELEASE SAVEPOINT
+    with django_assert_num_queries(14):
+        response = cast.client("annotator").put(mine(doc), body, format="json")
+    assert response.status_code == 200
+    assert len(response.json()["spans"]) == size

@@ -11,12 +11,17 @@ from django.test.utils import CaptureQueriesContext
 from annotations.formats import assign_split
 from annotations.selectors.exports import (
     agreed_layer,
-    export_records,
     project_schema,
     record_batches,
 )
 from annotations.services.annotating import annotation_replace
 from tests.factories import DocumentFactory
+
+
+def export_records(project, scope: str = "gold", **options) -> list[dict[str, Any]]:
+    """Every record of the scope, batch after batch."""
+    return [r for batch in record_batches(project, scope, **options) for r in batch.records]
+
 
 TEXT = "Jens Stoltenberg berkata: “Kami siap,” kata dia di Brussel."
 PER = {"id": "s1", "start": 0, "end": 16, "label": "PER", "attributes": {}}

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from annotations.models import Membership, Project
+from annotations.models import Membership, Project, Role
 from tests.conftest import api, error_body
 from tests.factories import DocumentFactory, UserFactory
 
@@ -236,3 +236,49 @@ def test_the_last_admin_cannot_be_demoted_and_users_cannot_be_swapped(cast):
     member = {"username": "rita", "role": "admin"}
     assert admin.post(api(cast.project.pk, "members/"), member, format="json").status_code == 201
     assert admin.patch(path, {"role": "annotator"}, format="json").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_demoting_each_other_at_once_leave_one_admin():
+    """Adam demotes Eve while Eve demotes Adam, ten times over, each pair at once: exactly
+    one of each pair succeeds and the project always keeps an admin.
+
+    Each thread has its own connection; a barrier starts the pair together. PostgreSQL
+    only: SQLite's in-memory test database answers "table is locked" to concurrent writers.
+    """
+    import threading
+
+    from django.db import connection, connections
+
+    from annotations.errors import Invalid
+    from annotations.services.projects import membership_update
+    from tests.factories import add_member, make_project
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a server database (DATABASE_URL=postgres://...)")
+    adam, eve = UserFactory(username="adam"), UserFactory(username="eve")
+    project = make_project(admin=adam)
+    add_member(project, eve, Role.ADMIN)
+    for _ in range(10):
+        Membership.objects.filter(project=project).update(role=Role.ADMIN)
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def demote(user, barrier=barrier, outcomes=outcomes) -> None:
+            try:
+                membership = Membership.objects.get(project=project, user=user)
+                barrier.wait(timeout=10)
+                membership_update(membership=membership, role=Role.REVIEWER)
+                outcomes.append("demoted")
+            except Invalid:
+                outcomes.append("refused")
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=demote, args=(user,)) for user in (adam, eve)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(outcomes) == ["demoted", "refused"]
+        assert project.memberships.filter(role=Role.ADMIN).count() == 1

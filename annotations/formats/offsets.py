@@ -48,7 +48,3 @@ def from_utf16(text: str) -> Callable[[int], int]:
         return offset - before
 
     return convert
-
-
-def utf16_length(text: str) -> int:
-    return len(text) + (0 if text.isascii() else len(_ASTRAL.findall(text)))

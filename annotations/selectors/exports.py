@@ -105,18 +105,6 @@ def record_batches(
             return
 
 
-def export_records(
-    project: Project,
-    scope: str = "gold",
-    *,
-    split: Mapping[str, float] | None = None,
-    batch_size: int = 500,
-) -> Iterator[Record]:
-    """Native records for the scope, streamed (see ``record_batches``)."""
-    for batch in record_batches(project, scope, split=split, batch_size=batch_size):
-        yield from batch.records
-
-
 def _records(
     rows: list[tuple],
     names: Mapping[int, str],

@@ -90,3 +90,8 @@ def documents_for_project(project: Project, user: User) -> QuerySet[Document]:
         )
         .order_by("pk")
     )
+
+
+def document_is_annotated(document: Document) -> bool:
+    """Whether any annotation of the document has a span: its text's offsets are in use."""
+    return document.annotations.filter(spans__isnull=False).exists()

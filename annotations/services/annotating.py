@@ -16,13 +16,14 @@ from annotations.errors import Invalid, VersionConflict
 from annotations.models import (
     Annotation,
     AnnotationEvent,
+    AnnotationStatus,
     Document,
     Relation,
     Span,
 )
 from annotations.patching import PatchPlan, plan_patch, touched_ids
 from annotations.selectors.annotations import contents_of, overlapping_span, patch_snapshot
-from annotations.validation import LabelSet, validate_content
+from annotations.validation import LabelSet, document_label_errors, validate_content
 
 
 def labelset_for(document: Document) -> LabelSet:
@@ -104,28 +105,28 @@ def _delete_content(annotation: Annotation) -> None:
     Span.objects.filter(annotation=annotation)._raw_delete(Span.objects.db)
 
 
-Content = tuple[Annotation, list[dict[str, Any]], list[dict[str, Any]]]
+NewContent = tuple[Annotation, list[dict[str, Any]], list[dict[str, Any]]]
 
 
-def write_contents(*, labels: LabelSet, contents: list[Content]) -> None:
+def _span_row(annotation: Annotation, span: dict[str, Any], labels: LabelSet) -> Span:
+    return Span(
+        annotation=annotation,
+        client_id=span["id"],
+        start=span["start"],
+        end=span["end"],
+        label_id=labels.spans[span["label"]].id,
+        attributes=span.get("attributes") or {},
+    )
+
+
+def write_contents(*, labels: LabelSet, contents: list[NewContent]) -> None:
     """Insert (annotation, spans, relations) for annotations that have none.
 
     Two bulk inserts whatever the number of annotations, so an import of
     thousands of pre-annotated documents costs a handful of queries per batch.
     """
     created = Span.objects.bulk_create(
-        [
-            Span(
-                annotation=annotation,
-                client_id=s["id"],
-                start=s["start"],
-                end=s["end"],
-                label_id=labels.spans[s["label"]].id,
-                attributes=s.get("attributes") or {},
-            )
-            for annotation, spans, _ in contents
-            for s in spans
-        ]
+        [_span_row(annotation, s, labels) for annotation, spans, _ in contents for s in spans]
     )
     by_id = {(span.annotation_id, span.client_id): span for span in created}
     Relation.objects.bulk_create(
@@ -289,17 +290,7 @@ def _apply_plan(annotation: Annotation, plan: PatchPlan, labels: LabelSet) -> No
             label_id=labels.spans[span["label"]].id,
             attributes=span["attributes"],
         )
-    created = Span.objects.bulk_create(
-        Span(
-            annotation=annotation,
-            client_id=s["id"],
-            start=s["start"],
-            end=s["end"],
-            label_id=labels.spans[s["label"]].id,
-            attributes=s["attributes"],
-        )
-        for s in plan.create_spans
-    )
+    created = Span.objects.bulk_create(_span_row(annotation, s, labels) for s in plan.create_spans)
     pks = {**plan.span_pks, **{s.client_id: s.pk for s in created}}
     Relation.objects.bulk_create(
         Relation(
@@ -311,3 +302,27 @@ def _apply_plan(annotation: Annotation, plan: PatchPlan, labels: LabelSet) -> No
         )
         for r in plan.create_relations
     )
+
+
+@transaction.atomic
+def annotation_admin_edit(
+    *, annotation: Annotation, actor: User, status: str, document_labels: Any
+) -> Annotation:
+    """An edit in the Django admin (status, document labels): checked like the API's, with
+    the version bumped and an `admin` event in the history, like any other write."""
+    labels = labelset_for(annotation.document)
+    problems: dict[str, Any] = {}
+    if status not in AnnotationStatus.values:
+        problems["status"] = [f"must be one of {', '.join(AnnotationStatus.values)}"]
+    if label_problems := document_label_errors(document_labels, labels):
+        problems["document_labels"] = label_problems
+    if problems:
+        raise Invalid(problems)
+    locked = _locked_annotation(
+        document=annotation.document,
+        annotator=annotation.annotator,
+        expected_version=annotation.version,
+    )
+    data = {"status": status, "document_labels": document_labels}
+    _finish_write(locked, actor=actor, action="admin", changes={}, data=data)
+    return locked

@@ -33,6 +33,7 @@ from annotations.formats.jsonl import KEY_ORDER
 from annotations.formats.reading import unstorable
 from annotations.models import Annotation, AnnotationEvent, AnnotationStatus, Document, Project
 from annotations.selectors.exports import project_schema
+from annotations.selectors.projects import document_is_annotated
 from annotations.services.annotating import write_contents
 from annotations.validation import LabelSet, validate_content
 
@@ -282,7 +283,7 @@ def documents_import(
 def document_update(*, document: Document, fields: dict[str, Any]) -> Document:
     """Edit title, meta or external_id; the text only while nothing refers to its offsets."""
     if "text" in fields and fields["text"] != document.text:
-        if document.annotations.filter(spans__isnull=False).exists():
+        if document_is_annotated(document):
             raise Conflict("the text is annotated: its offsets are in use, so it cannot change")
         document.length = len(fields["text"])
     for key, value in fields.items():

@@ -63,10 +63,22 @@ def label_delete(*, label: Label) -> None:
     label.delete()
 
 
-def _keep_an_admin(membership: Membership, role: str) -> None:
-    demoted = membership.role == Role.ADMIN and role != Role.ADMIN
-    if demoted and membership.project.memberships.filter(role=Role.ADMIN).count() == 1:
-        raise Invalid({"role": ["a project keeps at least one admin"]})
+def _keep_an_admin(membership: Membership, *, key: str) -> None:
+    """Refuse to take the project's last admin away (demoted or removed).
+
+    The project's admin memberships are locked (in primary-key order, so concurrent writers
+    take them in the same order) and counted under the lock: two admins demoting each other
+    at once are serialised, and the second sees that only one admin is left. SQLite's
+    IMMEDIATE transactions serialise the whole write instead.
+    """
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(project_id=membership.project_id, role=Role.ADMIN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if admins == [membership.pk]:
+        raise Invalid({key: ["a project keeps at least one admin"]})
 
 
 @transaction.atomic
@@ -81,15 +93,16 @@ def membership_set(*, project: Project, username: str, role: str) -> Membership:
     return membership_update(membership=membership, role=role)
 
 
+@transaction.atomic
 def membership_update(*, membership: Membership, role: str) -> Membership:
-    _keep_an_admin(membership, role)
+    if role != Role.ADMIN:
+        _keep_an_admin(membership, key="role")
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
 
 
+@transaction.atomic
 def membership_delete(*, membership: Membership) -> None:
-    admins = membership.project.memberships.filter(role=Role.ADMIN)
-    if membership.role == Role.ADMIN and admins.count() == 1:
-        raise Invalid({NON_FIELD: ["a project keeps at least one admin"]})
+    _keep_an_admin(membership, key=NON_FIELD)
     membership.delete()
