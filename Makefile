@@ -9,15 +9,18 @@ PIP := $(BIN)/pip install -q --disable-pip-version-check -c constraints.txt
 # Tests run on the real stack: PostgreSQL and Redis at their local defaults.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+# Server-side translations: the .po files are the source, the .mo files are built.
+CATALOGS := $(wildcard locale/*/LC_MESSAGES/django.po)
 FRONTEND_SOURCES := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print 2>/dev/null)
 
-.PHONY: run test lint fmt typecheck migrate bench bench-peers interop install install-dev frontend lock
+.PHONY: run test lint fmt typecheck migrate bench bench-peers interop install install-dev frontend lock \
+	messages messages-update
 
-run: install frontend migrate  ## Serve the UI and API on $PORT (default 8000) with the export worker
+run: install frontend messages migrate  ## Serve the UI and API on $PORT (default 8000) with the export worker
 	$(BIN)/python manage.py seed_demo
 	scripts/serve
 
-test: install-dev frontend lint typecheck  ## Lint, type-check, then every test (unit, API, worker, browser)
+test: install-dev frontend messages lint typecheck  ## Lint, type-check, then every test (unit, API, worker, browser)
 	scripts/ensure-chromium
 	if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
@@ -75,6 +78,15 @@ frontend/dist/.built: $(FRONTEND_SOURCES)
 		cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
 		mkdir -p dist && touch dist/.built; \
 	fi
+
+messages: $(CATALOGS:.po=.mo)  ## Compile the server-side translations
+%.mo: %.po | $(VENV)/.runtime
+	scripts/ensure-gettext
+	$(BIN)/python manage.py compilemessages -l $(word 2,$(subst /, ,$@)) --ignore=.venv --ignore=frontend
+
+messages-update: install  ## After changing a server-side string: re-extract (then translate what is new)
+	scripts/ensure-gettext
+	$(BIN)/python manage.py makemessages -l id
 
 lock:  ## Re-pin every transitive dependency after changing requirements*.txt
 	$(BIN)/pip install -q -r requirements-dev.txt

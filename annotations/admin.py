@@ -152,3 +152,11 @@ class ExportJobAdmin(admin.ModelAdmin):
     list_display = ["id", "project", "format", "scope", "status", "row_count", "created_at"]
     list_filter = ["status", "format", "project"]
     readonly_fields = [f.name for f in models.ExportJob._meta.fields]
+
+
+@admin.register(models.UserPreferences)
+class UserPreferencesAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]

@@ -47,6 +47,29 @@ class Project(models.Model):
         return self.name
 
 
+class Language(models.TextChoices):
+    """The interface languages (settings.LANGUAGES)."""
+
+    ENGLISH = "en", "English"
+    INDONESIAN = "id", "Bahasa Indonesia"
+
+
+class UserPreferences(models.Model):
+    """What a user chose for themselves; absent or blank means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="preferences",
+    )
+    # Blank: follow the browser's Accept-Language.
+    language = models.CharField(max_length=8, choices=Language.choices, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language or 'browser language'})"
+
+
 class Membership(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -98,6 +121,9 @@ class Label(models.Model):
     # Document labels: the group they belong to, and whether it is multi-choice.
     group = models.CharField(max_length=100, blank=True)
     multiple = models.BooleanField(default=False)
+    # What people read, per interface language: {"id": {"title": "Orang", "description":
+    # "…"}, "en": {…}}. `name` stays the identifier exports and the API use (`PER`).
+    translations = models.JSONField(default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -303,6 +329,8 @@ class ExportJob(models.Model):
     file = models.FileField(upload_to="exports/", blank=True)
     error = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    # The requester's interface language: the dataset card's headings are written in it.
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
     # Which delivery owns the run; a new delivery takes over a stale one.
     attempt = models.PositiveIntegerField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -9,10 +9,34 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations.formats import ALIASES, FormatSpec, import_formats
+from annotations.language import SUPPORTED
 from annotations.models import AnnotationStatus, Label, LabelKind, Membership, Project, Role
 from annotations.presets import PRESETS
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_TEXTS = ("title", "description", "group")
+_NAMES = ("attributes", "values")
+
+
+def translations_problem(value: object) -> str | None:
+    """What is wrong with a label's `translations`, or None."""
+    if not isinstance(value, dict):
+        return 'must map languages to texts, e.g. {"id": {"title": "Orang"}}'
+    for language, texts in value.items():
+        if language not in SUPPORTED:
+            return f"{language!r} is not an interface language; use {', '.join(SUPPORTED)}"
+        if not isinstance(texts, dict):
+            return f"{language}: must be an object of texts"
+        for key, text in texts.items():
+            if key in _TEXTS and not isinstance(text, str):
+                return f"{language}.{key}: must be text"
+            if key in _NAMES and not (
+                isinstance(text, dict) and all(isinstance(v, str) for v in text.values())
+            ):
+                return f"{language}.{key}: must map names to texts"
+            if key not in _TEXTS + _NAMES:
+                return f"{language}.{key}: unknown; use {', '.join(_TEXTS + _NAMES)}"
+    return None
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -74,8 +98,16 @@ class ProjectSerializer(serializers.ModelSerializer):
 class LabelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Label
-        fields = ["id", *Label.SCHEMA_FIELDS, "position"]
-        extra_kwargs = {"kind": {"choices": LabelKind.choices}}
+        fields = ["id", *Label.SCHEMA_FIELDS, "translations", "position"]
+        extra_kwargs = {
+            "kind": {"choices": LabelKind.choices},
+            "translations": {
+                "help_text": "What people read, per interface language: "
+                '{"id": {"title": "Orang", "description": "…", "attributes": {"sentiment": '
+                '"Sentimen"}, "values": {"positive": "Positif"}, "group": "Sentimen"}}; '
+                "every key optional. `name` stays the identifier."
+            },
+        }
 
     def validate_color(self, value: str) -> str:
         if not COLOR.match(value):
@@ -92,6 +124,12 @@ class LabelSerializer(serializers.ModelSerializer):
                 'must map attribute names to lists of allowed values, e.g. {"sentiment": '
                 '["positive", "neutral", "negative"]}'
             )
+        return value  # type: ignore[return-value]
+
+    def validate_translations(self, value: object) -> dict:
+        problem = translations_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
         return value  # type: ignore[return-value]
 
     def _names(self, value: object) -> list:

@@ -7,6 +7,7 @@ from annotations import ui_views
 urlpatterns = [
     path("login/", ui_views.WorkbenchLoginView.as_view(), name="ui-login"),
     path("logout/", ui_views.logout_view, name="ui-logout"),
+    path("language/", ui_views.language_set, name="ui-language"),
     path("", ui_views.app_shell, name="ui-home"),
     path("projects/<int:pk>/", ui_views.app_shell, name="ui-project"),
     path(

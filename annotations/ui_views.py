@@ -11,7 +11,11 @@ from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
+
+from annotations.language import SUPPORTED
+from annotations.services.preferences import preferences_update
 
 
 class WorkbenchLoginView(LoginView):
@@ -32,3 +36,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @ensure_csrf_cookie
 def app_shell(request: HttpRequest, **_route: object) -> HttpResponse:
     return render(request, "annotations/app.html")
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The header's switcher on server-rendered pages: Django's `set_language` (a cookie and
+    a redirect back), also saved on a logged-in user's preferences."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in SUPPORTED:
+        preferences_update(user=request.user, language=language)  # type: ignore[arg-type]
+    return set_language(request)

@@ -17,6 +17,7 @@ MODELS = [
     models.AnnotationEvent,
     models.Assignment,
     models.ExportJob,
+    models.UserPreferences,
 ]
 
 

@@ -97,6 +97,7 @@ def _check(response, where: str, body) -> None:
                 "attributes": {"a": ["b"]},
                 "group": "",
                 "source_labels": [],
+                "translations": {"id": {"title": "X", "values": {"b": "B"}}},
             },
         ),
         ("members/", {"username": "oscar", "role": "annotator"}),
@@ -112,6 +113,15 @@ def test_junk_bodies_to_project_endpoints_get_4xx(cast, suffix, template):
         if response.status_code in (200, 201):
             continue  # some junk is acceptable input (e.g. a long title)
         _check(response, path, body)
+
+
+def test_junk_preferences_get_4xx(cast):
+    """Junk in PATCH /api/me/ is a 4xx, never a 500."""
+    client = cast.client("annotator")
+    for body in _bodies({"language": "id"}):
+        response = send(client, "PATCH", "/api/me/", body)
+        if response.status_code != 200:
+            _check(response, "me", body)
 
 
 def test_junk_annotations_get_4xx(cast, document):

@@ -28,6 +28,7 @@ MATRIX = [
     ("POST", "/api/auth/token/", {"username": "alice", "password": "pw-for-tests"},
                                                               "200 200 200 200 200"),
     ("GET", "/api/me/", None,                                 "403 200 200 200 200"),
+    ("PATCH", "/api/me/", {"language": "id"},                 "403 200 200 200 200"),
     ("GET", "/api/projects/", None,                           "403 200 200 200 200"),
     ("POST", "/api/projects/", {"name": "New"},               "403 201 201 201 201"),
     ("GET", P, None,                                          "403 404 200 200 200"),

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
@@ -17,7 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.errors import NON_FIELD, Invalid, PayloadTooLarge
-from annotations.models import Document, Label, Membership, Project, Role
+from annotations.language import browser_language, saved_language
+from annotations.models import Document, Label, Language, Membership, Project, Role
 from annotations.permissions import project_for, require_role, sees_all_annotations
 from annotations.selectors import annotations as annotation_reads
 from annotations.selectors import projects as project_reads
@@ -36,7 +38,7 @@ from annotations.serializers import (
     UploadSerializer,
     VersionSerializer,
 )
-from annotations.services import annotating, documents, projects
+from annotations.services import annotating, documents, preferences, projects
 from annotations.views.errors import ErrorSerializer
 
 
@@ -67,18 +69,56 @@ class TokenView(APIView):
 
 
 class MeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    is_superuser = serializers.BooleanField()
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    is_superuser = serializers.BooleanField(read_only=True)
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        allow_null=True,
+        help_text="The interface language the user chose; null follows the browser's "
+        "Accept-Language.",
+    )
+    active_language = serializers.CharField(
+        read_only=True, help_text="The language this answer was made in."
+    )
+
+
+def _me(user: Any) -> dict[str, Any]:
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "is_superuser": user.is_superuser,
+        "language": saved_language(user) or None,
+        "active_language": translation.get_language(),
+    }
 
 
 class MeView(APIView):
+    """Who I am and my preferences; PATCH changes my interface language."""
+
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        user = request.user
-        return Response(
-            {"id": user.pk, "username": user.get_username(), "is_superuser": user.is_superuser}
-        )
+        return Response(_me(request.user))
+
+    @extend_schema(request=MeSerializer, responses=MeSerializer)
+    def patch(self, request: Request) -> Response:
+        data = MeSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        if "language" in data.validated_data:
+            language = data.validated_data["language"] or ""
+            user = request.user
+            user.preferences = preferences.preferences_update(user=user, language=language)
+            translation.activate(language or browser_language(request))
+        response = Response(_me(request.user))
+        # The cookie speaks for the browser before login (after logging out): the choice, or
+        # none, so Accept-Language decides again.
+        if data.validated_data.get("language"):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, data.validated_data["language"], samesite="Lax"
+            )
+        elif "language" in data.validated_data:
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, samesite="Lax")
+        return response
 
 
 class ProjectScoped:

@@ -1,19 +1,22 @@
 import { csrfToken } from "../api/client";
 import type { Me } from "../api/types";
+import { t } from "../i18n";
+import { LanguageSwitcher } from "./LanguageSwitcher";
 import { onLinkClick } from "./router";
 
 export function Header({ me }: { me: Me | null }) {
   return (
     <header class="topbar">
       <a class="brand" href="/" onClick={onLinkClick}>
-        News workbench
+        {t("header.brand")}
       </a>
       <span class="spacer" />
       {me && <span class="who">{me.username}</span>}
+      <LanguageSwitcher />
       <form method="post" action="/logout/" class="logout">
         <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken()} />
         <button type="submit" class="link-button">
-          Log out
+          {t("header.logOut")}
         </button>
       </form>
     </header>

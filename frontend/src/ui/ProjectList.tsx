@@ -1,24 +1,31 @@
 import { useState } from "preact/hooks";
 import { api } from "../api/endpoints";
+import { t } from "../i18n";
 import { NewProjectForm } from "./NewProjectForm";
 import { openNextDocument } from "./nextDocument";
 import { Progress } from "./Progress";
 import { onLinkClick } from "./router";
 import { useAsync } from "./useAsync";
 
+/** A role as people read it. */
+export function roleName(role: string): string {
+  if (role === "admin") return t("roles.admin");
+  if (role === "reviewer") return t("roles.reviewer");
+  if (role === "annotator") return t("roles.annotator");
+  return role;
+}
+
 export function ProjectList() {
   const projects = useAsync(() => api.projects(), []);
   const [message, setMessage] = useState("");
   return (
     <main class="page">
-      <h1>My projects</h1>
+      <h1>{t("projects.title")}</h1>
       <NewProjectForm />
-      {projects.loading && <p>Loading…</p>}
+      {projects.loading && <p>{t("common.loading")}</p>}
       {projects.error && <p role="alert">{projects.error}</p>}
       <p aria-live="polite">{message}</p>
-      {projects.data && projects.data.results.length === 0 && (
-        <p>You are not a member of any project yet.</p>
-      )}
+      {projects.data && projects.data.results.length === 0 && <p>{t("projects.none")}</p>}
       <ul class="cards">
         {projects.data?.results.map((p) => (
           <li class="card" key={p.id}>
@@ -28,7 +35,7 @@ export function ProjectList() {
               </a>
             </h2>
             <p class="muted">
-              {p.my_role} · {p.language}
+              {roleName(p.my_role)} · {p.language}
             </p>
             {p.description && <p>{p.description}</p>}
             <Progress progress={p.progress} />
@@ -37,10 +44,10 @@ export function ProjectList() {
                 type="button"
                 onClick={async () => {
                   if (!(await openNextDocument(p.id)))
-                    setMessage(`Nothing left to annotate in ${p.name}.`);
+                    setMessage(t("projects.nothingLeftIn", { project: p.name }));
                 }}
               >
-                Next document
+                {t("projects.nextDocument")}
               </button>
             </p>
           </li>
