@@ -10,6 +10,7 @@ spaCy) write a zip into it. Offsets in records are code points; each module's do
 what its format uses.
 """
 
+from .archive import write_package
 from .base import (
     SCOPES,
     CardContext,
@@ -28,7 +29,6 @@ from .conll import read_conll
 from .doccano import read_doccano
 from .jsonl import read_jsonl
 from .labelstudio import label_studio_config, read_label_studio
-from .package import write_package
 from .reading import ReadResult
 from .registry import ALIASES, FORMATS, export_formats, format_for_upload, import_formats
 from .splits import DEFAULT_SPLIT, assign_split

@@ -1,15 +1,27 @@
-"""Deterministic zip output for the multi-file formats (brat, hf, spaCy).
+"""The export zip: one per export, with the format's file(s), extra files and the card.
 
-Entries get a fixed timestamp (the export time) and fixed permissions, so the same data exported
-at the same time gives the same bytes; every entry's sha256 is recorded for the dataset card.
+`ZipOut` writes deterministic entries (a fixed timestamp, the export time, and fixed
+permissions), so the same data exported at the same time gives the same bytes; every entry's
+sha256 is recorded for the dataset card. The multi-file formats (brat, hf, spaCy) write their
+zip with it, card included.
+
+`write_package` makes any export's zip (DECISIONS.md 8), pure: records in, zip bytes out, no
+database. A single-file format is written to a temporary file first (memory stays bounded by
+the writer, not the dataset), then copied into the zip as ``documents<extension>`` beside the
+spec's extra files and the card, whose checksum table covers both.
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import zipfile
+from collections.abc import Iterable
 from datetime import datetime
 from typing import IO, BinaryIO
+
+from .base import CardContext, FormatSpec, Record, Schema, WriteResult
+from .card import dataset_card
 
 # zip cannot store dates before 1980; a missing export time maps to this.
 EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -46,3 +58,47 @@ class ZipOut:
 
     def close(self) -> None:
         self._zip.close()
+
+
+DATA_NAME = "documents"
+
+
+def write_package(
+    out: BinaryIO,
+    spec: FormatSpec,
+    schema: Schema,
+    card: CardContext,
+    batches: Iterable[Iterable[Record]],
+) -> WriteResult:
+    """Write every batch's records as one zip to `out`.
+
+    `batches` is consumed one batch at a time; a caller that wants to act between batches
+    (a heartbeat) does so in its generator, which resumes once the batch is written.
+    """
+    if spec.zipped:
+        return _write_all(spec, out, schema, card, batches)
+    with tempfile.TemporaryFile() as data:
+        result = _write_all(spec, data, schema, card, batches)
+        data.seek(0)
+        archive = ZipOut(out, card.exported_at)
+        archive.add_stream(DATA_NAME + spec.extension, data)
+        for name, content in (spec.extra_files(schema) if spec.extra_files else {}).items():
+            archive.add(name, content)
+        text = dataset_card(schema, result, spec.card_context(card), files=dict(archive.files))
+        archive.add("README.md", text.encode("utf-8"))
+        archive.close()
+    return result
+
+
+def _write_all(
+    spec: FormatSpec,
+    out: BinaryIO,
+    schema: Schema,
+    card: CardContext,
+    batches: Iterable[Iterable[Record]],
+) -> WriteResult:
+    writer = spec.open(out, schema, card=card)
+    for records in batches:
+        for record in records:
+            writer.write(record)
+    return writer.close()
