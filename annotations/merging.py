@@ -39,7 +39,15 @@ class GoldProposal:
 
 
 def _passes(count: int, annotators: int, threshold: float) -> bool:
-    return annotators > 0 and count >= threshold * annotators - _EPSILON
+    """Everyone, or a strict majority (of at least two) that also reaches the threshold.
+
+    One of two is never enough, whatever the threshold: a lone mark is the reviewer's call.
+    """
+    if annotators <= 0 or count <= 0:
+        return False
+    if count == annotators:
+        return True
+    return 2 * count > annotators and count >= threshold * annotators - _EPSILON
 
 
 def _status(count: int, annotators: int, threshold: float) -> Status:
@@ -225,10 +233,12 @@ def propose_gold(
 ) -> GoldProposal:
     """Propose gold from submitted annotations (annotator name -> annotation dict).
 
-    An item is proposed when `agreeing >= threshold * n_annotators`: spans by
-    exact (start, end, label), relations by the positions of their ends,
-    document labels and span attributes by untied majority value. Status per
-    distinct item: `agreed` (everyone), `majority` (passes), `disputed` (not).
+    An item is proposed when everyone has it, or when a strict majority of the submitted
+    versions has it (more than half: 2 of 3, 3 of 4, never 1 of 2) and also
+    `agreeing >= threshold * n_annotators`: spans by exact (start, end, label), relations
+    by the positions of their ends, document labels and span attributes by untied
+    majority value. Status per distinct item: `agreed` (everyone), `majority` (passes),
+    `disputed` (not).
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError("threshold is a share of annotators, between 0 and 1")

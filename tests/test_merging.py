@@ -58,17 +58,61 @@ def test_span_status_follows_the_threshold():
     assert [(s["start"], s["end"]) for s in proposal.annotation["spans"]] == [(0, 5)]
 
 
-def test_threshold_counts_agreeing_against_share_of_annotators():
-    """agreeing >= threshold * n: 2 of 4 passes 0.5 but not 0.6; 1.0 needs everyone."""
+def test_threshold_raises_the_bar_above_a_strict_majority():
+    """3 of 4 is a strict majority: it passes 0.5 and 0.75 but not 0.8; 1.0 needs everyone."""
     annotations = {
         "a": _annotation(_span("s", 0, 5, "PER")),
         "b": _annotation(_span("s", 0, 5, "PER")),
-        "c": _annotation(),
+        "c": _annotation(_span("s", 0, 5, "PER")),
         "d": _annotation(),
     }
     assert len(propose_gold(annotations, threshold=0.5).annotation["spans"]) == 1
-    assert len(propose_gold(annotations, threshold=0.6).annotation["spans"]) == 0
+    assert len(propose_gold(annotations, threshold=0.75).annotation["spans"]) == 1
+    assert len(propose_gold(annotations, threshold=0.8).annotation["spans"]) == 0
     assert len(propose_gold(annotations, threshold=1.0).annotation["spans"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("holders", "annotators", "status"),
+    [
+        (1, 2, "disputed"),  # one of two is never a majority
+        (2, 2, "agreed"),
+        (1, 3, "disputed"),
+        (2, 3, "majority"),
+        (2, 4, "disputed"),  # half is not more than half
+        (3, 4, "majority"),
+        (3, 5, "majority"),
+        (1, 1, "agreed"),
+    ],
+)
+def test_majority_is_strict(holders, annotators, status):
+    """`majority` means more than half of the submitted versions, even at a low threshold."""
+    marked = _annotation(_span("s", 0, 5, "PER"))
+    annotations = {f"a{k}": marked if k < holders else _annotation() for k in range(annotators)}
+    for threshold in (0.1, 0.5):
+        proposal = propose_gold(annotations, threshold=threshold)
+        assert proposal.spans[0]["status"] == status, threshold
+        assert bool(proposal.annotation["spans"]) == (status != "disputed")
+
+
+def test_one_of_two_is_disputed_for_links_labels_and_attributes():
+    """An item only one of two annotators marked is disputed and stays out of the proposal:
+    a link, a document label, an attribute value."""
+    ann = _annotation(
+        _span("q", 0, 5, "QUOTE", sentiment="negative"),
+        _span("p", 10, 15, "PER"),
+        relations=[("q", "p", "SPEAKER")],
+        sentiment="negative",
+    )
+    bob = _annotation(_span("q", 0, 5, "QUOTE"), _span("p", 10, 15, "PER"))
+    proposal = propose_gold({"ann": ann, "bob": bob}, threshold=0.5)
+    assert [row["status"] for row in proposal.relations] == ["disputed"]
+    assert proposal.annotation["relations"] == []
+    assert [row["status"] for row in proposal.document_labels] == ["disputed"]
+    assert proposal.annotation["document_labels"] == {}
+    quote = next(s for s in proposal.annotation["spans"] if s["label"] == "QUOTE")
+    assert quote["attributes"] == {}
+    assert proposal.spans[0]["disputed_attributes"] == ["sentiment"]
 
 
 def test_threshold_tolerates_float_rounding():

@@ -266,3 +266,18 @@ def test_review_of_an_untouched_document_is_empty_not_an_error(cast, document):
     }
     assert review["gold"] is None
     assert review["agreement"]["spans"]["overall"]["f1_exact_micro"] is None
+
+
+def test_one_of_two_is_disputed_and_never_proposed_at_any_threshold(cast, document):
+    """With two submitted versions, what only one annotator marked is `disputed` and stays
+    out of the proposal even when the project's threshold is as low as it goes."""
+    cast.project.merge_threshold = 0.1
+    cast.project.save()
+    save(cast.client("annotator"), document, spans=[PER, LOC], labels={"sentiment": "neutral"})
+    save(cast.client("teammate"), document, spans=[PER])
+    review = cast.client("reviewer").get(url(document, "review/")).json()
+    statuses = {(s["start"], s["label"]): s["status"] for s in review["proposal"]["spans"]}
+    assert statuses == {(0, "PER"): "agreed", (51, "LOC"): "disputed"}
+    proposed = review["proposal"]["annotation"]
+    assert [(s["start"], s["label"]) for s in proposed["spans"]] == [(0, "PER")]
+    assert proposed["document_labels"] == {}

@@ -1,7 +1,13 @@
 import { useState } from "preact/hooks";
 import type { DocumentReview, ItemStatus } from "../api/workflow";
 import type { AnnotationState } from "../editor/types";
-import { goldMembership, itemId, itemsWithStatus, type ReviewItem } from "./proposal";
+import {
+  goldMembership,
+  itemId,
+  itemsWithStatus,
+  proposedItems,
+  type ReviewItem,
+} from "./proposal";
 import { StatusTag } from "./ReadOnlyVersion";
 
 // Items drawn at once; a long article can have thousands and the list re-renders on every edit.
@@ -41,7 +47,7 @@ export function ProposalPanel({
   const inGold = goldMembership(gold);
   const shown = show === "all" ? items : items.filter((e) => e.item.status === show);
   const count = (status: ItemStatus) => items.filter((e) => e.item.status === status).length;
-  const proposed = [...itemsWithStatus(review, "agreed"), ...itemsWithStatus(review, "majority")];
+  const proposed = proposedItems(review);
   return (
     <section class="rv-proposal" aria-label="Merge proposal">
       <h2>Merge proposal</h2>

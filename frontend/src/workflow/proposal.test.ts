@@ -5,6 +5,8 @@ import {
   acceptOps,
   formatFigure,
   itemsWithStatus,
+  passes,
+  proposedItems,
   rejectOps,
   relationInGold,
   spanInGold,
@@ -59,6 +61,8 @@ const review = {
       { group: "topic", value: "war", annotators: ["a", "b"], status: "agreed" },
     ],
   },
+  submitted: 2,
+  merge_threshold: 0.5,
 } as unknown as DocumentReview;
 
 const empty: AnnotationState = { spans: [], relations: [], document_labels: {} };
@@ -146,4 +150,30 @@ it("formats figures, with a dash for none and no negative zero", () => {
   expect(formatFigure(null)).toBe("—");
   expect(formatFigure(-0.001)).toBe("0.00");
   expect(formatFigure(-0.19)).toBe("-0.19");
+});
+
+describe("what a proposal may take", () => {
+  it("needs everyone or a strict majority: never one of two, never half", () => {
+    expect(passes(1, 2, 0.1)).toBe(false);
+    expect(passes(2, 2, 1)).toBe(true);
+    expect(passes(2, 3, 0.5)).toBe(true);
+    expect(passes(2, 4, 0.5)).toBe(false);
+    expect(passes(3, 4, 0.5)).toBe(true);
+    expect(passes(3, 4, 0.8)).toBe(false);
+    expect(passes(1, 1, 0.5)).toBe(true);
+    expect(passes(0, 0, 0.5)).toBe(false);
+  });
+
+  it("does not take a lone mark of two even when the status says majority", () => {
+    const stale = structuredClone(review) as DocumentReview;
+    stale.proposal.spans[2].status = "majority"; // LOC: one of two annotators
+    stale.proposal.document_labels[0].status = "majority"; // sentiment: one of two
+    expect(proposedItems(stale)).toHaveLength(4); // PER, QUOTE, their link, the shared topic
+    expect(proposedItems(stale).some((e) => e.kind === "span" && e.item.label === "LOC")).toBe(
+      false,
+    );
+    expect(proposedItems(stale).some((e) => e.kind === "label" && e.item.value === "neutral")).toBe(
+      false,
+    );
+  });
 });

@@ -196,6 +196,27 @@ export function itemsWithStatus(review: DocumentReview, status: ItemStatus): Rev
   ];
 }
 
+/**
+ * The server's rule for what a proposal may take (annotations/merging.py): everyone, or a
+ * strict majority of the submitted versions (more than half: never one of two) that also
+ * reaches the project's threshold.
+ */
+export function passes(holders: number, submitted: number, threshold: number): boolean {
+  if (submitted <= 0 || holders <= 0) return false;
+  if (holders === submitted) return true;
+  return 2 * holders > submitted && holders >= threshold * submitted - 1e-9;
+}
+
+/**
+ * What "Accept agreed + majority" takes: agreed and majority items that pass the rule, so a
+ * status from an older server or a stale page never pulls a lone mark into gold.
+ */
+export function proposedItems(review: DocumentReview): ReviewItem[] {
+  return [...itemsWithStatus(review, "agreed"), ...itemsWithStatus(review, "majority")].filter(
+    (entry) => passes(entry.item.annotators.length, review.submitted, review.merge_threshold),
+  );
+}
+
 /** Proposal status of each span of an annotator's version, by position and label. */
 export function spanStatuses(review: DocumentReview): Map<string, ItemStatus> {
   return new Map(review.proposal.spans.map((s) => [keyOf(s), s.status]));
