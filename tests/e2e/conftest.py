@@ -54,6 +54,16 @@ def _serve_built_frontend(settings) -> None:
     settings.STATICFILES_DIRS = [DIST]
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """List the screenshots the browser tests kept (tests/e2e/pages.py)."""
+    from tests.e2e.pages import TAKEN
+
+    if TAKEN:
+        terminalreporter.write_sep("-", f"{len(TAKEN)} screenshots in {TAKEN[0].parent}")
+        for path in TAKEN:
+            terminalreporter.write_line(f"  {path.name}")
+
+
 @pytest.fixture
 def context(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 900})

@@ -25,10 +25,10 @@ export function LanguageSwitcher() {
           value={code}
           lang={code}
           title={LANGUAGE_NAMES[code]}
-          aria-label={LANGUAGE_NAMES[code]}
           aria-pressed={code === current}
         >
           {code.toUpperCase()}
+          <span class="sr-only"> · {LANGUAGE_NAMES[code]}</span>
         </button>
       ))}
     </form>

@@ -1,0 +1,122 @@
+"""Shared checks for every page in the browser tests: axe-core, screenshots, screen sizes
+and locales. Any test (this helper's or a new screen's) calls them:
+
+    check_page(page, "project-dashboard", viewport="phone")   # screenshot + axe
+
+axe-core comes from its pinned npm package (frontend/node_modules/axe-core, installed by
+`npm ci`); it is evaluated in the page through the DevTools protocol, which a
+Content-Security-Policy without inline scripts does not block. Screenshots go to
+`DATA_DIR/screenshots/` (var/test/screenshots/ under `make test`, git-ignored) and are
+listed at the end of the test run.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from tests.e2e.conftest import FRONTEND
+
+AXE = FRONTEND / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("DATA_DIR", "var/test")).resolve() / "screenshots"
+# The sizes issue 11 names: a phone and a small laptop.
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1024, "height": 768}}
+LOCALES = {"id": "id-ID", "en": "en-US"}
+# Impacts that fail a test; axe's "minor" and "moderate" findings are printed only.
+BLOCKING = ("serious", "critical")
+TAKEN: list[Path] = []
+
+# English words that must not show on a page in Indonesian (whole words, case-sensitive).
+ENGLISH = (
+    "Loading",
+    "Save",
+    "Submit",
+    "Skip",
+    "Next document",
+    "My projects",
+    "Log out",
+    "Settings",
+    "Exports",
+    "Agreement",
+    "Documents",
+    "Guidelines",
+    "Review",
+    "Undo",
+    "Redo",
+    "Help",
+    "Spans",
+    "Links",
+    "Sentiment",
+    "Cancel",
+    "Delete",
+    "Remove",
+    "Download",
+    "Upload",
+    "Members",
+    "All changes saved",
+    "Merge proposal",
+    "Accept",
+    "Reject",
+    "Gold",
+    "Page not found",
+)
+
+
+@cache
+def _axe_source() -> str:
+    if not AXE.exists():
+        raise AssertionError(f"{AXE} is missing: run `npm ci` in frontend/ (axe-core is pinned)")
+    return AXE.read_text()
+
+
+def axe_violations(page, *, blocking_only: bool = True) -> list[dict]:
+    """axe-core's violations on the page as it is now (WCAG 2.x A and AA rules)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    found = page.evaluate(
+        """async () => {
+          const result = await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
+            resultTypes: ['violations'],
+          });
+          return result.violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + n.failureSummary),
+          }));
+        }"""
+    )
+    for violation in found:
+        print(f"axe {violation['impact']}: {violation['id']} {violation['help']}")
+    return [v for v in found if not blocking_only or v["impact"] in BLOCKING]
+
+
+def assert_accessible(page, name: str) -> None:
+    """No serious or critical axe-core violation on the page."""
+    violations = axe_violations(page)
+    if os.environ.get("AXE_REPORT_ONLY"):
+        return
+    assert not violations, f"{name}: axe found {violations}"
+
+
+def screenshot(page, name: str) -> Path:
+    """Keep a full-page screenshot as a test artefact."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    TAKEN.append(path)
+    return path
+
+
+def english_on_page(page) -> list[str]:
+    """The known English words visible on the page (for pages that should be Indonesian)."""
+    text = page.locator("body").inner_text()
+    import re
+
+    return [word for word in ENGLISH if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
+
+
+def check_page(page, name: str) -> None:
+    """What every page gets: a screenshot, then axe-core."""
+    screenshot(page, name)
+    assert_accessible(page, name)
