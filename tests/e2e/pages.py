@@ -13,6 +13,7 @@ listed at the end of the test run.
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -77,7 +78,8 @@ def axe_violations(page, *, blocking_only: bool = True) -> list[dict]:
     found = page.evaluate(
         """async () => {
           const result = await axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
+            runOnly: {type: 'tag',
+                      values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
             resultTypes: ['violations'],
           });
           return result.violations.map(v => ({
@@ -111,8 +113,6 @@ def screenshot(page, name: str) -> Path:
 def english_on_page(page) -> list[str]:
     """The known English words visible on the page (for pages that should be Indonesian)."""
     text = page.locator("body").inner_text()
-    import re
-
     return [word for word in ENGLISH if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
 
 
