@@ -95,10 +95,10 @@ class ImportFailed(Invalid):
     def __init__(self, errors: Any):
         flat = flat_errors(errors)
         first = next(iter(flat.items()), ("file", ["unreadable"]))
-        super().__init__(flat, f"Nothing was imported: {_where(first[0])}: {first[1][0]}")
+        super().__init__(flat, f"Nothing was imported: {where_readable(first[0])}: {first[1][0]}")
 
 
-def _where(path: str) -> str:
+def where_readable(path: str) -> str:
     """`lines.3.text` → `line 3, text`: how a person names a place in a file."""
     head, _, rest = path.partition(".")
     if head == "lines" and rest:
@@ -130,6 +130,11 @@ class Conflict(DomainError):
 
 
 class PayloadTooLarge(DomainError):
-    """A request body or upload over the configured limit."""
+    """A request body or upload over the configured limit (or past a quota)."""
 
     code = "payload_too_large"
+
+    @classmethod
+    def at(cls, path: str, message: str) -> PayloadTooLarge:
+        """Too large at one place of the input (`lines.3.text`, `file`)."""
+        return cls(f"{where_readable(path)}: {message}", {path: [message]})

@@ -6,6 +6,9 @@ The raw bytes are scanned first (in C, cheap); only a body that contains such
 an escape is walked value by value. JSON nested deeper than `MAX_DEPTH` is refused
 (Python's parser would otherwise recurse until it fails). Form fields (urlencoded
 and multipart, names and values) may not hold NUL either.
+
+Size: a body is read at most to UPLOAD_MAX_BYTES (413 past it), a JSON body may hold at most
+MAX_JSON_CONTAINERS objects and arrays, and an uploaded file is counted as it arrives.
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import FileUploadHandler
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import DataAndFiles, FormParser, JSONParser, MultiPartParser
 
+from annotations.errors import PayloadTooLarge
 from annotations.formats.reading import SUSPICIOUS, JsonTooDeep, json_value, unstorable
 
 
@@ -50,9 +56,54 @@ def nul_field(items: Iterable[tuple[str, Any]]) -> str | None:
 NUL_MESSAGE = "contains a NUL character (\\x00), which cannot be stored"
 
 
+# JSON objects and arrays one body may hold: each costs a few hundred bytes once parsed, so
+# 50 MB of `[{},{},…]` would otherwise take gigabytes. Bulk imports go through the upload.
+MAX_JSON_CONTAINERS = 200_000
+
+
+class UploadLimitHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: stops a file at UPLOAD_MAX_BYTES as it arrives. Any
+    endpoint parses multipart bodies and Django limits only their non-file fields, so
+    without it a file sent to, say, the project list would be written to disk whole."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > settings.UPLOAD_MAX_BYTES:
+            # Django's own "too big" error: a 413 under /api/ (views/errors.py), else a 400.
+            raise RequestDataTooBig(f"{self.file_name} is over the {_limit()} limit.")
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handler keeps the file
+
+
+def _limit() -> str:
+    return f"{settings.UPLOAD_MAX_BYTES:,}-byte"
+
+
+def _read_body(stream: Any, parser_context: Any) -> bytes:
+    """The body, read at most to UPLOAD_MAX_BYTES (DRF hands parsers the raw stream, which
+    Django's own DATA_UPLOAD_MAX_MEMORY_SIZE check never sees)."""
+    if stream is None:
+        return b""
+    request = (parser_context or {}).get("request")
+    declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+    if declared and declared.isdigit() and int(declared) > settings.UPLOAD_MAX_BYTES:
+        raise PayloadTooLarge(f"The request body is over the {_limit()} limit.")
+    raw = stream.read(settings.UPLOAD_MAX_BYTES + 1)
+    if len(raw) > settings.UPLOAD_MAX_BYTES:
+        raise PayloadTooLarge(f"The request body is over the {_limit()} limit.")
+    return raw
+
+
 class StrictJSONParser(JSONParser):
     def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
-        raw = stream.read() if stream is not None else b""
+        raw = _read_body(stream, parser_context)
+        # Each object or array starts with a bracket: counting them (in C) bounds the parse.
+        if raw.count(b"{") + raw.count(b"[") > MAX_JSON_CONTAINERS:
+            raise PayloadTooLarge(
+                f"The JSON body holds over {MAX_JSON_CONTAINERS:,} objects and arrays; "
+                "import large collections as a file (documents/upload/)."
+            )
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             data = json_value(raw.decode(encoding))

@@ -272,11 +272,11 @@ def test_annotated_import_uses_constant_queries(cast, django_assert_max_num_quer
             ]
         )
 
-    # labels, members; then per batch: existing ids, documents, annotations,
-    # spans, relations, events; plus savepoint bookkeeping
+    # the project's row lock, its document count (quota), labels, members; then per batch:
+    # existing ids, documents, annotations, spans, relations, events; plus savepoint bookkeeping
     for n, prefix in ((3, "a"), (60, "b")):
         raw = io.BytesIO(records(n, prefix))
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(12):
             documents_upload(
                 project=cast.project,
                 raw=raw,

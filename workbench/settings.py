@@ -162,11 +162,25 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 
-# Uploads over this size get 413 before anything is parsed.
+# Uploads and request bodies over this size get 413 before anything is parsed; an archive
+# may inflate to no more than this either.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Counts the bytes of a file as they arrive (a chunked upload declares no length).
+FILE_UPLOAD_HANDLERS = [
+    "annotations.parsers.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# The longest document text, in code points (a long feature article is ~50,000).
+DOCUMENT_MAX_CHARS = env_int("DOCUMENT_MAX_CHARS", 1_000_000, minimum=1)
+# Members an uploaded archive (a brat zip) may hold.
+ARCHIVE_MAX_MEMBERS = env_int("ARCHIVE_MAX_MEMBERS", 20_000, minimum=1)
+# Quotas: documents in one project, projects one account may create (superusers: no limit).
+PROJECT_MAX_DOCUMENTS = env_int("PROJECT_MAX_DOCUMENTS", 100_000, minimum=1)
+USER_MAX_PROJECTS = env_int("USER_MAX_PROJECTS", 50, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

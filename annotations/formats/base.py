@@ -41,6 +41,23 @@ class FormatError(ValueError):
         super().__init__(f"{message} ({', '.join(where)})" if where else message)
 
 
+class TooLarge(FormatError):
+    """Input past a read limit (ReadLimits): the reader stopped there, nothing more is read."""
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much a reader may take from one upload. Archives are checked as they inflate,
+    never by the sizes their headers claim."""
+
+    # Bytes an archive may inflate to in all (the same budget as a plain upload's bytes).
+    total_bytes: int = 50 * 1024 * 1024
+    # Bytes one archive member may inflate to (a document's text, its annotations).
+    member_bytes: int = 4 * 1024 * 1024
+    # Members an archive may hold.
+    members: int = 20_000
+
+
 @dataclass
 class WriteResult:
     """What a writer did: counts for the dataset card and warnings for the export job."""
@@ -89,6 +106,7 @@ class ReadOptions:
     name: str = ""  # the file's name: the native reader picks .jsonl, .csv or .txt by it
     offset_unit: str | None = None  # one of the reader's `offset_units`; None: the first
     schema: Schema | None = None  # the project's labels, for readers that map names
+    limits: ReadLimits = ReadLimits()
 
 
 @dataclass(frozen=True)

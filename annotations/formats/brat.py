@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -28,6 +27,7 @@ from .archive import ZipOut
 from .base import (
     CardContext,
     FormatError,
+    ReadLimits,
     Record,
     Schema,
     Tally,
@@ -37,6 +37,7 @@ from .base import (
 )
 from .jsonl import dumps
 from .reading import ReadResult, json_lines, new_record
+from .zip_reading import ZipIn
 
 SIDECAR = "documents.jsonl"
 
@@ -155,23 +156,20 @@ def visual_conf(schema: Schema) -> str:
     return "\n".join(lines) + "\n"
 
 
-def read_brat(source: str | Path | IO[bytes]) -> ReadResult:
-    """Read a brat zip: every ``.txt`` with its ``.ann`` (and our ``.json`` sidecar, if any).
+def read_brat(source: IO[bytes], limits: ReadLimits | None = None) -> ReadResult:
+    """Read a brat zip: every ``.txt`` with its ``.ann`` (and our ``.json`` sidecar, if any),
+    within ``limits`` (members, inflated bytes per member and in all: see ``zip_reading.ZipIn``).
 
     Fragments separated only by whitespace become one span; other discontinuous spans, events,
     equivalences, normalisations and notes are reported in ``warnings``, not imported.
     """
     warnings: list[str] = []
-    return ReadResult(_records(source, warnings), warnings)
+    return ReadResult(_records(source, limits or ReadLimits(), warnings), warnings)
 
 
-def _records(source: str | Path | IO[bytes], warnings: list[str]) -> Iterator[Record]:
-    try:
-        archive = zipfile.ZipFile(source)
-    except zipfile.BadZipFile as exc:
-        raise FormatError(f"not a zip file: {exc}") from exc
-    with archive:
-        names = set(archive.namelist())
+def _records(source: IO[bytes], limits: ReadLimits, warnings: list[str]) -> Iterator[Record]:
+    with ZipIn(source, limits) as archive:
+        names = archive.names()
         sidecar = _sidecar(archive) if SIDECAR in names else {}
         # macOS zips add "__MACOSX/._name.txt" resource forks: not documents
         texts = sorted(n for n in names if n.endswith(".txt") and not _resource_fork(n))
@@ -205,11 +203,10 @@ def _decode(data: bytes, name: str) -> str:
         raise FormatError(f"not UTF-8 at byte {exc.start}", field=name) from exc
 
 
-def _sidecar(archive: zipfile.ZipFile) -> dict[str, dict[str, Any]]:
+def _sidecar(archive: ZipIn) -> dict[str, dict[str, Any]]:
     """file stem -> document facts, from our documents.jsonl."""
     try:
-        with archive.open(SIDECAR) as handle:
-            return {obj.get("file", ""): obj for _, obj in json_lines(handle)}
+        return {obj.get("file", ""): obj for _, obj in json_lines(archive.lines(SIDECAR))}
     except FormatError as exc:
         raise FormatError(exc.message, line=exc.line, field=SIDECAR) from exc
 

@@ -107,7 +107,9 @@ _SPECS = (
         extension=".zip",
         content_type=_ZIP,
         factory=BratWriter,
-        reading=Reading(lambda source, _: read_brat(source), suffixes=(".zip",)),
+        reading=Reading(
+            lambda source, options: read_brat(source, options.limits), suffixes=(".zip",)
+        ),
     ),
     FormatSpec(
         "csv",

@@ -7,6 +7,7 @@ stays bounded by the batch, not by the file.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 import zipfile
@@ -15,17 +16,20 @@ from itertools import islice
 from pathlib import PurePath
 from typing import IO, Any, Literal
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from annotations.errors import Conflict, ImportFailed, Invalid
+from annotations.errors import Conflict, ImportFailed, Invalid, PayloadTooLarge
 from annotations.formats import (
     ALIASES,
     FORMATS,
     FormatError,
     FormatSpec,
+    ReadLimits,
     ReadOptions,
+    TooLarge,
     format_for_upload,
     import_formats,
 )
@@ -47,6 +51,14 @@ MAX_REPORTED_ERRORS = 50
 Origin = Literal["file", "array", "object"]
 MAX_TITLE = 500
 MAX_EXTERNAL_ID = 200
+
+
+@dataclasses.dataclass
+class Imported:
+    """What an import stored: the documents' ids, in order, and the first document."""
+
+    ids: list[int] = dataclasses.field(default_factory=list)
+    first: Document | None = None
 
 
 def _record_errors(record: dict[str, Any]) -> list[tuple[str, str]]:
@@ -85,7 +97,11 @@ class _Importer:
         self.seen_ids: set[str] = set()
         self.errors: dict[str, list[str]] = {}
         self.error_count = 0
-        self.documents: list[Document] = []
+        # Ids only: keeping the documents would keep every text of the file in memory.
+        self.imported = Imported()
+        # Documents this import may add; the caller holds the project's row lock.
+        self.room = settings.PROJECT_MAX_DOCUMENTS - project.documents.count()
+        self.read = 0
 
     def error(self, line: int | None, field: str | None, message: str) -> None:
         if self.error_count < MAX_REPORTED_ERRORS:
@@ -101,19 +117,22 @@ class _Importer:
         parts = [part for part in (record, field) if part]
         return ".".join(parts) or "non_field_errors"
 
-    def run(self, records: Iterable[dict[str, Any]]) -> list[Document]:
+    def run(self, records: Iterable[dict[str, Any]]) -> Imported:
         iterator: Iterator[dict[str, Any]] = iter(records)
         while batch := list(islice(iterator, BATCH)):
             checked = [r for r in batch if self.check(r)]
             self.check_existing_ids(checked)
             if not self.errors:
                 self.insert(checked)
+            if self.error_count >= MAX_REPORTED_ERRORS:
+                break  # enough to fix; reading on would only cost time
         if self.errors:
             raise ImportFailed(self.errors)
-        return self.documents
+        return self.imported
 
     def check(self, record: dict[str, Any]) -> bool:
         line = record.get("_line")
+        self.check_limits(record, line)
         problems = _record_errors(record)
         for field, message in problems:
             self.error(line, field, message)
@@ -130,6 +149,28 @@ class _Importer:
             return False
         self.seen_ids.add(external_id)
         return self.check_annotations(record, line)
+
+    def check_limits(self, record: dict[str, Any], line: int | None) -> None:
+        """Stop at once, storing nothing, at the record that takes the project past its
+        document quota or that is longer than a document may be: reading on would only cost
+        time and memory (3 million tiny documents are refused at the quota, not at the end)."""
+        self.read += 1
+        if self.read > self.room:
+            quota = settings.PROJECT_MAX_DOCUMENTS
+            where = self.path(line, None)
+            message = (
+                f"the project would pass its quota of {quota:,} documents "
+                f"(it has {quota - self.room:,}); nothing was imported"
+            )
+            raise PayloadTooLarge.at(where, message)
+        text = record.get("text")
+        if isinstance(text, str) and len(text) > settings.DOCUMENT_MAX_CHARS:
+            where = self.path(line, "text")
+            message = (
+                f"{len(text):,} characters, over the {settings.DOCUMENT_MAX_CHARS:,}-character "
+                "limit for one document; nothing was imported"
+            )
+            raise PayloadTooLarge.at(where, message)
 
     def check_annotations(self, record: dict[str, Any], line: int | None) -> bool:
         length = len(record["text"])
@@ -191,7 +232,8 @@ class _Importer:
                 for r in records
             ]
         )
-        self.documents.extend(documents)
+        self.imported.ids.extend(document.pk for document in documents)
+        self.imported.first = self.imported.first or documents[0]
         items = [
             (document, item)
             for record, document in zip(records, documents, strict=True)
@@ -275,14 +317,20 @@ def documents_import(
     records: Iterable[dict[str, Any]],
     actor: User,
     origin: Origin = "file",
-) -> list[Document]:
-    """Store every record (with its annotations), or none and raise ImportFailed."""
+) -> Imported:
+    """Store every record (with its annotations), or none and raise ImportFailed (or
+    PayloadTooLarge past the project's document quota or a document's length limit)."""
+    # One import per project at a time, so two cannot both fit under the quota.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
     return _Importer(project, actor, origin).run(records)
 
 
 def document_update(*, document: Document, fields: dict[str, Any]) -> Document:
     """Edit title, meta or external_id; the text only while nothing refers to its offsets."""
     if "text" in fields and fields["text"] != document.text:
+        if len(fields["text"]) > settings.DOCUMENT_MAX_CHARS:
+            limit = f"over the {settings.DOCUMENT_MAX_CHARS:,}-character limit for one document"
+            raise PayloadTooLarge.at("text", limit)
         if document_is_annotated(document):
             raise Conflict("the text is annotated: its offsets are in use, so it cannot change")
         document.length = len(fields["text"])
@@ -318,7 +366,7 @@ def documents_upload(
     format: str | None,
     offset_unit: str | None,
     actor: User,
-) -> tuple[list[Document], list[str]]:
+) -> tuple[Imported, list[str]]:
     """Import an uploaded file with its format's reader (named, else by the file's suffix):
     (documents, what the reader could not carry). All of it, or nothing."""
     spec = format_for_upload(format, name)
@@ -330,10 +378,20 @@ def documents_upload(
         allowed = " or ".join(reading.offset_units)
         raise ImportFailed({"offset_unit": [f"{spec.name} offsets are {allowed}"]})
     schema = project_schema(project) if reading.takes_schema else None
-    options = ReadOptions(name=name, offset_unit=offset_unit, schema=schema)
+    options = ReadOptions(name=name, offset_unit=offset_unit, schema=schema, limits=read_limits())
     warnings: list[str] = []
     records = _read(spec, raw, options, warnings)
     return documents_import(project=project, records=records, actor=actor), warnings
+
+
+def read_limits() -> ReadLimits:
+    """What a reader may take from one upload: an archive inflates to at most what a plain
+    upload may weigh, and a member to at most a document's longest text in UTF-8."""
+    return ReadLimits(
+        total_bytes=settings.UPLOAD_MAX_BYTES,
+        member_bytes=4 * settings.DOCUMENT_MAX_CHARS,
+        members=settings.ARCHIVE_MAX_MEMBERS,
+    )
 
 
 def _upload_error(format: str | None, name: str) -> ImportFailed:
@@ -361,6 +419,8 @@ def _read(
         result = spec.reading.read(raw, options)
         for number, record in enumerate(result, start=1):
             yield {**record, "_line": record.get("_line", number)}
+    except TooLarge as exc:
+        raise PayloadTooLarge.at(_where(exc), exc.message) from None
     except FormatError as exc:
         raise ImportFailed({_where(exc): [exc.message]}) from None
     except (UnicodeDecodeError, zipfile.BadZipFile, json.JSONDecodeError) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ def project_create(*, creator: User, preset: str | None = None, **fields: Any) -
     """Create a project; its creator becomes its admin. `preset` adds a label set."""
     if preset is not None and preset not in PRESETS:
         raise Invalid({"preset": [f"unknown preset {preset!r}; try {sorted(PRESETS)}"]})
+    _check_project_quota(creator)
     project = Project.objects.create(created_by=creator, **fields)
     Membership.objects.create(project=project, user=creator, role=Role.ADMIN)
     if preset:
@@ -25,6 +27,21 @@ def project_create(*, creator: User, preset: str | None = None, **fields: Any) -
             Label(project=project, position=i, **spec) for i, spec in enumerate(PRESETS[preset])
         )
     return project
+
+
+def _check_project_quota(creator: User) -> None:
+    """Anyone may start a project, so each account may start at most USER_MAX_PROJECTS
+    (superusers: any number). The creator's row is locked so two requests cannot both fit."""
+    if creator.is_superuser:
+        return
+    get_user_model().objects.select_for_update().filter(pk=creator.pk).first()
+    quota = settings.USER_MAX_PROJECTS
+    if Project.objects.filter(created_by=creator).count() >= quota:
+        message = (
+            f"you have created {quota:,} projects, the most one account may; "
+            "delete one or ask an administrator"
+        )
+        raise Invalid({NON_FIELD: [message]})
 
 
 def _label_rules(project: Project, fields: dict[str, Any], instance: Label | None) -> None:

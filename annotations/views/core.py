@@ -11,7 +11,6 @@ from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +19,7 @@ from rest_framework.views import APIView
 from annotations.errors import NON_FIELD, Invalid, PayloadTooLarge
 from annotations.language import browser_language, saved_language
 from annotations.models import Document, Label, Language, Membership, Project, Role
+from annotations.parsers import StrictMultiPartParser
 from annotations.permissions import project_for, require_role, sees_all_annotations
 from annotations.selectors import annotations as annotation_reads
 from annotations.selectors import projects as project_reads
@@ -302,17 +302,16 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
             origin="object" if isinstance(payload, dict) else "array",
         )
         if isinstance(payload, dict):
-            return Response(DocumentSerializer(created[0]).data, status=status.HTTP_201_CREATED)
+            return Response(DocumentSerializer(created.first).data, status=status.HTTP_201_CREATED)
         return Response(
-            {"created": len(created), "ids": [d.pk for d in created]},
-            status=status.HTTP_201_CREATED,
+            {"created": len(created.ids), "ids": created.ids}, status=status.HTTP_201_CREATED
         )
 
 
 class DocumentUpload(ProjectScoped, APIView):
     """Import a .txt, .jsonl or .csv file; all of it, or nothing."""
 
-    parser_classes = [MultiPartParser]
+    parser_classes = [StrictMultiPartParser]
 
     @extend_schema(
         request=UploadSerializer, responses={201: ImportResultSerializer, 413: ErrorSerializer}
@@ -338,7 +337,7 @@ class DocumentUpload(ProjectScoped, APIView):
             actor=request.user,
         )
         return Response(
-            {"created": len(created), "ids": [d.pk for d in created], "warnings": warnings},
+            {"created": len(created.ids), "ids": created.ids, "warnings": warnings},
             status=status.HTTP_201_CREATED,
         )
 
