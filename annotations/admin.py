@@ -160,3 +160,50 @@ class UserPreferencesAdmin(admin.ModelAdmin):
     list_filter = ["language"]
     search_fields = ["user__username"]
     raw_id_fields = ["user"]
+
+
+class DerivedAdmin(admin.ModelAdmin):
+    """Derived figures (`services.work_state`): shown, never edited by hand (a recount,
+    `manage.py recount_work_state`, rebuilds them)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.AnnotatorTally)
+class AnnotatorTallyAdmin(DerivedAdmin):
+    list_display = ["project", "annotator", "assigned", "in_progress", "submitted", "skipped"]
+    list_filter = ["project"]
+    search_fields = ["annotator__username"]
+
+
+@admin.register(models.LabelTally)
+class LabelTallyAdmin(DerivedAdmin):
+    list_display = ["label", "spans", "documents"]
+    search_fields = ["label__name"]
+
+
+@admin.register(models.DocumentLabelCount)
+class DocumentLabelCountAdmin(DerivedAdmin):
+    list_display = ["document", "label", "spans"]
+    search_fields = ["label__name", "document__external_id"]
+
+
+@admin.register(models.SubmissionTally)
+class SubmissionTallyAdmin(DerivedAdmin):
+    list_display = ["project", "annotator", "day", "submitted"]
+    list_filter = ["project"]
+    search_fields = ["annotator__username"]
+
+
+@admin.register(models.AgreementTally)
+class AgreementTallyAdmin(DerivedAdmin):
+    list_display = ["project", "day", "documents", "agreement_micros"]
+    list_filter = ["project"]
+    search_fields = ["day"]

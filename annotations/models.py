@@ -27,6 +27,9 @@ class Project(models.Model):
     # Share of annotators that must agree for the automatic merge to propose an item.
     merge_threshold = models.FloatField(default=0.5)
     anonymize_review = models.BooleanField(default=False)
+    # Bumped by every change to the project's labels, so an editor opened before the change
+    # can tell its label set is out of date (the annotation answers carry it).
+    label_schema_version = models.PositiveIntegerField(default=1, db_default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -143,6 +146,20 @@ class Label(models.Model):
         return f"{self.kind}:{self.group + '/' if self.group else ''}{self.name}"
 
 
+class DocumentState(models.TextChoices):
+    """Where a document stands, as the reviewers' table shows it (most advanced first):
+    reviewed (its gold is final), gold (a gold version exists), disputed (two or more
+    submitted versions that differ), annotated (at least one submitted), in progress
+    (assigned, or someone has saved work), new."""
+
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    ANNOTATED = "annotated"
+    DISPUTED = "disputed"
+    GOLD = "gold"
+    REVIEWED = "reviewed"
+
+
 class Document(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
     # Stored exactly as given, never normalised: every offset refers to it.
@@ -153,11 +170,34 @@ class Document(models.Model):
     # Length in code points, kept so lists never load the text.
     length = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Derived from the document's annotations and assignments by `services.work_state` (and
+    # nothing else), so the reviewers' table filters and sorts 100,000 documents on indexed
+    # columns instead of counting annotations per row. `db_default`: imports COPY rows
+    # without these columns.
+    state = models.CharField(
+        max_length=16, choices=DocumentState.choices, default="new", db_default="new"
+    )
+    submitted_count = models.PositiveSmallIntegerField(default=0, db_default=0)
+    # Two or more submitted versions that do not agree exactly (spans, links, labels).
+    disputed = models.BooleanField(default=False, db_default=False)
+    # Mean pairwise span F1 (overlap match) of the submitted versions; None below two.
+    agreement = models.FloatField(null=True, blank=True)
+    last_submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["project", "external_id"], name="document_external_id"),
+        ]
+        # The reviewers' table sorts by these; the id breaks ties (and keeps pages stable).
+        indexes = [
+            models.Index(fields=["project", "state", "id"], name="document_state"),
+            models.Index(fields=["project", "title", "id"], name="document_title"),
+            models.Index(fields=["project", "length", "id"], name="document_length"),
+            models.Index(fields=["project", "agreement", "id"], name="document_agreement"),
+            models.Index(
+                fields=["project", "last_submitted_at", "id"], name="document_last_submitted"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -178,6 +218,8 @@ class Annotation(models.Model):
     """
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="annotations")
+    # The document's project, repeated so the dashboard's per-project indexes need no join.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     annotator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -197,6 +239,12 @@ class Annotation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by every write (services.annotating), for the dashboard: when it was last
+    # submitted (None while not submitted), how many spans it has, and the seconds its
+    # annotator spent on it as its history shows them (see `work_time`).
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    span_count = models.PositiveIntegerField(default=0, db_default=0)
+    event_seconds = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -213,7 +261,20 @@ class Annotation(models.Model):
                 name="annotation_has_annotator",
             ),
         ]
-        indexes = [models.Index(fields=["document", "status"])]
+        indexes = [
+            models.Index(fields=["document", "status"]),
+            # The documents table's "annotator" filter and the dashboard's windows.
+            models.Index(
+                fields=["project", "annotator", "status"],
+                condition=Q(is_gold=False),
+                name="annotation_annotator_status",
+            ),
+            models.Index(
+                fields=["project", "submitted_at"],
+                condition=Q(is_gold=False, status="submitted"),
+                name="annotation_submitted_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         who = "gold" if self.is_gold else str(self.annotator)
@@ -299,6 +360,103 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.annotator}"
+
+
+class AnnotatorTally(models.Model):
+    """One member's documents in a project by where their work stands: kept current by every
+    write that moves one (`services.work_state`), so the dashboard reads a row per member
+    instead of counting 200,000 annotations. `recount_tallies` rebuilds them from scratch."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    assigned = models.IntegerField(default=0)
+    # Assigned or started (a draft), and neither submitted nor skipped.
+    in_progress = models.IntegerField(default=0)
+    submitted = models.IntegerField(default=0)
+    skipped = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "annotator"], name="annotator_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotator} in {self.project_id}"
+
+
+class DocumentLabelCount(models.Model):
+    """Spans of one label over a document's submitted annotations: the documents table's
+    label filter, and (summed per label in `LabelTally`) the dashboard's distribution."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="+")
+    spans = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "label"], name="document_label_count")
+        ]
+        indexes = [models.Index(fields=["label", "document"], name="label_count_by_label")]
+
+    def __str__(self) -> str:
+        return f"{self.label_id} x{self.spans} in {self.document_id}"
+
+
+class LabelTally(models.Model):
+    """A span label's spans and documents over every submitted annotation of its project."""
+
+    label = models.OneToOneField(
+        Label, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    spans = models.IntegerField(default=0)
+    documents = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.label_id}: {self.spans} spans in {self.documents} documents"
+
+
+class SubmissionTally(models.Model):
+    """Submissions per member and day (of their latest submission, in the server's time
+    zone): the dashboard's throughput, read as a few hundred rows whatever the period."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    submitted = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "day", "annotator"], name="submission_tally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotator_id} on {self.day}: {self.submitted}"
+
+
+class AgreementTally(models.Model):
+    """Documents with an agreement figure per day of their latest submission, and the sum
+    of those figures in millionths (integers, so adding and taking away never drifts)."""
+
+    MICROS = 1_000_000
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    documents = models.IntegerField(default=0)
+    agreement_micros = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "day"], name="agreement_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.documents}"
 
 
 class ExportStatus(models.TextChoices):

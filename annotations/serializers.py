@@ -3,6 +3,7 @@ so a 5,000-span PUT is not slowed by per-field serializer machinery; these
 serializers describe it for the OpenAPI schema."""
 
 import re
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
@@ -10,7 +11,15 @@ from rest_framework import serializers
 
 from annotations.formats import ALIASES, FormatSpec, import_formats
 from annotations.language import SUPPORTED
-from annotations.models import AnnotationStatus, Label, LabelKind, Membership, Project, Role
+from annotations.models import (
+    AnnotationStatus,
+    DocumentState,
+    Label,
+    LabelKind,
+    Membership,
+    Project,
+    Role,
+)
 from annotations.presets import PRESETS
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -152,7 +161,15 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "role"]
 
 
+class DocumentWorkSerializer(serializers.Serializer):
+    annotator = serializers.CharField()
+    status = serializers.ChoiceField(choices=["assigned", *AnnotationStatus.values])
+
+
 class DocumentListSerializer(serializers.Serializer):
+    """A row of the documents table. The fields after `created_at` tell about other people's
+    work: blank (null, and `disputed` shown as `annotated`) for those who may not see it."""
+
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField()
     external_id = serializers.CharField()
@@ -162,6 +179,36 @@ class DocumentListSerializer(serializers.Serializer):
     )
     my_status = serializers.CharField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
+    state = serializers.SerializerMethodField(
+        help_text="new, in_progress, annotated (k of n: submitted_count of the project's "
+        "annotators_per_document), disputed, gold, reviewed"
+    )
+    submitted_count = serializers.IntegerField(read_only=True)
+    disputed = serializers.SerializerMethodField()
+    agreement = serializers.SerializerMethodField(
+        help_text="Mean pairwise span F1 (overlap) of the submitted versions"
+    )
+    last_submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    annotators = serializers.SerializerMethodField(help_text="Who was given or worked on it")
+
+    def _sees_all(self) -> bool:
+        return bool(self.context.get("sees_all"))
+
+    @extend_schema_field(serializers.ChoiceField(choices=DocumentState.values))
+    def get_state(self, document: Any) -> str:
+        if document.state == DocumentState.DISPUTED and not self._sees_all():
+            return DocumentState.ANNOTATED
+        return document.state
+
+    def get_disputed(self, document: Any) -> bool | None:
+        return document.disputed if self._sees_all() else None
+
+    def get_agreement(self, document: Any) -> float | None:
+        return document.agreement if self._sees_all() else None
+
+    @extend_schema_field(DocumentWorkSerializer(many=True, allow_null=True))
+    def get_annotators(self, document: Any) -> list[dict[str, Any]] | None:
+        return self.context.get("work", {}).get(document.pk) if self._sees_all() else None
 
 
 class DocumentSerializer(serializers.Serializer):

@@ -18,6 +18,11 @@ MODELS = [
     models.Assignment,
     models.ExportJob,
     models.UserPreferences,
+    models.AnnotatorTally,
+    models.LabelTally,
+    models.DocumentLabelCount,
+    models.SubmissionTally,
+    models.AgreementTally,
 ]
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
 # The repository root, so ``annotations`` imports without installing the project.
@@ -613,3 +615,23 @@ def test_relation_agreement_accepts_integer_span_ids():
     }
     result = relation_agreement(annotation, annotation)
     assert result.micro.f1 == 1.0
+
+
+_span = st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from(["PER", "ORG"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_span, max_size=6), min_size=1, max_size=4))
+def test_document_span_f1_is_the_summarys_per_document_figure(layers):
+    """The documents table's stored agreement equals `agreement_summary`'s per-document
+    span_f1_overlap for the same annotations (annotators in name order, as it takes them)."""
+    from annotations.agreement import agreement_summary, document_span_f1
+
+    annotations = {
+        f"a{i}": {"spans": [{"start": s, "end": s + n, "label": label} for s, n, label in spans]}
+        for i, spans in enumerate(layers)
+    }
+    summary = agreement_summary([{"id": 1, "length": 40, "annotations": annotations}])
+    expected = summary["per_document"][0]["span_f1_overlap"] if summary["per_document"] else None
+    ordered = [annotations[name] for name in sorted(annotations)]
+    assert document_span_f1(ordered) == expected

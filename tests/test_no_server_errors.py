@@ -319,3 +319,29 @@ def test_hostile_upload_files_get_400(cast, name, content, field):
     body = response.json()
     assert field in body["errors"], body
     assert Document.objects.count() == 0
+
+
+FILTER_VALUES = ["", "x", "-1", "0", "10" * 20, "true", "%00", "\u00e9", "2026-02-30", "a,b,,c"]
+FILTER_PARAMETERS = [
+    "status", "my_status", "state", "annotator", "annotator_status", "label", "disagreement",
+    "compared", "submitted_after", "submitted_before", "last_submitted_after",
+    "last_submitted_before", "q", "ordering", "page", "page_size",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("suffix", "parameters"),
+    [
+        ("documents/", FILTER_PARAMETERS),
+        ("dashboard/", ["after", "before", "bucket"]),
+    ],
+)
+def test_junk_query_parameters_get_200_or_4xx(cast, document, suffix, parameters):
+    """Every filter of the documents table and the dashboard's period, given junk: an answer
+    or a 4xx in the one error shape, never a 500."""
+    client = cast.client("reviewer")
+    for name in parameters:
+        for value in FILTER_VALUES:
+            response = client.get(api(cast.project.pk, suffix), {name: value})
+            if response.status_code != 200:
+                _check(response, f"{suffix}?{name}", value)

@@ -66,6 +66,7 @@ MATRIX = [
     ("DELETE", P + "assignments/{assignment}/", None,         "403 404 403 403 204"),
     ("GET", P + "progress/", None,                            "403 404 403 403 200"),
     ("GET", P + "agreement/", None,                           "403 404 403 200 200"),
+    ("GET", P + "dashboard/", None,                           "403 404 403 200 200"),
     ("GET", D + "review/", None,                              "403 404 403 200 200"),
     ("GET", D + "gold/", None,                                "403 404 403 200 200"),
     ("PUT", D + "gold/", EMPTY,                               "403 404 403 200 200"),

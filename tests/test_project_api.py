@@ -169,10 +169,11 @@ def test_list_endpoints_use_constant_queries(cast, django_assert_max_num_queries
             Project.objects.create(name=f"extra{i}").memberships.create(
                 user=cast.admin, role="admin"
             )
-        # projects: count + page; documents: membership, project, count, page
+        # projects: count + page; documents: the project with the caller's role, count, page,
+        # and who worked on the page (assignments, annotations)
         with django_assert_max_num_queries(2):
             assert client.get("/api/projects/?page_size=100").status_code == 200
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             assert client.get(api(cast.project.pk, "documents/?page_size=100")).status_code == 200
 
 

@@ -25,7 +25,12 @@ from annotations.agreement.matching import (
     relation_agreement,
     span_agreement,
 )
-from annotations.agreement.summary import DocumentAnnotations, agreement_summary, pairwise_matrix
+from annotations.agreement.summary import (
+    DocumentAnnotations,
+    agreement_summary,
+    document_span_f1,
+    pairwise_matrix,
+)
 from annotations.agreement.unitizing import Unit, UnitizingTally, unitizing_alpha
 
 __all__ = [
@@ -38,6 +43,7 @@ __all__ = [
     "UnitizingTally",
     "agreement_summary",
     "cohen_kappa",
+    "document_span_f1",
     "exact_matches",
     "fleiss_kappa",
     "fleiss_table",

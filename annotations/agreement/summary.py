@@ -63,6 +63,19 @@ def _mean(values: Iterable[float | None]) -> float | None:
     return fmean(defined) if defined else None
 
 
+def document_span_f1(annotations: Iterable[Mapping[str, Any]]) -> float | None:
+    """One document's `span_f1_overlap` as `agreement_summary` gives it per document: the
+    mean over annotator pairs of 2 * overlap-matched spans / (spans of both); None with
+    fewer than two annotations, or when no pair has a span. The documents table keeps it
+    per document, where the full summary would cost a hundred times more."""
+    spans = [parse_spans(annotation) for annotation in annotations]
+    figures = []
+    for a, b in combinations(spans, 2):
+        total = len(a) + len(b)
+        figures.append(2 * len(overlap_matches(a, b)) / total if total else None)
+    return _mean(figures)
+
+
 @dataclass
 class _PairTally:
     documents: int = 0

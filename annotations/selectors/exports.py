@@ -77,7 +77,7 @@ def documents_in_scope(project: Project, scope: str) -> QuerySet[Document]:
         return documents.filter(gold | Exists(_submitted()))
     # agreed: at least two submitted annotators and no gold yet
     submitted = _submitted().order_by().values("document").annotate(n=Count("pk")).values("n")[:1]
-    return documents.filter(~gold).alias(submitted_count=submitted).filter(submitted_count__gte=2)
+    return documents.filter(~gold).alias(submissions=submitted).filter(submissions__gte=2)
 
 
 def record_batches(
@@ -235,7 +235,7 @@ def agreed_layer(submitted: list[dict[str, Any]]) -> dict[str, Any] | None:
 def multi_annotated(project: Project) -> QuerySet[Document]:
     """The project's documents with two or more submitted annotations."""
     submitted = _submitted().order_by().values("document").annotate(n=Count("pk")).values("n")[:1]
-    return project.documents.alias(submitted_count=submitted).filter(submitted_count__gte=2)
+    return project.documents.alias(submissions=submitted).filter(submissions__gte=2)
 
 
 def agreement_sample(project: Project, *, limit: int, batch_size: int = 500) -> Iterator[Any]:

@@ -1,31 +1,23 @@
-"""Projects and documents, with the counts and statuses their lists show."""
+"""Projects, with the caller's role and own progress."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db.models import (
-    Case,
-    CharField,
     Count,
-    Exists,
     IntegerField,
     OuterRef,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
 from annotations.models import (
     Annotation,
     AnnotationStatus,
-    Assignment,
     Document,
     Project,
 )
-
-DOCUMENT_STATUSES = ["new", "in_progress", "annotated", "reviewed"]
 
 
 def projects_for_user(user: User) -> QuerySet[Project]:
@@ -55,41 +47,6 @@ def projects_for_user(user: User) -> QuerySet[Project]:
 def _count(queryset: QuerySet) -> Coalesce:
     counted = queryset.order_by().values("document__project").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
-
-
-def documents_for_project(project: Project, user: User) -> QuerySet[Document]:
-    """The project's documents with derived status and the caller's own status; no text."""
-    others = Annotation.objects.filter(document=OuterRef("pk"), is_gold=False)
-    submitted = (
-        others.filter(status=AnnotationStatus.SUBMITTED)
-        .order_by()
-        .values("document")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    mine = others.filter(annotator=user).values("status")[:1]
-    return (
-        project.documents.defer("text")
-        .annotate(
-            submitted_count=Coalesce(Subquery(submitted, output_field=IntegerField()), 0),
-            has_gold=Exists(Annotation.objects.filter(document=OuterRef("pk"), is_gold=True)),
-            has_work=Exists(others) | Exists(Assignment.objects.filter(document=OuterRef("pk"))),
-            my_status=Subquery(mine, output_field=CharField()),
-        )
-        .annotate(
-            status=Case(
-                When(has_gold=True, then=Value("reviewed")),
-                When(
-                    submitted_count__gte=Value(project.annotators_per_document),
-                    then=Value("annotated"),
-                ),
-                When(has_work=True, then=Value("in_progress")),
-                default=Value("new"),
-                output_field=CharField(),
-            )
-        )
-        .order_by("pk")
-    )
 
 
 def document_is_annotated(document: Document) -> bool:

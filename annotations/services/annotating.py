@@ -7,10 +7,12 @@ same version; both record what changed in the append-only history.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from annotations.errors import Invalid, VersionConflict
 from annotations.models import (
@@ -23,7 +25,9 @@ from annotations.models import (
 )
 from annotations.patching import PatchPlan, plan_patch, touched_ids
 from annotations.selectors.annotations import contents_of, overlapping_span, patch_snapshot
+from annotations.services import work_state
 from annotations.validation import LabelSet, document_label_errors, validate_content
+from annotations.work_time import add_gap, gap_after
 
 
 def labelset_for(document: Document) -> LabelSet:
@@ -47,7 +51,10 @@ def _locked_annotation(
         try:
             with transaction.atomic():
                 return Annotation.objects.create(
-                    document=document, annotator=annotator, is_gold=annotator is None
+                    document=document,
+                    project_id=document.project_id,
+                    annotator=annotator,
+                    is_gold=annotator is None,
                 )
         except IntegrityError:
             raise VersionConflict(rows.get().version) from None
@@ -176,7 +183,14 @@ def annotation_replace(
         "spans": _diff(old_spans, {s["id"]: s for s in spans}),
         "relations": _diff(old_relations, {r["id"]: r for r in relations}),
     }
-    _finish_write(annotation, actor=actor, action="put", changes=changes, data=data)
+    _finish_write(
+        annotation,
+        actor=actor,
+        action="put",
+        changes=changes,
+        data=data,
+        span_count=len(spans),
+    )
     # What was written, in the order reads give it, so callers need not read it back.
     annotation.content = {  # type: ignore[attr-defined]
         "spans": sorted(spans, key=lambda s: (s["start"], s["end"])),
@@ -192,8 +206,24 @@ def _finish_write(
     action: str,
     changes: dict[str, Any],
     data: dict[str, Any],
+    span_count: int,
 ) -> None:
-    """Bump the version, apply status and document labels, and record the event."""
+    """Bump the version, apply status and document labels, keep the annotation's own
+    figures (spans, submission time, time spent), record the event, and keep the derived
+    state current (`work_state`: nothing to do for an autosave of a draft)."""
+    created = annotation.version == 0
+    status_before = annotation.status
+    submitted_before = annotation.submitted_at
+    now = timezone.now()
+    gap = gap_after(
+        previous_at=None if created else annotation.updated_at,
+        previous_by=annotation.updated_by_id,
+        now=now,
+        actor=actor.pk,
+        annotator=annotation.annotator_id,
+    )
+    annotation.event_seconds = add_gap(annotation.event_seconds, gap)
+    annotation.span_count = span_count
     if "document_labels" in data and data["document_labels"] != annotation.document_labels:
         changes["document_labels"] = {
             "before": annotation.document_labels,
@@ -204,6 +234,7 @@ def _finish_write(
     if status and status != annotation.status:
         changes["status"] = {"before": annotation.status, "after": status}
         annotation.status = status
+        annotation.submitted_at = now if status == AnnotationStatus.SUBMITTED else None
     annotation.version += 1
     annotation.updated_by = actor  # type: ignore[assignment]
     annotation.save()
@@ -214,6 +245,32 @@ def _finish_write(
         action=action,
         changes=changes,
     )
+    _keep_state(
+        annotation,
+        created=created,
+        status_before=status_before,
+        submitted_before=submitted_before,
+    )
+
+
+def _keep_state(
+    annotation: Annotation,
+    *,
+    created: bool,
+    status_before: str,
+    submitted_before: datetime | None,
+) -> None:
+    """What this write changes in the documents' and members' derived state."""
+    submitted = AnnotationStatus.SUBMITTED
+    if annotation.is_gold or submitted in (annotation.status, status_before):
+        work_state.documents_refresh(annotation.project_id, [annotation.document_id])  # type: ignore[arg-type]
+    elif created:
+        work_state.document_started(annotation.document_id)
+    if created or annotation.status != status_before:
+        work_state.annotation_status_moved(
+            annotation, status_before=None if created else status_before
+        )
+        work_state.submission_moved(annotation, submitted_before=submitted_before)
 
 
 @transaction.atomic
@@ -261,7 +318,10 @@ def annotation_patch(
     if plan.status is not None:
         data["status"] = plan.status
     changes = {"ops": ops, "removed": plan.removed}
-    _finish_write(annotation, actor=actor, action="patch", changes=changes, data=data)
+    spans = annotation.span_count + len(plan.create_spans) - len(plan.delete_span_pks)
+    _finish_write(
+        annotation, actor=actor, action="patch", changes=changes, data=data, span_count=spans
+    )
     return annotation
 
 
@@ -324,5 +384,12 @@ def annotation_admin_edit(
         expected_version=annotation.version,
     )
     data = {"status": status, "document_labels": document_labels}
-    _finish_write(locked, actor=actor, action="admin", changes={}, data=data)
+    _finish_write(
+        locked,
+        actor=actor,
+        action="admin",
+        changes={},
+        data=data,
+        span_count=locked.span_count,
+    )
     return locked

@@ -38,6 +38,7 @@ from annotations.formats.reading import unstorable
 from annotations.models import Annotation, AnnotationEvent, AnnotationStatus, Document, Project
 from annotations.selectors.exports import project_schema
 from annotations.selectors.projects import document_is_annotated
+from annotations.services import work_state
 from annotations.services.annotating import write_contents
 from annotations.validation import LabelSet, validate_content
 
@@ -243,15 +244,19 @@ class _Importer:
             self.insert_annotations(items)
 
     def insert_annotations(self, items: list[tuple[Document, dict[str, Any]]]) -> None:
+        now = timezone.now()
         annotations = Annotation.objects.bulk_create(
             Annotation(
                 document=document,
+                project=self.project,
                 annotator=None if item.get("_gold") else self.members[item["annotator"]],
                 is_gold=bool(item.get("_gold")),
                 status=item.get("status", "submitted"),
                 version=1,
                 document_labels=item.get("document_labels") or {},
                 updated_by=self.actor,
+                span_count=len(item.get("spans", [])),
+                submitted_at=now if item.get("status", "submitted") == "submitted" else None,
             )
             for document, item in items
         )
@@ -270,6 +275,20 @@ class _Importer:
         AnnotationEvent.objects.bulk_create(
             AnnotationEvent(annotation=a, actor=self.actor, version=1, action="import", changes={})
             for a in annotations
+        )
+        work_state.documents_refresh(
+            self.project.pk, {a.document_id for a in annotations}, created=True
+        )
+        work = [(a.annotator_id, a) for a in annotations if a.annotator_id is not None]
+        work_state.pairs_move(
+            self.project.pk,
+            [
+                work_state.PairMove(user, None, work_state.pair_state(False, a.status))
+                for user, a in work
+            ],
+        )
+        work_state.submissions_move(
+            self.project.pk, [(user, a.submitted_at, 1) for user, a in work]
         )
 
 
@@ -323,6 +342,15 @@ def documents_import(
     # One import per project at a time, so two cannot both fit under the quota.
     Project.objects.select_for_update().filter(pk=project.pk).first()
     return _Importer(project, actor, origin).run(records)
+
+
+@transaction.atomic
+def document_delete(*, document: Document) -> None:
+    """Delete a document with its annotations and assignments, and take them out of the
+    members' and labels' tallies."""
+    Document.objects.select_for_update().filter(pk=document.pk).first()
+    work_state.documents_leaving(document.project_id, [document.pk])
+    document.delete()
 
 
 def document_update(*, document: Document, fields: dict[str, Any]) -> Document:

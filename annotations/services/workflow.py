@@ -34,6 +34,7 @@ from annotations.models import (
     Membership,
     Project,
 )
+from annotations.services import work_state
 
 DONE = (AnnotationStatus.SUBMITTED, AnnotationStatus.SKIPPED)
 # Candidates tried per request; a stale one (filled by a writer that committed
@@ -143,6 +144,12 @@ def queue_next(*, project: Project, annotator: User) -> Document | None:
                 if not _still_open(document, project):
                     raise _Full(document.pk)
                 Assignment.objects.create(document=document, annotator=annotator)
+                # The caller had not touched it (`_candidates`): nothing to read to know
+                # what moves.
+                work_state.pairs_move(
+                    project.pk, [work_state.PairMove(annotator.pk, None, "in_progress", 1)]
+                )
+                work_state.document_started(document.pk)
                 return document
         except _Full as full:
             passed.append(full.args[0])
@@ -184,6 +191,8 @@ def assignment_create(
             )
     except IntegrityError:  # a concurrent identical request won
         return Assignment.objects.get(document=document, annotator=annotator), False
+    work_state.document_started(document.pk)
+    work_state.assignments_moved(project.pk, [(document.pk, annotator.pk)], assigned=True)
     return assignment, True
 
 
@@ -195,12 +204,24 @@ def assignment_reassign(*, assignment: Assignment, username: str, assigned_by: U
         return assignment
     if Assignment.objects.filter(document=assignment.document, annotator=annotator).exists():
         raise Conflict(f"{username} already has document {assignment.document_id}.")
+    project_id = assignment.document.project_id
+    work_state.assignments_moved(
+        project_id, [(assignment.document_id, assignment.annotator_id)], assigned=False
+    )
     assignment.annotator = annotator
     assignment.assigned_by = assigned_by
     assignment.save(update_fields=["annotator", "assigned_by"])
+    work_state.assignments_moved(
+        project_id, [(assignment.document_id, annotator.pk)], assigned=True
+    )
     return assignment
 
 
+@transaction.atomic
 def assignment_delete(*, assignment: Assignment) -> None:
     """Take a document back; any annotation the assignee wrote is kept."""
+    project_id = assignment.document.project_id
+    document_id, annotator_id = assignment.document_id, assignment.annotator_id
     assignment.delete()
+    work_state.documents_refresh(project_id, [document_id])
+    work_state.assignments_moved(project_id, [(document_id, annotator_id)], assigned=False)

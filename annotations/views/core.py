@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils import translation
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -17,11 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.errors import NON_FIELD, Invalid, PayloadTooLarge
+from annotations.filters import DocumentFilter, ProjectFilterBackend
 from annotations.language import browser_language, saved_language
 from annotations.models import Document, Label, Language, Membership, Project, Role
 from annotations.parsers import StrictMultiPartParser
 from annotations.permissions import project_for, require_role, sees_all_annotations
 from annotations.selectors import annotations as annotation_reads
+from annotations.selectors import documents as document_reads
 from annotations.selectors import projects as project_reads
 from annotations.serializers import (
     AnnotationPatchSerializer,
@@ -254,38 +256,37 @@ class MemberDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
 
 
 class DocumentList(ProjectScoped, generics.ListCreateAPIView):
-    """List documents (no text), or create one (an object) or many (an array)."""
+    """List documents (no text), filtered, sorted and paged; or create one (an object) or
+    many (an array).
+
+    Everyone sees `status` and their own `my_status`; filters and fields that tell about
+    other people's work (state, annotator, label, disagreement, agreement, who worked on
+    it) are for those who may see it (reviewers, admins, or all when annotators see each
+    other): annotators get 403 for those filters, and those fields blank.
+    """
 
     serializer_class = DocumentListSerializer
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", enum=project_reads.DOCUMENT_STATUSES, required=False),
-            OpenApiParameter("my_status", enum=["none", "draft", "submitted", "skipped"]),
-        ]
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+    filter_backends = [ProjectFilterBackend]
+    filterset_class = DocumentFilter
+    OPEN_PARAMETERS = frozenset({"page", "page_size", "status", "my_status", "q", "ordering"})
 
     def get_queryset(self):
         if self.for_schema:
             return Document.objects.none()
-        documents_qs = project_reads.documents_for_project(self.project, self.request.user)
-        wanted = self.request.query_params.get("status")
-        if wanted:
-            if wanted not in project_reads.DOCUMENT_STATUSES:
-                raise Invalid(
-                    {"status": [f"must be one of {', '.join(project_reads.DOCUMENT_STATUSES)}"]}
-                )
-            documents_qs = documents_qs.filter(status=wanted)
-        mine = self.request.query_params.get("my_status")
-        if mine:
-            documents_qs = (
-                documents_qs.filter(my_status__isnull=True)
-                if mine == "none"
-                else documents_qs.filter(my_status=mine)
-            )
-        return documents_qs
+        return document_reads.documents_table(self.project, self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        sees_all = sees_all_annotations(self.project, self.role)
+        if not sees_all:
+            hidden = sorted(set(request.query_params) - self.OPEN_PARAMETERS)
+            ordering = request.query_params.get("ordering", "").lstrip("-")
+            if hidden or ordering in ("agreement", "last_submitted_at"):
+                self.require(Role.REVIEWER, "filter by other people's work")
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # the list is always paginated
+        work = document_reads.work_on(self.project, [d.pk for d in page]) if sees_all else {}
+        rows = DocumentListSerializer(page, many=True, context={"work": work, "sees_all": sees_all})
+        return self.get_paginated_response(rows.data)
 
     @extend_schema(request=DocumentSerializer(many=True), responses={201: ImportResultSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -365,7 +366,7 @@ class DocumentDetail(ProjectScoped, APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, project_id: int, doc_id: int) -> Response:
         self.require(Role.ADMIN, "delete documents")
-        self.get_document(doc_id).delete()
+        documents.document_delete(document=self.get_document(doc_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
