@@ -10,7 +10,7 @@ from django.contrib import admin
 from annotations import models
 from annotations.selectors.projects import document_is_annotated
 from annotations.services.annotating import annotation_admin_edit
-from annotations.services.documents import document_update
+from annotations.services.documents import document_delete, document_update
 from annotations.validation import LabelSet, document_label_errors
 
 
@@ -53,7 +53,16 @@ class DocumentAdmin(admin.ModelAdmin):
     list_display = ["external_id", "title", "project", "length", "created_at"]
     list_filter = ["project"]
     search_fields = ["external_id", "title"]
-    readonly_fields = ["length", "created_at"]
+    # What services.work_state derives is shown, never edited.
+    readonly_fields = [
+        "length",
+        "created_at",
+        "state",
+        "submitted_count",
+        "disputed",
+        "agreement",
+        "last_submitted_at",
+    ]
 
     def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
         """A document stays in its project; once annotated, its text is read-only too, since
@@ -72,6 +81,13 @@ class DocumentAdmin(admin.ModelAdmin):
             return
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         document_update(document=models.Document.objects.get(pk=obj.pk), fields=changed)
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        document_delete(document=obj)  # takes its work out of the tallies
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for document in queryset:
+            document_delete(document=document)
 
 
 class AnnotationAdminForm(forms.ModelForm):
@@ -107,6 +123,9 @@ class AnnotationAdmin(admin.ModelAdmin):
         "updated_by",
         "created_at",
         "updated_at",
+        "submitted_at",
+        "span_count",
+        "event_seconds",
     ]
 
     def has_add_permission(self, request: Any) -> bool:
