@@ -11,12 +11,17 @@ this shape, so a client needs one parser. Nothing a client sends reaches a 500.
 
 from __future__ import annotations
 
+import logging
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -25,6 +30,11 @@ from rest_framework.views import set_rollback
 
 from annotations.errors import NON_FIELD, DomainError, Invalid, first_problem, flat_errors
 from annotations.parsers import FieldParseError
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait when the database is out (a restart takes a few).
+OUTAGE_RETRY_AFTER = 5
 
 # Our errors' codes and the HTTP status each is answered with.
 STATUS = {
@@ -102,6 +112,11 @@ def error_body(
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's EXCEPTION_HANDLER: every error a view raises, as the one body."""
+    if is_outage(exc):
+        set_rollback()
+        logger.error("Database unavailable: %s", exc, exc_info=exc)
+        body = error_body(_outage_detail(), "unavailable")
+        return Response(body, status=503, headers={"Retry-After": str(OUTAGE_RETRY_AFTER)})
     if isinstance(exc, DomainError):
         set_rollback()
         body = error_body(exc.detail, exc.code, exc.errors, **exc.body())
@@ -157,11 +172,37 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> Any:
     return page_not_found(request, exception)  # type: ignore[arg-type]
 
 
+def is_outage(exc: BaseException | None) -> bool:
+    """The database refused or lost the connection (or gave up on a lock, or is locked, on
+    SQLite): the request may succeed when retried, so it is a 503, not a bug's 500."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def _outage_detail() -> str:
+    return _("The database is unavailable for a moment. Nothing was saved; try again shortly.")
+
+
 def server_error(request: HttpRequest) -> Any:
-    """`handler500`: a bug under /api/ still answers the one shape (and is logged)."""
+    """`handler500`: a bug under /api/ still answers the one shape (and is logged). A
+    database outage met outside a DRF view (the session or user lookup in a middleware, a
+    page's login check) answers a 503 with Retry-After instead, JSON under /api/."""
+    if is_outage(sys.exc_info()[1]):
+        return _outage_response(request)
     if request.path.startswith("/api/"):
         body = error_body("Something went wrong on the server; it has been logged.", "server_error")
         return JsonResponse(body, status=500)
     from django.views.defaults import server_error as default_server_error
 
     return default_server_error(request)
+
+
+def _outage_response(request: HttpRequest) -> HttpResponse:
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error_body(_outage_detail(), "unavailable"), status=503)
+    else:
+        # Like Django's server_error: no request context, since making one could need the
+        # database (the session, the user) that is out.
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    return response
