@@ -185,6 +185,26 @@ def test_time_medians_match_the_raw_history(cast, seeded):
     )
 
 
+def test_time_medians_equal_the_hand_worked_values(cast, seeded):
+    """The seed's times worked by hand: alice 40 + 60 + (600 away) + 20 = 120 s over 4 spans
+    and 200 + 20 = 220 s over 2; bob 90 + 20 = 110 s over 2, 10 + 20 = 30 s over 2 and 20 s
+    over 1. Medians: alice 170 s and (30, 110) → 70 s a span; bob 30 s and (55, 15, 20) →
+    20 s; the team (120, 220, 110, 30, 20) → 110 s and (30, 110, 55, 15, 20) → 30 s."""
+    figures = dashboard(cast)
+    members = {row["username"]: row for row in figures["annotators"]}
+    got = {
+        name: (row["timed"], row["seconds_per_document"], row["seconds_per_span"])
+        for name, row in members.items()
+    }
+    assert got == {"alice": (2, 170.0, 70.0), "bob": (3, 30.0, 20.0)}
+    team = figures["team"]
+    assert (team["timed"], team["seconds_per_document"], team["seconds_per_span"]) == (
+        5,
+        110.0,
+        30.0,
+    )
+
+
 def test_throughput_and_agreement_per_day_match_the_rows_and_the_agreement_api(cast, seeded):
     """Submissions per day and annotator (each the count of the documents it links to), and
     per day of the latest submission the mean of the agreement API's per-document span F1."""

@@ -95,10 +95,11 @@ def page(context) -> Iterator:
 
 
 def login(page, live_server, username: str) -> None:
+    """Log in through the form (by its fields' ids, so it works in any language)."""
     page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/")
 
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/endpoints";
 import type { Me } from "../api/types";
 import { AgreementPage } from "../workflow/AgreementPage";
+import { DashboardPage } from "../workflow/DashboardPage";
 import { ExportsPage } from "../workflow/ExportsPage";
 import { ReviewPage } from "../workflow/ReviewPage";
 import { SettingsPage } from "../workflow/SettingsPage";
@@ -30,6 +31,7 @@ export function App() {
       )}
       {route.name === "agreement" && <AgreementPage key={route.pk} pk={route.pk} />}
       {route.name === "exports" && <ExportsPage key={route.pk} pk={route.pk} />}
+      {route.name === "dashboard" && <DashboardPage key={route.pk} pk={route.pk} />}
       {route.name === "settings" && <SettingsPage key={route.pk} pk={route.pk} />}
       {route.name === "other" && (
         <main class="page">

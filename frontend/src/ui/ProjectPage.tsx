@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../api/endpoints";
+import { t } from "../i18n";
 import { Guidelines } from "./Guidelines";
 import { openNextDocument } from "./nextDocument";
 import { Progress } from "./Progress";
@@ -42,6 +43,9 @@ export function ProjectPage({ pk }: { pk: number }) {
           <p aria-live="polite">{message}</p>
           {reviews && (
             <nav class="row" aria-label="Review tools">
+              <a href={`/projects/${pk}/dashboard/`} onClick={onLinkClick}>
+                {t("dashboard.title")}
+              </a>
               <a href={`/projects/${pk}/agreement/`} onClick={onLinkClick}>
                 Agreement
               </a>

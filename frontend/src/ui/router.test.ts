@@ -20,6 +20,8 @@ describe("routes", () => {
     });
     expect(parseRoute("/projects/3/agreement/")).toEqual({ name: "agreement", pk: 3 });
     expect(parseRoute("/projects/3/exports")).toEqual({ name: "exports", pk: 3 });
+    expect(parseRoute("/projects/3/dashboard/")).toEqual({ name: "dashboard", pk: 3 });
+    expect(parseRoute("/projects/3/documents/9/")).toEqual({ name: "document", pk: 3, docId: 9 });
     expect(parseRoute("/projects/3/settings/")).toEqual({ name: "settings", pk: 3 });
   });
 });

@@ -8,6 +8,7 @@ export type Route =
   | { name: "agreement"; pk: number }
   | { name: "exports"; pk: number }
   | { name: "settings"; pk: number }
+  | { name: "dashboard"; pk: number }
   | { name: "other"; path: string };
 
 export function parseRoute(path: string): Route {
@@ -18,8 +19,9 @@ export function parseRoute(path: string): Route {
   if (m) return { name: "project", pk: Number(m[1]) };
   m = /^\/projects\/(\d+)\/documents\/(\d+)\/review\/?$/.exec(path);
   if (m) return { name: "review", pk: Number(m[1]), docId: Number(m[2]) };
-  m = /^\/projects\/(\d+)\/(agreement|exports|settings)\/?$/.exec(path);
-  if (m) return { name: m[2] as "agreement" | "exports" | "settings", pk: Number(m[1]) };
+  m = /^\/projects\/(\d+)\/(agreement|exports|settings|dashboard)\/?$/.exec(path);
+  if (m)
+    return { name: m[2] as "agreement" | "exports" | "settings" | "dashboard", pk: Number(m[1]) };
   return { name: "other", path };
 }
 
