@@ -226,3 +226,13 @@ class AgreementTallyAdmin(DerivedAdmin):
     list_display = ["project", "day", "documents", "agreement_micros"]
     list_filter = ["project"]
     search_fields = ["day"]
+
+
+@admin.register(models.SuggestionSet)
+class SuggestionSetAdmin(DerivedAdmin):
+    """Computed by the suggestion task (`services.suggestions`); a POST on the document's
+    suggestions recomputes them."""
+
+    list_display = ["document", "source", "status", "computed_at"]
+    list_filter = ["status", "source", "document__project"]
+    raw_id_fields = ["document"]

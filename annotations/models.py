@@ -27,6 +27,9 @@ class Project(models.Model):
     # Share of annotators that must agree for the automatic merge to propose an item.
     merge_threshold = models.FloatField(default=0.5)
     anonymize_review = models.BooleanField(default=False)
+    # The project's guideline for QUOTE spans: from the opening quotation mark to the
+    # closing one (the news preset), or the quoted words only. Suggestions follow it.
+    quotes_include_marks = models.BooleanField(default=True, db_default=True)
     # Bumped by every change to the project's labels, so an editor opened before the change
     # can tell its label set is out of date (the annotation answers carry it).
     label_schema_version = models.PositiveIntegerField(default=1, db_default=1)
@@ -289,12 +292,20 @@ class Span(models.Model):
     end = models.PositiveIntegerField()
     label = models.ForeignKey(Label, on_delete=models.RESTRICT, related_name="spans")
     attributes = models.JSONField(default=dict, blank=True)
+    # Provenance: blank when a person marked it, else the suggester it was accepted from
+    # (`quotes`, `gold`, …, see `suggesting.registry`) and that suggestion's score.
+    source = models.CharField(max_length=64, blank=True, default="", db_default="")
+    score = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["start", "end", "id"]
         constraints = [
             models.UniqueConstraint(fields=["annotation", "client_id"], name="span_client_id"),
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="span_start_before_end"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (~Q(source="") & Q(score__gte=0, score__lte=1)),
+                name="span_score_of_a_suggestion",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -501,3 +512,44 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} ({self.format}, {self.status})"
+
+
+# --- Suggestions (issue 10) ----------------------------------------------------------------
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class SuggestionSet(models.Model):
+    """What one suggester (`source`, a name in `suggesting.registry`) proposes for one
+    document: computed by a Celery task, never in a request, and read by the editor.
+
+    `payload` is {"spans": [...], "relations": [...], "document_labels": {...}} in the API's
+    shape, each item with `score` and `source`; span ids start with the source's name, so
+    the sources of a document merge without clashes. It is the same for every reader of
+    the document, so it may hold nothing learnt from one annotator's unsubmitted work.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="suggestions")
+    source = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=16, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    # Why the last computation failed (shown to reviewers and admins, not annotators).
+    error = models.TextField(blank=True)
+    # A computation writes its result only if the row was not requested again meanwhile:
+    # the later request's task will write the fresher one.
+    requested_at = models.DateTimeField()
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "source"], name="suggestion_set_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} on {self.document_id} ({self.status})"

@@ -21,12 +21,13 @@ from annotations.selectors.annotations import Content
 from annotations.validation import (
     LabelSet,
     document_label_errors,
+    provenance,
     relation_errors,
     span_errors,
 )
 
 MAX_OPS = 5_000
-SPAN_FIELDS = ("start", "end", "label", "attributes")
+SPAN_FIELDS = ("start", "end", "label", "attributes", "source", "score")
 RELATION_OPS = ("add_relation", "delete_relation")
 
 
@@ -116,6 +117,7 @@ def _op_add_span(batch: _Batch, op: Mapping[str, Any], length: int) -> dict:
         "end": span["end"],
         "label": span["label"],
         "attributes": dict(span.get("attributes") or {}),
+        **provenance(span),
     }
     return {}
 
@@ -137,7 +139,12 @@ def _op_update_span(batch: _Batch, op: Mapping[str, Any], length: int) -> dict:
     if errors:
         return errors
     merged["attributes"] = dict(merged.get("attributes") or {})
-    batch.spans[merged["id"]] = merged
+    # Provenance stays through edits (an accepted suggestion moved by a person is still
+    # where it came from) unless the op names it; "manual" takes it away.
+    kept = provenance(merged)
+    merged.pop("source", None)
+    merged.pop("score", None)
+    batch.spans[merged["id"]] = {**merged, **kept}
     return {}
 
 

@@ -147,3 +147,5 @@ NEWS: list[dict[str, Any]] = [
 ]
 
 PRESETS: dict[str, list[dict[str, Any]]] = {"news": NEWS}
+# Project settings a preset brings with its labels (its guideline), unless given.
+PRESET_SETTINGS: dict[str, dict[str, Any]] = {"news": {"quotes_include_marks": True}}

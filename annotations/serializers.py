@@ -74,12 +74,20 @@ class ProjectSerializer(serializers.ModelSerializer):
             "annotators_see_each_other",
             "merge_threshold",
             "anonymize_review",
+            "quotes_include_marks",
             "created_at",
             "preset",
             "my_role",
             "progress",
         ]
         read_only_fields = ["created_at"]
+        extra_kwargs = {
+            "quotes_include_marks": {
+                "help_text": "Whether a QUOTE span runs from the opening quotation mark to the "
+                "closing one (the news preset) or holds the quoted words only; the quote "
+                "suggester follows it"
+            }
+        }
 
     def get_progress(self, project: Project) -> ProgressSerializer:  # type: ignore[valid-type]
         return {  # type: ignore[return-value]
@@ -239,6 +247,20 @@ class SpanSerializer(serializers.Serializer):
     end = serializers.IntegerField(help_text="Unicode code point offset, exclusive")
     label = serializers.CharField()
     attributes = serializers.DictField(child=serializers.CharField(), required=False)
+    source = serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text="Provenance: the suggester the span was accepted from (`quotes`, `gold`, …, "
+        "as in the suggestions' `source`). Absent when a person marked it; `manual` or null "
+        "on a write means the same",
+    )
+    score = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=1,
+        help_text="The accepted suggestion's score (0 to 1); only with a `source`",
+    )
 
 
 class RelationSerializer(serializers.Serializer):

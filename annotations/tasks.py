@@ -14,6 +14,7 @@ from celery.signals import worker_ready
 
 from annotations.services.export_lease import EXPORT_TASK, export_recover
 from annotations.services.exports import export_run
+from annotations.services.suggestions import SUGGESTIONS_TASK, suggestions_compute
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,12 @@ def export_run_task(self: Any, job_id: int) -> None:
     claim = export_run(job_id)
     if claim.retry_in is not None:
         raise self.retry(countdown=claim.retry_in, max_retries=None)
+
+
+@shared_task(name=SUGGESTIONS_TASK, ignore_result=True, acks_late=True)
+def suggestions_compute_task(document_ids: list[int]) -> None:
+    """Compute the pending suggestions of these documents (the rows say which)."""
+    suggestions_compute(document_ids)
 
 
 @worker_ready.connect

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from annotations.views import core as views
-from annotations.views import exports, formats, team, workflow
+from annotations.views import exports, formats, suggestions, team, workflow
 
 P = "projects/<int:project_id>/"
 D = P + "documents/<int:doc_id>/"
@@ -25,4 +25,10 @@ urlpatterns = [
 ]
 
 # Feature areas keep their routes beside their views.
-urlpatterns += workflow.urlpatterns + exports.urlpatterns + formats.urlpatterns + team.urlpatterns
+urlpatterns += (
+    workflow.urlpatterns
+    + exports.urlpatterns
+    + formats.urlpatterns
+    + team.urlpatterns
+    + suggestions.urlpatterns
+)

@@ -17,6 +17,9 @@ from annotations.errors import Invalid
 from annotations.formats.base import DocumentGroup, label_groups
 
 MAX_CLIENT_ID = 64
+MAX_SOURCE = 64
+# What `source` says when a person marked the span: stored blank, and not written back out.
+MANUAL = "manual"
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,34 @@ def span_errors(span: Any, labels: LabelSet, length: int) -> dict[str, list[str]
         attr_errors = attribute_errors(span.get("attributes", {}), label)
         if attr_errors:
             errors["attributes"] = attr_errors
+    errors.update(provenance_errors(span))
     return errors
+
+
+def provenance_errors(span: Mapping[str, Any]) -> dict[str, list[str]]:
+    """`source` (the suggester a span was accepted from; absent, null or "manual" when a
+    person marked it) and `score` (that suggestion's, in [0, 1], or null)."""
+    errors: dict[str, list[str]] = {}
+    source, score = span.get("source"), span.get("score")
+    if source is not None and not (
+        isinstance(source, str) and 0 < len(source) <= MAX_SOURCE and source.isprintable()
+    ):
+        errors["source"] = [f"must be a suggester's name of at most {MAX_SOURCE} characters"]
+    if score is not None:
+        if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
+            errors["score"] = ["must be a number from 0 to 1, or null"]
+        elif source in (None, MANUAL):
+            errors["score"] = ["only a span accepted from a suggestion (a `source`) has a score"]
+    return errors
+
+
+def provenance(span: Mapping[str, Any]) -> dict[str, Any]:
+    """A valid span's provenance as stored and read back: nothing for a person's span."""
+    source = span.get("source")
+    if source in (None, MANUAL):
+        return {}
+    score = span.get("score")
+    return {"source": source, "score": None if score is None else float(score)}
 
 
 def attribute_errors(attributes: Any, label: SpanLabel) -> list[str]:

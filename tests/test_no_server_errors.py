@@ -11,6 +11,7 @@ from annotations.formats.reading import MAX_DEPTH
 from annotations.models import Document
 from annotations.parsers import NUL_MESSAGE
 from tests.conftest import api, error_body, fill
+from tests.factories import DocumentFactory
 from tests.test_permissions_matrix import MATRIX
 
 NASTY_VALUES = [
@@ -39,7 +40,15 @@ def _bodies(template: dict) -> list:
     return bodies
 
 
-SPAN = {"id": "s1", "start": 0, "end": 4, "label": "PER", "attributes": {}}
+SPAN = {
+    "id": "s1",
+    "start": 0,
+    "end": 4,
+    "label": "PER",
+    "attributes": {},
+    "source": "quotes",
+    "score": 0.5,
+}
 ANNOTATION = {
     "version": 0,
     "spans": [SPAN],
@@ -101,16 +110,20 @@ def _check(response, where: str, body) -> None:
             },
         ),
         ("members/", {"username": "oscar", "role": "annotator"}),
+        ("documents/{document}/suggestions/", {"sources": ["quotes", "gold"]}),
         ("documents/", {"text": "t", "title": "t", "external_id": "e", "meta": {}}),
     ],
 )
 def test_junk_bodies_to_project_endpoints_get_4xx(cast, suffix, template):
-    """Junk in every field of projects, labels, members and documents is a 4xx, never a 500."""
+    """Junk in every field of projects, labels, members, documents and a request for
+    suggestions is a 4xx, never a 500."""
     client = cast.client("admin")
+    document = DocumentFactory(project=cast.project)
+    suffix = suffix.format(document=document.pk)
     path = "/api/projects/" if not suffix else api(cast.project.pk, suffix)
     for body in _bodies(template):
         response = send(client, "POST", path, body)
-        if response.status_code in (200, 201):
+        if response.status_code in (200, 201, 202):
             continue  # some junk is acceptable input (e.g. a long title)
         _check(response, path, body)
 

@@ -14,6 +14,9 @@ and followed by every caller through `ContentReader`):
   plans that scanned the whole relation table.
 - **Attributes as text**, decoded only when not empty: most spans have none, and a JSON
   decode per span was a tenth of an export's time on a million spans.
+- **Provenance only when there is one**: a span accepted from a suggestion carries `source`
+  and `score`; a person's span carries neither (absent means manual), so exports, history
+  and answers of hand-made annotations stay as they were.
 """
 
 from __future__ import annotations
@@ -80,21 +83,25 @@ class ContentReader:
             "end",
             "label_id",
             Cast("attributes", output_field=TextField()),
+            "source",
+            "score",
         )
-        for pk, annotation_id, client_id, start, end, label_id, attributes in rows:
+        for pk, annotation_id, client_id, start, end, label_id, attributes, source, score in rows:
             label = self.label_names[label_id]
             self._ends[pk] = (client_id, label)
             content = self.contents[annotation_id]
             content.span_pks[client_id] = pk
-            content.spans.append(
-                {
-                    "id": client_id,
-                    "start": start,
-                    "end": end,
-                    "label": label,
-                    "attributes": json.loads(attributes) if attributes not in EMPTY_JSON else {},
-                }
-            )
+            span = {
+                "id": client_id,
+                "start": start,
+                "end": end,
+                "label": label,
+                "attributes": json.loads(attributes) if attributes not in EMPTY_JSON else {},
+            }
+            if source:
+                span["source"] = source
+                span["score"] = score
+            content.spans.append(span)
         return self
 
     def relations(self, relations: QuerySet[Relation]) -> ContentReader:

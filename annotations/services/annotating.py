@@ -26,7 +26,7 @@ from annotations.models import (
 from annotations.patching import PatchPlan, plan_patch, touched_ids
 from annotations.selectors.annotations import contents_of, overlapping_span, patch_snapshot
 from annotations.services import work_state
-from annotations.validation import LabelSet, document_label_errors, validate_content
+from annotations.validation import LabelSet, document_label_errors, provenance, validate_content
 from annotations.work_time import add_gap, gap_after
 
 
@@ -123,6 +123,8 @@ def _span_row(annotation: Annotation, span: dict[str, Any], labels: LabelSet) ->
         end=span["end"],
         label_id=labels.spans[span["label"]].id,
         attributes=span.get("attributes") or {},
+        source=span.get("source") or "",
+        score=span.get("score"),
     )
 
 
@@ -174,6 +176,7 @@ def annotation_replace(
     spans = [
         {key: s[key] for key in ("id", "start", "end", "label")}
         | {"attributes": s.get("attributes") or {}}
+        | provenance(s)
         for s in data.get("spans", [])
     ]
     relations = [{key: r[key] for key in ("id", "from", "to", "label")} for r in relations]
@@ -349,6 +352,8 @@ def _apply_plan(annotation: Annotation, plan: PatchPlan, labels: LabelSet) -> No
             end=span["end"],
             label_id=labels.spans[span["label"]].id,
             attributes=span["attributes"],
+            source=span.get("source") or "",
+            score=span.get("score"),
         )
     created = Span.objects.bulk_create(_span_row(annotation, s, labels) for s in plan.create_spans)
     pks = {**plan.span_pks, **{s.client_id: s.pk for s in created}}

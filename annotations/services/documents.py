@@ -40,6 +40,7 @@ from annotations.selectors.exports import project_schema
 from annotations.selectors.projects import document_is_annotated
 from annotations.services import work_state
 from annotations.services.annotating import write_contents
+from annotations.services.suggestions import suggestions_request
 from annotations.validation import LabelSet, validate_content
 
 # The native record's keys, as the jsonl format writes them, plus an optional id.
@@ -341,7 +342,10 @@ def documents_import(
     PayloadTooLarge past the project's document quota or a document's length limit)."""
     # One import per project at a time, so two cannot both fit under the quota.
     Project.objects.select_for_update().filter(pk=project.pk).first()
-    return _Importer(project, actor, origin).run(records)
+    imported = _Importer(project, actor, origin).run(records)
+    # Workers compute the new documents' suggestions once the import commits.
+    suggestions_request(project=project, document_ids=imported.ids, on_import=True)
+    return imported
 
 
 @transaction.atomic

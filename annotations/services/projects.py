@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from annotations.errors import NON_FIELD, Invalid
 from annotations.models import Label, Membership, Project, Role
-from annotations.presets import PRESETS
+from annotations.presets import PRESET_SETTINGS, PRESETS
 
 
 @transaction.atomic
@@ -20,6 +20,7 @@ def project_create(*, creator: User, preset: str | None = None, **fields: Any) -
     if preset is not None and preset not in PRESETS:
         raise Invalid({"preset": [f"unknown preset {preset!r}; try {sorted(PRESETS)}"]})
     _check_project_quota(creator)
+    fields = {**PRESET_SETTINGS.get(preset or "", {}), **fields}
     project = Project.objects.create(created_by=creator, **fields)
     Membership.objects.create(project=project, user=creator, role=Role.ADMIN)
     if preset:

@@ -1,0 +1,141 @@
+"""Reads for suggestions: a document's stored suggestions merged over their sources, what a
+suggester may know of a project, and the strings it may learn from the project's work.
+
+What may be learnt, and why it reveals nobody's work (`learnt_strings`): a document's stored
+suggestions are the same for every reader (they are computed once, by a task, not per
+viewer), so they may only hold what every member who can open the document may see:
+
+- gold of *other* documents (the project's adjudicated truth, which the guidelines teach);
+- strings labelled alike in submitted annotations of other documents by at least
+  `AGREED_BY` different annotators: a project's shared habit, never one person's work;
+- never drafts or skipped work, never anything from the document itself (its own gold or a
+  teammate's submitted version there would tell an annotator the answer in a blind project).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import F
+from django.db.models.functions import Substr
+
+from annotations.models import (
+    AnnotationStatus,
+    Document,
+    LabelKind,
+    Project,
+    Span,
+    SuggestionSet,
+    SuggestionStatus,
+)
+from annotations.suggesting.gold_entities import MAX_LENGTH, strings_agreed
+from annotations.suggesting.registry import SUGGESTERS, SuggesterProject
+
+AGREED_BY = 2
+
+
+def suggester_project(project: Project) -> SuggesterProject:
+    """The project as suggesters see it. One query (its labels)."""
+    spans: dict[str, dict[str, list[str]]] = {}
+    relations: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+    for label in project.labels.all():
+        if label.kind == LabelKind.SPAN:
+            spans[label.name] = dict(label.attributes or {})
+        elif label.kind == LabelKind.RELATION:
+            relations[label.name] = (
+                frozenset(label.source_labels or []),
+                frozenset(label.target_labels or []),
+            )
+    return SuggesterProject(
+        language=project.language,
+        quotes_include_marks=project.quotes_include_marks,
+        span_labels=spans,
+        relation_labels=relations,
+    )
+
+
+def learnt_strings(project_id: int, *, besides_document: int) -> list[tuple[str, str]]:
+    """(string, label) pairs the project's work teaches (see the module docstring): each
+    gold occurrence once, plus pairs agreed by `AGREED_BY` annotators. Two queries."""
+    rows = (
+        Span.objects.filter(annotation__project_id=project_id, end__lte=F("start") + MAX_LENGTH)
+        .exclude(annotation__document_id=besides_document)
+        .annotate(
+            string=Substr("annotation__document__text", F("start") + 1, F("end") - F("start"))
+        )
+        .values_list("string", "label__name")
+    )
+    gold = list(rows.filter(annotation__is_gold=True))
+    submitted = rows.filter(
+        annotation__is_gold=False, annotation__status=AnnotationStatus.SUBMITTED
+    ).values_list("annotation__annotator_id", "string", "label__name")
+    by_annotator: defaultdict[int, set[tuple[str, str]]] = defaultdict(set)
+    for annotator, string, label in submitted:
+        by_annotator[annotator].add((string, label))
+    return gold + strings_agreed(by_annotator.values(), AGREED_BY)
+
+
+def _order(source: str) -> tuple[int, str]:
+    names = list(SUGGESTERS)
+    return (names.index(source) if source in names else len(names), source)
+
+
+def suggestions_of(document: Document, *, sees_errors: bool) -> dict[str, Any] | None:
+    """The document's suggestions over every source, or None when none were ever asked
+    for. One query.
+
+    Sources are merged in registry order; a span another source already proposed (same
+    offsets and label) is kept once, the first source's, and relations to the dropped one
+    point at the kept one. While a source recomputes, its previous result is still shown.
+    """
+    rows = sorted(
+        SuggestionSet.objects.filter(document=document).values(
+            "source", "status", "payload", "error", "computed_at"
+        ),
+        key=lambda row: _order(row["source"]),
+    )
+    if not rows:
+        return None
+    spans: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
+    labels: dict[str, Any] = {}
+    seen: dict[tuple[int, int, str], str] = {}
+    for row in rows:
+        payload = row["payload"] or {}
+        same: dict[str, str] = {}
+        for span in payload.get("spans", []):
+            key = (span["start"], span["end"], span["label"])
+            if key in seen:
+                same[span["id"]] = seen[key]
+                continue
+            seen[key] = span["id"]
+            spans.append(span)
+        for relation in payload.get("relations", []):
+            ends = {end: same.get(relation[end], relation[end]) for end in ("from", "to")}
+            relations.append({**relation, **ends})
+        for group, value in (payload.get("document_labels") or {}).items():
+            labels.setdefault(group, value)
+    statuses = {row["status"] for row in rows}
+    if SuggestionStatus.PENDING in statuses:
+        status = SuggestionStatus.PENDING
+    elif statuses == {SuggestionStatus.FAILED}:
+        status = SuggestionStatus.FAILED
+    else:
+        status = SuggestionStatus.READY
+    spans.sort(key=lambda s: (s["start"], s["end"], s["id"]))
+    return {
+        "status": status,
+        "spans": spans,
+        "relations": relations,
+        "document_labels": labels,
+        "sources": [
+            {
+                "source": row["source"],
+                "status": row["status"],
+                "computed_at": row["computed_at"],
+                "error": row["error"] if sees_errors else None,
+            }
+            for row in rows
+        ],
+    }

@@ -1,0 +1,146 @@
+"""Writes of suggestions: ask for them (rows marked pending, a task queued after commit) and
+compute them (the task's body). Never run in a request: opening a document only reads.
+
+A row per document and source (`SuggestionSet`) is the truth. The task gets document ids
+only; it computes every pending row of each and writes the result only if the row was not
+asked for again meanwhile (`requested_at` as read), so a second delivery or an older task
+cannot overwrite a fresher request, and a crash leaves the row pending for the next POST.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from annotations.models import Document, Project, SuggestionSet, SuggestionStatus
+from annotations.selectors.suggestions import learnt_strings, suggester_project
+from annotations.suggesting.payload import payload_fit
+from annotations.suggesting.registry import SUGGESTERS, SuggestionInput, suggesters_for
+from workbench.celery import app
+
+log = logging.getLogger(__name__)
+
+SUGGESTIONS_TASK = "annotations.suggestions_compute"
+TASK_CHUNK = 50  # documents per task message: small enough to spread over workers
+ROW_BATCH = 1_000
+MAX_ERROR = 2_000
+
+
+def suggestions_request(
+    *,
+    project: Project,
+    document_ids: Sequence[int],
+    sources: Iterable[str] | None = None,
+    on_import: bool = False,
+) -> list[str]:
+    """Mark the documents' suggestions pending for the project's suggesters (or `sources`
+    of them) and queue their computation once the caller's transaction commits. Returns the
+    sources asked for. One query per `ROW_BATCH` rows, plus the project's labels."""
+    specs = suggesters_for(suggester_project(project))
+    if on_import:
+        specs = [spec for spec in specs if spec.on_import]
+    if sources is not None:
+        wanted = set(sources)
+        specs = [spec for spec in specs if spec.name in wanted]
+    names = [spec.name for spec in specs]
+    if not names or not document_ids:
+        return names
+    now = timezone.now()
+    rows = [
+        SuggestionSet(document_id=pk, source=name, requested_at=now)
+        for pk in document_ids
+        for name in names
+    ]
+    for at in range(0, len(rows), ROW_BATCH):
+        SuggestionSet.objects.bulk_create(
+            rows[at : at + ROW_BATCH],
+            update_conflicts=True,
+            unique_fields=["document", "source"],
+            update_fields=["status", "requested_at"],
+        )
+    ids = list(document_ids)
+    for at in range(0, len(ids), TASK_CHUNK):
+        transaction.on_commit(partial(suggestions_enqueue, ids[at : at + TASK_CHUNK]))
+    return names
+
+
+def suggestions_enqueue(document_ids: list[int]) -> None:
+    """Send the ids to the workers. A broker outage leaves the rows pending: a POST on the
+    document's suggestions asks again."""
+    try:
+        app.send_task(SUGGESTIONS_TASK, args=[document_ids])
+    except Exception:
+        log.exception("suggestions for %s: could not queue them; they stay pending", document_ids)
+
+
+def suggestions_compute(document_ids: Iterable[int]) -> None:
+    """Compute every pending suggestion row of the documents. Never raises for a suggester's
+    failure: its row says why."""
+    for document_id in document_ids:
+        _compute_document(document_id)
+
+
+def _compute_document(document_id: int) -> None:
+    pending = list(
+        SuggestionSet.objects.filter(
+            document_id=document_id, status=SuggestionStatus.PENDING
+        ).values_list("pk", "source", "requested_at")
+    )
+    document = Document.objects.select_related("project").filter(pk=document_id).first()
+    if not pending or document is None:
+        return
+    project = suggester_project(document.project)
+    learnt: list[tuple[str, str]] | None = None
+
+    def learn() -> list[tuple[str, str]]:
+        nonlocal learnt
+        if learnt is None:
+            learnt = learnt_strings(document.project_id, besides_document=document.pk)
+        return learnt
+
+    given = SuggestionInput(
+        project=project, document_id=document.pk, text=document.text, learnt=learn
+    )
+    for pk, source, requested_at in pending:
+        _compute_row(pk, source, requested_at, given, document.length)
+
+
+def _compute_row(
+    pk: int, source: str, requested_at: datetime, given: SuggestionInput, length: int
+) -> None:
+    spec = SUGGESTERS.get(source)
+    started = time.monotonic()
+    try:
+        if spec is None:
+            raise LookupError(f"no suggester named {source!r} is installed")
+        payload, dropped = payload_fit(
+            spec.compute(given), project=given.project, length=length, source=source
+        )
+    except Exception as exc:  # a suggester's failure is the row's, never the worker's
+        log.exception("suggester %s failed on document %s", source, given.document_id)
+        _finish(pk, requested_at, status=SuggestionStatus.FAILED, error=_reason(exc))
+        return
+    if dropped:
+        log.info("suggester %s: %s items did not fit the project, dropped", source, dropped)
+    _finish(pk, requested_at, status=SuggestionStatus.READY, payload=payload)
+    log.debug("suggester %s on %s: %.3fs", source, given.document_id, time.monotonic() - started)
+
+
+def _finish(
+    pk: int, requested_at: datetime, *, status: str, payload: Any = None, error: str = ""
+) -> None:
+    fields: dict[str, Any] = {"status": status, "error": error, "computed_at": timezone.now()}
+    if payload is not None:
+        fields["payload"] = payload
+    SuggestionSet.objects.filter(pk=pk, requested_at=requested_at).update(**fields)
+
+
+def _reason(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
