@@ -126,6 +126,10 @@ class AnnotationAdmin(admin.ModelAdmin):
         "submitted_at",
         "span_count",
         "event_seconds",
+        "review_state",
+        "review_note",
+        "review_by",
+        "review_at",
     ]
 
     def has_add_permission(self, request: Any) -> bool:
@@ -236,3 +240,35 @@ class SuggestionSetAdmin(DerivedAdmin):
     list_display = ["document", "source", "status", "computed_at"]
     list_filter = ["status", "source", "document__project"]
     raw_id_fields = ["document"]
+
+
+class ShownAdmin(admin.ModelAdmin):
+    """Written through the API's services (audience, notices); here they are read, and
+    removed when they must go (a comment that should not have been written)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Comment)
+class CommentAdmin(ShownAdmin):
+    list_display = ["id", "document", "author", "target", "audience", "resolved", "created_at"]
+    list_filter = ["target", "audience", "resolved", "project"]
+    search_fields = ["text", "author__username"]
+
+
+@admin.register(models.DocumentFlag)
+class DocumentFlagAdmin(ShownAdmin):
+    list_display = ["document", "reason", "flagged_by", "flagged_at"]
+    list_filter = ["reason", "project"]
+    search_fields = ["note", "document__external_id"]
+
+
+@admin.register(models.Notice)
+class NoticeAdmin(ShownAdmin):
+    list_display = ["recipient", "kind", "document", "actor", "created_at", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__username", "text"]

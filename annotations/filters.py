@@ -16,6 +16,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from annotations.errors import Invalid
 from annotations.models import DocumentState, Project
+from annotations.selectors import conversation as conversation_reads
 from annotations.selectors import documents as document_reads
 
 STATES = DocumentState.values
@@ -90,6 +91,7 @@ class DocumentFilter(django_filters.FilterSet):
         method="no_op", help_text="The latest submission on or after (agreement over time)"
     )
     last_submitted_before = django_filters.DateFilter(method="no_op", help_text="… on or before")
+    flagged = YesNo(method="by_flagged", help_text="Flagged (true) or not (false)")
     q = django_filters.CharFilter(method="by_text", help_text="Words in the title or text")
     ordering = SortFilter(fields=[(name, name) for name in document_reads.SORTS])
 
@@ -142,6 +144,9 @@ class DocumentFilter(django_filters.FilterSet):
 
     def by_compared(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.filter(agreement__isnull=not value)
+
+    def by_flagged(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(conversation_reads.flagged(value))
 
     def by_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return document_reads.text_search(queryset, value)

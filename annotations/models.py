@@ -213,6 +213,12 @@ class AnnotationStatus(models.TextChoices):
     SKIPPED = "skipped"
 
 
+class ReviewState(models.TextChoices):
+    RETURNED = "returned"
+    RESUBMITTED = "resubmitted"
+    ACCEPTED = "accepted"
+
+
 class Annotation(models.Model):
     """One annotator's work on a document, or the document's gold version.
 
@@ -248,6 +254,16 @@ class Annotation(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     span_count = models.PositiveIntegerField(default=0, db_default=0)
     event_seconds = models.FloatField(null=True, blank=True)
+    # A reviewer's verdict on this version (`services.conversation`): blank until one is
+    # given; "returned" puts the annotation back to draft with a note for its annotator.
+    review_state = models.CharField(
+        max_length=16, choices=ReviewState.choices, blank=True, default="", db_default=""
+    )
+    review_note = models.TextField(blank=True, default="", db_default="")
+    review_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -276,6 +292,12 @@ class Annotation(models.Model):
                 fields=["project", "submitted_at"],
                 condition=Q(is_gold=False, status="submitted"),
                 name="annotation_submitted_at",
+            ),
+            # The queue's "returned to you first".
+            models.Index(
+                fields=["project", "annotator", "review_at"],
+                condition=Q(review_state="returned"),
+                name="annotation_returned",
             ),
         ]
 
@@ -487,6 +509,8 @@ class ExportJob(models.Model):
     format = models.CharField(max_length=32)
     scope = models.CharField(max_length=16, default="gold")
     split = models.JSONField(null=True, blank=True)
+    # What else the requester asked for: {"exclude_flagged": true}.
+    options = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING
     )
@@ -553,3 +577,151 @@ class SuggestionSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} on {self.document_id} ({self.status})"
+
+
+# --- The conversation around the work: comments, flags, notices (issue 16) ---------------
+
+
+class CommentTarget(models.TextChoices):
+    DOCUMENT = "document"
+    ANNOTATION = "annotation"
+    GOLD = "gold"
+
+
+class CommentAudience(models.TextChoices):
+    """Who may read a comment besides reviewers and admins (who read them all). Fixed when
+    it is written (`services.conversation.comment_audience`), so a read is one indexed
+    filter and blindness never depends on a join: `all` members; `owner` only the annotator
+    named in `owner` (their annotation's threads, and an annotator's own words on the
+    document); `reviewers` nobody else (gold)."""
+
+    ALL = "all"
+    OWNER = "owner"
+    REVIEWERS = "reviewers"
+
+
+class Comment(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="comments")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target = models.CharField(max_length=16, choices=CommentTarget.choices)
+    # Whose annotation the comment is about (target `annotation`).
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A span's client id in that annotation (the span may be gone since).
+    span_id = models.CharField(max_length=64, blank=True)
+    # The thread's first comment; replies are one level deep.
+    thread = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    audience = models.CharField(max_length=16, choices=CommentAudience.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.TextField()
+    # Deleted with replies under it: the words go, the place in the thread stays.
+    deleted = models.BooleanField(default=False)
+    resolved = models.BooleanField(default=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target="annotation", annotator__isnull=False)
+                | (~Q(target="annotation") & Q(annotator__isnull=True)),
+                name="comment_annotation_has_annotator",
+            ),
+            models.CheckConstraint(
+                condition=Q(audience="owner", owner__isnull=False)
+                | (~Q(audience="owner") & Q(owner__isnull=True)),
+                name="comment_owner_audience",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["document", "audience", "owner"], name="comment_audience"),
+        ]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.document_id}"
+
+
+class FlagReason(models.TextChoices):
+    BROKEN_TEXT = "broken text"
+    DUPLICATE = "duplicate"
+    OFF_TOPIC = "off topic"
+    OTHER = "other"
+
+
+class DocumentFlag(models.Model):
+    """A document someone marked as not fit to annotate; a reviewer clears it. One per
+    document: a second flag replaces the first."""
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, primary_key=True, related_name="flag"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=16, choices=FlagReason.choices)
+    note = models.TextField(blank=True)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    flagged_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "reason"], name="flag_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.reason}"
+
+
+class NoticeKind(models.TextChoices):
+    REPLY = "reply"  # someone answered my comment
+    COMMENT = "comment"  # a reviewer commented on my annotation
+    RETURNED = "returned"  # my annotation came back for correction
+    FLAG = "flag"  # a document of a project I review was flagged
+
+
+class Notice(models.Model):
+    """What concerns one user, shown in the header until they open it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=NoticeKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A short excerpt for the list (a flag's reason, a return's note), so it needs no join.
+    text = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(read_at__isnull=True),
+                name="notice_unread",
+            ),
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notice_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"

@@ -18,6 +18,7 @@ from annotations.models import (
     LabelKind,
     Membership,
     Project,
+    ReviewState,
     Role,
 )
 from annotations.presets import PRESETS
@@ -198,6 +199,13 @@ class DocumentListSerializer(serializers.Serializer):
     )
     last_submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
     annotators = serializers.SerializerMethodField(help_text="Who was given or worked on it")
+    comments = serializers.IntegerField(
+        source="comment_count", read_only=True, help_text="Comments the caller may read"
+    )
+    open_threads = serializers.IntegerField(read_only=True, help_text="… not resolved")
+    flag = serializers.CharField(
+        source="flag_reason", read_only=True, allow_null=True, help_text="The flag's reason"
+    )
 
     def _sees_all(self) -> bool:
         return bool(self.context.get("sees_all"))
@@ -275,6 +283,13 @@ class RelationSerializer(serializers.Serializer):
         return fields
 
 
+class ReviewSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=ReviewState.choices)
+    note = serializers.CharField()
+    by = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField()
+
+
 class AnnotationSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AnnotationStatus.choices)
     version = serializers.IntegerField(
@@ -284,6 +299,12 @@ class AnnotationSerializer(serializers.Serializer):
     relations = RelationSerializer(many=True)
     document_labels = serializers.DictField(
         child=serializers.JSONField(), help_text='Group → value, e.g. {"sentiment": "negative"}'
+    )
+    review = ReviewSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="A reviewer's verdict: returned (back to draft, with a note), resubmitted, "
+        "accepted; null before any",
     )
 
 

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
+from annotations.views import conversation, exports, formats, suggestions, team, workflow
 from annotations.views import core as views
-from annotations.views import exports, formats, suggestions, team, workflow
 
 P = "projects/<int:project_id>/"
 D = P + "documents/<int:doc_id>/"
@@ -31,4 +31,5 @@ urlpatterns += (
     + formats.urlpatterns
     + team.urlpatterns
     + suggestions.urlpatterns
+    + conversation.urlpatterns
 )

@@ -5,8 +5,18 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from annotations.models import Assignment, ExportJob, ExportStatus, Project, Role
+from annotations.models import (
+    Assignment,
+    CommentTarget,
+    DocumentFlag,
+    ExportJob,
+    ExportStatus,
+    Project,
+    Role,
+)
+from annotations.services.conversation import Target, comment_create
 from tests.factories import DocumentFactory, UserFactory, add_member, make_project
 
 
@@ -59,8 +69,9 @@ def document(cast):
 
 @pytest.fixture
 def world(cast, settings, tmp_path):
-    """The project with a bit of everything: a document bob annotated and was assigned,
-    an unused label, a finished export, a user who could be added."""
+    """The project with a bit of everything: a document bob annotated (submitted) and was
+    assigned, alice commented on and bob flagged, an unused label, a finished export, a
+    user who could be added."""
     settings.MEDIA_ROOT = tmp_path
     cast.project.annotators_per_document = 3  # the queue has room for every caller
     cast.project.save()
@@ -74,6 +85,20 @@ def world(cast, settings, tmp_path):
         project=cast.project, format="jsonl", status=ExportStatus.SUCCEEDED, size=2
     )
     job.file.save("export.zip", ContentFile(b"PK"))
+    comment = comment_create(
+        document=document,
+        author=cast.annotator,
+        role=Role.ANNOTATOR,
+        text="Is this a quote?",
+        target=Target(CommentTarget.DOCUMENT),
+    )
+    DocumentFlag.objects.create(
+        document=document,
+        project=cast.project,
+        reason="duplicate",
+        flagged_by=cast.teammate,
+        flagged_at=timezone.now(),
+    )
     return {
         "project": cast.project.pk,
         "document": document.pk,
@@ -81,13 +106,16 @@ def world(cast, settings, tmp_path):
         "member": cast.project.memberships.get(user=cast.teammate).pk,
         "assignment": Assignment.objects.create(document=document, annotator=cast.teammate).pk,
         "job": job.pk,
+        "comment": comment.pk,
+        "annotator": "bob",
     }
 
 
 def fill(value, ids):
     """A request template with the world's ids put in (`"{document}"` → 12)."""
     if isinstance(value, str):
-        return int(value.format(**ids)) if value.startswith("{") else value.format(**ids)
+        filled = value.format(**ids)
+        return int(filled) if value.startswith("{") and filled.isdigit() else filled
     if isinstance(value, dict):
         return {key: fill(item, ids) for key, item in value.items()}
     return value

@@ -23,6 +23,9 @@ MODELS = [
     models.DocumentLabelCount,
     models.SubmissionTally,
     models.AgreementTally,
+    models.Comment,
+    models.DocumentFlag,
+    models.Notice,
 ]
 
 

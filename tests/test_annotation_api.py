@@ -32,6 +32,7 @@ def test_get_before_any_save_is_an_empty_draft(cast, document):
         "spans": [],
         "relations": [],
         "document_labels": {},
+        "review": None,
     }
 
 

@@ -358,3 +358,39 @@ def test_junk_query_parameters_get_200_or_4xx(cast, document, suffix, parameters
             response = client.get(api(cast.project.pk, suffix), {name: value})
             if response.status_code != 200:
                 _check(response, f"{suffix}?{name}", value)
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "suffix", "template"),
+    [
+        ("annotator", "POST", "comments/", {"text": "t", "annotation": "mine", "span_id": "s1",
+                                            "reply_to": 1}),
+        ("reviewer", "POST", "comments/", {"text": "t", "annotation": "bob", "span_id": "s1"}),
+        ("annotator", "PATCH", "comments/{comment}/", {"text": "t", "resolved": True}),
+        ("annotator", "POST", "flag/", {"reason": "other", "note": "n"}),
+        ("reviewer", "POST", "annotations/bob/return/", {"note": "n"}),
+        ("reviewer", "POST", "annotations/bob/accept/", {"note": "n"}),
+    ],
+)  # fmt: skip
+def test_junk_to_the_conversation_gets_4xx(cast, world, who, method, suffix, template):
+    """Junk in every field of comments, flags, returns and accepts is a 4xx, never a 500."""
+    client = cast.client(who)
+    path = api(world["project"], f"documents/{world['document']}/{suffix.format(**world)}")
+    for body in _bodies(template):
+        response = send(client, method, path, body)
+        if response.status_code < 300:
+            continue
+        _check(response, path, body)
+
+
+def test_junk_notice_marks_and_export_options_get_4xx(cast, world):
+    """Junk ids to mark read, and junk export options, are a 4xx, never a 500."""
+    client = cast.client("reviewer")
+    for body in _bodies({"ids": [1]}):
+        response = send(client, "POST", "/api/notices/read/", body)
+        if response.status_code != 200:
+            _check(response, "notices", body)
+    for body in _bodies({"format": "jsonl", "options": {"exclude_flagged": True}}):
+        response = send(client, "POST", api(world["project"], "exports/"), body)
+        if response.status_code != 202:
+            _check(response, "exports", body)

@@ -80,6 +80,21 @@ MATRIX = [
     ("GET", "/api/exports/{job}/", None,                      "403 404 403 200 200"),
     ("GET", "/api/exports/{job}/download/", None,             "403 404 403 200 200"),
     ("GET", "/api/formats/", None,                            "403 200 200 200 200"),
+    ("GET", D + "comments/", None,                            "403 404 200 200 200"),
+    ("POST", D + "comments/", {"text": "Hi", "annotation": None},
+                                                              "403 404 201 201 201"),
+    ("GET", D + "comments/{comment}/", None,                  "403 404 200 200 200"),
+    ("PATCH", D + "comments/{comment}/", {"resolved": True},  "403 404 200 200 200"),
+    ("DELETE", D + "comments/{comment}/", None,               "403 404 204 403 204"),
+    ("GET", D + "flag/", None,                                "403 404 200 200 200"),
+    ("POST", D + "flag/", {"reason": "other", "note": "?"},   "403 404 201 201 201"),
+    ("DELETE", D + "flag/", None,                             "403 404 403 204 204"),
+    ("POST", D + "annotations/{annotator}/return/", {"note": "Fix it"},
+                                                              "403 404 403 200 200"),
+    ("POST", D + "annotations/{annotator}/accept/", {"note": ""},
+                                                              "403 404 403 200 200"),
+    ("GET", "/api/notices/", None,                            "403 200 200 200 200"),
+    ("POST", "/api/notices/read/", {"ids": [1]},              "403 200 200 200 200"),
 ]  # fmt: skip
 
 
@@ -128,6 +143,8 @@ def test_every_api_endpoint_is_in_the_matrix():
         "{member}": "<int:pk>",
         "{assignment}": "<int:pk>",
         "{job}": "<int:job_id>",
+        "{comment}": "<int:pk>",
+        "{annotator}": "<str:username>",
     }
     covered = set()
     for _, path, _, _ in MATRIX:
@@ -150,6 +167,9 @@ def test_every_api_endpoint_is_in_the_matrix():
         P + "assignments/{assignment}/",
         P + "labels/{label}/",
         P + "members/{member}/",
+        D + "comments/",
+        D + "comments/{comment}/",
+        D + "flag/",
     ],
 )
 def test_objects_are_not_reachable_through_another_projects_url(cast, world, path):
@@ -172,6 +192,8 @@ OBJECT_PATHS = [
     P + "members/{member}/",
     "/api/exports/{job}/",
     "/api/exports/{job}/download/",
+    D + "comments/{comment}/",
+    D + "flag/",
 ]
 
 

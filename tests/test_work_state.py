@@ -128,6 +128,12 @@ operation = st.one_of(
     st.tuples(st.just("reassign"), st.integers(0, 5), st.sampled_from(WHO)),
     st.tuples(st.just("unassign"), st.integers(0, 5)),
     st.tuples(st.just("delete"), st.integers(0, 2)),
+    st.tuples(
+        st.just("review"),
+        st.integers(0, 2),
+        st.sampled_from(WHO),
+        st.sampled_from(["returned", "accepted"]),
+    ),
     st.tuples(st.just("import"), st.sampled_from(["draft", "submitted"]), st.booleans()),
 )
 
@@ -175,6 +181,12 @@ def run(cast, docs: list[Document], op: tuple) -> None:
             **({"spans": SPANS[:1]} if with_gold else {}),
         }
         documents.documents_import(project=project, records=[record], actor=cast.admin)
+    elif kind == "review":
+        annotation = Annotation.objects.filter(
+            document=docs[args[0]], annotator=getattr(cast, args[1]), status="submitted"
+        ).first()
+        if annotation is not None:
+            annotating.annotation_review(annotation=annotation, actor=cast.reviewer, state=args[2])
     elif kind == "delete":
         documents.document_delete(document=docs[args[0]])
         docs[args[0]] = DocumentFactory(project=project, text=TEXT, length=len(TEXT))

@@ -85,6 +85,8 @@ class CardContext:
     scope: str = "gold"
     agreement: Mapping[str, Any] | None = None
     annotators: tuple[str, ...] = ()
+    # Flagged documents the export left out when asked to (None: not asked).
+    flagged_left_out: int | None = None
     # The format's own offsets, in one line for the card (its spec's `card_note`).
     format_note: str = "see format notes"
     # What a reader of this format must know beyond offsets (its spec's `card_caveat`).

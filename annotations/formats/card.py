@@ -53,7 +53,12 @@ def _export_section(result: WriteResult, card: CardContext, project: Mapping[str
         f"- Scope: {card.scope}\n"
         f"- Language: {project.get('language') or 'unknown'}\n"
         f"- Documents: {result.records}\n"
-        "- Offsets: Unicode code points into `text` exactly as stored (no normalisation, "
+        + (
+            f"- Flagged documents left out: {card.flagged_left_out}\n"
+            if card.flagged_left_out is not None
+            else ""
+        )
+        + "- Offsets: Unicode code points into `text` exactly as stored (no normalisation, "
         "CRLF kept), end exclusive, as Python slices them\n"
         f"- Offsets in this format: {card.format_note}\n"
         + (f"- Values in this format: {card.format_caveat}\n" if card.format_caveat else "")

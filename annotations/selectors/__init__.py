@@ -10,6 +10,7 @@ One module per area, imported by name (`from annotations.selectors import review
 - `review`: a document's review, its history and the pseudonyms both show;
 - `agreement`: the project's agreement over every submitted annotation;
 - `workflow`: annotators' progress and assignments;
+- `conversation`: comments each viewer may read, flags, notices;
 - `exports`: what an export holds (records by scope, in keyset batches), the schema the
   formats take, and the card's agreement sample.
 """

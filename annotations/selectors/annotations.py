@@ -151,9 +151,23 @@ def spans_and_relations(annotation: Annotation, names: Mapping[int, str]) -> dic
 
 def annotation_of(document: Document, annotator: User | None) -> Annotation | None:
     """The annotator's annotation of the document (annotator None: the gold one)."""
-    rows = Annotation.objects.filter(document=document)
+    rows = Annotation.objects.filter(document=document).select_related("review_by")
     rows = rows.filter(is_gold=True) if annotator is None else rows.filter(annotator=annotator)
     return rows.first()
+
+
+def review_of(annotation: Annotation) -> dict[str, Any] | None:
+    """A reviewer's verdict on the annotation as the API shows it, or None (no verdict yet).
+    Reads the reviewer's name: join `review_by` to spare the query."""
+    if not annotation.review_state:
+        return None
+    by = annotation.review_by
+    return {
+        "state": annotation.review_state,
+        "note": annotation.review_note,
+        "by": by.get_username() if by else None,
+        "at": annotation.review_at,
+    }
 
 
 def annotation_detail(annotation: Annotation | None, project_id: int) -> dict[str, Any]:
@@ -169,6 +183,7 @@ def annotation_detail(annotation: Annotation | None, project_id: int) -> dict[st
             "spans": [],
             "relations": [],
             "document_labels": {},
+            "review": None,
         }
     content = getattr(annotation, "content", None) or spans_and_relations(
         annotation, label_names(project_id)
@@ -178,6 +193,7 @@ def annotation_detail(annotation: Annotation | None, project_id: int) -> dict[st
         "version": annotation.version,
         "document_labels": annotation.document_labels,
         **content,
+        "review": review_of(annotation),
     }
 
 
@@ -186,7 +202,7 @@ def annotations_of_document(document: Document, *, include_gold: bool = False) -
 
     Four queries: annotations with their annotators, labels, spans, relations.
     """
-    rows = Annotation.objects.filter(document=document).select_related("annotator")
+    rows = Annotation.objects.filter(document=document).select_related("annotator", "review_by")
     if not include_gold:
         rows = rows.filter(is_gold=False)
     annotations = list(rows.order_by("is_gold", "annotator__username"))
@@ -200,6 +216,7 @@ def annotations_of_document(document: Document, *, include_gold: bool = False) -
             "updated_at": a.updated_at,
             "document_labels": a.document_labels,
             **contents[a.pk].as_dict(),
+            "review": review_of(a),
         }
         for a in annotations
     ]

@@ -65,12 +65,17 @@ def _submitted(document_ref: Any = None) -> QuerySet[Annotation]:
     )
 
 
-def documents_in_scope(project: Project, scope: str) -> QuerySet[Document]:
-    """The project's candidate documents for a scope (``agreed`` is checked per batch)."""
+def documents_in_scope(
+    project: Project, scope: str, *, exclude_flagged: bool = False
+) -> QuerySet[Document]:
+    """The project's candidate documents for a scope (``agreed`` is checked per batch),
+    without flagged ones if asked."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}; allowed: {', '.join(SCOPES)}")
     gold = Exists(Annotation.objects.filter(document=OuterRef("pk"), is_gold=True))
     documents = project.documents.all()
+    if exclude_flagged:
+        documents = documents.filter(flag__isnull=True)
     if scope == "gold":
         return documents.filter(gold)
     if scope == "all":
@@ -86,9 +91,10 @@ def record_batches(
     *,
     split: Mapping[str, float] | None = None,
     batch_size: int = 500,
+    exclude_flagged: bool = False,
 ) -> Iterator[Batch]:
     """Native records for the scope, one keyset batch at a time, in document pk order."""
-    documents = documents_in_scope(project, scope).order_by("pk")
+    documents = documents_in_scope(project, scope, exclude_flagged=exclude_flagged).order_by("pk")
     names = label_names(project.pk)
     last_pk = 0
     while True:

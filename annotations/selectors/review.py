@@ -34,7 +34,7 @@ def pseudonyms(scope: str, usernames: Iterable[str]) -> dict[str, str]:
 
 
 def _content(annotation: dict[str, Any]) -> dict[str, Any]:
-    keys = ("status", "version", "updated_at", "spans", "relations", "document_labels")
+    keys = ("status", "version", "updated_at", "spans", "relations", "document_labels", "review")
     return {key: annotation[key] for key in keys}
 
 

@@ -14,18 +14,19 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from annotations.errors import Invalid, VersionConflict
+from annotations.errors import Conflict, Invalid, VersionConflict
 from annotations.models import (
     Annotation,
     AnnotationEvent,
     AnnotationStatus,
     Document,
     Relation,
+    ReviewState,
     Span,
 )
 from annotations.patching import PatchPlan, plan_patch, touched_ids
 from annotations.selectors.annotations import contents_of, overlapping_span, patch_snapshot
-from annotations.services import work_state
+from annotations.services import conversation, work_state
 from annotations.validation import LabelSet, document_label_errors, provenance, validate_content
 from annotations.work_time import add_gap, gap_after
 
@@ -238,6 +239,10 @@ def _finish_write(
         changes["status"] = {"before": annotation.status, "after": status}
         annotation.status = status
         annotation.submitted_at = now if status == AnnotationStatus.SUBMITTED else None
+        if status == AnnotationStatus.SUBMITTED and annotation.review_state:
+            # A new version the reviewer has not seen yet, whatever they said of the last.
+            changes["review"] = {"before": annotation.review_state, "after": "resubmitted"}
+            annotation.review_state = ReviewState.RESUBMITTED
     annotation.version += 1
     annotation.updated_by = actor  # type: ignore[assignment]
     annotation.save()
@@ -397,4 +402,39 @@ def annotation_admin_edit(
         data=data,
         span_count=locked.span_count,
     )
+    return locked
+
+
+def _locked_submitted(annotation: Annotation) -> Annotation:
+    locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    if locked.status != AnnotationStatus.SUBMITTED:
+        raise Conflict(f"Only a submitted annotation can be reviewed; this one is {locked.status}.")
+    return locked
+
+
+@transaction.atomic
+def annotation_review(
+    *, annotation: Annotation, actor: User, state: str, note: str = ""
+) -> Annotation:
+    """A reviewer's verdict on a submitted annotation: `returned` puts it back to draft for
+    its annotator to correct (the note says what), `accepted` leaves it submitted. Either
+    bumps the version (an editor open on the old one reloads) and is one history event."""
+    if state not in (ReviewState.RETURNED, ReviewState.ACCEPTED):
+        raise Invalid({"state": ["must be returned or accepted"]})
+    locked = _locked_submitted(annotation)
+    now = timezone.now()
+    changes = {"review": {"before": locked.review_state, "after": state, "note": note}}
+    locked.review_state, locked.review_note = state, note
+    locked.review_by, locked.review_at = actor, now
+    data = {"status": AnnotationStatus.DRAFT} if state == ReviewState.RETURNED else {}
+    _finish_write(
+        locked,
+        actor=actor,
+        action="return" if state == ReviewState.RETURNED else "accept",
+        changes=changes,
+        data=data,
+        span_count=locked.span_count,
+    )
+    if state == ReviewState.RETURNED:
+        conversation.notice_returned(annotation=locked, actor=actor, note=note)
     return locked

@@ -107,6 +107,29 @@ def _choice(field_name: str, value: Any, allowed: Iterable[str]) -> str:
     return value
 
 
+EXPORT_OPTIONS = {"exclude_flagged": bool}
+
+
+def validate_options(options: Any) -> dict[str, Any]:
+    """`{"exclude_flagged": true}`: known options with values of their type, or a 400."""
+    if options is None:
+        return {}
+    if not isinstance(options, dict):
+        raise Invalid({"options": ['must be an object, e.g. {"exclude_flagged": true}']})
+    problems = {}
+    for key, value in options.items():
+        kind = EXPORT_OPTIONS.get(key)
+        if kind is None:
+            problems[f"options.{key}"] = [
+                f"unknown option; allowed: {', '.join(sorted(EXPORT_OPTIONS))}"
+            ]
+        elif not isinstance(value, kind):
+            problems[f"options.{key}"] = ["must be true or false"]
+    if problems:
+        raise Invalid(problems)
+    return dict(options)
+
+
 def export_request(
     *,
     project: Project,
@@ -114,6 +137,7 @@ def export_request(
     format: str,
     scope: str = "gold",
     split: Any = None,
+    options: Any = None,
     enqueue: bool = True,
 ) -> ExportJob:
     """Create a pending export job and, once the transaction commits, queue it."""
@@ -123,6 +147,7 @@ def export_request(
         format=_choice("format", format, export_formats()),
         scope=_choice("scope", scope, SCOPES),
         split=validate_split(split),
+        options=validate_options(options),
     )
     if enqueue:
         transaction.on_commit(lambda: export_enqueue(job.pk))
@@ -147,6 +172,7 @@ def export_run(job_id: int) -> Claim:
                 format=job.format,
                 scope=job.scope,
                 split=job.split,
+                options=job.options,
                 out=out,
                 heartbeat=heartbeat_for(job_id, attempt),
             )
@@ -182,6 +208,7 @@ def export_write(
     scope: str,
     split: Mapping[str, float] | None,
     out: BinaryIO,
+    options: Mapping[str, Any] | None = None,
     heartbeat: Heartbeat = _beat_nothing,
     exported_at: datetime | None = None,
 ) -> Written:
@@ -189,7 +216,11 @@ def export_write(
     spec = FORMATS[format]
     schema = project_schema(project)
     split = ordered_split(split) if split else None
-    total = documents_in_scope(project, scope).count()
+    exclude_flagged = bool((options or {}).get("exclude_flagged"))
+    total = documents_in_scope(project, scope, exclude_flagged=exclude_flagged).count()
+    left_out = None
+    if exclude_flagged:
+        left_out = documents_in_scope(project, scope).filter(flag__isnull=False).count()
     heartbeat(0, total)
     warnings: list[str] = []
     card = CardContext(
@@ -198,8 +229,15 @@ def export_write(
         scope=scope,
         agreement=_agreement(project, schema, warnings, lambda: heartbeat(0, total)),
         annotators=submitted_annotators(project),
+        flagged_left_out=left_out,
     )
-    batches = record_batches(project, scope, split=split, batch_size=settings.EXPORT_BATCH_SIZE)
+    batches = record_batches(
+        project,
+        scope,
+        split=split,
+        batch_size=settings.EXPORT_BATCH_SIZE,
+        exclude_flagged=exclude_flagged,
+    )
     result = write_package(out, spec, schema, card, _beating(batches, heartbeat, total))
     warnings.extend(result.warnings)
     if result.warning_count > len(result.warnings):

@@ -31,8 +31,10 @@ from annotations.models import (
     AnnotationStatus,
     Assignment,
     Document,
+    FlagReason,
     Membership,
     Project,
+    ReviewState,
 )
 from annotations.services import work_state
 
@@ -66,10 +68,28 @@ def _open_assignment(project: Project, annotator: User) -> Assignment | None:
     return (
         Assignment.objects.filter(document__project=project, annotator=annotator)
         .filter(~Exists(finished))
+        .exclude(document__flag__reason=FlagReason.BROKEN_TEXT)
         .select_related("document")
         .order_by("created_at", "pk")
         .first()
     )
+
+
+def _returned(project: Project, annotator: User) -> Document | None:
+    """The caller's work a reviewer sent back for correction, longest waiting first."""
+    annotation = (
+        Annotation.objects.filter(
+            project=project,
+            annotator=annotator,
+            is_gold=False,
+            review_state=ReviewState.RETURNED,
+            status=AnnotationStatus.DRAFT,
+        )
+        .select_related("document")
+        .order_by("review_at", "pk")
+        .first()
+    )
+    return annotation.document if annotation is not None else None
 
 
 def _candidates(project: Project, annotator: User) -> QuerySet[Document]:
@@ -93,6 +113,7 @@ def _candidates(project: Project, annotator: User) -> QuerySet[Document]:
         .filter(assigned__lt=project.annotators_per_document)
         .exclude(Exists(Assignment.objects.filter(document=OuterRef("pk"), annotator=annotator)))
         .exclude(Exists(Annotation.objects.filter(touched, document=OuterRef("pk"))))
+        .exclude(flag__reason=FlagReason.BROKEN_TEXT)
         .order_by(Case(When(assigned__gt=0, then=Value(0)), default=Value(1)), "pk")
     )
 
@@ -118,7 +139,8 @@ class _Full(Exception):
 
 @transaction.atomic
 def queue_next(*, project: Project, annotator: User) -> Document | None:
-    """The caller's next document: their open assignment, else a newly assigned one.
+    """The caller's next document: their work returned for correction, else their open
+    assignment, else a newly assigned one (never a document flagged as broken text).
 
     Concurrency: the caller's user row is locked first, so two tabs of one
     annotator cannot each take a document. A candidate document is then locked
@@ -131,6 +153,9 @@ def queue_next(*, project: Project, annotator: User) -> Document | None:
     settings) serialises the whole function instead.
     """
     get_user_model().objects.select_for_update().filter(pk=annotator.pk).first()
+    returned = _returned(project, annotator)
+    if returned is not None:
+        return returned
     current = _open_assignment(project, annotator)
     if current is not None:
         return current.document

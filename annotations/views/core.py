@@ -21,8 +21,9 @@ from annotations.filters import DocumentFilter, ProjectFilterBackend
 from annotations.language import browser_language, saved_language
 from annotations.models import Document, Label, Language, Membership, Project, Role
 from annotations.parsers import StrictMultiPartParser
-from annotations.permissions import project_for, require_role, sees_all_annotations
+from annotations.permissions import RANK, project_for, require_role, sees_all_annotations
 from annotations.selectors import annotations as annotation_reads
+from annotations.selectors import conversation as conversation_reads
 from annotations.selectors import documents as document_reads
 from annotations.selectors import projects as project_reads
 from annotations.serializers import (
@@ -268,12 +269,16 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
     serializer_class = DocumentListSerializer
     filter_backends = [ProjectFilterBackend]
     filterset_class = DocumentFilter
-    OPEN_PARAMETERS = frozenset({"page", "page_size", "status", "my_status", "q", "ordering"})
+    OPEN_PARAMETERS = frozenset(
+        {"page", "page_size", "status", "my_status", "q", "ordering", "flagged"}
+    )
 
     def get_queryset(self):
         if self.for_schema:
             return Document.objects.none()
-        return document_reads.documents_table(self.project, self.request.user)
+        reviewer = RANK[Role(self.role)] >= RANK[Role.REVIEWER]
+        documents = document_reads.documents_table(self.project, self.request.user)
+        return conversation_reads.with_comment_counts(documents, self.request.user, reviewer)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         sees_all = sees_all_annotations(self.project, self.role)

@@ -37,6 +37,11 @@ class ExportRequestSerializer(serializers.Serializer):
         help_text='Ratios by split name, summing to 1, e.g. {"train": 0.8, "dev": 0.1, '
         '"test": 0.1}; assigned from each document\'s external_id.',
     )
+    options = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text='{"exclude_flagged": true} leaves flagged documents out (the card counts them)',
+    )
 
 
 class ExportJobSerializer(serializers.ModelSerializer):
@@ -54,6 +59,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
             "format",
             "scope",
             "split",
+            "options",
             "status",
             "progress",
             "row_count",
