@@ -1,11 +1,14 @@
 /**
  * Editor core figures on a 100,000-character article with 5,000 spans and
- * 500 relations: first render, one-span edits, and scrolling. Results land in
- * window.__bench for the driver script (run_bench.py) to print.
+ * 500 relations: first render, one-span edits, and scrolling; then the same article
+ * with 5,000 suggestions (and 500 suggested links) over it: showing them, accepting and
+ * rejecting one, scrolling, accepting all. Results land in window.__bench for the driver
+ * script (run_bench.py) to print.
  */
 import { createEditor } from "../src/editor";
 import "../src/app.css";
-import type { Op } from "../src/editor/types";
+import type { SuggestionSet } from "../src/editor/ghosts";
+import type { AnnotationState, Op } from "../src/editor/types";
 import { makeAnnotation, makeText, NEWS_LABELS, rng } from "./generate";
 
 const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
@@ -126,6 +129,77 @@ export async function runPerf(root: HTMLElement): Promise<Record<string, unknown
     delete_span_ms: stats(del),
     undo_ms: Math.round(undoMs * 100) / 100,
     scroll,
+  };
+  editor.destroy();
+  return { ...result, suggestions: await suggestionPerf(host, scroller, text, state, rand) };
+}
+
+/** 5,000 ghosts (with 500 suggested links) over the article and its 5,000 spans. */
+async function suggestionPerf(
+  host: HTMLElement,
+  scroller: HTMLElement,
+  text: string,
+  state: AnnotationState,
+  rand: () => number,
+) {
+  const proposed = makeAnnotation(text, 5000, 500, rand);
+  const set: SuggestionSet = {
+    spans: proposed.spans.map((s) => ({ ...s, id: `g-${s.id}`, score: 0.9, source: "quotes" })),
+    relations: proposed.relations.map((r) => ({
+      from: `g-${r.from}`,
+      to: `g-${r.to}`,
+      label: r.label,
+      score: 0.9,
+      source: "quotes",
+    })),
+  };
+  const paints: Array<{ blocks: number; ms: number }> = [];
+  host.replaceChildren();
+  const editor = createEditor(host, {
+    text,
+    labels: NEWS_LABELS,
+    state,
+    scrollRoot: scroller,
+    onPaint: (p) => paints.push(p),
+  });
+  await editor.whenPainted();
+  scroller.scrollTop = 0;
+  await frame();
+  const t0 = performance.now();
+  editor.setSuggestions(set);
+  void host.getBoundingClientRect();
+  const shownMs = performance.now() - t0;
+  await frame();
+  const timed = (act: () => void) => {
+    const t = performance.now();
+    act();
+    void host.getBoundingClientRect();
+    return performance.now() - t;
+  };
+  const accept: number[] = [];
+  const reject: number[] = [];
+  const step: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    step.push(timed(() => editor.focusAdjacentSuggestion(1)));
+    accept.push(timed(() => editor.acceptSuggestion()));
+    reject.push(timed(() => editor.rejectSuggestion()));
+    if (i % 10 === 0) await frame();
+  }
+  const smooth = await scrollThrough(scroller, paints, 120);
+  const left = editor.suggestions().length;
+  const tAll = performance.now();
+  const all = editor.acceptSuggestions();
+  void host.getBoundingClientRect();
+  const acceptAllMs = performance.now() - tAll;
+  const result = {
+    suggestions: set.spans.length,
+    suggested_links: set.relations.length,
+    show_ms: Math.round(shownMs * 100) / 100,
+    focus_next_ms: stats(step),
+    accept_one_ms: stats(accept),
+    reject_one_ms: stats(reject),
+    scroll_with_ghosts_120px_per_frame: smooth,
+    accept_all: { shown: left, accepted: all.accepted, ms: Math.round(acceptAllMs) },
   };
   editor.destroy();
   return result;

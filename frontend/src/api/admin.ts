@@ -32,6 +32,8 @@ export interface ProjectSettings {
   allow_overlap: boolean;
   annotators_see_each_other: boolean;
   anonymize_review: boolean;
+  /** QUOTE spans run from the opening quotation mark to the closing one (the suggester follows). */
+  quotes_include_marks: boolean;
   merge_threshold: number;
   guidelines: string;
 }

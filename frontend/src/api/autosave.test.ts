@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Op } from "../editor/types";
-import { Autosave, readBackup } from "./autosave";
+import { Autosave, MAX_OPS, readBackup } from "./autosave";
 import { ApiError } from "./errors";
 import type { SaveState } from "./saveState";
 
@@ -31,6 +31,24 @@ describe("autosave", () => {
     expect(send).toHaveBeenCalledTimes(1);
     expect(send.mock.calls[0]).toEqual(["PATCH", { version: 3, ops: [op("a"), op("b")] }]);
     expect(saver.current).toMatchObject({ status: "saved", version: 4 });
+  });
+
+  it("sends more ops than one PATCH may carry in several, in order", async () => {
+    const send = vi.fn(async (_m: string, body: unknown) => ({
+      status: 200,
+      data: { version: (body as { version: number }).version + 1 },
+    }));
+    const saver = new Autosave({ version: 0, send, delay: 10 });
+    const ops = Array.from({ length: MAX_OPS + 3 }, (_, i) => op(`s${i}`));
+    saver.push(ops);
+    await vi.advanceTimersByTimeAsync(50);
+    const bodies = send.mock.calls.map((c) => c[1] as { version: number; ops: Op[] });
+    expect(bodies.map((b) => [b.version, b.ops.length])).toEqual([
+      [0, MAX_OPS],
+      [1, 3],
+    ]);
+    expect(bodies.flatMap((b) => b.ops)).toEqual(ops);
+    expect(saver.current).toMatchObject({ status: "saved", version: 2 });
   });
 
   it("stops on 409, keeps the edits, and overwrites with PUT on request", async () => {

@@ -8,6 +8,9 @@ import type { AnnotationState, Op } from "../editor/types";
 import type { ApiResponse } from "./client";
 import { failedSave, type SaveState } from "./saveState";
 
+/** The most operations one PATCH may carry (the server's `patching.MAX_OPS`). */
+export const MAX_OPS = 5000;
+
 export type Send = (method: "PATCH" | "PUT", body: unknown) => Promise<ApiResponse<unknown>>;
 
 export interface AutosaveOptions {
@@ -123,8 +126,10 @@ export class Autosave {
   private async sendNow(): Promise<void> {
     this.timer = null;
     if (this.inFlight || !this.queue.length) return;
-    const ops = this.queue;
-    this.queue = [];
+    // The server takes at most MAX_OPS operations per PATCH (accepting every suggestion
+    // can queue more): the rest follow in the next request.
+    const ops = this.queue.slice(0, MAX_OPS);
+    this.queue = this.queue.slice(MAX_OPS);
     this.inFlight = ops;
     this.set({ status: "saving" });
     try {

@@ -7,6 +7,7 @@ import type {
   MyAnnotation,
   Page,
   Project,
+  Suggestions,
 } from "./types";
 
 const P = (id: number) => `/api/projects/${id}/`;
@@ -24,6 +25,9 @@ export const api = {
   mine: (id: number, docId: number) =>
     get<MyAnnotation>(`${P(id)}documents/${docId}/annotations/mine/`),
   mineUrl: (id: number, docId: number) => `${P(id)}documents/${docId}/annotations/mine/`,
+  /** Suggestions over every source; computed by a worker, so possibly still pending. */
+  suggestions: (id: number, docId: number) =>
+    get<Suggestions>(`${P(id)}documents/${docId}/suggestions/`),
   /** The next document from the project's queue, or "empty" when nothing is left for me. */
   async nextDocument(id: number): Promise<DocumentDetail | "empty"> {
     const res = await request<DocumentDetail | null>("GET", `${P(id)}queue/next/`);

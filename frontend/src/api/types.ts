@@ -1,3 +1,4 @@
+import type { SuggestionSet } from "../editor/ghosts";
 import type { AnnotationState, Label } from "../editor/types";
 
 export interface Page<T> {
@@ -52,3 +53,15 @@ export interface MyAnnotation extends AnnotationState {
 }
 
 export type { Label };
+
+/** GET …/suggestions/ (issue 10's contract, plus each source's status). */
+export interface Suggestions extends SuggestionSet {
+  status: "pending" | "ready" | "failed";
+  document_labels: Record<string, unknown>;
+  sources: Array<{
+    source: string;
+    status: "pending" | "ready" | "failed";
+    computed_at: string | null;
+    error: string | null;
+  }>;
+}

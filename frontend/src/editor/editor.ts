@@ -1,12 +1,13 @@
 /**
  * The editor core's composition root: renders the text, then wires the span
  * store, the paint loop, undo, span selection, link mode, the pointer, span
- * edits and find. Every change goes through `undo.apply` as ops, so painting,
+ * edits, find and the suggestions shown as ghosts. Every change goes through `undo.apply` as ops, so painting,
  * undo/redo and autosave see the same thing. No framework imports here.
  */
 import "./editor.css";
 import { BlockIndex } from "./blockIndex";
 import { createFind } from "./find";
+import { Ghosts, type SuggestedSpan, type SuggestionSet } from "./ghosts";
 import { createLinkMode } from "./linkMode";
 import { createPaintLoop } from "./paintLoop";
 import { attachPointer } from "./pointer";
@@ -40,6 +41,10 @@ export interface EditorOptions {
   onLinkMode?: (sourceId: string | null) => void;
   /** A user action could not be done; the message says why. */
   onNotice?: (message: string) => void;
+  /** The focused suggestion changed, or the suggestions shown did (id: the focused one). */
+  onSuggestion?: (focusedId: string | null) => void;
+  /** A suggestion was rejected (the shell may remember it for the next visit). */
+  onReject?: (id: string) => void;
   /** Called after each paint with how many blocks were painted and how long it took (for benchmarks). */
   onPaint?: (info: { blocks: number; ms: number }) => void;
 }
@@ -79,6 +84,23 @@ export interface Editor {
   relations(): Relation[];
   documentLabels(): Record<string, DocumentLabelValue>;
   textOf(span: Span): string;
+  /** Shows these suggestions as ghosts (null: none); `rejected` ids stay hidden. */
+  setSuggestions(set: SuggestionSet | null, rejected?: Iterable<string>): void;
+  /** Hides every ghost (ignore them) or shows them again. */
+  showSuggestions(visible: boolean): void;
+  /** The ghosts shown, in text order. */
+  suggestions(): SuggestedSpan[];
+  getSuggestion(id: string): SuggestedSpan | undefined;
+  readonly focusedSuggestionId: string | null;
+  focusSuggestion(id: string | null, opts?: { scroll?: boolean }): void;
+  /** Focuses the next (previous) ghost after the focused one or the selected span. */
+  focusAdjacentSuggestion(dir: 1 | -1): boolean;
+  /** Accepts the focused ghost (or `id`) as a span with its provenance; focus moves on. */
+  acceptSuggestion(id?: string): boolean;
+  rejectSuggestion(id?: string): boolean;
+  /** Accepts every shown ghost (of `label`); with overlap off, those overlapping are left. */
+  acceptSuggestions(filter?: { label?: string }): { accepted: number; skipped: number };
+  rejectedSuggestions(): string[];
   /** Resolves after the next paint of visible blocks (for measuring). */
   whenPainted(): Promise<void>;
   destroy(): void;
@@ -89,13 +111,20 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
   const surface = renderSurface(el, options.text);
   const store = new SpanStore(options.labels, options.state);
   const index = new BlockIndex(surface);
+  const ghosts = new Ghosts(store, surface);
+  let focusedGhost: string | null = null;
   const painter = createPaintLoop({
     surface,
     store,
     index,
     labels: options.labels,
     scrollRoot: options.scrollRoot ?? null,
-    marks: () => ({ selectedId: selection.id, candidateIds: links.candidateIds }),
+    marks: () => ({
+      selectedId: selection.id,
+      candidateIds: links.candidateIds,
+      focusedGhostId: focusedGhost,
+    }),
+    ghosts,
     onPaint: options.onPaint,
   });
   const undo = createUndo({ store, onChange: afterChange, onError: notice });
@@ -104,7 +133,10 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     store,
     surface,
     paint: (blocks) => painter.paint(blocks),
-    onSelect: options.onSelect,
+    onSelect: (id) => {
+      if (id && focusedGhost) focusGhost(null);
+      options.onSelect?.(id);
+    },
   });
   const links = createLinkMode({
     store,
@@ -122,7 +154,63 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     notice,
     select: (id) => selection.select(id),
   });
-  const pointer = attachPointer({ surface, store, index, edits, choose });
+  const pointer = attachPointer({
+    surface,
+    store,
+    index,
+    edits,
+    choose,
+    chooseGhost: (id) => focusGhost(id),
+    ghostAt: (offset, block) => ghosts.at(offset, block)?.id ?? null,
+  });
+  const codePoints = surface.offsets.toCodePoint(options.text.length);
+
+  function ghostBlocks(id: string | null, into: Set<number>): void {
+    const ghost = id ? ghosts.get(id) : undefined;
+    const range = ghost ? surface.blocksOf(ghost) : null;
+    if (range) for (let b = range[0]; b <= range[1]; b++) into.add(b);
+  }
+
+  function focusGhost(id: string | null, opts?: { scroll?: boolean }): void {
+    const next = id && ghosts.shown(id) ? id : null;
+    const dirty = new Set<number>();
+    ghostBlocks(focusedGhost, dirty);
+    focusedGhost = next;
+    ghostBlocks(next, dirty);
+    if (next && selection.id) selection.mark(null, dirty);
+    if (dirty.size) painter.paint(dirty);
+    if (next && opts?.scroll) surface.scrollToBlock(Math.min(...dirty));
+    options.onSuggestion?.(next);
+  }
+
+  function acceptGhosts(ids: string[]): { accepted: number; skipped: number } {
+    const allowOverlap = options.allowOverlap !== false;
+    const { ops, accepted, skipped } = ghosts.acceptOps(ids, { allowOverlap, length: codePoints });
+    if (ops.length && !apply(ops)) return { accepted: 0, skipped };
+    return { accepted, skipped };
+  }
+
+  /** Blocks a focus move will need repainted, painted with the next change's blocks. */
+  let focusDirty: Set<number> | null = null;
+
+  /** Accepting or rejecting moves the focus to the next ghost, as a reader goes on; the
+   *  change and the focus move are painted together, once. */
+  function settle(id: string, act: (dirty: Set<number>) => boolean): boolean {
+    const after = ghosts.adjacent(id, 1);
+    const next = after && after.id !== id ? after.id : null;
+    const previous = focusedGhost;
+    const dirty = new Set<number>();
+    ghostBlocks(previous, dirty);
+    ghostBlocks(next, dirty);
+    focusedGhost = next;
+    focusDirty = dirty;
+    const done = act(dirty);
+    if (!done) focusedGhost = previous;
+    if (focusDirty?.size) painter.paint(focusDirty);
+    focusDirty = null;
+    if (done) options.onSuggestion?.(focusedGhost);
+    return done;
+  }
   const find = createFind(surface, () => {
     const span = selection.id ? store.spans.get(selection.id) : undefined;
     return span ? surface.utf16Of(span)[0] : null;
@@ -135,7 +223,9 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
   }
 
   function afterChange(change: StoreChange, ops: Op[]): void {
-    const dirty = new Set<number>();
+    ghosts.annotationChanged(change.spans);
+    const dirty = focusDirty ?? new Set<number>();
+    focusDirty = null;
     let redrawLinks = change.relations;
     for (const { before, after } of change.spans) {
       if (before) index.remove(before, dirty);
@@ -218,6 +308,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
       links.drop();
       index.rebuild(store.spans.values());
       selection.spansChanged();
+      ghosts.annotationChanged();
       painter.reset();
       options.onChange?.();
     },
@@ -226,6 +317,57 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     relations: () => [...store.relations.values()],
     documentLabels: () => store.documentLabels,
     textOf: (span) => surface.textOf(span),
+    setSuggestions(set, rejected) {
+      ghosts.load(set, rejected);
+      focusedGhost = null;
+      painter.reset();
+      options.onSuggestion?.(null);
+    },
+    showSuggestions(visible) {
+      ghosts.visible = visible;
+      ghosts.annotationChanged();
+      focusedGhost = null;
+      painter.reset();
+      options.onSuggestion?.(null);
+    },
+    suggestions: () => ghosts.inOrder(),
+    getSuggestion: (id) => ghosts.get(id),
+    get focusedSuggestionId() {
+      return focusedGhost;
+    },
+    focusSuggestion: (id, opts) => focusGhost(id, opts),
+    focusAdjacentSuggestion(dir) {
+      const at = selection.id ? store.spans.get(selection.id)?.start : undefined;
+      const next = ghosts.adjacent(focusedGhost, dir, at ?? 0);
+      if (!next) return false;
+      focusGhost(next.id, { scroll: true });
+      return true;
+    },
+    acceptSuggestion(id) {
+      const target = id ?? focusedGhost;
+      if (!target || !ghosts.shown(target)) return false;
+      return settle(target, () => acceptGhosts([target]).accepted > 0);
+    },
+    rejectSuggestion(id) {
+      const target = id ?? focusedGhost;
+      if (!target || !ghosts.shown(target)) return false;
+      return settle(target, (dirty) => {
+        if (!ghosts.reject(target)) return false;
+        ghostBlocks(target, dirty);
+        options.onReject?.(target);
+        return true;
+      });
+    },
+    acceptSuggestions(filter) {
+      const ids = ghosts
+        .inOrder()
+        .filter((g) => !filter?.label || g.label === filter.label)
+        .map((g) => g.id);
+      const done = acceptGhosts(ids);
+      focusGhost(null);
+      return done;
+    },
+    rejectedSuggestions: () => ghosts.rejectedIds,
     whenPainted: () => painter.whenPainted(),
     destroy() {
       painter.destroy();

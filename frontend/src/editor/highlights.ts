@@ -31,11 +31,16 @@ export class LabelHighlights {
   private readonly reg = registry();
   private readonly prefix = `wb${++instances}-`;
 
-  constructor(labels: Array<{ name: string; color: string }>, doc: Document) {
+  /** `look` gives a label's highlight declarations (default: a fill in its colour). */
+  constructor(
+    labels: Array<{ name: string; color: string }>,
+    doc: Document,
+    look: (color: string) => string = (color) => `background-color:${hexToRgba(color, 0.3)};`,
+  ) {
     const rules: string[] = [];
     labels.forEach((label, i) => {
       const name = `${this.prefix}${i}`;
-      rules.push(`::highlight(${name}){background-color:${hexToRgba(label.color, 0.3)};}`);
+      rules.push(`::highlight(${name}){${look(label.color)}}`);
       if (this.reg) {
         const HighlightCtor = (globalThis as unknown as { Highlight: new () => HighlightLike })
           .Highlight;

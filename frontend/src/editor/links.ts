@@ -18,9 +18,9 @@ export interface LinkDrawing {
   selected: boolean;
 }
 
-export function createLinkLayer(doc: Document): SVGSVGElement {
+export function createLinkLayer(doc: Document, className = "wb-links"): SVGSVGElement {
   const svg = doc.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("class", "wb-links");
+  svg.setAttribute("class", className);
   svg.setAttribute("aria-hidden", "true");
   const defs = doc.createElementNS(SVG_NS, "defs");
   const marker = doc.createElementNS(SVG_NS, "marker");
@@ -62,7 +62,12 @@ export function linkPath(from: LinkEnd, to: LinkEnd, gutterX: number): string {
 
 const drawn = new WeakMap<SVGSVGElement, string>();
 
-export function drawLinks(svg: SVGSVGElement, links: LinkDrawing[], gutterX: number): void {
+export function drawLinks(
+  svg: SVGSVGElement,
+  links: LinkDrawing[],
+  gutterX: number,
+  className = "wb-link",
+): void {
   // Redrawing a document-tall SVG costs a repaint; skip it when nothing moved.
   const signature = links
     .map((l) => `${l.id}:${l.from.x},${l.from.y},${l.to.x},${l.to.y},${l.selected ? 1 : 0}`)
@@ -77,7 +82,7 @@ export function drawLinks(svg: SVGSVGElement, links: LinkDrawing[], gutterX: num
     // Spread parallel gutter runs a little so neighbouring links stay apart.
     const lane = [...link.id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % 5;
     path.setAttribute("d", linkPath(link.from, link.to, gutterX + lane * 6));
-    path.setAttribute("class", link.selected ? "wb-link wb-link-selected" : "wb-link");
+    path.setAttribute("class", link.selected ? `${className} wb-link-selected` : className);
     path.setAttribute("marker-end", "url(#wb-arrow)");
     path.dataset.relation = link.id;
     svg.appendChild(path);

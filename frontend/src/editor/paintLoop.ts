@@ -5,6 +5,8 @@
  * at most one layout.
  */
 import type { BlockIndex } from "./blockIndex";
+import { ghostHighlights, type PaintedGhosts, unpaintGhosts, writeGhosts } from "./ghostPainter";
+import type { Ghosts } from "./ghosts";
 import { LabelHighlights } from "./highlights";
 import { createLinkLayer, drawLinks, type LinkDrawing, type LinkEnd } from "./links";
 import {
@@ -27,7 +29,13 @@ export interface PaintLoopOptions {
   labels: Label[];
   scrollRoot: Element | null;
   /** What is selected and which spans are link candidates, read at each paint. */
-  marks: () => { selectedId: string | null; candidateIds: ReadonlySet<string> };
+  marks: () => {
+    selectedId: string | null;
+    candidateIds: ReadonlySet<string>;
+    focusedGhostId?: string | null;
+  };
+  /** Suggestions, painted as ghosts beside the spans (see ghostPainter.ts). */
+  ghosts?: Ghosts;
   onPaint?: (info: { blocks: number; ms: number }) => void;
 }
 
@@ -60,17 +68,46 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
   );
   const linkLayer = createLinkLayer(doc);
   root.insertBefore(linkLayer, root.firstChild);
+  const ghosts = options.ghosts;
+  const ghostLooks = ghosts
+    ? ghostHighlights(
+        options.labels.filter((l) => l.kind === "span"),
+        doc,
+      )
+    : null;
+  const ghostLinkLayer = ghosts ? createLinkLayer(doc, "wb-links wb-ghost-links") : null;
+  if (ghostLinkLayer) root.insertBefore(ghostLinkLayer, root.firstChild);
+  const paintedGhosts = new Map<number, PaintedGhosts>();
   const painted = new Map<number, PaintedBlock>();
   const offscreenAnchors = new Map<string, LinkEnd>();
   const canMeasure = typeof Range.prototype.getClientRects === "function";
   let paintWaiters: Array<() => void> = [];
 
-  const ctx = (): PaintContext => ({ highlights, ...options.marks() });
+  const ctx = (): PaintContext & { focusedGhostId?: string | null } => ({
+    highlights,
+    ...options.marks(),
+  });
 
   function unpaint(b: number, c: PaintContext): void {
     const old = painted.get(b);
     if (old) unpaintBlock(old, c);
     painted.delete(b);
+    const ghostsOf = paintedGhosts.get(b);
+    if (ghostsOf && ghostLooks) unpaintGhosts(ghostsOf, ghostLooks);
+    paintedGhosts.delete(b);
+  }
+
+  function ghostSpansOf(b: number): PaintSpan[] {
+    const list: PaintSpan[] = [];
+    if (!ghosts?.visible) return list;
+    for (const id of ghosts.index.idsIn(b)) {
+      const ghost = ghosts.get(id);
+      if (!ghost || !ghosts.shown(id)) continue;
+      const [start, end] = surface.utf16Of(ghost);
+      const color = colorOf.get(ghost.label) ?? FALLBACK_COLOR;
+      list.push({ id, label: ghost.label, color, start, end });
+    }
+    return list;
   }
 
   function paintSpansOf(b: number): PaintSpan[] {
@@ -89,12 +126,16 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
     const t0 = performance.now();
     const c = ctx();
     const jobs: Array<[number, ReturnType<typeof measureBlock>]> = [];
+    const ghostJobs = new Map<number, ReturnType<typeof measureBlock>>();
     const stale: number[] = [];
     // Measure everything before touching the DOM so layout is computed at most once.
     for (const b of indexes) {
       if (painted.has(b)) stale.push(b);
-      if (viewport.visible.has(b))
+      if (viewport.visible.has(b)) {
         jobs.push([b, measureBlock(blockEls[b], blocks[b], paintSpansOf(b))]);
+        const ghostSpans = ghostSpansOf(b);
+        if (ghostSpans.length) ghostJobs.set(b, measureBlock(blockEls[b], blocks[b], ghostSpans));
+      }
     }
     if (links && canMeasure && store.relations.size) {
       const willPaint = new Set(painted.keys());
@@ -114,6 +155,23 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
         });
       }
       painted.set(b, done);
+      const g = ghostJobs.get(b);
+      if (g && ghostLooks && done.overlay) {
+        const drawn = writeGhosts(
+          done.overlay,
+          g.measured,
+          g.origin,
+          ghostLooks,
+          c.focusedGhostId ?? null,
+        );
+        for (const [id, a] of drawn.anchors) {
+          drawn.anchors.set(id, {
+            x: a.x + (g.origin?.left ?? 0) - (origin?.left ?? 0),
+            y: a.y + (g.origin?.top ?? 0) - (origin?.top ?? 0),
+          });
+        }
+        paintedGhosts.set(b, drawn);
+      }
     }
     if (links) redrawLinks();
     options.onPaint?.({ blocks: jobs.length, ms: performance.now() - t0 });
@@ -181,6 +239,27 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
       drawings.push({ id: rel.id, from, to, label: rel.label, selected });
     }
     drawLinks(linkLayer, drawings, 6);
+    if (ghostLinkLayer) drawGhostLinks(ghostLinkLayer);
+  }
+
+  /** Suggested links whose two ends are painted (ghost or span): dashed, never selected. */
+  function drawGhostLinks(layer: SVGSVGElement): void {
+    const drawings: LinkDrawing[] = [];
+    if (ghosts?.visible && paintedGhosts.size) {
+      const ghostAnchor = (id: string): LinkEnd | undefined => {
+        for (const p of paintedGhosts.values()) {
+          const a = p.anchors.get(id);
+          if (a) return a;
+        }
+        return store.spans.has(id) && isIn(id, painted) ? (anchorOf(id) ?? undefined) : undefined;
+      };
+      for (const link of ghosts.links()) {
+        const from = ghostAnchor(link.from);
+        const to = ghostAnchor(link.to);
+        if (from && to) drawings.push({ ...link, from, to, selected: false });
+      }
+    }
+    drawLinks(layer, drawings, 6, "wb-link wb-ghost-link");
   }
 
   let laidOutWidth = -1;
@@ -207,6 +286,8 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
       const c = ctx();
       for (const p of painted.values()) unpaintBlock(p, c);
       painted.clear();
+      if (ghostLooks) for (const p of paintedGhosts.values()) unpaintGhosts(p, ghostLooks);
+      paintedGhosts.clear();
       paint([...viewport.visible]);
     },
     start() {
@@ -219,6 +300,7 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
       viewport.destroy();
       resizeObserver?.disconnect();
       highlights.destroy();
+      ghostLooks?.destroy();
     },
   };
 }

@@ -18,6 +18,10 @@ export interface PointerOptions {
   edits: Pick<SpanEdits, "dropEdge">;
   /** A click chose this span, or none. */
   choose: (id: string | null) => void;
+  /** A click on a suggestion (ghost), or on text where only a ghost is: its id. */
+  chooseGhost?: (id: string) => void;
+  /** The ghost at a code point offset in a block, if any. */
+  ghostAt?: (offset: number, block: number) => string | null;
 }
 
 export interface Pointer {
@@ -28,7 +32,8 @@ export interface Pointer {
   destroy(): void;
 }
 
-export function attachPointer({ surface, store, index, edits, choose }: PointerOptions): Pointer {
+export function attachPointer(options: PointerOptions): Pointer {
+  const { surface, store, index, edits, choose } = options;
   const { root, offsets } = surface;
   const doc = root.ownerDocument;
   let exact = false;
@@ -83,6 +88,12 @@ export function attachPointer({ surface, store, index, edits, choose }: PointerO
     if (spanId) {
       ev.preventDefault();
       choose(spanId);
+      return;
+    }
+    const ghostId = target.closest?.("[data-ghost]")?.getAttribute("data-ghost");
+    if (ghostId && options.chooseGhost) {
+      ev.preventDefault();
+      options.chooseGhost(ghostId);
     }
   }
 
@@ -90,10 +101,14 @@ export function attachPointer({ surface, store, index, edits, choose }: PointerO
     exact = ev.altKey;
     const sel = doc.getSelection();
     if (sel && !sel.isCollapsed) return;
-    if ((ev.target as HTMLElement).closest?.("[data-span]")) return;
+    if ((ev.target as HTMLElement).closest?.("[data-span], [data-ghost]")) return;
     const offset = surface.offsetAt(ev.clientX, ev.clientY);
     if (offset === null) return;
-    choose(spanAtOffset(offset)?.id ?? null);
+    const span = spanAtOffset(offset);
+    const block = blocksInRange(surface.blocks, offset, offset + 1)[0];
+    const ghost = span ? null : (options.ghostAt?.(offsets.toCodePoint(offset), block) ?? null);
+    if (ghost && options.chooseGhost) options.chooseGhost(ghost);
+    else choose(span?.id ?? null);
   }
 
   root.addEventListener("mousedown", onMouseDown);

@@ -8,6 +8,9 @@ export interface Span {
   end: number;
   label: string;
   attributes: Attributes;
+  /** Provenance: the suggester the span was accepted from, and its score (absent: a person). */
+  source?: string;
+  score?: number | null;
 }
 
 export interface Relation {
@@ -43,6 +46,8 @@ export type Op =
       end?: number;
       label?: string;
       attributes?: Attributes;
+      source?: string;
+      score?: number | null;
     }
   | { op: "delete_span"; id: string }
   | { op: "add_relation"; relation: Relation }

@@ -3,7 +3,14 @@ import { Autosave, readBackup } from "../api/autosave";
 import { request } from "../api/client";
 import { api } from "../api/endpoints";
 import type { SaveState } from "../api/saveState";
-import type { AnnotationStatus, DocumentDetail, Me, MyAnnotation, Project } from "../api/types";
+import type {
+  AnnotationStatus,
+  DocumentDetail,
+  Me,
+  MyAnnotation,
+  Project,
+  Suggestions,
+} from "../api/types";
 import type { Editor } from "../editor";
 import type { DocumentLabelValue, Label } from "../editor/types";
 import { ConflictDialog, HelpOverlay } from "./Dialogs";
@@ -20,6 +27,7 @@ import { openNextDocument } from "./nextDocument";
 import { navigate, onLinkClick } from "./router";
 import { SaveStatus } from "./SaveStatus";
 import { RelationList, SpanDetails, SpanList } from "./SpanPanel";
+import { SuggestionPanel } from "./SuggestionPanel";
 import { useAsync } from "./useAsync";
 import { useKeymap } from "./useKeymap";
 
@@ -62,6 +70,53 @@ function useFrameTick(): () => void {
   };
 }
 
+const POLL_MS = 2000;
+const POLL_TRIES = 60;
+
+function readRejected(key: string): string[] {
+  try {
+    const raw = typeof localStorage === "undefined" ? null : localStorage.getItem(key);
+    const list = raw ? (JSON.parse(raw) as unknown) : [];
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The document's suggestions, fetched after the editor opened (never holding it up) and
+ * asked for again while a worker computes them; shown as ghosts with the ones this user
+ * rejected before left out.
+ */
+function useSuggestions(editor: Editor | null, pk: number, docId: number, rejectedKey: string) {
+  const [state, setState] = useState<Suggestions | null>(null);
+  useEffect(() => {
+    if (!editor) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async (tries: number) => {
+      try {
+        const answer = await api.suggestions(pk, docId);
+        if (stopped) return;
+        setState(answer);
+        if (answer.status === "pending" && tries > 0) {
+          timer = setTimeout(() => void load(tries - 1), POLL_MS);
+          if (!answer.spans.length) return;
+        }
+        editor.setSuggestions(answer, readRejected(rejectedKey));
+      } catch {
+        // Suggestions are a help, never a reason the document cannot be annotated.
+      }
+    };
+    void load(POLL_TRIES);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [editor, pk, docId, rejectedKey]);
+  return state;
+}
+
 function Workbench({
   project,
   labels,
@@ -82,6 +137,9 @@ function Workbench({
   const [save, setSave] = useState<SaveState>({ status: "saved", version: mine.version });
   const refresh = useFrameTick();
   const storageKey = `wb:annotation:${me.id}:${pk}:${docId}`;
+  const rejectedKey = `wb:rejected:${me.id}:${pk}:${docId}`;
+  const [focusedGhost, setFocusedGhost] = useState<string | null>(null);
+  const [ghostsShown, setGhostsShown] = useState(true);
 
   // One saver for the page's lifetime: the editor's op callback holds on to it.
   const [saver] = useState(
@@ -110,6 +168,18 @@ function Workbench({
       onSelect: setSelectedId,
       onLinkMode: (id: string | null) => setLinking(id !== null),
       onNotice: setNotice,
+      onSuggestion: (id: string | null) => {
+        setFocusedGhost(id);
+        refresh();
+      },
+      onReject: (id: string) => {
+        try {
+          const list = readRejected(rejectedKey);
+          localStorage.setItem(rejectedKey, JSON.stringify([...list, id]));
+        } catch {
+          // Storage full or disabled: the rejection lasts until the page is left.
+        }
+      },
     }),
     [],
   );
@@ -216,6 +286,12 @@ function Workbench({
   }
 
   useKeymap(editor, labels, run, save.status === "conflict");
+  const suggestions = useSuggestions(editor, pk, docId, rejectedKey);
+
+  function showGhosts(shown: boolean): void {
+    setGhostsShown(shown);
+    editor?.showSuggestions(shown);
+  }
 
   const selected = editor && selectedId ? editor.getSpan(selectedId) : undefined;
   const spans = editor ? editor.spansInOrder() : [];
@@ -302,6 +378,16 @@ function Workbench({
               labels={docLabels}
               values={editor.documentLabels()}
               onChange={setDocLabel}
+            />
+          )}
+          {editor && (
+            <SuggestionPanel
+              editor={editor}
+              state={suggestions}
+              focusedId={focusedGhost}
+              shown={ghostsShown}
+              onShow={showGhosts}
+              notice={setNotice}
             />
           )}
           {editor && selected && (

@@ -1,5 +1,6 @@
 import type { Editor } from "../editor";
 import type { Attributes, Label, Relation, Span } from "../editor/types";
+import { formatPercent, t } from "../i18n";
 import { VirtualList } from "./VirtualList";
 
 const ROW = 52;
@@ -44,6 +45,14 @@ export function SpanDetails({
     <section class="details" aria-label="Selected span">
       <h2>Selected span</h2>
       <p class="quote-text">“{clip(editor.textOf(span), 200)}”</p>
+      {span.source && (
+        <p class="muted">
+          {t("suggestions.provenance", {
+            source: span.source,
+            score: span.score == null ? "–" : formatPercent(span.score),
+          })}
+        </p>
+      )}
       <label class="field">
         Label
         <select

@@ -35,7 +35,7 @@ export function runEditorAction(
       else ed.beginLink();
       return true;
     case "confirm":
-      if (!ed.linkSourceId) return false;
+      if (!ed.linkSourceId) return ed.acceptSuggestion();
       ed.confirmLink();
       return true;
     case "selectSpan":
@@ -44,10 +44,12 @@ export function runEditorAction(
       return true;
     case "escape":
       if (ed.linkSourceId) ed.cancelLink();
+      else if (ed.focusedSuggestionId) ed.focusSuggestion(null);
       else if (ed.hasTextSelection()) document.getSelection()?.removeAllRanges();
       else ed.selectSpan(null);
       return true;
     case "delete":
+      if (ed.focusedSuggestionId) return ed.rejectSuggestion();
       if (!ed.selectedId) return false;
       ed.deleteSpan(ed.selectedId);
       return true;
@@ -73,6 +75,8 @@ export function runEditorAction(
       for (const r of ed.relations())
         if (r.from === ed.selectedId || r.to === ed.selectedId) ed.deleteRelation(r.id);
       return true;
+    case "suggestion":
+      return ed.focusAdjacentSuggestion(action.dir);
     case "find":
       return focus("#wb-find");
     case "focusAttributes":

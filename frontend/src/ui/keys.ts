@@ -26,7 +26,8 @@ export type Action =
   | { type: "resizeToSelection" }
   | { type: "unlink" }
   | { type: "find" }
-  | { type: "focusAttributes" };
+  | { type: "focusAttributes" }
+  | { type: "suggestion"; dir: 1 | -1 };
 
 export interface KeyInput {
   key: string;
@@ -54,6 +55,8 @@ export const FIXED_KEYS: Array<[string, string]> = [
   ["Alt+Shift+← / →", "With a span selected: move its start (Ctrl: by word)"],
   ["] / [", "Select the next / previous span (in link mode: next / previous candidate)"],
   ["Delete / Backspace", "Delete the selected span"],
+  ["> / <", "Focus the next / previous suggestion"],
+  ["Enter / Backspace", "With a suggestion focused: accept it / reject it"],
   ["Shift+R", "Move the selected span's ends to the text selection"],
   ["Shift+Delete", "Remove the selected span's links"],
   ["Shift+A", "Edit the selected span's attributes"],
@@ -110,6 +113,10 @@ export function resolveKey(e: KeyInput, labels: Label[], ctx: KeyContext): Actio
       return { type: "selectSpan", dir: 1 };
     case "[":
       return { type: "selectSpan", dir: -1 };
+    case ">":
+      return { type: "suggestion", dir: 1 };
+    case "<":
+      return { type: "suggestion", dir: -1 };
     case "Enter":
       return { type: "confirm" };
   }

@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { adminApi, type ProjectSettings } from "../api/admin";
 import { type FieldErrors, fieldErrors } from "../api/errors";
+import { t } from "../i18n";
 import { Guidelines } from "../ui/Guidelines";
 import { draftFrom, type SettingsDraft, settingsFromDraft } from "./settingsDraft";
 
@@ -30,7 +31,11 @@ function Check({
   set,
   children,
 }: {
-  field: "allow_overlap" | "annotators_see_each_other" | "anonymize_review";
+  field:
+    | "allow_overlap"
+    | "annotators_see_each_other"
+    | "anonymize_review"
+    | "quotes_include_marks";
   draft: SettingsDraft;
   errors: FieldErrors;
   set: (patch: Partial<SettingsDraft>) => void;
@@ -135,6 +140,9 @@ export function ProjectSettingsForm({
         </Check>
         <Check field="anonymize_review" draft={draft} errors={errors} set={set}>
           Anonymize annotators in review
+        </Check>
+        <Check field="quotes_include_marks" draft={draft} errors={errors} set={set}>
+          {t("settings.quotesIncludeMarks")}
         </Check>
         <label>
           Guidelines (Markdown)

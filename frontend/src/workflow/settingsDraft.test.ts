@@ -6,6 +6,7 @@ const saved = {
   allow_overlap: false,
   annotators_see_each_other: false,
   anonymize_review: true,
+  quotes_include_marks: true,
   merge_threshold: 0.5,
   guidelines: "# Tag people",
 };

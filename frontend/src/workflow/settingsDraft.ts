@@ -9,6 +9,7 @@ export interface SettingsDraft {
   allow_overlap: boolean;
   annotators_see_each_other: boolean;
   anonymize_review: boolean;
+  quotes_include_marks: boolean;
   merge_threshold: string;
   guidelines: string;
 }
@@ -19,6 +20,7 @@ export function draftFrom(p: ProjectSettings): SettingsDraft {
     allow_overlap: p.allow_overlap,
     annotators_see_each_other: p.annotators_see_each_other,
     anonymize_review: p.anonymize_review,
+    quotes_include_marks: p.quotes_include_marks,
     merge_threshold: String(p.merge_threshold),
     guidelines: p.guidelines,
   };
@@ -48,6 +50,7 @@ export function settingsFromDraft(
       allow_overlap: d.allow_overlap,
       annotators_see_each_other: d.annotators_see_each_other,
       anonymize_review: d.anonymize_review,
+      quotes_include_marks: d.quotes_include_marks,
       merge_threshold: threshold,
       guidelines: d.guidelines,
     },

@@ -1,0 +1,85 @@
+/**
+ * Paints ghosts (suggestions) in one block, unlike spans: a faint tint with a dashed
+ * underline in the label's colour through their own highlights, a dashed bar to click, and
+ * for the focused ghost a dashed box with its label and a question mark. No solid bar and
+ * no tag, so a ghost never reads as a span.
+ */
+import { hexToRgba } from "./colors";
+import { LabelHighlights } from "./highlights";
+import type { measureBlock } from "./painter";
+
+type Measured = ReturnType<typeof measureBlock>["measured"];
+
+export interface PaintedGhosts {
+  ranges: Array<[string, Range]>;
+  elements: HTMLElement[];
+  /** Where each ghost's link end sits, relative to the block element. */
+  anchors: Map<string, { x: number; y: number }>;
+}
+
+const LANE_GAP = 3;
+
+export function ghostHighlights(
+  labels: Array<{ name: string; color: string }>,
+  doc: Document,
+): LabelHighlights {
+  return new LabelHighlights(
+    labels,
+    doc,
+    (color) =>
+      `background-color:${hexToRgba(color, 0.1)};text-decoration:underline dashed ${color};` +
+      "text-decoration-thickness:2px;text-underline-offset:5px;",
+  );
+}
+
+export function writeGhosts(
+  overlay: HTMLElement,
+  measured: Measured,
+  origin: DOMRect | null,
+  highlights: LabelHighlights,
+  focusedId: string | null,
+): PaintedGhosts {
+  const painted: PaintedGhosts = { ranges: [], elements: [], anchors: new Map() };
+  const doc = overlay.ownerDocument;
+  const ox = origin?.left ?? 0;
+  const oy = origin?.top ?? 0;
+  for (const m of measured) {
+    if (highlights.add(m.span.label, m.range)) painted.ranges.push([m.span.label, m.range]);
+    const focused = m.span.id === focusedId;
+    for (const r of m.rects) {
+      if (r.width === 0) continue;
+      const bar = doc.createElement("div");
+      bar.className = focused ? "wb-ghost wb-ghost-focused" : "wb-ghost";
+      bar.dataset.ghost = m.span.id;
+      bar.style.cssText = `left:${r.left - ox}px;top:${r.bottom - oy + 1 + m.lane * LANE_GAP}px;width:${r.width}px;border-color:${m.span.color}`;
+      overlay.appendChild(bar);
+      painted.elements.push(bar);
+      if (focused) {
+        const box = doc.createElement("div");
+        box.className = "wb-box wb-ghost-box";
+        box.style.cssText = `left:${r.left - ox - 1}px;top:${r.top - oy - 1}px;width:${r.width + 2}px;height:${r.height + 2}px`;
+        overlay.appendChild(box);
+        painted.elements.push(box);
+      }
+    }
+    const first = m.rects.find((r) => r.width > 0);
+    if (first && m.startsHere) {
+      painted.anchors.set(m.span.id, { x: first.left - ox + 2, y: first.top - oy - 4 });
+      if (focused) {
+        const tag = doc.createElement("div");
+        tag.className = "wb-tag wb-ghost-tag";
+        tag.dataset.ghost = m.span.id;
+        tag.dataset.label = `${m.span.label}?`;
+        tag.style.cssText = `left:${first.left - ox}px;top:${first.top - oy - 10}px;color:${m.span.color};border-color:${m.span.color}`;
+        overlay.appendChild(tag);
+        painted.elements.push(tag);
+      }
+    }
+  }
+  return painted;
+}
+
+export function unpaintGhosts(painted: PaintedGhosts, highlights: LabelHighlights): void {
+  for (const [label, range] of painted.ranges) highlights.remove(label, range);
+  for (const el of painted.elements) el.remove();
+}
