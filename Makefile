@@ -13,7 +13,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 CATALOGS := $(wildcard locale/*/LC_MESSAGES/django.po)
 FRONTEND_SOURCES := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print 2>/dev/null)
 
-.PHONY: run test lint fmt typecheck migrate bench bench-peers interop install install-dev frontend lock \
+.PHONY: run test test-faults lint fmt typecheck migrate bench bench-peers interop install install-dev frontend lock \
 	messages messages-update
 
 run: install frontend messages migrate  ## Serve the UI and API on $PORT (default 8000) with the export worker
@@ -27,6 +27,14 @@ test: install-dev frontend messages lint typecheck  ## Lint, type-check, then ev
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	DATA_DIR=$${DATA_DIR:-$(CURDIR)/var/test} \
 	$(BIN)/pytest
+
+# Run by .ci/run after `make test`: each test really stops a component of its own (a Redis
+# server, a PostgreSQL cluster, a tmpfs on DATA_DIR), never the shared ones. Needs root.
+test-faults: install-dev  ## The fault tests (about 2 minutes)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	DATA_DIR=$${DATA_DIR:-$(CURDIR)/var/test} \
+	$(BIN)/pytest -m faults
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -527,6 +527,11 @@ class ExportJob(models.Model):
     # Which delivery owns the run; a new delivery takes over a stale one.
     attempt = models.PositiveIntegerField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The process running the current attempt (`host pid start-ticks`): on its own host a
+    # dead runner is known at once, not only when its heartbeat is old.
+    worker = models.CharField(max_length=255, blank=True, default="")
+    # When a message for the job was last sent; the sweep sends again when it may be lost.
+    queued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -7,12 +7,17 @@ imports this module but Celery's autodiscovery.
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.conf import settings
+from django.db import connection
 
-from annotations.services.export_lease import EXPORT_TASK, export_recover
+from annotations.services.export_lease import EXPORT_TASK, export_recover, export_sweep
 from annotations.services.exports import export_run
 from annotations.services.suggestions import SUGGESTIONS_TASK, suggestions_compute
 
@@ -36,13 +41,32 @@ def suggestions_compute_task(document_ids: list[int]) -> None:
 
 
 @worker_ready.connect
-def recover_exports(**_: Any) -> None:
-    """At worker start, re-queue unfinished jobs, so a job whose worker was killed
-    outright does not wait for the broker to redeliver its message."""
+def start_export_sweep(**_: Any) -> None:
+    """At worker start, re-queue unfinished jobs (a job whose worker was killed outright
+    need not wait for the broker to redeliver its message), then sweep every
+    EXPORT_SWEEP_SECONDS for as long as the worker lives (`export_sweep`).
+
+    The sweep is a thread of the worker's main process, not a task: it must run while
+    every pool process is busy or the broker is away, and it needs no beat scheduler."""
+    _guarded(export_recover, "re-queue unfinished exports")
+    threading.Thread(target=_sweep_forever, name="export-sweep", daemon=True).start()
+
+
+def _sweep_forever() -> None:
+    while True:
+        time.sleep(settings.EXPORT_SWEEP_SECONDS)
+        _guarded(export_sweep, "sweep export jobs")
+
+
+def _guarded(step: Callable[[], Any], what: str) -> None:
+    """Run one step of the sweep on a fresh connection; log, never raise (the next tick
+    tries again: the database or broker may be back)."""
     try:
-        ids = export_recover()
+        result = step()
     except Exception:
-        log.exception("could not re-queue unfinished exports")
-        return
-    if ids:
-        log.info("re-queued unfinished export jobs: %s", ids)
+        log.exception("could not %s", what)
+    else:
+        if any(result.values() if isinstance(result, dict) else result):
+            log.info("%s: %s", what, result)
+    finally:
+        connection.close()

@@ -9,6 +9,7 @@ file is never offered for download.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import re
@@ -24,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -49,6 +50,7 @@ from annotations.services.export_lease import (
     Heartbeat,
     export_claim,
     export_enqueue,
+    export_release,
     heartbeat_for,
 )
 
@@ -159,12 +161,17 @@ def export_request(
 
 def export_run(job_id: int) -> Claim:
     """Run one delivery of a job: claim → write → record. Returns the claim, so the task
-    knows whether to look again later. Never raises for a failed export: the row says why."""
+    knows whether to look again later. Never raises for a failed export: the row says why.
+
+    A database outage mid-run gives the job back (`export_release`) to run again as the
+    next attempt; any other error fails it with the reason. Either way the attempt's files
+    are removed: no partial file stays on disk or is offered."""
     claim = export_claim(job_id)
     if claim.attempt is None:
         return claim
     attempt = claim.attempt
     job = ExportJob.objects.select_related("project").get(pk=job_id)
+    directory = f"exports/{job.project_id}/{job.pk}-{attempt}"
     try:
         with tempfile.TemporaryFile() as out:
             written = export_write(
@@ -176,19 +183,67 @@ def export_run(job_id: int) -> Claim:
                 out=out,
                 heartbeat=heartbeat_for(job_id, attempt),
             )
-            _record_success(job, attempt, out, written)
+            _record_success(job, attempt, directory, out, written)
     except ExportSuperseded:
         log.warning(
             "export %s attempt %s: taken over by another delivery; stopped", job_id, attempt
         )
+        _discard(directory)
+    except (OperationalError, InterfaceError) as exc:
+        log.warning("export %s attempt %s: database unavailable: %s", job_id, attempt, exc)
+        _discard_unless_recorded(job_id, directory)
+        if export_release(job_id, attempt, f"the database was unavailable ({exc})".strip()):
+            export_enqueue(job_id)
     except Exception as exc:
         log.exception("export %s attempt %s failed", job_id, attempt)
+        _discard(directory)
         ExportJob.objects.filter(pk=job_id, attempt=attempt, status=ExportStatus.RUNNING).update(
             status=ExportStatus.FAILED,
             finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: {exc}"[:2000],
+            error=failure_reason(exc)[:2000],
         )
     return claim
+
+
+def failure_reason(exc: BaseException) -> str:
+    """What the job's `error` says: plain words for a full disk, else the exception."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return (
+            "No space left on the disk while writing the export file; its partial file was "
+            "removed. Free some space under DATA_DIR (or the temporary directory) and request "
+            f"the export again. ({exc})"
+        )
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _discard(directory: str) -> None:
+    """Remove an attempt's files (a partial zip left by a failed save, or a whole one that
+    could not be recorded). Never raises: the job's outcome matters more."""
+    try:
+        _, files = default_storage.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError:
+        log.exception("could not list %s", directory)
+        return
+    for name in files:
+        try:
+            default_storage.delete(f"{directory}/{name}")
+        except OSError:
+            log.exception("could not remove %s/%s", directory, name)
+
+
+def _discard_unless_recorded(job_id: int, directory: str) -> None:
+    """After an outage mid-record the row may still have been marked succeeded (the commit
+    reached the server, its answer did not reach us): keep the file it names."""
+    try:
+        recorded = ExportJob.objects.filter(
+            pk=job_id, status=ExportStatus.SUCCEEDED, file__startswith=f"{directory}/"
+        ).exists()
+    except DatabaseError:
+        recorded = False  # the release will not match either: the sweep retries
+    if not recorded:
+        _discard(directory)
 
 
 @dataclass
@@ -322,10 +377,11 @@ def _digest(handle: IO[bytes]) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def _record_success(job: ExportJob, attempt: int, out: IO[bytes], written: Written) -> None:
+def _record_success(
+    job: ExportJob, attempt: int, directory: str, out: IO[bytes], written: Written
+) -> None:
     """Save the finished zip under its name, then point the row at it (in that order)."""
     size, sha256 = _digest(out)
-    directory = f"exports/{job.project_id}/{job.pk}-{attempt}"
     name = default_storage.save(f"{directory}/{export_file_name(job)}", File(out))
     now = timezone.now()
     recorded = ExportJob.objects.filter(
@@ -342,5 +398,4 @@ def _record_success(job: ExportJob, attempt: int, out: IO[bytes], written: Writt
         finished_at=now,
     )
     if not recorded:
-        default_storage.delete(name)
-        raise ExportSuperseded(job.pk)
+        raise ExportSuperseded(job.pk)  # the caller removes the file
