@@ -90,7 +90,7 @@ frontend/dist/.built: $(FRONTEND_SOURCES)
 messages: $(CATALOGS:.po=.mo)  ## Compile the server-side translations
 %.mo: %.po | $(VENV)/.runtime
 	scripts/ensure-gettext
-	$(BIN)/python manage.py compilemessages -l $(word 2,$(subst /, ,$@)) --ignore=.venv --ignore=frontend
+	$(BIN)/python manage.py compilemessages -l $(word 2,$(subst /, ,$@)) --ignore=.venv --ignore=frontend --ignore=var
 
 messages-update: install  ## After changing a server-side string: re-extract (then translate what is new)
 	scripts/ensure-gettext

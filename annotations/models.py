@@ -509,7 +509,8 @@ class ExportJob(models.Model):
     format = models.CharField(max_length=32)
     scope = models.CharField(max_length=16, default="gold")
     split = models.JSONField(null=True, blank=True)
-    # What else the requester asked for: {"exclude_flagged": true}.
+    # What else the requester asked for: {"exclude_flagged": true} and the format's own
+    # options (its spec's `options`, defaults filled in).
     options = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING

@@ -360,18 +360,37 @@ class UploadSerializer(serializers.Serializer):
     offset_unit = serializers.ChoiceField(
         choices=_upload_choices()[1],
         required=False,
-        help_text="For formats with offset_units (doccano): the file's unit; default the first",
+        help_text="For formats with offset_units (doccano): the file's unit. Default: "
+        "detected from the spans (refused, saying where, when the file is ambiguous or "
+        "inconsistent)",
     )
+    external_id_key = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="doccano and Label Studio: the field holding each document's external id "
+        "(default `external_id`, else the tool's own `id`)",
+    )
+
+
+class ExportOptionSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The key in an export request's `options`")
+    choices = serializers.ListField(child=serializers.CharField())
+    default = serializers.CharField()
+    help = serializers.CharField()
 
 
 class ExportCapabilitySerializer(serializers.Serializer):
     scopes = serializers.ListField(child=serializers.CharField())
+    options = ExportOptionSerializer(many=True)
 
 
 class ImportCapabilitySerializer(serializers.Serializer):
     suffixes = serializers.ListField(child=serializers.CharField())
     offset_units = serializers.ListField(
         child=serializers.CharField(), help_text="Choices of the upload's offset_unit, if any"
+    )
+    detects_unit = serializers.BooleanField(
+        help_text="With no offset_unit, the unit is detected from the spans (else the first)"
     )
 
 
@@ -392,7 +411,13 @@ class FormatSerializer(serializers.Serializer):
 
     @extend_schema_field(ExportCapabilitySerializer(allow_null=True))
     def get_export(self, spec: FormatSpec) -> dict | None:
-        return {"scopes": list(spec.scopes)} if spec.factory is not None else None
+        if spec.factory is None:
+            return None
+        options = [
+            {"name": o.name, "choices": list(o.choices), "default": o.default, "help": o.help}
+            for o in spec.options
+        ]
+        return {"scopes": list(spec.scopes), "options": options}
 
     @extend_schema_field(ImportCapabilitySerializer(allow_null=True))
     def get_import(self, spec: FormatSpec) -> dict | None:
@@ -401,6 +426,7 @@ class FormatSerializer(serializers.Serializer):
         return {
             "suffixes": list(spec.reading.suffixes),
             "offset_units": list(spec.reading.offset_units),
+            "detects_unit": spec.reading.detects_unit,
         }
 
 

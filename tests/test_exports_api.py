@@ -271,3 +271,48 @@ def test_card_agreement_is_computed_over_a_bounded_sample(cast, gold_docs, setti
     job = run(request_export(cast, format="jsonl"))
     card = unzip(download(cast, job["id"])[1])["README.md"].decode()
     assert "2 of 3 (the first, by import order)" in card
+
+
+@pytest.mark.parametrize(
+    ("options", "field", "words"),
+    [
+        ({"shape": "table"}, "options.shape", "allowed: relation, label"),
+        ({"offset_unit": "bytes"}, "options.offset_unit", "allowed: utf16, code_point, grapheme"),
+        ({"colour": "red"}, "options.colour", "exclude_flagged, shape, offset_unit"),
+        (["label"], "options", "must be an object"),
+    ],
+)
+def test_bad_export_options_name_what_is_allowed(cast, options, field, words):
+    """An option the format does not have, or a value it does not take, is a 400 keyed by
+    the option's path; no job is made."""
+    response = request_export(cast, format="doccano", options=options)
+    errors = error_body(response, 400, "invalid")["errors"]
+    assert list(errors) == [field]
+    assert words in errors[field][0]
+    assert not ExportJob.objects.exists()
+
+
+def test_doccano_label_shape_in_graphemes_through_the_api(cast, gold_docs):
+    """`options` pick doccano's label shape and grapheme offsets; the job keeps them (defaults
+    filled in) and the card says which doccano project and import option to use."""
+    response = request_export(cast, format="doccano", options={"shape": "label"})
+    assert response.json()["options"] == {"shape": "label", "offset_unit": "utf16"}
+    job = run(request_export(cast, format="doccano", options={"offset_unit": "grapheme"}))
+    assert job["status"] == "succeeded", job["error"]
+    assert job["options"] == {"shape": "relation", "offset_unit": "grapheme"}
+    job = run(request_export(cast, format="doccano", options={"shape": "label"}))
+    files = unzip(download(cast, job["id"])[1])
+    line = json.loads(files["documents.jsonl"].decode().splitlines()[0])
+    assert set(line) == {"id", "external_id", "text", "label", "cats"}
+    assert all(len(item) == 3 for item in line["label"])
+    card = files["README.md"].decode()
+    assert "## Using this export" in card
+    assert "with the option **JSONL**, column data `text`, column label `label`" in card
+    assert "doccano cannot carry relations" in card
+
+
+def test_export_options_are_per_format(cast, gold_docs):
+    """A format without options refuses any, and gets `{}` when none are sent."""
+    response = request_export(cast, format="jsonl", options={"shape": "label"})
+    assert list(error_body(response, 400, "invalid")["errors"]) == ["options.shape"]
+    assert request_export(cast, format="jsonl").json()["options"] == {}

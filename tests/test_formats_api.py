@@ -18,14 +18,24 @@ def test_formats_lists_every_format_with_what_it_exports_and_imports(cast):
         "title": "Native JSONL",
         "offset_unit": "code_point",
         "offset_note": "Offsets are Unicode code points into the text as stored, end exclusive.",
-        "export": {"scopes": ["gold", "all", "agreed"]},
-        "import": {"suffixes": [".jsonl", ".txt", ".csv"], "offset_units": []},
+        "export": {"scopes": ["gold", "all", "agreed"], "options": []},
+        "import": {
+            "suffixes": [".jsonl", ".txt", ".csv"],
+            "offset_units": [],
+            "detects_unit": False,
+        },
     }
     assert by_name["doccano"]["offset_unit"] == "utf16"
     assert by_name["doccano"]["import"] == {
         "suffixes": [".jsonl"],
-        "offset_units": ["utf16", "code_point"],
+        "offset_units": ["utf16", "code_point", "grapheme"],
+        "detects_unit": True,
     }
+    options = by_name["doccano"]["export"]["options"]
+    assert [(o["name"], o["choices"], o["default"]) for o in options] == [
+        ("shape", ["relation", "label"], "relation"),
+        ("offset_unit", ["utf16", "code_point", "grapheme"], "utf16"),
+    ]
     assert by_name["csv"]["import"] is None and by_name["csv"]["export"] is not None
     assert {f["name"] for f in body if f["import"]} == {
         "jsonl",

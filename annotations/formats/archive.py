@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import IO, BinaryIO
 
-from .base import CardContext, FormatSpec, Record, Schema, WriteResult
+from .base import CardContext, FormatSpec, Options, Record, Schema, WriteResult
 from .card import dataset_card
 
 # zip cannot store dates before 1980; a missing export time maps to this.
@@ -69,22 +69,26 @@ def write_package(
     schema: Schema,
     card: CardContext,
     batches: Iterable[Iterable[Record]],
+    options: Options | None = None,
 ) -> WriteResult:
-    """Write every batch's records as one zip to `out`.
+    """Write every batch's records as one zip to `out`, with the spec's export `options`.
 
     `batches` is consumed one batch at a time; a caller that wants to act between batches
     (a heartbeat) does so in its generator, which resumes once the batch is written.
     """
+    options = dict(options or {})
     if spec.zipped:
-        return _write_all(spec, out, schema, card, batches)
+        return _write_all(spec, out, schema, card, batches, options)
     with tempfile.TemporaryFile() as data:
-        result = _write_all(spec, data, schema, card, batches)
+        result = _write_all(spec, data, schema, card, batches, options)
         data.seek(0)
         archive = ZipOut(out, card.exported_at)
         archive.add_stream(DATA_NAME + spec.extension, data)
         for name, content in (spec.extra_files(schema) if spec.extra_files else {}).items():
             archive.add(name, content)
-        text = dataset_card(schema, result, spec.card_context(card), files=dict(archive.files))
+        text = dataset_card(
+            schema, result, spec.card_context(card, options), files=dict(archive.files)
+        )
         archive.add("README.md", text.encode("utf-8"))
         archive.close()
     return result
@@ -96,8 +100,9 @@ def _write_all(
     schema: Schema,
     card: CardContext,
     batches: Iterable[Iterable[Record]],
+    options: dict[str, str],
 ) -> WriteResult:
-    writer = spec.open(out, schema, card=card)
+    writer = spec.open(out, schema, card=card, **options)
     for records in batches:
         for record in records:
             writer.write(record)

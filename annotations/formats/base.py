@@ -91,6 +91,8 @@ class CardContext:
     format_note: str = "see format notes"
     # What a reader of this format must know beyond offsets (its spec's `card_caveat`).
     format_caveat: str = ""
+    # How to load this export into the tool it is for, and what that tool cannot carry.
+    format_guide: str = ""
 
 
 class Writer(Protocol):
@@ -106,9 +108,12 @@ class ReadOptions:
     """What an upload says about its file; a reader takes what it needs."""
 
     name: str = ""  # the file's name: the native reader picks .jsonl, .csv or .txt by it
-    offset_unit: str | None = None  # one of the reader's `offset_units`; None: the first
+    # One of the reader's `offset_units`; None: detected (`detects_unit`), else the first.
+    offset_unit: str | None = None
     schema: Schema | None = None  # the project's labels, for readers that map names
     limits: ReadLimits = ReadLimits()
+    # Which field of a foreign record holds its external id (None: the reader's default).
+    external_id_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,25 @@ class Reading:
     offset_units: tuple[str, ...] = ()
     # The reader maps names through the project's labels (ReadOptions.schema).
     takes_schema: bool = False
+    # With no offset unit given, the reader detects it from the spans (and refuses when it
+    # cannot tell) instead of taking the first.
+    detects_unit: bool = False
+
+
+@dataclass(frozen=True)
+class ExportOption:
+    """A choice an export request may make for one format (`"options": {name: value}`)."""
+
+    name: str
+    choices: tuple[str, ...]  # the first is the default
+    help: str
+
+    @property
+    def default(self) -> str:
+        return self.choices[0]
+
+
+Options = Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -142,27 +166,45 @@ class FormatSpec:
     scopes: tuple[str, ...] = SCOPES
     # Files that travel beside the data in the export zip (e.g. Label Studio's config).
     extra_files: Callable[[Schema], dict[str, bytes]] | None = None
+    # What an export request may choose (passed to the writer as keyword arguments).
+    options: tuple[ExportOption, ...] = ()
+    # The card's "Offsets in this format" line when it depends on the options.
+    card_note_for: Callable[[Options], str] | None = None
+    # The card's "Using this export" section: which import to pick in the tool, what it loses.
+    card_guide: Callable[[Options], str] | None = None
 
     @property
     def zipped(self) -> bool:
         """A zip of several files, with README.md inside when a CardContext is given."""
         return self.content_type == "application/zip"
 
-    def card_context(self, card: CardContext) -> CardContext:
-        """The card facts with this format's notes filled in."""
-        return replace(card, format_note=self.card_note, format_caveat=self.card_caveat)
+    def with_defaults(self, options: Options | None = None) -> dict[str, str]:
+        """The export options with every default filled in (values are not checked here)."""
+        given = options or {}
+        return {option.name: given.get(option.name, option.default) for option in self.options}
+
+    def card_context(self, card: CardContext, options: Options | None = None) -> CardContext:
+        """The card facts with this format's notes (for these export options) filled in."""
+        chosen = self.with_defaults(options)
+        note = self.card_note_for(chosen) if self.card_note_for else self.card_note
+        guide = self.card_guide(chosen) if self.card_guide else ""
+        return replace(card, format_note=note, format_caveat=self.card_caveat, format_guide=guide)
 
     def open(
         self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None, **options: Any
     ) -> Writer:
+        """A writer; ``options`` are the spec's export options (defaults filled in) and any
+        format-specific keyword (conll's ``labels=``)."""
         if self.factory is None:
             raise ValueError(f"{self.name} is an import-only format")
         unit = schema.get("offset_unit", OFFSET_UNIT)
         if unit != OFFSET_UNIT:
             # every writer converts from code points; anything else would shift every span
             raise ValueError(f"records must use {OFFSET_UNIT} offsets, not {unit!r}")
-        card = self.card_context(card) if card is not None else None
-        return self.factory(out, schema, card=card, **options)
+        chosen = {**self.with_defaults(options), **options}
+        declared = {option.name for option in self.options}
+        card = self.card_context(card, {k: chosen[k] for k in declared}) if card else None
+        return self.factory(out, schema, card=card, **chosen)
 
 
 class Tally:

@@ -28,6 +28,8 @@ def dataset_card(
     if project.get("description"):
         parts.append(f"{project['description']}\n\n")
     parts.append(_export_section(result, card, project))
+    if card.format_guide:
+        parts.append(f"## Using this export\n\n{card.format_guide}\n\n")
     parts.append(_labels_section(schema))
     parts.append(_counts_section(result))
     parts.append(_agreement_section(card.agreement))

@@ -1,5 +1,8 @@
 """CoNLL-2003-style IOB2: ``token TAG`` per line, a blank line after each sentence, and a
-``-DOCSTART- O`` line (plus blank line) before each document.
+``-DOCSTART- -X- O O`` line (plus blank line) before each document: the exact delimiter
+CoNLL-2003 uses, which ``spacy convert --converter ner`` splits documents on (it does not
+recognise a shorter line, and reads it as a one-token document) and which conlleval and
+seqeval-based scripts skip.
 
 Tokens come from spaCy's rule-based tokenizer for the project language (``spacy.blank``) and
 sentences from its rule-based sentencizer; whitespace tokens (newlines) are not written. Only
@@ -22,6 +25,8 @@ from .reading import ReadResult, new_record, text_lines
 from .tokens import entity_labels, non_overlapping, pipeline_for, token_span
 
 DOCSTART = "-DOCSTART-"
+# CoNLL-2003's document line: word, POS, chunk and NER columns.
+DOCSTART_LINE = f"{DOCSTART} -X- O O"
 _WHITESPACE = re.compile(r"\s")
 _TAG = re.compile(r"^(?:O|[BI]-\S+)$")
 
@@ -67,7 +72,7 @@ class ConllWriter:
 
 
 def _document(doc: Any, tags: list[str], starts: set[int]) -> str:
-    lines = [f"{DOCSTART} O", ""]
+    lines = [DOCSTART_LINE, ""]
     sentence: list[str] = []
     for token, tag in zip(doc, tags, strict=True):
         if token.i in starts and sentence:

@@ -144,7 +144,7 @@ def label_studio_config(schema: Schema) -> str:
     return "\n".join(lines) + "\n"
 
 
-def read_label_studio(source: IO[bytes]) -> ReadResult:
+def read_label_studio(source: IO[bytes], *, external_id_key: str | None = None) -> ReadResult:
     """Read a Label Studio JSON export (a list of tasks).
 
     The whole file is parsed at once (the standard library has no streaming JSON parser);
@@ -162,10 +162,22 @@ def read_label_studio(source: IO[bytes]) -> ReadResult:
     if not isinstance(tasks, list):
         raise FormatError("expected a JSON array of tasks")
     warnings: list[str] = []
-    return ReadResult(_records(tasks, warnings), warnings)
+    return ReadResult(_records(tasks, warnings, external_id_key), warnings)
 
 
-def _records(tasks: list[Any], warnings: list[str]) -> Iterator[Record]:
+def _external_id(task: dict[str, Any], index: int, key: str | None, where: str) -> str:
+    """The task's `key` (in its data, else the task), by default `external_id`, else its id."""
+    data = task["data"]
+    if key:
+        value = data.get(key, task.get(key))
+        if value is None or value == "":
+            raise FormatError(f"no {key!r} (the external_id_key)", field=f"{where}.data.{key}")
+    else:
+        value = data.get("external_id", task.get("id"))
+    return str(index + 1 if value is None or value == "" else value)
+
+
+def _records(tasks: list[Any], warnings: list[str], key: str | None) -> Iterator[Record]:
     for index, task in enumerate(tasks):
         where = f"tasks[{index}]"
         if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
@@ -174,7 +186,7 @@ def _records(tasks: list[Any], warnings: list[str]) -> Iterator[Record]:
         text = data.get("text")
         if not isinstance(text, str):
             raise FormatError("task has no text", field=f"{where}.data.text")
-        record = new_record(str(data.get("external_id", task.get("id", index + 1))), text)
+        record = new_record(_external_id(task, index, key, where), text)
         record["title"] = data.get("title") or ""
         record["meta"] = data.get("meta") or {}
         if data.get("split"):

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from .base import FormatSpec, Reading, Schema
+from .base import ExportOption, FormatSpec, Options, Reading, Schema
 from .brat import BratWriter, read_brat
 from .conll import ConllWriter, read_conll
 from .csv_table import CSV_CAVEAT, CsvWriter
-from .doccano import DoccanoWriter, read_doccano
+from .doccano import SHAPES, DoccanoWriter, read_doccano
 from .hf import HfWriter
 from .jsonl import JsonlWriter
 from .labelstudio import LabelStudioWriter, label_studio_config, read_label_studio
 from .native import SUFFIXES as NATIVE_SUFFIXES
 from .native import read_native
+from .offsets import UNITS
 from .spacy_docbin import SpacyWriter
 
 _ZIP = "application/zip"
@@ -28,6 +29,52 @@ _CODE_POINTS = "Offsets are Unicode code points into the text as stored, end exc
 
 def _label_studio_files(schema: Schema) -> dict[str, bytes]:
     return {"label-studio.config.xml": label_studio_config(schema).encode()}
+
+
+_DOCCANO_UNITS = {
+    "utf16": "UTF-16 code units (doccano counts like JavaScript; an emoji takes 2)",
+    "code_point": "Unicode code points (for scripts; doccano itself counts UTF-16 units or, "
+    "in grapheme mode, grapheme clusters)",
+    "grapheme": "grapheme clusters (user-perceived characters: a flag, a ZWJ emoji or a letter "
+    "with its combining marks counts 1), as doccano counts in grapheme mode",
+}
+_DOCCANO_GRAPHEME_SETTING = {
+    "utf16": "leave **Count grapheme clusters as one character** off",
+    "code_point": "these offsets are code points, which doccano does not count: re-export with "
+    "`offset_unit` `utf16` (or `grapheme`) for doccano itself",
+    "grapheme": "turn **Count grapheme clusters as one character** on",
+}
+
+
+def _doccano_guide(options: Options) -> str:
+    unit = _DOCCANO_GRAPHEME_SETTING[options["offset_unit"]]
+    if options["shape"] == "label":
+        project = (
+            "Shape `label` (`[[start, end, label]]`): create a doccano **Sequence Labeling** "
+            "project (its default: **Use relation labeling** off) and import `documents.jsonl` "
+            "with the option **JSONL**, column data `text`, column label `label`"
+        )
+        lost = (
+            "relations (not written: export with shape `relation` for them), span attributes, "
+            "per-annotator layers (the gold layer is written), document labels except as "
+            "example metadata (`cats`, shown but not editable), and nested or overlapping "
+            "spans unless the project's **Allow overlapping spans** is on"
+        )
+    else:
+        project = (
+            "Shape `relation` (`entities` and `relations`): create a doccano **Sequence "
+            "Labeling** project with **Use relation labeling** on and import "
+            "`documents.jsonl` with the option **JSONL(Relation)**"
+        )
+        lost = (
+            "span attributes, per-annotator layers (the gold layer is written), document "
+            "labels except as example metadata (`cats`, shown but not editable), and nested "
+            "or overlapping spans unless the project's **Allow overlapping spans** is on"
+        )
+    return (
+        f"{project}; {unit}. doccano cannot carry {lost}. Each warning of the export says "
+        "what was left out."
+    )
 
 
 _SPECS = (
@@ -52,15 +99,34 @@ _SPECS = (
         extension=".jsonl",
         content_type=_NDJSON,
         factory=DoccanoWriter,
+        options=(
+            ExportOption(
+                "shape",
+                SHAPES,
+                "relation: entities and relations, for a doccano project with relation "
+                "labeling on (import option JSONL(Relation)); label: [[start, end, label]], "
+                "for doccano's default sequence labelling project (import option JSONL)",
+            ),
+            ExportOption(
+                "offset_unit",
+                UNITS,
+                "utf16: doccano's default; grapheme: a doccano project counting grapheme "
+                "clusters; code_point: for scripts",
+            ),
+        ),
+        card_note_for=lambda options: _DOCCANO_UNITS[options["offset_unit"]],
+        card_guide=_doccano_guide,
         reading=Reading(
             lambda source, options: read_doccano(
                 source,
-                offset_unit="code_point" if options.offset_unit == "code_point" else "utf16",
+                offset_unit=options.offset_unit,  # type: ignore[arg-type]
                 schema=options.schema,
+                external_id_key=options.external_id_key,
             ),
             suffixes=(".jsonl",),
-            offset_units=("utf16", "code_point"),
+            offset_units=UNITS,
             takes_schema=True,
+            detects_unit=True,
         ),
     ),
     FormatSpec(
@@ -73,8 +139,19 @@ _SPECS = (
         extension=".json",
         content_type="application/json",
         factory=LabelStudioWriter,
-        reading=Reading(lambda source, _: read_label_studio(source), suffixes=(".json",)),
+        reading=Reading(
+            lambda source, options: read_label_studio(
+                source, external_id_key=options.external_id_key
+            ),
+            suffixes=(".json",),
+        ),
         extra_files=_label_studio_files,
+        card_guide=lambda _: (
+            "Create a Label Studio project with `label-studio.config.xml` as its labeling "
+            "config (Settings → Labeling Interface → Code), then import `documents.json`. The "
+            "gold layer is the annotation marked ground truth; with scope `all`, each "
+            "annotator's layer is a further annotation, named in `annotator`."
+        ),
     ),
     FormatSpec(
         "conll",
@@ -87,6 +164,14 @@ _SPECS = (
         content_type="text/plain; charset=utf-8",
         factory=ConllWriter,
         reading=Reading(lambda source, _: read_conll(source), suffixes=(".conll", ".iob")),
+        card_guide=lambda _: (
+            "Each document starts with a `-DOCSTART- -X- O O` line (CoNLL-2003), sentences "
+            "end with a blank line, and each token line is `token TAG` (IOB2). Read it back "
+            "with `python -m spacy convert documents.conll out/ --converter ner` (one Doc per "
+            "document), or split it on the `-DOCSTART-` lines and give each sentence's tags "
+            "to seqeval. The text is rebuilt from tokens (single spaces), so offsets into "
+            "the original text are not kept."
+        ),
     ),
     FormatSpec(
         "spacy",

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from annotations.errors import Conflict, ImportFailed, Invalid, PayloadTooLarge
 from annotations.formats import (
@@ -33,6 +34,7 @@ from annotations.formats import (
     format_for_upload,
     import_formats,
 )
+from annotations.formats.doccano import UnitUnclear
 from annotations.formats.jsonl import KEY_ORDER
 from annotations.formats.reading import unstorable
 from annotations.models import Annotation, AnnotationEvent, AnnotationStatus, Document, Project
@@ -398,6 +400,7 @@ def documents_upload(
     format: str | None,
     offset_unit: str | None,
     actor: User,
+    external_id_key: str | None = None,
 ) -> tuple[Imported, list[str]]:
     """Import an uploaded file with its format's reader (named, else by the file's suffix):
     (documents, what the reader could not carry). All of it, or nothing."""
@@ -410,7 +413,15 @@ def documents_upload(
         allowed = " or ".join(reading.offset_units)
         raise ImportFailed({"offset_unit": [f"{spec.name} offsets are {allowed}"]})
     schema = project_schema(project) if reading.takes_schema else None
-    options = ReadOptions(name=name, offset_unit=offset_unit, schema=schema, limits=read_limits())
+    if not offset_unit and reading.offset_units and not reading.detects_unit:
+        offset_unit = reading.offset_units[0]
+    options = ReadOptions(
+        name=name,
+        offset_unit=offset_unit or None,
+        schema=schema,
+        limits=read_limits(),
+        external_id_key=external_id_key or None,
+    )
     warnings: list[str] = []
     records = _read(spec, raw, options, warnings)
     return documents_import(project=project, records=records, actor=actor), warnings
@@ -453,11 +464,67 @@ def _read(
             yield {**record, "_line": record.get("_line", number)}
     except TooLarge as exc:
         raise PayloadTooLarge.at(_where(exc), exc.message) from None
+    except UnitUnclear as exc:
+        raise ImportFailed({"offset_unit": [unit_unclear_message(exc)]}) from None
     except FormatError as exc:
         raise ImportFailed({_where(exc): [exc.message]}) from None
     except (UnicodeDecodeError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
         raise ImportFailed({"file": [f"not a readable {spec.name} file: {exc}"]}) from None
     warnings.extend(result.warnings)
+
+
+def _unit_name(unit: str) -> str:
+    names = {
+        "utf16": _("UTF-16 code units"),
+        "code_point": _("code points"),
+        "grapheme": _("grapheme clusters"),
+    }
+    return names.get(unit, unit)
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return shown.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def unit_unclear_message(error: UnitUnclear) -> str:
+    """What a person reads when a file's offset unit cannot be told from its spans."""
+    if error.readings:
+        readings = "; ".join(
+            _("“%(text)s” in %(unit)s") % {"text": _excerpt(text), "unit": _unit_name(unit)}
+            for unit, text in error.readings.items()
+        )
+        message = _(
+            "line %(line)d, span %(span)d (%(label)s) reads %(readings)s: the file's offset "
+            "unit is ambiguous. Name it with offset_unit: utf16 for doccano, grapheme for a "
+            "doccano project counting grapheme clusters, code_point for files made by Python"
+        )
+        return message % {
+            "line": error.line or 0,
+            "span": (error.span or 0) + 1,
+            "label": error.label,
+            "readings": readings,
+        }
+    reasons = {
+        "surrogate": _("an offset falls between the two halves of an emoji"),
+        "range": _("the offsets fall outside the text"),
+    }
+    misfits = "; ".join(
+        _("%(unit)s: line %(line)d, span %(span)d (%(reason)s)")
+        % {
+            "unit": _unit_name(unit),
+            "line": line,
+            "span": span + 1,
+            "reason": reasons.get(reason, reason),
+        }
+        for unit, (line, span, reason) in error.misfits.items()
+    )
+    message = _(
+        "no offset unit fits every span (%(misfits)s): the file mixes units or its offsets "
+        "are wrong. Fix those lines, or name the unit with offset_unit to see every span "
+        "that does not fit"
+    )
+    return message % {"misfits": misfits}
 
 
 def _where(error: FormatError) -> str:

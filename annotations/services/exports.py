@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import logging
 import re
 import tempfile
@@ -29,6 +30,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from annotations.agreement import agreement_summary
 from annotations.errors import Invalid
@@ -109,27 +111,48 @@ def _choice(field_name: str, value: Any, allowed: Iterable[str]) -> str:
     return value
 
 
+# Options every format takes; a format's own are on its spec (`FormatSpec.options`).
 EXPORT_OPTIONS = {"exclude_flagged": bool}
 
 
-def validate_options(options: Any) -> dict[str, Any]:
-    """`{"exclude_flagged": true}`: known options with values of their type, or a 400."""
-    if options is None:
-        return {}
-    if not isinstance(options, dict):
-        raise Invalid({"options": ['must be an object, e.g. {"exclude_flagged": true}']})
-    problems = {}
-    for key, value in options.items():
-        kind = EXPORT_OPTIONS.get(key)
-        if kind is None:
-            problems[f"options.{key}"] = [
-                f"unknown option; allowed: {', '.join(sorted(EXPORT_OPTIONS))}"
-            ]
-        elif not isinstance(value, kind):
-            problems[f"options.{key}"] = ["must be true or false"]
-    if problems:
-        raise Invalid(problems)
-    return dict(options)
+def validate_options(format: str, value: Any) -> dict[str, Any]:
+    """`{"exclude_flagged": true}` and the format's own options (its spec's `options`, with
+    their defaults filled in): known names with values they take, or a 400."""
+    spec = FORMATS[format]
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise Invalid({"options": [_("must be an object, e.g. %(example)s") % _example(spec)]})
+    declared = {option.name: option for option in spec.options}
+    for name, given in value.items():
+        option = declared.get(name)
+        if name in EXPORT_OPTIONS:
+            if not isinstance(given, EXPORT_OPTIONS[name]):
+                raise Invalid({f"options.{name}": [_("must be true or false")]})
+        elif option is None:
+            allowed = ", ".join([*EXPORT_OPTIONS, *declared])
+            message = _("%(format)s takes no option “%(name)s”; its options: %(allowed)s")
+            raise Invalid(
+                {
+                    f"options.{name}": [
+                        message % {"format": format, "name": name, "allowed": allowed}
+                    ]
+                }
+            )
+        elif given not in option.choices:
+            message = _("unknown value %(value)s; allowed: %(allowed)s")
+            allowed = ", ".join(option.choices)
+            raise Invalid(
+                {f"options.{name}": [message % {"value": repr(given), "allowed": allowed}]}
+            )
+    general = {name: given for name, given in value.items() if name in EXPORT_OPTIONS}
+    return {**general, **spec.with_defaults(value)}
+
+
+def _example(spec: Any) -> dict[str, str]:
+    example: dict[str, Any] = {"exclude_flagged": True}
+    example.update({option.name: option.default for option in spec.options})
+    return {"example": json.dumps(example)}
 
 
 def export_request(
@@ -143,13 +166,14 @@ def export_request(
     enqueue: bool = True,
 ) -> ExportJob:
     """Create a pending export job and, once the transaction commits, queue it."""
+    format = _choice("format", format, export_formats())
     job = ExportJob.objects.create(
         project=project,
         requested_by=requested_by,
-        format=_choice("format", format, export_formats()),
+        format=format,
         scope=_choice("scope", scope, SCOPES),
         split=validate_split(split),
-        options=validate_options(options),
+        options=validate_options(format, options),
     )
     if enqueue:
         transaction.on_commit(lambda: export_enqueue(job.pk))
@@ -293,7 +317,9 @@ def export_write(
         batch_size=settings.EXPORT_BATCH_SIZE,
         exclude_flagged=exclude_flagged,
     )
-    result = write_package(out, spec, schema, card, _beating(batches, heartbeat, total))
+    result = write_package(
+        out, spec, schema, card, _beating(batches, heartbeat, total), spec.with_defaults(options)
+    )
     warnings.extend(result.warnings)
     if result.warning_count > len(result.warnings):
         warnings.append(f"… and {result.warning_count - len(result.warnings)} more warning(s)")

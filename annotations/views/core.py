@@ -341,6 +341,7 @@ class DocumentUpload(ProjectScoped, APIView):
             format=request.data.get("format") or None,
             offset_unit=request.data.get("offset_unit") or None,
             actor=request.user,
+            external_id_key=request.data.get("external_id_key") or None,
         )
         return Response(
             {"created": len(created.ids), "ids": created.ids, "warnings": warnings},

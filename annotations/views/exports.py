@@ -40,7 +40,9 @@ class ExportRequestSerializer(serializers.Serializer):
     options = serializers.JSONField(
         required=False,
         allow_null=True,
-        help_text='{"exclude_flagged": true} leaves flagged documents out (the card counts them)',
+        help_text='{"exclude_flagged": true} leaves flagged documents out (the card counts them); '
+        "and the format's own options (`export.options` of GET /api/formats/), e.g. for doccano "
+        '{"shape": "label", "offset_unit": "grapheme"}; defaults filled in.',
     )
 
 

@@ -152,9 +152,32 @@ def test_conll_entities_recovered_by_seqeval() -> None:
 
 
 def test_conll_has_no_whitespace_tokens() -> None:
-    """Newline tokens (CRLF included) are not emitted; every line is 'token TAG' or blank."""
+    """Newline tokens (CRLF included) are not emitted; every line is 'token TAG', blank, or
+    CoNLL-2003's document line."""
     for line in export("conll")[0].decode("utf-8").split("\n"):
-        assert line == "" or re.fullmatch(r"\S+ \S+", line)
+        assert line in ("", "-DOCSTART- -X- O O") or re.fullmatch(r"\S+ \S+", line)
+
+
+def test_conll_reads_as_one_doc_per_document_with_spacy_convert(tmp_path: Path) -> None:
+    """`spacy convert --converter ner` (the CLI people run) splits our CoNLL on its
+    `-DOCSTART- -X- O O` lines: one Doc per document, each with its entities, no junk Docs."""
+    import subprocess
+    import sys
+
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    source = tmp_path / "documents.conll"
+    source.write_bytes(export("conll")[0])
+    done = subprocess.run(
+        [sys.executable, "-m", "spacy", "convert", str(source), str(tmp_path), "-c", "ner"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "No document delimiters found" not in done.stdout + done.stderr
+    docs = list(DocBin().from_disk(tmp_path / "documents.spacy").get_docs(Vocab()))
+    assert [[(e.label_, e.text) for e in doc.ents] for doc in docs] == list(ENTITY_TEXTS.values())
 
 
 def test_doccano_offsets_are_utf16_code_units() -> None:

@@ -114,14 +114,14 @@ def test_doccano_offset_inside_an_emoji_is_an_error() -> None:
         {"text": "a👍b", "entities": [{"start_offset": 2, "end_offset": 4, "label": "X"}]}
     )
     with pytest.raises(FormatError, match="surrogate pair") as error:
-        list(read_doccano(["", line]))
+        list(read_doccano(["", line], offset_unit="utf16"))
     assert error.value.line == 2
 
 
 def test_conll_missing_tag_names_the_line() -> None:
     """A token line without an IOB2 tag raises FormatError with its line number."""
     with pytest.raises(FormatError) as error:
-        list(read_conll(["-DOCSTART- O", "", "Joko B-PER", "Widodo"]))
+        list(read_conll(["-DOCSTART- -X- O O", "", "Joko B-PER", "Widodo"]))
     assert error.value.line == 4
 
 

@@ -1,7 +1,7 @@
 """Export a project's dataset synchronously: the same job and runner as the API, no Celery.
 
     python manage.py export_dataset PROJECT_ID --format jsonl --scope gold --output out.zip \
-        [--split train=0.8,dev=0.1,test=0.1]
+        [--split train=0.8,dev=0.1,test=0.1] [--option shape=label --option offset_unit=grapheme]
 """
 
 from __future__ import annotations
@@ -34,6 +34,17 @@ def parse_split(text: str | None) -> dict[str, float] | None:
     return split
 
 
+def parse_options(pairs: list[str]) -> dict[str, str]:
+    """`["shape=label"]` → {"shape": "label"}; checked by the service."""
+    chosen: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise CommandError(f"--option: {pair!r} is not name=value")
+        chosen[name.strip()] = value.strip()
+    return chosen
+
+
 class Command(BaseCommand):
     help = "Export a project's annotations to a zip (data + README.md dataset card)."
 
@@ -43,6 +54,13 @@ class Command(BaseCommand):
         parser.add_argument("--scope", default="gold", help=", ".join(SCOPES))
         parser.add_argument("--output", required=True, help="Path of the zip to write")
         parser.add_argument("--split", help="e.g. train=0.8,dev=0.1,test=0.1")
+        parser.add_argument(
+            "--option",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="an export option of the format (GET /api/formats/), e.g. shape=label",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         project = Project.objects.filter(pk=options["project_id"]).first()
@@ -55,6 +73,7 @@ class Command(BaseCommand):
                 format=options["format"],
                 scope=options["scope"],
                 split=parse_split(options["split"]),
+                options=parse_options(options["option"]),
                 enqueue=False,
             )
         except DomainError as exc:
