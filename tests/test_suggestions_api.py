@@ -380,3 +380,15 @@ def test_the_contract_is_in_the_schema(cast):
         "source",
     }
     assert {"source", "score"} <= set(parts["Span"]["properties"])
+
+
+def test_changing_the_marks_setting_asks_again_for_the_quotes(cast, article):
+    """Turning quotes_include_marks off marks every document's quote suggestions pending, so
+    a worker recomputes them to the new guideline; the other sources stay as they are."""
+    computed(cast.client("annotator"), article)
+    admin = cast.client("admin")
+    admin.patch(api(cast.project.pk), {"description": "same marks"}, format="json")
+    assert not SuggestionSet.objects.filter(status="pending").exists()
+    admin.patch(api(cast.project.pk), {"quotes_include_marks": False}, format="json")
+    rows = {r.source: r.status for r in SuggestionSet.objects.filter(document=article)}
+    assert rows == {"quotes": "pending", "gold": "ready"}

@@ -71,6 +71,15 @@ def suggestions_request(
     return names
 
 
+def suggestions_project_requested(*, project: Project, sources: Iterable[str]) -> None:
+    """Ask again for these sources on every document of the project (a setting they follow
+    changed), in batches of `ROW_BATCH` documents."""
+    ids = list(project.documents.order_by("pk").values_list("pk", flat=True))
+    names = list(sources)
+    for at in range(0, len(ids), ROW_BATCH):
+        suggestions_request(project=project, document_ids=ids[at : at + ROW_BATCH], sources=names)
+
+
 def suggestions_enqueue(document_ids: list[int]) -> None:
     """Send the ids to the workers. A broker outage leaves the rows pending: a POST on the
     document's suggestions asks again."""

@@ -41,7 +41,8 @@ from annotations.serializers import (
     UploadSerializer,
     VersionSerializer,
 )
-from annotations.services import annotating, documents, preferences, projects
+from annotations.services import annotating, documents, preferences, projects, suggestions
+from annotations.suggesting.registry import QUOTES
 from annotations.views.errors import ErrorSerializer
 
 
@@ -168,7 +169,13 @@ class ProjectDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
     def perform_update(self, serializer: ProjectSerializer) -> None:
         self.require(Role.ADMIN, "change the project")
         serializer.validated_data.pop("preset", None)
+        marks = serializer.instance.quotes_include_marks
         serializer.save()
+        if serializer.instance.quotes_include_marks != marks:
+            # The quote suggestions followed the old guideline: every document's again.
+            suggestions.suggestions_project_requested(
+                project=serializer.instance, sources=[QUOTES.name]
+            )
 
     def perform_destroy(self, instance) -> None:
         self.require(Role.ADMIN, "delete the project")
