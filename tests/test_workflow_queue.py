@@ -109,6 +109,57 @@ def test_queue_is_per_project(cast, docs):
     assert next_doc(cast.client("outsider"), cast.other_project).status_code == 204
 
 
+def test_queue_passes_over_any_number_of_filled_candidates(cast, monkeypatch):
+    """However many candidates fill up between the search and the lock (25 here; the old
+    queue gave up after 20 and answered 204 with documents left), the caller gets one."""
+    from annotations.services import workflow
+
+    documents = [DocumentFactory(project=cast.project) for _ in range(30)]
+    real = workflow._still_open
+    calls = {"n": 0}
+
+    def filled_meanwhile(*args) -> bool:
+        calls["n"] += 1
+        return calls["n"] > 25 and real(*args)
+
+    monkeypatch.setattr(workflow, "_still_open", filled_meanwhile)
+    response = next_doc(cast.client("annotator"), cast.project)
+    assert response.status_code == 200
+    assert response.json()["id"] == documents[25].pk
+
+
+def test_queue_decides_from_the_rows_not_the_stored_state(cast, docs):
+    """The stored work state only says where to look: a document whose state wrongly says
+    `new` after its overlap was filled (a write that bypassed the services) is not given."""
+    cast.project.annotators_per_document = 2
+    cast.project.save()
+    for who in ("teammate", "reviewer"):
+        assert next_doc(cast.client(who), cast.project).json()["id"] == docs[0].pk
+    cast.project.documents.filter(pk=docs[0].pk).update(state="new")
+    assert next_doc(cast.client("annotator"), cast.project).json()["id"] == docs[1].pk
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_queue_reads_the_same_few_rows_however_big_the_project(
+    cast, size, django_assert_num_queries
+):
+    """Queries per request do not grow with the project: started documents with places
+    left, then the first new one off the (project, state, id) index."""
+    for _ in range(size):
+        DocumentFactory(project=cast.project)
+    client = cast.client("annotator")
+    # The membership and project; the request's transaction (a savepoint in the test);
+    # the caller's row lock; their returned work; their open assignment; the attempt's
+    # savepoint; started candidates and the first new one (SKIP LOCKED); the re-check
+    # under the lock; the assignment; the member's tally (insert if missing, then move);
+    # the document's state; the two releases.
+    with django_assert_num_queries(QUEUE_QUERIES):
+        assert next_doc(client, cast.project).status_code == 200
+
+
+QUEUE_QUERIES = 15
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_queue_requests_never_over_assign():
     """6 annotators x repeated asks at once, overlap 2 over 5 documents: ≤ 2 each, no repeats.

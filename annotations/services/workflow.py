@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import (
-    Case,
     Count,
     Exists,
     IntegerField,
@@ -20,8 +19,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -31,6 +28,7 @@ from annotations.models import (
     AnnotationStatus,
     Assignment,
     Document,
+    DocumentState,
     FlagReason,
     Membership,
     Project,
@@ -39,9 +37,9 @@ from annotations.models import (
 from annotations.services import work_state
 
 DONE = (AnnotationStatus.SUBMITTED, AnnotationStatus.SKIPPED)
-# Candidates tried per request; a stale one (filled by a writer that committed
-# after our snapshot) is passed over and the next one tried.
-_QUEUE_ATTEMPTS = 20
+# Documents someone has started (the stored work state, `services.work_state`): the queue
+# completes their overlap before it hands out new ones.
+STARTED = (DocumentState.IN_PROGRESS, DocumentState.ANNOTATED, DocumentState.DISPUTED)
 
 
 def _skipped_by_assignee() -> Exists:
@@ -92,11 +90,10 @@ def _returned(project: Project, annotator: User) -> Document | None:
     return annotation.document if annotation is not None else None
 
 
-def _candidates(project: Project, annotator: User) -> QuerySet[Document]:
-    """Documents that still need annotators and that the caller has not touched.
-
-    In-progress documents first, so overlap completes before new work starts.
-    """
+def _open_to(documents: QuerySet[Document], project: Project, annotator: User):
+    """Those of `documents` with a place left (active assignments below the overlap) that
+    the caller has neither been given nor touched, with no gold and not flagged as broken
+    text."""
     counted = (
         active_assignments()
         .filter(document=OuterRef("pk"))
@@ -107,30 +104,51 @@ def _candidates(project: Project, annotator: User) -> QuerySet[Document]:
     )
     touched = Q(annotator=annotator) | Q(is_gold=True)  # gold: already adjudicated
     return (
-        project.documents.annotate(
-            assigned=Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
-        )
+        documents.annotate(assigned=Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0))
         .filter(assigned__lt=project.annotators_per_document)
         .exclude(Exists(Assignment.objects.filter(document=OuterRef("pk"), annotator=annotator)))
         .exclude(Exists(Annotation.objects.filter(touched, document=OuterRef("pk"))))
         .exclude(flag__reason=FlagReason.BROKEN_TEXT)
-        .order_by(Case(When(assigned__gt=0, then=Value(0)), default=Value(1)), "pk")
     )
 
 
-def _still_open(document: Document, project: Project) -> bool:
-    """Re-count under the row lock: a fresh statement sees every committed assignment."""
-    return active_assignments().filter(document=document).count() < project.annotators_per_document
+def _candidates(project: Project, annotator: User) -> list[QuerySet[Document]]:
+    """Where to look, in order: started documents with places left (so overlap completes
+    before new work starts), then new ones; lowest id first in each.
+
+    The stored work state narrows the search so a request reads a handful of rows, not
+    every document with three subqueries each: new documents come straight off the
+    (project, state, id) index, and started ones that already have their overlap of
+    submitted versions are passed over. The state only says where to look; whether a
+    document may be given is decided again under its lock from the rows (`_still_open`).
+    """
+    overlap = project.annotators_per_document
+    started = project.documents.filter(state__in=STARTED, submitted_count__lt=overlap)
+    new = project.documents.filter(state=DocumentState.NEW)
+    return [_open_to(tier, project, annotator).order_by("pk") for tier in (started, new)]
 
 
-def _lock_one(candidates: QuerySet[Document]) -> Document | None:
+def _still_open(document: Document, project: Project, annotator: User) -> bool:
+    """Re-check under the row lock: a fresh statement sees every committed assignment."""
+    return _open_to(Document.objects.filter(pk=document.pk), project, annotator).exists()
+
+
+def _lock_one(tiers: list[QuerySet[Document]], passed: list[int]) -> Document | None:
     """Lock the first candidate nobody holds; if others hold them all, wait for the first.
 
     Waiting (rather than answering "empty") matters when the last places are
     being looked at by callers who may find them full and let go.
     """
-    free = candidates.select_for_update(skip_locked=True, of=("self",)).first()
-    return free or candidates.select_for_update(of=("self",)).first()
+    tiers = [tier.exclude(pk__in=passed) for tier in tiers]
+    for tier in tiers:
+        free = tier.select_for_update(skip_locked=True, of=("self",)).first()
+        if free is not None:
+            return free
+    for tier in tiers:
+        held = tier.select_for_update(of=("self",)).first()
+        if held is not None:
+            return held
+    return None
 
 
 class _Full(Exception):
@@ -148,7 +166,9 @@ def queue_next(*, project: Project, annotator: User) -> Document | None:
     queueing) and its overlap re-counted under the lock, because the candidate
     query's snapshot may predate an assignment committed since. Each attempt
     runs in a savepoint whose rollback releases a full document's lock, so a
-    caller waits while holding no document, and waiters cannot deadlock. On
+    caller waits while holding no document, and waiters cannot deadlock. A
+    filled candidate is passed over and the next one tried, as often as it
+    takes (a fixed number of tries answered 204 with documents left). On
     SQLite `select_for_update` is a no-op and the IMMEDIATE transaction (see
     settings) serialises the whole function instead.
     """
@@ -160,16 +180,16 @@ def queue_next(*, project: Project, annotator: User) -> Document | None:
     if current is not None:
         return current.document
     passed: list[int] = []
-    for _ in range(_QUEUE_ATTEMPTS):
+    while True:  # each pass passes one document over: at most one per document
         try:
             with transaction.atomic():
-                document = _lock_one(_candidates(project, annotator).exclude(pk__in=passed))
+                document = _lock_one(_candidates(project, annotator), passed)
                 if document is None:
                     return None
-                if not _still_open(document, project):
+                if not _still_open(document, project, annotator):
                     raise _Full(document.pk)
                 Assignment.objects.create(document=document, annotator=annotator)
-                # The caller had not touched it (`_candidates`): nothing to read to know
+                # The caller had not touched it (`_still_open`): nothing to read to know
                 # what moves.
                 work_state.pairs_move(
                     project.pk, [work_state.PairMove(annotator.pk, None, "in_progress", 1)]
@@ -178,7 +198,6 @@ def queue_next(*, project: Project, annotator: User) -> Document | None:
                 return document
         except _Full as full:
             passed.append(full.args[0])
-    return None
 
 
 def _member(project: Project, username: str) -> User:
