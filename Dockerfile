@@ -22,4 +22,4 @@ RUN DJANGO_SECRET_KEY=build DATA_DIR=/tmp/build python manage.py compilemessages
 RUN useradd --create-home workbench && mkdir -p /data && chown workbench /data
 USER workbench
 EXPOSE 8000
-CMD ["gunicorn", "workbench.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]
+CMD ["gunicorn", "-c", "workbench/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "workbench.wsgi"]

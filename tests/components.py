@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -86,13 +87,14 @@ def _postgres_version() -> str:
 
 class PostgresCluster:
     """A PostgreSQL cluster of our own (`pg_createcluster`), trusting loopback connections,
-    its data in `directory`. Restart and stop it at will; it is dropped at the end."""
+    its data in a temporary directory the postgres user owns (pytest's own are root's
+    alone). Restart and stop it at will; it is dropped, data and all, at the end."""
 
-    def __init__(self, directory: Path, name: str) -> None:
+    def __init__(self, name: str) -> None:
         self.version = _postgres_version()
         self.name = name
         self.port = free_port()
-        self.directory = directory
+        self.directory = Path(tempfile.mkdtemp(prefix=f"{name}-"))
 
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
@@ -104,12 +106,11 @@ class PostgresCluster:
         )  # fmt: skip
 
     def create(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
         shutil.chown(self.directory, "postgres", "postgres")
         subprocess.run(
             ["pg_createcluster", self.version, self.name, "-p", str(self.port),
              "-d", str(self.directory / "data"), "--start-conf=manual",
-             "-o", "listen_addresses=127.0.0.1", "-o", "fsync=off",
+             "-o", "fsync=off",
              "-o", "max_connections=200", "--", "--auth-host=trust", "--auth-local=trust"],
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip
@@ -132,6 +133,7 @@ class PostgresCluster:
             ["pg_dropcluster", "--stop", self.version, self.name],
             capture_output=True, timeout=60,
         )  # fmt: skip
+        shutil.rmtree(self.directory, ignore_errors=True)
 
     def create_database(self, name: str) -> str:
         subprocess.run(
@@ -143,8 +145,8 @@ class PostgresCluster:
 
 
 @contextmanager
-def postgres_cluster(directory: Path) -> Iterator[PostgresCluster]:
-    cluster = PostgresCluster(directory, f"faults{os.getpid()}")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    cluster = PostgresCluster(f"faults{os.getpid()}")
     try:
         cluster.create()
         yield cluster
