@@ -272,3 +272,18 @@ class NoticeAdmin(ShownAdmin):
     list_display = ["recipient", "kind", "document", "actor", "created_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__username", "text"]
+
+
+@admin.register(models.SuggestionBackend)
+class SuggestionBackendAdmin(admin.ModelAdmin):
+    """Shown here; the URL is set through the API, which checks which hosts it may name
+    (the call checks again, so a URL written any other way is still refused)."""
+
+    list_display = ["project", "url", "enabled", "status", "calls", "failures", "checked_at"]
+    list_filter = ["status", "enabled"]
+    readonly_fields = [
+        f.name for f in models.SuggestionBackend._meta.fields if f.name not in ("enabled",)
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -731,3 +731,45 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+
+# --- Model backends for suggestions (issue 10) ------------------------------------------------
+
+
+class BackendStatus(models.TextChoices):
+    """How the last call to a project's model backend went."""
+
+    UNUSED = "unused"
+    OK = "ok"
+    FAILED = "failed"
+
+
+class SuggestionBackend(models.Model):
+    """A project's HTTP model backend: where it is, and how its last call went.
+
+    The URL is checked when saved and its host again at every call (`backend_http`); the
+    outcome of the latest call is kept here for the admin, each document's own outcome with
+    that document's suggestions."""
+
+    project = models.OneToOneField(
+        Project, primary_key=True, on_delete=models.CASCADE, related_name="suggestion_backend"
+    )
+    url = models.CharField(max_length=2000)
+    enabled = models.BooleanField(default=True)
+    status = models.CharField(
+        max_length=16, choices=BackendStatus.choices, default=BackendStatus.UNUSED
+    )
+    # The reason of the latest failure, kept after later successes so the admin can read it.
+    error = models.TextField(blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    # Calls since the URL was saved, and how many of them failed.
+    calls = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.status})"

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from annotations.views import conversation, exports, formats, suggestions, team, workflow
+from annotations.views import (
+    conversation,
+    exports,
+    formats,
+    suggestion_backend,
+    suggestions,
+    team,
+    workflow,
+)
 from annotations.views import core as views
 
 P = "projects/<int:project_id>/"
@@ -32,4 +40,5 @@ urlpatterns += (
     + team.urlpatterns
     + suggestions.urlpatterns
     + conversation.urlpatterns
+    + suggestion_backend.urlpatterns
 )

@@ -137,6 +137,20 @@ def test_junk_preferences_get_4xx(cast):
             _check(response, "me", body)
 
 
+def test_junk_model_backend_settings_get_4xx(cast):
+    """Junk in PUT …/suggestions/backend/ (URLs included) is a 4xx, never a 500."""
+    client = cast.client("admin")
+    path = api(cast.project.pk, "suggestions/backend/")
+    template = {"url": "https://models.example.org/predict", "enabled": True}
+    urls = ["http://[::1", "http://:80/", "http://a:-1/", "http://\u0000/", "javascript:x",
+            "http://[fe80::1%25eth0]/", "http://0x7f000001/", "http://017700000001/",
+            "http://127.1/", "//models.example.org/", "http://ex ample.org/"]  # fmt: skip
+    for body in _bodies(template) + [{**template, "url": url} for url in urls]:
+        response = send(client, "PUT", path, body)
+        if response.status_code != 200:
+            _check(response, "PUT backend", body)
+
+
 def test_junk_annotations_get_4xx(cast, document):
     """Junk in PUT bodies and PATCH operations is a 4xx, never a 500."""
     client = cast.client("annotator")

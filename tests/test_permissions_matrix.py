@@ -95,6 +95,10 @@ MATRIX = [
                                                               "403 404 403 200 200"),
     ("GET", "/api/notices/", None,                            "403 200 200 200 200"),
     ("POST", "/api/notices/read/", {"ids": [1]},              "403 200 200 200 200"),
+    ("GET", P + "suggestions/backend/", None,                 "403 404 403 403 200"),
+    ("PUT", P + "suggestions/backend/", {"url": "https://models.example.org/predict"},
+                                                              "403 404 403 403 200"),
+    ("DELETE", P + "suggestions/backend/", None,              "403 404 403 403 204"),
 ]  # fmt: skip
 
 

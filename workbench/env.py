@@ -4,6 +4,7 @@ A junk value is an error at start-up, never a silent default: a typo in
 `DEBUG=ture` must not quietly run production in a different mode.
 """
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -47,3 +48,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """Comma-separated IP networks (`10.0.0.0/8`, `127.0.0.1`); a junk entry is an error."""
+    networks = env_list(name, default)
+    for item in networks:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            message = f"{name}: {item!r} is not an IP network (e.g. 10.0.0.0/8)"
+            raise ImproperlyConfigured(message) from None
+    return networks

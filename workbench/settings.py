@@ -13,7 +13,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from workbench.env import env_bool, env_int, env_list, env_str
+from workbench.env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -256,6 +256,15 @@ EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 3, minimum=1)
 EXPORT_SWEEP_SECONDS = env_int("EXPORT_SWEEP_SECONDS", 10, minimum=1)
 # The dataset card's agreement figures are computed over at most this many documents.
 EXPORT_AGREEMENT_MAX_DOCUMENTS = env_int("EXPORT_AGREEMENT_MAX_DOCUMENTS", 2000, minimum=0)
+
+# Model backends for suggestions (DECISIONS.md 28): only public addresses
+# are called, and those inside these networks (comma-separated CIDRs, e.g. 10.20.0.5/32 for
+# a model server on the newsroom network). Loopback, private and link-local addresses are
+# refused unless listed here.
+SUGGESTION_BACKEND_ALLOWED_NETWORKS = env_networks("SUGGESTION_BACKEND_ALLOWED_NETWORKS", [])
+# Seconds one call to a backend may take, and the largest answer read, in bytes.
+SUGGESTION_BACKEND_TIMEOUT_SECONDS = env_int("SUGGESTION_BACKEND_TIMEOUT_SECONDS", 10, minimum=1)
+SUGGESTION_BACKEND_MAX_BYTES = env_int("SUGGESTION_BACKEND_MAX_BYTES", 5_000_000, minimum=1000)
 
 LOGGING = {
     "version": 1,

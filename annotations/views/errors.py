@@ -98,10 +98,21 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses  # a callback: what the other side answers, not our errors
         codes = {"400", "403", "404"} | {code for code in responses if code >= "400"}
         for code in sorted(codes):
             responses[code] = self._get_response_for_code(ErrorSerializer, code)
         return responses
+
+    def _get_serializer_name(
+        self, serializer: Any, direction: Any, bypass_extensions: bool = False
+    ) -> str:
+        name = super()._get_serializer_name(serializer, direction, bypass_extensions)
+        if direction == "request" and getattr(serializer, "one_schema_name", False):
+            # Shapes of calls the server makes (a callback) read one way: no "…Request" twin.
+            return name.removesuffix("Request")
+        return name
 
 
 def error_body(
