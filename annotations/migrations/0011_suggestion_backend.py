@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0009_conversation'),
+        ('annotations', '0010_export_runner'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
