@@ -364,12 +364,37 @@ class UploadSerializer(serializers.Serializer):
         "detected from the spans (refused, saying where, when the file is ambiguous or "
         "inconsistent)",
     )
+    annotator_map = serializers.CharField(
+        required=False,
+        help_text="A JSON object from the file's annotators (Label Studio user ids or emails, "
+        'a doccano file\'s user) to members\' usernames, e.g. {"2": "alice"}; default: a '
+        "member of the same name",
+    )
+    label_map = serializers.CharField(
+        required=False,
+        help_text="A JSON object from the file's labels and choice groups to ours, e.g. "
+        '{"PERSON": "PER", "tone": "sentiment"}',
+    )
     external_id_key = serializers.CharField(
         required=False,
         max_length=100,
         help_text="doccano and Label Studio: the field holding each document's external id "
         "(default `external_id`, else the tool's own `id`)",
     )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # "as" is a Python keyword: declared through the fields mapping.
+        fields["as"] = serializers.ChoiceField(
+            choices=["annotations", "gold", "suggestions"],
+            required=False,
+            help_text="annotations (default): each annotation is its author's version, a "
+            "ground-truth one also gold; a doccano file is the version of the member it is "
+            "named after (else gold, with a warning). gold: the ground-truth annotation, or a "
+            "task's only one, is the gold layer and nothing else is imported. suggestions: "
+            "every layer (Label Studio's predictions too) becomes the documents' suggestions",
+        )
+        return fields
 
 
 class ExportOptionSerializer(serializers.Serializer):

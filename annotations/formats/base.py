@@ -129,6 +129,9 @@ class Reading:
     # With no offset unit given, the reader detects it from the spans (and refuses when it
     # cannot tell) instead of taking the first.
     detects_unit: bool = False
+    # A file is one person's layer, named after them (doccano's export): by default it
+    # becomes that member's version (`formats.layers`).
+    owner_from_name: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ attributes, ``relation`` for relations, and ``choices`` on the text for document
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
 from typing import IO, Any, BinaryIO
@@ -162,7 +163,9 @@ def read_label_studio(source: IO[bytes], *, external_id_key: str | None = None) 
     if not isinstance(tasks, list):
         raise FormatError("expected a JSON array of tasks")
     warnings: list[str] = []
-    return ReadResult(_records(tasks, warnings, external_id_key), warnings)
+    result = ReadResult(_records(tasks, warnings, external_id_key), warnings)
+    result.annotators = _authors(tasks)
+    return result
 
 
 def _external_id(task: dict[str, Any], index: int, key: str | None, where: str) -> str:
@@ -177,7 +180,40 @@ def _external_id(task: dict[str, Any], index: int, key: str | None, where: str) 
     return str(index + 1 if value is None or value == "" else value)
 
 
+# What a task or an annotation holds that we carry (the rest is named in one warning).
+_TASK_KEYS = {"id", "data", "annotations", "predictions", "meta", "drafts"}
+_ANNOTATION_KEYS = {"result", "ground_truth", "was_cancelled", "completed_by", "annotator"}
+_ANNOTATION_KEYS |= {"status"}
+
+
+def annotator_names(ann: dict[str, Any]) -> tuple[str, ...]:
+    """The names an annotation's author goes by: our exporter's `annotator`, else Label
+    Studio's `completed_by` (a user id, or an object with id and email); () for none."""
+    if ann.get("annotator"):
+        return (str(ann["annotator"]),)
+    who = ann.get("completed_by")
+    if isinstance(who, dict):
+        return tuple(str(who[k]) for k in ("id", "email", "username") if who.get(k))
+    return (str(who),) if who is not None and who != "" else ()
+
+
+def _authors(tasks: list[Any]) -> dict[str, tuple[str, ...]]:
+    """Every author of a kept annotation, by first name, in the order found."""
+    found: dict[str, tuple[str, ...]] = {}
+    for task in tasks:
+        if not isinstance(task, dict):
+            continue
+        for ann in task.get("annotations") or ():
+            if isinstance(ann, dict) and not ann.get("was_cancelled"):
+                names = annotator_names(ann)
+                if names:
+                    found.setdefault(names[0], names)
+    return found
+
+
 def _records(tasks: list[Any], warnings: list[str], key: str | None) -> Iterator[Record]:
+    skipped: dict[str, set[str]] = {"task": set(), "annotation": set()}
+    drafts = 0
     for index, task in enumerate(tasks):
         where = f"tasks[{index}]"
         if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
@@ -187,48 +223,110 @@ def _records(tasks: list[Any], warnings: list[str], key: str | None) -> Iterator
         if not isinstance(text, str):
             raise FormatError("task has no text", field=f"{where}.data.text")
         record = new_record(_external_id(task, index, key, where), text)
-        record["title"] = data.get("title") or ""
-        record["meta"] = data.get("meta") or {}
+        if isinstance(data.get("title"), str):
+            record["title"] = data["title"]
+        record["meta"] = _meta(task, key or "external_id")
         if data.get("split"):
             record["split"] = data["split"]
-        if task.get("predictions"):
-            warnings.append(
-                f"{_doc(record)}: {len(task['predictions'])} prediction(s) not imported"
-            )
-        _annotations(task.get("annotations") or [], record, where, warnings)
+        _predictions(task.get("predictions") or [], record, where, warnings)
+        drafts += len(task.get("drafts") or ())
+        skipped["task"].update(set(task) - _TASK_KEYS)
+        _annotations(task.get("annotations") or [], record, where, warnings, skipped)
         yield record
+    if drafts:
+        warnings.append(f"{drafts} draft(s) not imported: only submitted annotations are")
+    for what, names in skipped.items():
+        if names:
+            warnings.append(
+                f"Label Studio {what} fields not imported (its bookkeeping): "
+                + ", ".join(sorted(names))
+            )
 
 
-def _annotations(annotations: list[Any], record: Record, where: str, warnings: list[str]) -> None:
-    kept = []
+def _meta(task: dict[str, Any], id_key: str) -> dict[str, Any]:
+    """The document's meta: ours (`data.meta`), the task's other data fields, and Label
+    Studio's own (task id, task meta) under `label_studio`."""
+    data = task["data"]
+    meta = dict(data["meta"]) if isinstance(data.get("meta"), dict) else {}
+    for name, value in data.items():
+        carried = name in (id_key, "text", "split") or (
+            name in ("title", "meta") and isinstance(value, str if name == "title" else dict)
+        )
+        if not carried:
+            meta[name] = value
+    own: dict[str, Any] = {}
+    if task.get("id") is not None:
+        own["task_id"] = task["id"]
+    if task.get("meta"):
+        own["meta"] = task["meta"]
+    if own:
+        meta["label_studio"] = own
+    return meta
+
+
+def _predictions(predictions: list[Any], record: Record, where: str, warnings: list[str]) -> None:
+    """Predictions in full (the snapshot export) as layers with their score, under
+    `_predictions` (`as=suggestions` imports them); ids alone (the JSON export) are reported."""
+    layers = []
+    for prediction in predictions:
+        if isinstance(prediction, dict) and isinstance(prediction.get("result"), list):
+            layer = _layer(prediction["result"], record, f"{where}.predictions", warnings)
+            layers.append({**layer, "score": prediction.get("score")})
+    if len(layers) < len(predictions):
+        warnings.append(
+            f"{_doc(record)}: {len(predictions) - len(layers)} prediction(s) given by id only "
+            "(Label Studio's JSON export; its snapshot export carries them in full) not imported"
+        )
+    if layers:
+        record["_predictions"] = layers
+
+
+def _annotations(
+    annotations: list[Any],
+    record: Record,
+    where: str,
+    warnings: list[str],
+    skipped: dict[str, set[str]],
+) -> None:
+    """The ground-truth annotation (the first) is the gold layer; each annotation with an
+    author is a layer under `annotations`, with the names its author goes by (`_names`) and
+    its ground-truth mark, for `layers.assign_layers` to map to our members."""
+    gold_done = False
+    unauthored: list[dict[str, Any]] = []
     for number, ann in enumerate(annotations):
         if not isinstance(ann, dict) or not isinstance(ann.get("result", []), list):
             raise FormatError("annotation must be an object with a result list", field=where)
         if ann.get("was_cancelled"):
             warnings.append(f"{_doc(record)}: cancelled annotation {number} skipped")
             continue
-        kept.append(ann)
-    gold = [a for a in kept if a.get("ground_truth")][:1] or (kept if len(kept) == 1 else [])
-    for ann in kept:
+        skipped["annotation"].update(set(ann) - _ANNOTATION_KEYS)
         layer = _layer(ann.get("result", []), record, f"{where}.annotations", warnings)
-        if ann in gold:
-            record.update(layer)
-        else:
-            layer = {
-                "annotator": _annotator(ann),
-                "status": ann.get("status") or "submitted",
-                **layer,
-            }
-            record.setdefault("annotations", []).append(layer)
-
-
-def _annotator(ann: dict[str, Any]) -> str:
-    if ann.get("annotator"):
-        return str(ann["annotator"])
-    who = ann.get("completed_by")
-    if isinstance(who, dict):
-        return str(who.get("email") or who.get("id"))
-    return str(who) if who is not None else "unknown"
+        truth = bool(ann.get("ground_truth"))
+        if truth and not gold_done:
+            record.update(copy.deepcopy(layer))
+            gold_done = True
+        names = annotator_names(ann)
+        if not names and not truth:
+            unauthored.append(layer)
+        if names:
+            record.setdefault("annotations", []).append(
+                {
+                    "annotator": names[0],
+                    "status": ann.get("status") or "submitted",
+                    **layer,
+                    "_names": names,
+                    "_ground_truth": truth,
+                }
+            )
+    # An annotation with no author (a file made by a script) is the gold layer when it is the
+    # task's only one and nothing is marked ground truth; others cannot be anyone's.
+    if len(unauthored) == 1 and not gold_done and not record.get("annotations"):
+        record.update(unauthored.pop())
+    if unauthored:
+        warnings.append(
+            f"{_doc(record)}: {len(unauthored)} annotation(s) with no author and not ground "
+            "truth not imported"
+        )
 
 
 def _layer(results: list[Any], record: Record, where: str, warnings: list[str]) -> dict[str, Any]:

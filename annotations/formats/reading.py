@@ -100,6 +100,9 @@ class ReadResult:
 
     records: Iterator[Record]
     warnings: list[str] = field(default_factory=list)
+    # Readers that know every foreign annotator before the first record (Label Studio parses
+    # the whole file) name them here, by first name → every name they go by; None otherwise.
+    annotators: dict[str, tuple[str, ...]] | None = None
 
     def __iter__(self) -> Iterator[Record]:
         return self.records

@@ -127,6 +127,7 @@ _SPECS = (
             offset_units=UNITS,
             takes_schema=True,
             detects_unit=True,
+            owner_from_name=True,
         ),
     ),
     FormatSpec(

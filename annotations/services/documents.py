@@ -8,6 +8,7 @@ stays bounded by the batch, not by the file.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import uuid
 import zipfile
@@ -36,19 +37,39 @@ from annotations.formats import (
 )
 from annotations.formats.doccano import UnitUnclear
 from annotations.formats.jsonl import KEY_ORDER
+from annotations.formats.layers import (
+    IMPORT_SOURCE,
+    LAYERS,
+    Layering,
+    LayerProblem,
+    assign_layers,
+    unmapped,
+)
 from annotations.formats.reading import unstorable
-from annotations.models import Annotation, AnnotationEvent, AnnotationStatus, Document, Project
+from annotations.models import (
+    Annotation,
+    AnnotationEvent,
+    AnnotationStatus,
+    Document,
+    Project,
+    SuggestionSet,
+    SuggestionStatus,
+)
 from annotations.selectors.exports import project_schema
 from annotations.selectors.projects import document_is_annotated
+from annotations.selectors.suggestions import suggester_project
 from annotations.services import work_state
 from annotations.services.annotating import write_contents
 from annotations.services.suggestions import suggestions_request
+from annotations.suggesting.payload import payload_fit
 from annotations.validation import LabelSet, validate_content
 
 # The native record's keys, as the jsonl format writes them, plus an optional id.
 NATIVE_KEYS = {*KEY_ORDER, "id"}
 
 BATCH = 1_000
+# What an upload's `as` may say (`formats.layers`).
+IMPORT_LAYERS = LAYERS
 MAX_REPORTED_ERRORS = 50
 # Where a record came from, which decides how its errors are keyed: a file's line
 # (`lines.3.text`), an item of a JSON array (`2.text`), or a single JSON object (`text`).
@@ -63,12 +84,15 @@ class Imported:
 
     ids: list[int] = dataclasses.field(default_factory=list)
     first: Document | None = None
+    # Documents given suggestions (`as=suggestions`), and suggested items that did not fit.
+    suggested: int = 0
+    suggestions_dropped: int = 0
 
 
 def _record_errors(record: dict[str, Any]) -> list[tuple[str, str]]:
     """(field, message) pairs for a record's document fields."""
     problems = []
-    unknown = set(record) - NATIVE_KEYS - {"_line"}
+    unknown = set(record) - NATIVE_KEYS - {"_line", "_suggestions"}
     if unknown:
         problems.append((sorted(unknown)[0], "unknown field"))
     text = record.get("text")
@@ -245,6 +269,37 @@ class _Importer:
         ]
         if items:
             self.insert_annotations(items)
+        suggested = [
+            (document, record["_suggestions"])
+            for record, document in zip(records, documents, strict=True)
+            if record.get("_suggestions")
+        ]
+        if suggested:
+            self.insert_suggestions(suggested)
+
+    def insert_suggestions(self, suggested: list[tuple[Document, dict[str, Any]]]) -> None:
+        """An upload's layers as each document's suggestions (one row, source `import`),
+        fitted to the project like any suggester's answer; one query per batch."""
+        project = suggester_project(self.project)
+        now = timezone.now()
+        rows = []
+        for document, answer in suggested:
+            payload, dropped = payload_fit(
+                answer, project=project, length=document.length, source=IMPORT_SOURCE
+            )
+            self.imported.suggestions_dropped += dropped
+            rows.append(
+                SuggestionSet(
+                    document=document,
+                    source=IMPORT_SOURCE,
+                    status=SuggestionStatus.READY,
+                    payload=payload,
+                    requested_at=now,
+                    computed_at=now,
+                )
+            )
+        SuggestionSet.objects.bulk_create(rows)
+        self.imported.suggested += len(rows)
 
     def insert_annotations(self, items: list[tuple[Document, dict[str, Any]]]) -> None:
         now = timezone.now()
@@ -401,9 +456,15 @@ def documents_upload(
     offset_unit: str | None,
     actor: User,
     external_id_key: str | None = None,
+    layer: str | None = None,
+    annotator_map: dict[str, str] | None = None,
+    label_map: dict[str, str] | None = None,
 ) -> tuple[Imported, list[str]]:
     """Import an uploaded file with its format's reader (named, else by the file's suffix):
-    (documents, what the reader could not carry). All of it, or nothing."""
+    (documents, what the reader could not carry). All of it, or nothing.
+
+    `layer` (the upload's `as`), `annotator_map` and `label_map` say whose work the file's
+    layers are and what its labels are called here (`formats.layers`)."""
     spec = format_for_upload(format, name)
     if spec is None:
         raise _upload_error(format, name)
@@ -422,9 +483,43 @@ def documents_upload(
         limits=read_limits(),
         external_id_key=external_id_key or None,
     )
+    layering = _layering(project, name, layer, annotator_map or {}, label_map or {})
+    layering = dataclasses.replace(layering, owner_by_default=reading.owner_from_name)
     warnings: list[str] = []
-    records = _read(spec, raw, options, warnings)
-    return documents_import(project=project, records=records, actor=actor), warnings
+    records = _read(spec, raw, options, warnings, layering)
+    imported = documents_import(project=project, records=records, actor=actor)
+    if imported.suggestions_dropped:
+        warnings.append(
+            f"{imported.suggestions_dropped} suggested item(s) do not fit this project's labels "
+            "or text and were left out"
+        )
+    return imported, warnings
+
+
+def _layering(
+    project: Project,
+    name: str,
+    layer: str | None,
+    annotators: dict[str, str],
+    labels: dict[str, str],
+) -> Layering:
+    """The upload's `as`, `annotator_map` and `label_map`, checked against the project."""
+    if layer is not None and layer not in IMPORT_LAYERS:
+        message = _("unknown value %(value)s; allowed: %(allowed)s")
+        raise ImportFailed(
+            {"as": [message % {"value": repr(layer), "allowed": ", ".join(IMPORT_LAYERS)}]}
+        )
+
+    @functools.cache
+    def members() -> frozenset[str]:
+        return frozenset(project.memberships.values_list("user__username", flat=True))
+
+    for foreign, ours in annotators.items():
+        if ours not in members():
+            message = _("“%(name)s” is not a member of this project")
+            raise ImportFailed({f"annotator_map.{foreign}": [message % {"name": ours}]})
+    owner = PurePath(name).stem or None
+    return Layering(layer, annotators, labels, members, owner)
 
 
 def read_limits() -> ReadLimits:
@@ -454,23 +549,83 @@ def _upload_error(format: str | None, name: str) -> ImportFailed:
 
 
 def _read(
-    spec: FormatSpec, raw: IO[bytes], options: ReadOptions, warnings: list[str]
+    spec: FormatSpec,
+    raw: IO[bytes],
+    options: ReadOptions,
+    warnings: list[str],
+    layering: Layering,
 ) -> Iterator[dict[str, Any]]:
-    """The reader's records, numbered by line; its FormatError becomes our ImportFailed."""
+    """The reader's records, numbered by line, their layers made ours; its FormatError
+    becomes our ImportFailed."""
     assert spec.reading is not None
     try:
         result = spec.reading.read(raw, options)
-        for number, record in enumerate(result, start=1):
+        if result.annotators is not None and layering.layer not in ("gold", "suggestions"):
+            missing = unmapped(result.annotators, layering)
+            if missing:
+                raise ImportFailed({"annotator_map": [_unmapped_message(result, missing)]})
+        records = assign_layers(result, layering, warnings)
+        for number, record in enumerate(records, start=1):
             yield {**record, "_line": record.get("_line", number)}
     except TooLarge as exc:
         raise PayloadTooLarge.at(_where(exc), exc.message) from None
     except UnitUnclear as exc:
         raise ImportFailed({"offset_unit": [unit_unclear_message(exc)]}) from None
+    except LayerProblem as exc:
+        raise ImportFailed(layer_problem_errors(exc)) from None
     except FormatError as exc:
         raise ImportFailed({_where(exc): [exc.message]}) from None
     except (UnicodeDecodeError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
         raise ImportFailed({"file": [f"not a readable {spec.name} file: {exc}"]}) from None
     warnings.extend(result.warnings)
+
+
+def _example(names: list[str]) -> str:
+    return json.dumps({name: _("username") for name in names[:3]}, ensure_ascii=False)
+
+
+def _unmapped_message(result: Any, missing: list[str]) -> str:
+    message = _(
+        "these annotators map to no member of this project: %(unmapped)s (found in the "
+        "file: %(found)s; Label Studio names them by user id). Send annotator_map, a JSON "
+        "object from each to a member's username, e.g. %(example)s"
+    )
+    return message % {
+        "unmapped": ", ".join(missing),
+        "found": ", ".join(_with_aliases(result.annotators)),
+        "example": _example(missing),
+    }
+
+
+def _with_aliases(annotators: dict[str, tuple[str, ...]]) -> list[str]:
+    return [
+        names[0] + (f" ({', '.join(names[1:])})" if len(names) > 1 else "")
+        for names in annotators.values()
+    ]
+
+
+def layer_problem_errors(problem: LayerProblem) -> dict[str, list[str]]:
+    """A layer that cannot become ours, worded for the user's language, by form field."""
+    params = problem.params
+    if problem.code == "owner_unknown":
+        message = _(
+            "a doccano file holds one member's work and is named after them, and no member "
+            "is called “%(owner)s”: send annotator_map, e.g. %(example)s, or as=gold"
+        )
+        return {"annotator_map": [message % {**params, "example": _example([params["owner"]])}]}
+    if problem.code == "duplicate_author":
+        message = _(
+            "document “%(document)s”: two annotations are by %(member)s, who may have one "
+            "version of a document"
+        )
+        return {"annotator_map": [message % params]}
+    if problem.code == "gold_ambiguous":
+        message = _(
+            "document “%(document)s” has %(count)d annotations and none is marked ground "
+            "truth: as=gold takes the ground-truth annotation, or a task's only one"
+        )
+        return {"as": [message % params]}
+    return {"annotator_map": [problem.message]}
 
 
 def _unit_name(unit: str) -> str:

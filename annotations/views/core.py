@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 
 from annotations.errors import NON_FIELD, Invalid, PayloadTooLarge
 from annotations.filters import DocumentFilter, ProjectFilterBackend
+from annotations.formats.reading import json_value
 from annotations.language import browser_language, saved_language
 from annotations.models import Document, Label, Language, Membership, Project, Role
 from annotations.parsers import StrictMultiPartParser
@@ -321,6 +323,23 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
         )
 
 
+def _names_field(data: Any, name: str) -> dict[str, str]:
+    """A multipart field holding a JSON object from names to names (`{"2": "alice"}`)."""
+    raw = data.get(name)
+    if not raw:
+        return {}
+    try:
+        value = json_value(raw) if isinstance(raw, str) else None
+    except ValueError:
+        value = None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v for k, v in value.items()
+    ):
+        message = _("must be a JSON object from names to names, e.g. %(example)s")
+        raise Invalid({name: [message % {"example": '{"2": "alice"}'}]})
+    return value
+
+
 class DocumentUpload(ProjectScoped, APIView):
     """Import a .txt, .jsonl or .csv file; all of it, or nothing."""
 
@@ -349,6 +368,9 @@ class DocumentUpload(ProjectScoped, APIView):
             offset_unit=request.data.get("offset_unit") or None,
             actor=request.user,
             external_id_key=request.data.get("external_id_key") or None,
+            layer=request.data.get("as") or None,
+            annotator_map=_names_field(request.data, "annotator_map"),
+            label_map=_names_field(request.data, "label_map"),
         )
         return Response(
             {"created": len(created.ids), "ids": created.ids, "warnings": warnings},

@@ -32,9 +32,11 @@ def test_doccano_round_trip_keeps_spans_relations_and_labels() -> None:
 
 
 def test_label_studio_round_trip_keeps_everything_we_model() -> None:
-    """Label Studio keeps gold spans with attributes, relations, labels, and annotator layers."""
+    """Label Studio keeps gold spans with attributes, relations, labels, and annotator layers;
+    the task id is added to meta, under `label_studio`."""
     back = list(read_label_studio(io.BytesIO(export("label-studio")[0])))
     for original, record in zip(fixture.records(), back, strict=True):
+        assert record["meta"].pop("label_studio") == {"task_id": back.index(record) + 1}
         assert {k: record[k] for k in ("external_id", "title", "text", "meta", "split")} == {
             k: original[k] for k in ("external_id", "title", "text", "meta", "split")
         }

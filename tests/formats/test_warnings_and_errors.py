@@ -173,7 +173,8 @@ def test_brat_discontinuous_span_events_and_notes_are_reported() -> None:
 
 
 def test_label_studio_reports_predictions_and_unknown_results() -> None:
-    """Predictions and result types we do not model are reported, not silently dropped."""
+    """Result types we do not model are reported, not silently dropped; predictions in full
+    are kept aside for `as=suggestions` (formats.layers reports them otherwise)."""
     task = {
         "id": 7,
         "data": {"text": "Joko Widodo"},
@@ -195,9 +196,9 @@ def test_label_studio_reports_predictions_and_unknown_results() -> None:
     (record,) = list(result)
     assert record["external_id"] == "7"
     assert spans_and_labels(record) == [(0, 11, "PER")]
-    assert result.warnings == [
-        "document '7': 1 prediction(s) not imported",
-        "document '7': result type 'textarea' (note) not imported",
+    assert result.warnings == ["document '7': result type 'textarea' (note) not imported"]
+    assert record["_predictions"] == [
+        {"spans": [], "relations": [], "document_labels": {}, "score": None}
     ]
 
 
