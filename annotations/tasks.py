@@ -19,7 +19,11 @@ from django.db import connection
 
 from annotations.services.export_lease import EXPORT_TASK, export_recover, export_sweep
 from annotations.services.exports import export_run
-from annotations.services.suggestions import SUGGESTIONS_TASK, suggestions_compute
+from annotations.services.suggestions import (
+    SUGGESTIONS_TASK,
+    suggestions_compute,
+    suggestions_recover,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +49,12 @@ def start_export_sweep(**_: Any) -> None:
     """At worker start, re-queue unfinished jobs (a job whose worker was killed outright
     need not wait for the broker to redeliver its message), then sweep every
     EXPORT_SWEEP_SECONDS for as long as the worker lives (`export_sweep`).
+    Pending suggestions are queued again too (`suggestions_recover`).
 
     The sweep is a thread of the worker's main process, not a task: it must run while
     every pool process is busy or the broker is away, and it needs no beat scheduler."""
     _guarded(export_recover, "re-queue unfinished exports")
+    _guarded(suggestions_recover, "re-queue pending suggestions")
     threading.Thread(target=_sweep_forever, name="export-sweep", daemon=True).start()
 
 

@@ -392,3 +392,19 @@ def test_changing_the_marks_setting_asks_again_for_the_quotes(cast, article):
     admin.patch(api(cast.project.pk), {"quotes_include_marks": False}, format="json")
     rows = {r.source: r.status for r in SuggestionSet.objects.filter(document=article)}
     assert rows == {"quotes": "pending", "gold": "ready"}
+
+
+def test_a_starting_worker_queues_pending_suggestions_again(cast, article, monkeypatch):
+    """Rows left pending (a broker that lost its messages) are sent again at worker start,
+    once per document; computed ones are not."""
+    from annotations.services.suggestions import suggestions_recover
+    from workbench.celery import app
+
+    other = DocumentFactory(project=cast.project, text="Halo.", length=5)
+    client = cast.client("annotator")
+    computed(client, other)
+    client.get(suggestions(article))  # asked for, never computed
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))
+    assert suggestions_recover() == {"documents": 1}
+    assert sent == [(SUGGESTIONS_TASK, [[article.pk]])]

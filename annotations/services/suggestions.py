@@ -80,9 +80,24 @@ def suggestions_project_requested(*, project: Project, sources: Iterable[str]) -
         suggestions_request(project=project, document_ids=ids[at : at + ROW_BATCH], sources=names)
 
 
+def suggestions_recover() -> dict[str, int]:
+    """Queue again every document with pending suggestions (at worker start: messages lost
+    with a broker that restarted empty, or never sent while it was down). A document whose
+    rows were computed meanwhile costs its task one query, so sending twice is cheap."""
+    ids = list(
+        SuggestionSet.objects.filter(status=SuggestionStatus.PENDING)
+        .order_by("document_id")
+        .values_list("document_id", flat=True)
+        .distinct()
+    )
+    for at in range(0, len(ids), TASK_CHUNK):
+        suggestions_enqueue(ids[at : at + TASK_CHUNK])
+    return {"documents": len(ids)}
+
+
 def suggestions_enqueue(document_ids: list[int]) -> None:
-    """Send the ids to the workers. A broker outage leaves the rows pending: a POST on the
-    document's suggestions asks again."""
+    """Send the ids to the workers. A broker outage leaves the rows pending: the next worker
+    to start sends them again (`suggestions_recover`), and a POST asks again."""
     try:
         app.send_task(SUGGESTIONS_TASK, args=[document_ids])
     except Exception:
