@@ -10,14 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from annotations.language import SUPPORTED
 from annotations.services.preferences import preferences_update
+from annotations.throttling import login_throttled
 
 
+@method_decorator(login_throttled, name="dispatch")
 class WorkbenchLoginView(LoginView):
     template_name = "annotations/login.html"
     redirect_authenticated_user = True

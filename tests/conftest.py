@@ -47,6 +47,19 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings, request):
+    """Each test counts login attempts from zero, in memory (the configured database cache
+    outlives a test's transaction once a live server commits); tests of the throttle itself
+    use the real cache (`database_cache`)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     admin = UserFactory(username="adam")

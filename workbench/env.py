@@ -6,6 +6,7 @@ A junk value is an error at start-up, never a silent default: a typo in
 
 import ipaddress
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -60,3 +61,18 @@ def env_networks(name: str, default: list[str]) -> list[str]:
             message = f"{name}: {item!r} is not an IP network (e.g. 10.0.0.0/8)"
             raise ImproperlyConfigured(message) from None
     return networks
+
+
+_RATE = re.compile(r"([1-9][0-9]*)/(second|minute|hour|day)")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate as DRF's throttles read it: `10/minute` (per second, minute, hour or day)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if not _RATE.fullmatch(raw.strip()):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate (a count per second, minute, hour or day: 10/minute)"
+        )
+    return raw.strip()

@@ -13,7 +13,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from workbench.env import env_bool, env_int, env_list, env_networks, env_str
+from workbench.env import env_bool, env_int, env_list, env_networks, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -109,6 +109,27 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+
+
+def _cache(url: str) -> dict[str, Any]:
+    """Unset: a table in the database (`createcachetable` runs after every migrate), shared
+    by every worker process with no other service; `redis://…`: Redis."""
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "workbench_cache",
+            # Culling starts past this many keys; each login attempt's address and username
+            # is a key, and culled keys would forget attempts.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(f"CACHE_URL={url!r}: use redis://… or leave it unset")
+
+
+# The cache holds the login attempt counts (annotations/throttling.py), so it must be shared
+# by every gunicorn worker: never a per-process memory cache.
+CACHES = {"default": _cache(env_str("CACHE_URL", ""))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Loads the user with their preferences in the same query (the saved language is read on
@@ -182,6 +203,18 @@ ARCHIVE_MAX_MEMBERS = env_int("ARCHIVE_MAX_MEMBERS", 20_000, minimum=1)
 PROJECT_MAX_DOCUMENTS = env_int("PROJECT_MAX_DOCUMENTS", 100_000, minimum=1)
 USER_MAX_PROJECTS = env_int("USER_MAX_PROJECTS", 50, minimum=1)
 
+# Login attempts allowed per username and per client address (the login form, the admin's
+# and POST /api/auth/token/ count together); past either the answer is 429 with Retry-After.
+LOGIN_RATE_PER_USER = env_rate("LOGIN_RATE_PER_USER", "10/minute")
+LOGIN_RATE_PER_ADDRESS = env_rate("LOGIN_RATE_PER_ADDRESS", "30/minute")
+# Reverse proxies in front of the server: the client address is the one the nearest trusted
+# proxy saw in X-Forwarded-For. 0 (the default): the connection's address, X-Forwarded-For is
+# ignored (anyone can write it).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES:
+    # The proxy terminates TLS and says so; without a trusted proxy the header is ignored.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -201,6 +234,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "annotations.views.errors.AutoSchema",
     "EXCEPTION_HANDLER": "annotations.views.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -45,6 +45,7 @@ from annotations.serializers import (
 )
 from annotations.services import annotating, documents, preferences, projects, suggestions
 from annotations.suggesting.registry import QUOTES
+from annotations.throttling import LoginThrottled, login_wait
 from annotations.views.errors import ErrorSerializer
 
 
@@ -65,6 +66,9 @@ class TokenView(APIView):
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
     def post(self, request: Request) -> Response:
+        wait = login_wait(request)
+        if wait is not None:
+            raise LoginThrottled(wait)
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
