@@ -185,6 +185,19 @@ class UserPreferencesAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+@admin.register(models.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are seen and revoked (deleted) here; they are made only by their owner, whose
+    key is never stored."""
+
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at"]
+    search_fields = ["user__username", "name", "prefix"]
+    fields = readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
 class DerivedAdmin(admin.ModelAdmin):
     """Derived figures (`services.work_state`): shown, never edited by hand (a recount,
     `manage.py recount_work_state`, rebuilds them)."""

@@ -17,8 +17,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import trans_real
-from rest_framework import authentication
+from rest_framework import authentication, exceptions
 
 from annotations.models import UserPreferences
 
@@ -82,7 +83,8 @@ class PreferencesBackend(ModelBackend):
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication, answering in the token user's saved language."""
+    """API tokens (`ApiToken`: kept as digests, ended by a password change), answering in
+    the token user's saved language."""
 
     def authenticate(self, request: Any) -> tuple[Any, Any] | None:
         result = super().authenticate(request)
@@ -91,11 +93,11 @@ class TokenAuthentication(authentication.TokenAuthentication):
         return result
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        model = self.get_model()
-        try:
-            token = model.objects.select_related("user__preferences").get(key=key)
-        except model.DoesNotExist:
-            return super().authenticate_credentials(key)  # the same refusal as DRF's
-        if not token.user.is_active:
-            return super().authenticate_credentials(key)
+        from annotations.selectors.tokens import token_for_key
+        from annotations.services.tokens import token_touch
+
+        token = token_for_key(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        token_touch(token=token)
         return token.user, token

@@ -7,6 +7,7 @@ may do what, label restrictions, overlap rules) lives in services.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -74,6 +75,26 @@ class UserPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.language or 'browser language'})"
+
+
+class ApiToken(models.Model):
+    """An API token of one user. Only the key's SHA-256 is kept (the key is shown once, when
+    made), with a tag of the owner's password hash as it was then: a password changed by any
+    path (the API, the admin, `changepassword`) ends every token made before."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    # The key's first characters: enough for its owner to tell which token is which.
+    prefix = models.CharField(max_length=8)
+    name = models.CharField(max_length=100, blank=True)
+    password_tag = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}… {self.name}".strip()
 
 
 class Membership(models.Model):

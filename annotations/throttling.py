@@ -1,5 +1,5 @@
 """Login throttling: the login form, the admin's and `POST /api/auth/token/` count attempts
-per username and per client address in the shared cache (DECISIONS.md 25).
+per username and per client address in the shared cache (DECISIONS.md 30).
 
 DRF's `SimpleRateThrottle` keeps each key's attempt times in Django's cache; the cache is a
 database table (or Redis), so every gunicorn worker and thread counts the same attempts.
@@ -75,10 +75,14 @@ class LoginUserThrottle(_LoginThrottle):
 
 
 def attempted_username(request: Any) -> str:
+    """The username a login names, else the logged-in user's (a password change)."""
     data = getattr(request, "data", None)
     if data is None:  # a Django request: the login form
         data = request.POST
     value = data.get("username", "") if hasattr(data, "get") else ""
+    if not value:
+        user = getattr(request, "user", None)
+        value = user.get_username() if user is not None and user.is_authenticated else ""
     return value if isinstance(value, str) else ""
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", ui_views.logout_view, name="ui-logout"),
     path("language/", ui_views.language_set, name="ui-language"),
     path("", ui_views.app_shell, name="ui-home"),
+    path("account/", ui_views.app_shell, name="ui-account"),
     path("projects/<int:pk>/", ui_views.app_shell, name="ui-project"),
     path(
         "projects/<int:pk>/documents/<int:doc_id>/",

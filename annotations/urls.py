@@ -3,6 +3,7 @@
 from django.urls import path
 
 from annotations.views import (
+    account,
     conversation,
     exports,
     formats,
@@ -34,7 +35,8 @@ urlpatterns = [
 
 # Feature areas keep their routes beside their views.
 urlpatterns += (
-    workflow.urlpatterns
+    account.urlpatterns
+    + workflow.urlpatterns
     + exports.urlpatterns
     + formats.urlpatterns
     + team.urlpatterns

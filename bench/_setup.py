@@ -43,13 +43,14 @@ def setup_django() -> str:
 def client_for(username: str):
     """An API client with a token for `username` (created if missing), and the user."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from annotations.services.tokens import token_create
+
     user, _ = get_user_model().objects.get_or_create(username=username)
-    token, _ = Token.objects.get_or_create(user=user)
+    _token, key = token_create(user=user, name="bench")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client, user
 
 

@@ -17,6 +17,7 @@ from annotations.models import (
     Role,
 )
 from annotations.services.conversation import Target, comment_create
+from annotations.services.tokens import token_create
 from tests.factories import DocumentFactory, UserFactory, add_member, make_project
 
 
@@ -112,6 +113,7 @@ def world(cast, settings, tmp_path):
         flagged_by=cast.teammate,
         flagged_at=timezone.now(),
     )
+    token, _key = token_create(user=cast.admin, name="adam's script")
     return {
         "project": cast.project.pk,
         "document": document.pk,
@@ -121,6 +123,7 @@ def world(cast, settings, tmp_path):
         "job": job.pk,
         "comment": comment.pk,
         "annotator": "bob",
+        "token": token.pk,
     }
 
 

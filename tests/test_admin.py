@@ -18,6 +18,7 @@ MODELS = [
     models.Assignment,
     models.ExportJob,
     models.UserPreferences,
+    models.ApiToken,
     models.AnnotatorTally,
     models.LabelTally,
     models.DocumentLabelCount,
@@ -112,3 +113,19 @@ def test_an_annotation_edited_in_the_admin_gets_a_version_and_a_history_event(ca
     assert event.changes["status"] == {"before": "draft", "after": "submitted"}
     assert event.changes["document_labels"] == {"before": {}, "after": {"sentiment": "negative"}}
     assert not admin.site._registry[models.Annotation].has_add_permission(None)
+
+
+def test_tokens_are_seen_and_revoked_but_never_shown_in_the_admin(cast):
+    """A token's page shows its owner, name and prefix, never the digest; delete revokes."""
+    from annotations.services.tokens import token_create
+
+    token, key = token_create(user=cast.annotator, name="laptop")
+    client = Client()
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    page = client.get(reverse("admin:annotations_apitoken_change", args=[token.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert key[:8] in html and token.digest not in html and key not in html
+    delete = reverse("admin:annotations_apitoken_delete", args=[token.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not models.ApiToken.objects.exists()

@@ -7,11 +7,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 from django.utils import translation
 from django.views.defaults import permission_denied
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import UserPreferences
 from annotations.presets import NEWS
+from annotations.services.tokens import token_create
 from annotations.views.errors import server_error
 from tests.conftest import api
 
@@ -89,8 +89,8 @@ def test_api_errors_come_in_the_saved_language(cast):
     response = session.post(api(cast.project.pk, "labels/"), {}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.json()["errors"]["kind"] == ["Bidang ini harus diisi."]
 
-    token = Token.objects.create(user=cast.admin)
-    client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
+    _token, key = token_create(user=cast.admin)
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
     response = client.post(api(cast.project.pk, "labels/"), {}, format="json")
     assert response.json()["errors"]["kind"] == ["Bidang ini harus diisi."]
 

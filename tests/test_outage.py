@@ -9,9 +9,9 @@ import socket
 
 import pytest
 from django.db import connections
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from annotations.services.tokens import token_create
 from annotations.views.errors import OUTAGE_RETRY_AFTER
 from tests.conftest import error_body
 
@@ -60,7 +60,7 @@ def test_api_requests_get_a_json_503_while_the_database_refuses(cast, refused_da
     in the one body (whether the database is first needed in DRF's authentication or in a
     middleware's session lookup), then succeed again once it is back."""
     refuse, restore = refused_database
-    key = Token.objects.create(user=cast.annotator).key
+    _token, key = token_create(user=cast.annotator)
     by_token = _client(HTTP_AUTHORIZATION=f"Token {key}")
     by_session = _client()
     by_session.force_login(cast.annotator)

@@ -27,8 +27,13 @@ ONE_OP = {"version": 0, "ops": [SET_LABEL]}
 MATRIX = [
     ("POST", "/api/auth/token/", {"username": "alice", "password": "pw-for-tests"},
                                                               "200 200 200 200 200"),
+    ("GET", "/api/auth/tokens/", None,                        "403 200 200 200 200"),
+    ("POST", "/api/auth/tokens/", {"name": "laptop"},         "403 201 201 201 201"),
+    ("DELETE", "/api/auth/tokens/{token}/", None,             "403 404 404 404 204"),
     ("GET", "/api/me/", None,                                 "403 200 200 200 200"),
     ("PATCH", "/api/me/", {"language": "id"},                 "403 200 200 200 200"),
+    ("POST", "/api/me/password/", {"old_password": "pw-for-tests", "new_password": "n3w-pass"},
+                                                              "403 204 204 204 204"),
     ("GET", "/api/projects/", None,                           "403 200 200 200 200"),
     ("POST", "/api/projects/", {"name": "New"},               "403 201 201 201 201"),
     ("GET", P, None,                                          "403 404 200 200 200"),
@@ -149,6 +154,7 @@ def test_every_api_endpoint_is_in_the_matrix():
         "{job}": "<int:job_id>",
         "{comment}": "<int:pk>",
         "{annotator}": "<str:username>",
+        "{token}": "<int:token_id>",
     }
     covered = set()
     for _, path, _, _ in MATRIX:

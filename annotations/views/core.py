@@ -11,7 +11,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -43,7 +42,7 @@ from annotations.serializers import (
     UploadSerializer,
     VersionSerializer,
 )
-from annotations.services import annotating, documents, preferences, projects, suggestions
+from annotations.services import annotating, documents, preferences, projects, suggestions, tokens
 from annotations.suggesting.registry import QUOTES
 from annotations.throttling import LoginThrottled, login_wait
 from annotations.views.errors import ErrorSerializer
@@ -51,15 +50,24 @@ from annotations.views.errors import ErrorSerializer
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"})
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    name = serializers.CharField(
+        max_length=100,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="What the token is for (shown in the token list).",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="The key: shown this once, never again.")
+    id = serializers.IntegerField(help_text="The token's id in `/api/auth/tokens/`.")
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for a new API token (a user keeps at most
+    `USER_MAX_TOKENS`: the least recently used go)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -71,11 +79,12 @@ class TokenView(APIView):
             raise LoginThrottled(wait)
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        credentials = {key: data.validated_data[key] for key in ("username", "password")}
+        user = authenticate(request, **credentials)
         if user is None:
             raise Invalid({NON_FIELD: ["Wrong username or password."]})
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = tokens.token_create(user=user, name=data.validated_data["name"])
+        return Response({"token": key, "id": token.pk})
 
 
 class MeSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ import { DashboardPage } from "../workflow/DashboardPage";
 import { ExportsPage } from "../workflow/ExportsPage";
 import { ReviewPage } from "../workflow/ReviewPage";
 import { SettingsPage } from "../workflow/SettingsPage";
+import { AccountPage } from "./AccountPage";
 import { EditorPage } from "./EditorPage";
 import { Header } from "./Header";
 import { ProjectList } from "./ProjectList";
@@ -22,6 +23,7 @@ export function App() {
     <div class="app">
       <Header me={me} />
       {route.name === "projects" && <ProjectList />}
+      {route.name === "account" && <AccountPage />}
       {route.name === "project" && <ProjectPage pk={route.pk} />}
       {route.name === "document" && (
         <EditorPage key={`${route.pk}/${route.docId}`} pk={route.pk} docId={route.docId} />

@@ -11,7 +11,12 @@ export function Header({ me }: { me: Me | null }) {
         {t("header.brand")}
       </a>
       <span class="spacer" />
-      {me && <span class="who">{me.username}</span>}
+      {me && (
+        <a class="who" href="/account/" onClick={onLinkClick}>
+          {me.username}
+          <span class="sr-only"> · {t("header.account")}</span>
+        </a>
+      )}
       <LanguageSwitcher />
       <form method="post" action="/logout/" class="logout">
         <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken()} />

@@ -6,6 +6,7 @@ describe("routes", () => {
     expect(parseRoute("/projects/3/documents/42/")).toEqual({ name: "document", pk: 3, docId: 42 });
     expect(parseRoute("/projects/3/")).toEqual({ name: "project", pk: 3 });
     expect(parseRoute("/")).toEqual({ name: "projects" });
+    expect(parseRoute("/account/")).toEqual({ name: "account" });
     expect(parseRoute("/projects/3/labels/")).toEqual({
       name: "other",
       path: "/projects/3/labels/",

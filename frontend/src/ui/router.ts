@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 
 export type Route =
   | { name: "projects" }
+  | { name: "account" }
   | { name: "project"; pk: number }
   | { name: "document"; pk: number; docId: number }
   | { name: "review"; pk: number; docId: number }
@@ -13,6 +14,7 @@ export type Route =
 
 export function parseRoute(path: string): Route {
   if (path === "/" || path === "") return { name: "projects" };
+  if (/^\/account\/?$/.test(path)) return { name: "account" };
   let m = /^\/projects\/(\d+)\/documents\/(\d+)\/?$/.exec(path);
   if (m) return { name: "document", pk: Number(m[1]), docId: Number(m[2]) };
   m = /^\/projects\/(\d+)\/?$/.exec(path);
