@@ -167,6 +167,6 @@ def test_drf_tokens_keep_working_after_the_migration(cast):
             "INSERT INTO authtoken_token VALUES (%s, %s, %s)",
             [key, cast.annotator.pk, timezone.now()],
         )
-    migration = importlib.import_module("annotations.migrations.0011_api_tokens")
+    migration = importlib.import_module("annotations.migrations.0012_api_tokens")
     migration.carry_over_drf_tokens(apps, SimpleNamespace(connection=connection))
     assert _by_token(key).get("/api/me/").json()["username"] == "alice"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from workbench.env import env_bool, env_int, env_list, env_networks, env_rate, env_str
@@ -49,11 +50,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "annotations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language: the browser's (Accept-Language, or the switcher's cookie) first, then
@@ -214,6 +218,32 @@ if TRUSTED_PROXIES:
     # The proxy terminates TLS and says so; without a trusted proxy the header is ignored.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Production behind HTTPS (`manage.py check --deploy` is clean with these set): redirect
+# plain HTTP, send cookies over HTTPS only, and ask browsers to use HTTPS for this long.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+# Every response: scripts, styles, fonts, images and requests from this origin only (no
+# inline script or style; images also as data: URLs, which Swagger UI's icons are); no
+# plugins, no <base>, forms post here, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # API tokens one user keeps; making one more drops the least recently used.
 USER_MAX_TOKENS = env_int("USER_MAX_TOKENS", 20, minimum=1)
 
@@ -247,10 +277,16 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the pinned drf-spectacular-sidecar package, served as our own static
+    # files: /api/docs/ loads nothing from elsewhere and works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "AnnotationStatusEnum": "annotations.models.AnnotationStatus",
         "ExportStatusEnum": "annotations.models.ExportStatus",
+        "SuggestionStatusEnum": "annotations.models.SuggestionStatus",
         "DocumentStatusEnum": ["new", "in_progress", "annotated", "reviewed"],
     },
 }

@@ -17,6 +17,7 @@ from annotations.models import ApiToken
 from annotations.selectors.tokens import tokens_of
 from annotations.services import tokens
 from annotations.throttling import LoginThrottled, login_wait
+from annotations.views.errors import ErrorSerializer
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -83,7 +84,7 @@ class PasswordView(APIView):
     """Change my password: every API token is revoked and my other sessions end; this
     session (if the request came with one) stays logged in."""
 
-    @extend_schema(request=PasswordChangeSerializer, responses={204: None})
+    @extend_schema(request=PasswordChangeSerializer, responses={204: None, 429: ErrorSerializer})
     def post(self, request: Request) -> Response:
         wait = login_wait(request)  # the current password is a guess like a login's
         if wait is not None:

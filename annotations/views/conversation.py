@@ -30,6 +30,7 @@ from annotations.models import (
     Document,
     FlagReason,
     Membership,
+    Notice,
     NoticeKind,
     ReviewState,
     Role,
@@ -137,7 +138,8 @@ class NoticeSerializer(serializers.Serializer):
 
 class NoticeReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        # Bounded like the ids column (bigint): a larger number is a 400, not a database error.
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         max_length=1000,
         help_text="The notices opened; absent: all of mine",
@@ -370,7 +372,9 @@ class NoticeList(generics.GenericAPIView):
 
     pagination_class = PageNumberPagination
     serializer_class = NoticeSerializer
+    queryset = Notice.objects.none()  # for the schema: the notices are read below
 
+    @extend_schema(responses=NoticeSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(reads.notices_for(request.user))
         response = self.get_paginated_response(NoticeSerializer(page, many=True).data)

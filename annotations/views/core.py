@@ -9,7 +9,7 @@ from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -72,7 +72,9 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
+    @extend_schema(
+        request=TokenRequestSerializer, responses={200: TokenSerializer, 429: ErrorSerializer}
+    )
     def post(self, request: Request) -> Response:
         wait = login_wait(request)
         if wait is not None:
@@ -315,7 +317,16 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
         rows = DocumentListSerializer(page, many=True, context={"work": work, "sees_all": sees_all})
         return self.get_paginated_response(rows.data)
 
-    @extend_schema(request=DocumentSerializer(many=True), responses={201: ImportResultSerializer})
+    @extend_schema(
+        request=DocumentSerializer(many=True),
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="DocumentsCreated",
+                serializers=[DocumentSerializer, ImportResultSerializer],
+                resource_type_field_name=None,
+            )
+        },
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.require(Role.ADMIN, "add documents")
         payload = request.data
@@ -331,9 +342,8 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
         )
         if isinstance(payload, dict):
             return Response(DocumentSerializer(created.first).data, status=status.HTTP_201_CREATED)
-        return Response(
-            {"created": len(created.ids), "ids": created.ids}, status=status.HTTP_201_CREATED
-        )
+        body = {"created": len(created.ids), "ids": created.ids, "warnings": []}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 def _names_field(data: Any, name: str) -> dict[str, str]:

@@ -47,7 +47,9 @@ class ExportRequestSerializer(serializers.Serializer):
 
 
 class ExportJobSerializer(serializers.ModelSerializer):
-    requested_by = serializers.CharField(source="requested_by.username", default=None)
+    requested_by = serializers.CharField(
+        source="requested_by.username", default=None, allow_null=True
+    )
     progress = serializers.SerializerMethodField()
     stale = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.errors import Invalid
-from annotations.models import Assignment, Role
+from annotations.models import AnnotationEvent, Assignment, Role
 from annotations.pagination import PageNumberPagination
 from annotations.selectors import agreement, review
 from annotations.selectors import workflow as workflow_reads
@@ -219,7 +219,9 @@ class History(ProjectScoped, generics.GenericAPIView):
 
     pagination_class = PageNumberPagination
     serializer_class = EventSerializer
+    queryset = AnnotationEvent.objects.none()  # for the schema: the events are read below
 
+    @extend_schema(responses=EventSerializer(many=True))
     def get(self, request: Request, project_id: int, doc_id: int) -> Response:
         document = get_object_or_404(self.project.documents.defer("text"), pk=doc_id)
         sees_all = self.role != Role.ANNOTATOR

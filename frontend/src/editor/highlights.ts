@@ -24,10 +24,36 @@ function registry(): HighlightRegistry | null {
 
 let instances = 0;
 
+/**
+ * Adds CSS to the document as a constructed stylesheet: the CSSOM, which a
+ * Content-Security-Policy without 'unsafe-inline' allows (a <style> element's text it
+ * refuses). Where constructed sheets are missing (jsdom), a <style> element. Returns
+ * what takes it away again.
+ */
+function addStyles(doc: Document, css: string): () => void {
+  const view = doc.defaultView as (Window & typeof globalThis) | null;
+  if (
+    view?.CSSStyleSheet &&
+    "replaceSync" in view.CSSStyleSheet.prototype &&
+    "adoptedStyleSheets" in doc
+  ) {
+    const sheet = new view.CSSStyleSheet();
+    sheet.replaceSync(css);
+    doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+    return () => {
+      doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((s) => s !== sheet);
+    };
+  }
+  const style = doc.createElement("style");
+  style.textContent = css;
+  doc.head.appendChild(style);
+  return () => style.remove();
+}
+
 export class LabelHighlights {
   private readonly byLabel = new Map<string, HighlightLike>();
   private readonly names: string[] = [];
-  private readonly style: HTMLStyleElement;
+  private readonly removeStyles: () => void;
   private readonly reg = registry();
   private readonly prefix = `wb${++instances}-`;
 
@@ -50,9 +76,7 @@ export class LabelHighlights {
         this.names.push(name);
       }
     });
-    this.style = doc.createElement("style");
-    this.style.textContent = rules.join("\n");
-    doc.head.appendChild(this.style);
+    this.removeStyles = addStyles(doc, rules.join("\n"));
   }
 
   get supported(): boolean {
@@ -73,6 +97,6 @@ export class LabelHighlights {
   destroy(): void {
     for (const name of this.names) this.reg?.delete(name);
     for (const h of this.byLabel.values()) h.clear();
-    this.style.remove();
+    this.removeStyles();
   }
 }

@@ -37,7 +37,7 @@ def carry_over_drf_tokens(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0010_export_runner'),
+        ('annotations', '0011_suggestion_backend'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
