@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -37,7 +38,14 @@ from tests.components import (
     wait_port,
 )
 
-pytestmark = [pytest.mark.faults, pytest.mark.worker]
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.worker,
+    pytest.mark.skipif(
+        not (shutil.which("pg_createcluster") and shutil.which("redis-server")),
+        reason="needs PostgreSQL's pg_createcluster and redis-server",
+    ),
+]
 logging.getLogger("httpx").setLevel(logging.WARNING)  # no line per request
 
 REPO = Path(__file__).resolve().parent.parent
