@@ -262,3 +262,32 @@ def test_as_suggestions_makes_every_layer_a_suggestion(cast):
         assert spans == expected(record, "alice")
         assert all(s["source"] == "import" for s in row.payload["spans"])
     assert not any("prediction(s)" in w for w in response.json()["warnings"])
+
+
+def test_doccano_metadata_and_comments_from_doccano_land_in_meta(cast):
+    """What doccano exported beside the spans (the example's metadata, its id, the member's
+    comment) is in the document's meta after the upload; nothing is left unnamed."""
+    content = (DOCCANO / "relation" / "alice.jsonl").read_bytes()
+    response = upload(cast, "alice.jsonl", content, format="doccano", offset_unit="utf16")
+    assert response.status_code == 201, response.json()
+    assert response.json()["warnings"] == []
+    meta = Document.objects.get(external_id="interop-01").meta
+    assert meta["source"] == "peers harness test set"
+    # the relation export writes comments as objects, the sequence-labelling one as strings
+    assert [c["comment"] for c in meta["doccano"]["comments"]] == ["alice: check the quote"]
+    assert isinstance(meta["doccano"]["id"], int)
+
+
+def test_label_studio_data_fields_land_in_meta(cast):
+    """A Label Studio task's data fields other than the text and the external id are kept in
+    the document's meta, beside the task id."""
+    response = upload(
+        cast,
+        "tasks.json",
+        (LS / "export-json.json").read_bytes(),
+        annotator_map=json.dumps(LS_USERS),
+    )
+    assert response.status_code == 201, response.json()
+    meta = Document.objects.get(external_id="interop-01").meta
+    assert meta["source"] == "peers harness test set"
+    assert set(meta) == {"source", "label_studio"}

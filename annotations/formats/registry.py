@@ -151,7 +151,11 @@ _SPECS = (
             "Create a Label Studio project with `label-studio.config.xml` as its labeling "
             "config (Settings → Labeling Interface → Code), then import `documents.json`. The "
             "gold layer is the annotation marked ground truth; with scope `all`, each "
-            "annotator's layer is a further annotation, named in `annotator`."
+            "annotator's layer is a further annotation, named in `annotator`. Label Studio's "
+            "importer makes the importing user the author of every annotation (it matches "
+            "authors only by the email of one of its members), so who made which layer is "
+            "kept in this file, not in Label Studio. To import a Label Studio export here, "
+            "send `annotator_map` from its user ids to our usernames, or `as=gold`."
         ),
     ),
     FormatSpec(

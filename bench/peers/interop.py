@@ -632,7 +632,7 @@ def doccano_rows(
                 target, f"{user}.jsonl", files[user], format="doccano", offset_unit=unit
             )
             if ok:
-                note += "; " + kept_meta(ours, target)
+                note = kept_meta(ours, target) + "; " + note
             mine = {t: {user: layers[user]} for t, layers in expected.items() if user in layers}
             counts = compare(mine, ours.read_back(target), gold_concept=False) if ok else None
             rows.append(Row(f"doccano ({label}), {user}'s file → ours", counts, note))
@@ -640,9 +640,10 @@ def doccano_rows(
 
 
 def kept_meta(ours: Ours, project: int) -> str:
-    """What our import kept of the peer's metadata, for the table's notes."""
-    listed = ours.http.json("GET", f"/api/projects/{project}/documents/?page_size=100")
-    metas = [d.get("meta") or {} for d in listed["results"]]
+    """What our import kept of the peer's metadata (read back through our JSONL export), for
+    the table's notes."""
+    files = ours.export(project, "jsonl", "all")
+    metas = [json.loads(x).get("meta") or {} for x in only(files, ".jsonl").splitlines() if x]
     keys = sorted({k for m in metas for k in m})
     own = sorted({k for m in metas for k in (m.get("doccano") or m.get("label_studio") or {})})
     return f"meta kept: {', '.join(keys)} ({', '.join(own)})"
@@ -810,7 +811,7 @@ def label_studio_rows(
         users = {str(ls.user_ids[name]): name for name in ANNOTATORS}
         ok, note = ours.upload(target, "label-studio.json", data, annotator_map=json.dumps(users))
         if ok:
-            note += "; " + kept_meta(ours, target)
+            note = kept_meta(ours, target) + "; " + note
         if "alice's" in label:
             wanted = {t: {"alice": layers["alice"]} for t, layers in expected.items()}
         else:

@@ -16,8 +16,14 @@ export interface Member {
 export interface UploadOptions {
   /** A format's name from `GET /api/formats/`; omitted, the server picks it by the suffix. */
   format?: string;
-  /** For a format that reads several offset units (its `import.offset_units`). */
+  /** For a format that reads several offset units (its `import.offset_units`); empty: the
+   * server detects it, if the format says it can (`import.detects_unit`). */
   offsetUnit?: string;
+  /** Sent as `as`: "annotations" (default), "gold" or "suggestions". */
+  layer?: string;
+  /** JSON objects, sent as typed: the server checks them and says what is wrong. */
+  annotatorMap?: string;
+  labelMap?: string;
 }
 
 export interface UploadResult {
@@ -66,6 +72,9 @@ export const adminApi = {
     form.append("file", file, file.name);
     if (options.format) form.append("format", options.format);
     if (options.format && options.offsetUnit) form.append("offset_unit", options.offsetUnit);
+    if (options.layer) form.append("as", options.layer);
+    if (options.annotatorMap?.trim()) form.append("annotator_map", options.annotatorMap.trim());
+    if (options.labelMap?.trim()) form.append("label_map", options.labelMap.trim());
     return request<UploadResult>("POST", `${P(id)}documents/upload/`, form).then((r) => r.data);
   },
 };

@@ -5,14 +5,23 @@
  */
 import { get } from "./client";
 
+/** A choice an export request may make for one format (`"options": {name: value}`). */
+export interface ExportOption {
+  name: string;
+  choices: string[];
+  default: string;
+  help: string;
+}
+
 export interface FormatSpec {
   /** What exports (`format`) and uploads (`format` field) take. */
   name: string;
   title: string;
   offset_unit: string;
   offset_note: string;
-  export: { scopes: string[] } | null;
-  import: { suffixes: string[]; offset_units: string[] } | null;
+  export: { scopes: string[]; options?: ExportOption[] } | null;
+  /** `detects_unit`: with no `offset_unit` sent, the server detects it from the spans. */
+  import: { suffixes: string[]; offset_units: string[]; detects_unit?: boolean } | null;
 }
 
 export const formatsApi = {

@@ -23,7 +23,11 @@ export const FORMATS: FormatSpec[] = [
     offset_unit: "utf16",
     offset_note: "Offsets are UTF-16 code units.",
     export: SCOPES,
-    import: { suffixes: [".jsonl"], offset_units: ["code_point", "utf16"] },
+    import: {
+      suffixes: [".jsonl"],
+      offset_units: ["code_point", "utf16", "grapheme"],
+      detects_unit: true,
+    },
   },
   {
     name: "brat",

@@ -23,7 +23,9 @@ async function mount(fetchMock: ReturnType<typeof answer>) {
   const el = document.createElement("div");
   document.body.append(el);
   render(<UploadDocuments pk={4} />, el);
-  await vi.waitFor(() => expect(el.querySelectorAll("option").length).toBeGreaterThan(1));
+  await vi.waitFor(() =>
+    expect(el.querySelector("select")?.options.length ?? 0).toBeGreaterThan(1),
+  );
   return el;
 }
 
@@ -67,18 +69,41 @@ describe("UploadDocuments", () => {
     expect(form.has("format")).toBe(false);
   });
 
-  it("sends the named format and, for a format reading several units, its own by default", async () => {
+  it("sends the named format and, for a format that detects its unit, no unit by default", async () => {
     const fetchMock = answer(201, { created: 1, ids: [1], warnings: [] });
     const el = await uploadWith(fetchMock, "doccano");
     await vi.waitFor(() => expect(el.textContent).toContain("1 document imported"));
     const form = uploadCall(fetchMock)[1].body as FormData;
     expect(form.get("format")).toBe("doccano");
-    expect(form.get("offset_unit")).toBe("utf16");
+    expect(form.has("offset_unit")).toBe(false);
+    expect(form.has("as")).toBe(false);
+    expect(form.has("annotator_map")).toBe(false);
+  });
+
+  it("sends as, annotator_map and label_map when they are given", async () => {
+    const fetchMock = answer(201, { created: 1, ids: [1], warnings: [] });
+    const el = await mount(fetchMock);
+    const input = el.querySelector<HTMLInputElement>('input[type="file"]') as HTMLInputElement;
+    const file = new File(["[]"], "tasks.json", { type: "application/json" });
+    Object.defineProperty(input, "files", { value: [file], configurable: true });
+    choose(el, "gold", 1);
+    const [annotators, labels] = [...el.querySelectorAll<HTMLInputElement>('input[type="text"]')];
+    annotators.value = ' {"2": "alice"} ';
+    annotators.dispatchEvent(new Event("input", { bubbles: true }));
+    labels.value = '{"PERSON": "PER"}';
+    labels.dispatchEvent(new Event("input", { bubbles: true }));
+    await vi.waitFor(() => expect(labels.value).toBe('{"PERSON": "PER"}'));
+    el.querySelector<HTMLButtonElement>('button[type="submit"]')?.click();
+    await vi.waitFor(() => expect(el.textContent).toContain("1 document imported"));
+    const form = uploadCall(fetchMock)[1].body as FormData;
+    expect(form.get("as")).toBe("gold");
+    expect(form.get("annotator_map")).toBe('{"2": "alice"}');
+    expect(form.get("label_map")).toBe('{"PERSON": "PER"}');
   });
 
   it("offers the registry's import formats, suffixes and offset units, and nothing else", async () => {
     const el = await mount(answer(201, {}));
-    const options = [...el.querySelectorAll("select option")].map((o) => o.textContent);
+    const options = [...(el.querySelector("select")?.options ?? [])].map((o) => o.textContent);
     expect(options).toEqual([
       "Automatic, from the file extension",
       "Native JSONL (.jsonl, .txt, .csv)",
@@ -88,11 +113,16 @@ describe("UploadDocuments", () => {
     ]);
     const input = el.querySelector<HTMLInputElement>('input[type="file"]');
     expect(input?.accept).toBe(".jsonl,.txt,.csv,.zip,.tsv");
-    expect(el.querySelectorAll("select")).toHaveLength(1);
+    expect(el.querySelectorAll("select")).toHaveLength(2);
     choose(el, "doccano");
-    await vi.waitFor(() => expect(el.querySelectorAll("select")).toHaveLength(2));
+    await vi.waitFor(() => expect(el.querySelectorAll("select")).toHaveLength(3));
     const units = [...el.querySelectorAll("select")[1].options].map((o) => o.textContent);
-    expect(units).toEqual(["UTF-16 units (doccano JSONL's own)", "Code points"]);
+    expect(units).toEqual([
+      "Detect from the spans (refused, saying why, when unclear)",
+      "UTF-16 units (doccano JSONL's own)",
+      "Code points",
+      "Grapheme clusters (doccano's grapheme mode)",
+    ]);
   });
 
   it("says which format a file will be read as, or that the server will refuse it", async () => {

@@ -11,16 +11,20 @@ import { useAsync } from "../ui/useAsync";
 import { describeLineError, type UploadFailure, uploadFailure } from "./uploadReport";
 
 const UNIT_TEXT: Record<string, string> = {
+  "": "Detect from the spans (refused, saying why, when unclear)",
   utf16: "UTF-16 units",
   code_point: "Code points",
+  grapheme: "Grapheme clusters (doccano's grapheme mode)",
 };
 
-/** The offset units a file of this format may count in, its own first. */
+/** The offset units a file of this format may count in: detection first when the server
+ * offers it (the empty choice sends no unit), then the format's own. */
 function unitsOf(spec: FormatSpec | null): string[] {
   const units = spec?.import?.offset_units ?? [];
-  return [...units].sort(
+  const sorted = [...units].sort(
     (a, b) => Number(b === spec?.offset_unit) - Number(a === spec?.offset_unit),
   );
+  return spec?.import?.detects_unit && sorted.length ? ["", ...sorted] : sorted;
 }
 
 /** Upload one file of documents; all of it is imported, or nothing. */
@@ -37,6 +41,9 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
   const chosen = importable.find((f) => f.name === format) ?? null;
   const units = unitsOf(chosen);
   const unit = units.includes(offsetUnit) ? offsetUnit : units[0];
+  const [layer, setLayer] = useState("");
+  const [annotatorMap, setAnnotatorMap] = useState("");
+  const [labelMap, setLabelMap] = useState("");
   const guessed = fileName ? formatForFile(importable, fileName) : null;
 
   async function submit(e: Event): Promise<void> {
@@ -50,7 +57,15 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
     }
     setBusy(true);
     try {
-      setResult(await adminApi.upload(pk, file, { format: chosen?.name, offsetUnit: unit }));
+      setResult(
+        await adminApi.upload(pk, file, {
+          format: chosen?.name,
+          offsetUnit: unit,
+          layer,
+          annotatorMap,
+          labelMap,
+        }),
+      );
       // Cleared so a second click cannot import the same file twice.
       if (input.current) input.current.value = "";
       setFileName("");
@@ -102,6 +117,32 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
             </select>
           </label>
         )}
+        <label>
+          Import the file's annotations as
+          <select value={layer} onChange={(e) => setLayer(e.currentTarget.value)}>
+            <option value="">Each author's version (ground truth also gold)</option>
+            <option value="gold">Gold only</option>
+            <option value="suggestions">Suggestions</option>
+          </select>
+        </label>
+        <label>
+          Annotators (JSON, from the file's user ids or names to usernames here)
+          <input
+            type="text"
+            value={annotatorMap}
+            placeholder='{"2": "alice"}'
+            onInput={(e) => setAnnotatorMap(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          Labels (JSON, from the file's labels and choice groups to ours)
+          <input
+            type="text"
+            value={labelMap}
+            placeholder='{"PERSON": "PER"}'
+            onInput={(e) => setLabelMap(e.currentTarget.value)}
+          />
+        </label>
         <button type="submit" class="primary" disabled={busy}>
           {busy ? "Uploading…" : "Upload"}
         </button>
