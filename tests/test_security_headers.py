@@ -47,6 +47,9 @@ def html_pages(world) -> list[str]:
         "/api/docs/",
         "/admin/",
         "/admin/annotations/project/",
+        f"/admin/annotations/project/{p}/change/",
+        f"/admin/annotations/document/{d}/change/",
+        "/admin/annotations/label/add/",
     ]
 
 
