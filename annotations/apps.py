@@ -18,3 +18,5 @@ class AnnotationsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="cache-table")
+        # Sources that need the ORM register themselves with the suggester registry here.
+        from annotations.services import suggestion_backend  # noqa: F401

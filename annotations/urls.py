@@ -8,6 +8,7 @@ from annotations.views import (
     exports,
     formats,
     suggestion_backend,
+    suggestion_quality,
     suggestions,
     team,
     workflow,
@@ -43,4 +44,5 @@ urlpatterns += (
     + suggestions.urlpatterns
     + conversation.urlpatterns
     + suggestion_backend.urlpatterns
+    + suggestion_quality.urlpatterns
 )

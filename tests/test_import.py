@@ -277,11 +277,11 @@ def test_annotated_import_uses_constant_queries(cast, django_assert_max_num_quer
     # state (labels, annotations, spans, relations, the documents' columns, their label
     # counts, the label tallies: insert, then one update per label used, PER and QUOTE), the
     # member tallies and the day's submissions (an insert and one update for alice each);
-    # the suggesters' labels and the pending suggestion rows (one upsert per 1,000 rows);
-    # plus savepoint bookkeeping
+    # the suggesters' labels and model backend, and the pending suggestion rows (one upsert
+    # per 1,000 rows); plus savepoint bookkeeping
     for n, prefix in ((3, "a"), (60, "b")):
         raw = io.BytesIO(records(n, prefix))
-        with django_assert_max_num_queries(27):
+        with django_assert_max_num_queries(28):
             documents_upload(
                 project=cast.project,
                 raw=raw,

@@ -104,6 +104,7 @@ MATRIX = [
     ("PUT", P + "suggestions/backend/", {"url": "https://models.example.org/predict"},
                                                               "403 404 403 403 200"),
     ("DELETE", P + "suggestions/backend/", None,              "403 404 403 403 204"),
+    ("GET", P + "suggestions/quality/", None,                 "403 404 403 200 200"),
 ]  # fmt: skip
 
 

@@ -9,7 +9,8 @@ from annotations.services.suggestion_backend import (
     backend_suggest,
     suggestion_backend_record,
 )
-from annotations.suggesting.backend import BackendFailure
+from annotations.services.suggestions import suggestions_compute
+from annotations.suggesting.backend import BackendFailure, DocumentToSuggest
 from annotations.suggesting.backend_http import AddressPolicy, post_json
 from annotations.validation import LabelSet
 from tests.conftest import api, error_body
@@ -39,10 +40,14 @@ def _put(client, project, url, **more):
 
 
 def _suggest(cast, server_url):
-    backend = SuggestionBackend.objects.create(project=cast.project, url=server_url)
     document = DocumentFactory(project=cast.project, text=TEXT)
-    labels = LabelSet.from_rows(cast.project.labels.all())
-    return backend_suggest(backend=backend, document=document, labels=labels)
+    return backend_suggest(
+        url=server_url,
+        document=DocumentToSuggest(
+            document.pk, document.external_id, document.title, TEXT, cast.project.language
+        ),
+        labels=LabelSet.from_rows(cast.project.labels.all()),
+    )
 
 
 # --- Which URLs an admin may set ---------------------------------------------------------
@@ -205,11 +210,8 @@ def test_the_last_outcome_is_kept_for_the_admin(cast, backend_server, loopback_a
     GET shows them with the count of calls."""
     client = cast.client("admin")
     assert _put(client, cast.project, backend_server.url("/garbage")).status_code == 200
-    backend = SuggestionBackend.objects.get()
-    document = DocumentFactory(project=cast.project, text=TEXT)
-    labels = LabelSet.from_rows(cast.project.labels.all())
     try:
-        backend_suggest(backend=backend, document=document, labels=labels)
+        _suggest(cast, SuggestionBackend.objects.get().url)
     except BackendFailure as failure:
         suggestion_backend_record(project_id=cast.project.pk, failure=failure)
     shown = client.get(api(cast.project.pk, "suggestions/backend/")).json()
@@ -291,3 +293,79 @@ def test_the_protocol_is_in_the_schema(cast):
         "/ModelBackendRequest"
     )
     assert set(call["responses"]) == {"200"}
+
+
+# --- In the suggestion task, as one more source ------------------------------------------
+
+
+def _computed(client, document) -> dict:
+    """What GET shows once the worker has run the task's body for the document."""
+    path = api(document.project_id, f"documents/{document.pk}/suggestions/")
+    assert client.post(path, {}, format="json").status_code == 202
+    suggestions_compute([document.pk])
+    return client.get(path).json()
+
+
+def test_the_backend_is_one_more_source_of_the_suggestion_task(
+    cast, backend_server, loopback_allowed
+):
+    """With a backend set, the task asks it beside the built-in suggesters: its spans,
+    links and scored document labels reach the editor's answer with source `backend`,
+    and the admin sees the call counted."""
+    assert _put(cast.client("admin"), cast.project, backend_server.url("/good")).status_code == 200
+    document = DocumentFactory(project=cast.project, text=TEXT, length=len(TEXT))
+    answer = _computed(cast.client("annotator"), document)
+    assert answer["status"] == "ready"
+    sources = {s["source"]: s["status"] for s in answer["sources"]}
+    assert sources["backend"] == "ready" and sources["quotes"] == "ready"
+    mine = {
+        (TEXT[s["start"] : s["end"]], s["label"])
+        for s in answer["spans"]
+        if s["source"] == "backend"
+    }
+    assert ("NATO", "ORG") in mine and ("Stoltenberg", "PER") in mine
+    assert answer["document_labels"]["sentiment"] == [{"value": "neutral", "score": 0.55}]
+    (sent,) = backend_server.requests
+    assert sent["body"]["document"]["id"] == document.pk
+    assert sent["body"]["document"]["external_id"] == document.external_id
+    shown = cast.client("admin").get(api(cast.project.pk, "suggestions/backend/")).json()
+    assert (shown["status"], shown["calls"], shown["failures"]) == ("ok", 1, 0)
+
+
+@pytest.mark.parametrize(("path", "reason"), [("/garbage", "not JSON"), ("/slow", "timed out")])
+def test_a_failing_backend_never_breaks_annotation(
+    cast, backend_server, loopback_allowed, path, reason
+):
+    """A backend that answers garbage or too late: the document's other suggestions are
+    ready, the annotator reads them (without the reason) and saves work; reviewers see the
+    backend's row failed with the reason, and so does the admin's backend record."""
+    assert _put(cast.client("admin"), cast.project, backend_server.url(path)).status_code == 200
+    document = DocumentFactory(project=cast.project, text=TEXT, length=len(TEXT))
+    annotator = cast.client("annotator")
+    answer = _computed(annotator, document)
+    assert answer["status"] == "ready"
+    rows = {s["source"]: s for s in answer["sources"]}
+    assert rows["backend"]["status"] == "failed" and rows["backend"]["error"] is None
+    assert rows["quotes"]["status"] == "ready"
+    assert any(s["source"] == "quotes" for s in answer["spans"])
+    assert not any(s["source"] == "backend" for s in answer["spans"])
+    mine = api(cast.project.pk, f"documents/{document.pk}/annotations/mine/")
+    body = {"version": 0, "spans": [{"id": "s1", "start": 5, "end": 16, "label": "PER"}]}
+    assert annotator.put(mine, body, format="json").status_code == 200
+    seen = cast.client("reviewer").get(
+        api(cast.project.pk, f"documents/{document.pk}/suggestions/")
+    )
+    backend_row = next(s for s in seen.json()["sources"] if s["source"] == "backend")
+    assert reason in backend_row["error"]
+    shown = cast.client("admin").get(api(cast.project.pk, "suggestions/backend/")).json()
+    assert shown["status"] == "failed" and reason in shown["error"]
+
+
+def test_a_disabled_backend_is_not_asked(cast, backend_server, loopback_allowed):
+    """enabled: false keeps the URL but the task does not call it."""
+    response = _put(cast.client("admin"), cast.project, backend_server.url("/good"), enabled=False)
+    assert response.json()["enabled"] is False
+    document = DocumentFactory(project=cast.project, text=TEXT, length=len(TEXT))
+    answer = _computed(cast.client("annotator"), document)
+    assert "backend" not in {s["source"] for s in answer["sources"]}
+    assert backend_server.requests == []

@@ -29,6 +29,7 @@ from annotations.models import (
     SuggestionSet,
     SuggestionStatus,
 )
+from annotations.selectors.suggestion_backend import backend_options
 from annotations.suggesting.gold_entities import MAX_LENGTH, strings_agreed
 from annotations.suggesting.registry import SUGGESTERS, SuggesterProject
 
@@ -36,10 +37,11 @@ AGREED_BY = 2
 
 
 def suggester_project(project: Project) -> SuggesterProject:
-    """The project as suggesters see it. One query (its labels)."""
+    """The project as suggesters see it. Two queries (its labels, its model backend)."""
     spans: dict[str, dict[str, list[str]]] = {}
     relations: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-    for label in project.labels.all():
+    rows = list(project.labels.all())
+    for label in rows:
         if label.kind == LabelKind.SPAN:
             spans[label.name] = dict(label.attributes or {})
         elif label.kind == LabelKind.RELATION:
@@ -52,6 +54,7 @@ def suggester_project(project: Project) -> SuggesterProject:
         quotes_include_marks=project.quotes_include_marks,
         span_labels=spans,
         relation_labels=relations,
+        options=backend_options(project, rows),
     )
 
 

@@ -1,9 +1,11 @@
 """A project's HTTP model backend: saving its URL, asking it about one document, and keeping
 how its calls went for the admin (DECISIONS.md 28).
 
-`backend_suggest` runs inside the suggestion task, never in a request: it raises
-`BackendFailure` with a reason for the admin, which the caller stores with the document's
-suggestions (as failed) and here (`suggestion_backend_record`); annotation goes on.
+The backend is one source of the suggester registry (`BACKEND`, registered when the app
+loads): it applies to projects with an enabled backend and runs inside the suggestion task,
+never in a request. A failure raises `BackendFailure` with a reason for the admin, which
+the task stores on the document's suggestion row (failed) and `suggestion_backend_record`
+on the project's backend record; the other sources' suggestions and annotation go on.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from django.utils import timezone
 
 from annotations.errors import Invalid
 from annotations.models import BackendStatus, Document, Project, SuggestionBackend
+from annotations.selectors.suggestion_backend import BACKEND_LABELS, BACKEND_PROJECT, BACKEND_URL
 from annotations.suggesting.backend import (
+    SOURCE,
     BackendFailure,
     BackendSuggestions,
     DocumentToSuggest,
@@ -24,6 +28,13 @@ from annotations.suggesting.backend import (
     read_answer,
 )
 from annotations.suggesting.backend_http import AddressPolicy, post_json, url_problem
+from annotations.suggesting.registry import (
+    Payload,
+    SuggesterProject,
+    SuggesterSpec,
+    SuggestionInput,
+    register,
+)
 from annotations.validation import LabelSet
 
 
@@ -70,25 +81,56 @@ def suggestion_backend_record(*, project_id: int, failure: BackendFailure | None
 
 
 def backend_suggest(
-    *, backend: SuggestionBackend, document: Document, labels: LabelSet
+    *, url: str, document: DocumentToSuggest, labels: LabelSet
 ) -> BackendSuggestions:
     """Ask the backend about one document; its checked answer, or BackendFailure."""
-    project = backend.project
-    body = backend_request(
-        DocumentToSuggest(
-            id=document.pk,
-            external_id=document.external_id,
-            title=document.title,
-            text=document.text,
-            language=project.language,
-        ),
-        labels,
-    )
     answer = post_json(
-        backend.url,
-        body,
+        url,
+        backend_request(document, labels),
         policy=address_policy(),
         timeout=settings.SUGGESTION_BACKEND_TIMEOUT_SECONDS,
         max_bytes=settings.SUGGESTION_BACKEND_MAX_BYTES,
     )
     return read_answer(answer, labels, len(document.text))
+
+
+# --- The backend as one source of the suggester registry ------------------------------------
+
+
+def _applies(project: SuggesterProject) -> bool:
+    return bool(project.options.get(BACKEND_URL))
+
+
+def _compute(given: SuggestionInput) -> Payload:
+    """One document through the backend, the call counted for the admin; a failure is
+    raised on (the task stores its reason on the document's row, as failed)."""
+    options = given.project.options
+    external_id, title = Document.objects.values_list("external_id", "title").get(
+        pk=given.document_id
+    )
+    document = DocumentToSuggest(
+        given.document_id, external_id, title, given.text, given.project.language
+    )
+    try:
+        found = backend_suggest(
+            url=options[BACKEND_URL], document=document, labels=options[BACKEND_LABELS]
+        )
+    except BackendFailure as failure:
+        suggestion_backend_record(project_id=options[BACKEND_PROJECT], failure=failure)
+        raise
+    suggestion_backend_record(project_id=options[BACKEND_PROJECT], failure=None)
+    return {
+        "spans": found.spans,
+        "relations": found.relations,
+        "document_labels": found.labels_by_group(),
+    }
+
+
+BACKEND = register(
+    SuggesterSpec(
+        name=SOURCE,
+        title="The project's model backend (HTTP)",
+        applies=_applies,
+        compute=_compute,
+    )
+)

@@ -90,6 +90,16 @@ class BackendSuggestions:
     relations: list[dict[str, Any]]
     document_labels: list[dict[str, Any]]
 
+    def labels_by_group(self) -> dict[str, list[dict[str, Any]]]:
+        """Document labels as suggestions store them: {group: [{"value", "score"}, …]}
+        (one entry for a single-choice group, each proposed value for a multiple one)."""
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for item in self.document_labels:
+            groups.setdefault(item["group"], []).append(
+                {"value": item["value"], "score": item["score"]}
+            )
+        return groups
+
 
 def read_answer(answer: Any, labels: LabelSet, length: int) -> BackendSuggestions:
     """The backend's answer checked against the schema and the text, or BackendFailure."""
