@@ -6,6 +6,7 @@ import { DashboardPage } from "../workflow/DashboardPage";
 import { ExportsPage } from "../workflow/ExportsPage";
 import { ReviewPage } from "../workflow/ReviewPage";
 import { SettingsPage } from "../workflow/SettingsPage";
+import { SuggestionQualityPage } from "../workflow/SuggestionQualityPage";
 import { AccountPage } from "./AccountPage";
 import { EditorPage } from "./EditorPage";
 import { Header } from "./Header";
@@ -35,6 +36,7 @@ export function App() {
       {route.name === "exports" && <ExportsPage key={route.pk} pk={route.pk} />}
       {route.name === "dashboard" && <DashboardPage key={route.pk} pk={route.pk} />}
       {route.name === "settings" && <SettingsPage key={route.pk} pk={route.pk} />}
+      {route.name === "suggestions" && <SuggestionQualityPage key={route.pk} pk={route.pk} />}
       {route.name === "other" && (
         <main class="page">
           <h1>Not available yet</h1>

@@ -52,6 +52,9 @@ export function ProjectPage({ pk }: { pk: number }) {
               <a href={`/projects/${pk}/exports/`} onClick={onLinkClick}>
                 Exports
               </a>
+              <a href={`/projects/${pk}/suggestions/`} onClick={onLinkClick}>
+                {t("suggestionQuality.title")}
+              </a>
               {project.data.my_role === "admin" && (
                 <a href={`/projects/${pk}/settings/`} onClick={onLinkClick}>
                   Settings

@@ -10,6 +10,7 @@ export type Route =
   | { name: "exports"; pk: number }
   | { name: "settings"; pk: number }
   | { name: "dashboard"; pk: number }
+  | { name: "suggestions"; pk: number }
   | { name: "other"; path: string };
 
 export function parseRoute(path: string): Route {
@@ -21,9 +22,11 @@ export function parseRoute(path: string): Route {
   if (m) return { name: "project", pk: Number(m[1]) };
   m = /^\/projects\/(\d+)\/documents\/(\d+)\/review\/?$/.exec(path);
   if (m) return { name: "review", pk: Number(m[1]), docId: Number(m[2]) };
-  m = /^\/projects\/(\d+)\/(agreement|exports|settings|dashboard)\/?$/.exec(path);
-  if (m)
-    return { name: m[2] as "agreement" | "exports" | "settings" | "dashboard", pk: Number(m[1]) };
+  m = /^\/projects\/(\d+)\/(agreement|exports|settings|dashboard|suggestions)\/?$/.exec(path);
+  if (m) {
+    const name = m[2] as "agreement" | "exports" | "settings" | "dashboard" | "suggestions";
+    return { name, pk: Number(m[1]) };
+  }
   return { name: "other", path };
 }
 

@@ -2,6 +2,7 @@ import { adminApi } from "../api/admin";
 import { onLinkClick } from "../ui/router";
 import { useAsync } from "../ui/useAsync";
 import { MembersPanel } from "./MembersPanel";
+import { ModelBackendPanel } from "./ModelBackendPanel";
 import { ProjectSettingsForm } from "./ProjectSettingsForm";
 import { UploadDocuments } from "./UploadDocuments";
 import "./workflow.css";
@@ -28,6 +29,7 @@ export function SettingsPage({ pk }: { pk: number }) {
           <UploadDocuments pk={pk} />
           <MembersPanel pk={pk} />
           <ProjectSettingsForm pk={pk} initial={project.data} />
+          <ModelBackendPanel pk={pk} />
         </>
       )}
     </main>
