@@ -28,6 +28,9 @@ class Project(models.Model):
     # Share of annotators that must agree for the automatic merge to propose an item.
     merge_threshold = models.FloatField(default=0.5)
     anonymize_review = models.BooleanField(default=False)
+    # Annotators may compare their submitted version with gold once there is one (their own
+    # spans only: `selectors.review.compare_to_gold`).
+    annotators_see_gold_after_review = models.BooleanField(default=False, db_default=False)
     # The project's guideline for QUOTE spans: from the opening quotation mark to the
     # closing one (the news preset), or the quoted words only. Suggestions follow it.
     quotes_include_marks = models.BooleanField(default=True, db_default=True)

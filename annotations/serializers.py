@@ -75,6 +75,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "annotators_see_each_other",
             "merge_threshold",
             "anonymize_review",
+            "annotators_see_gold_after_review",
             "quotes_include_marks",
             "created_at",
             "preset",

@@ -425,3 +425,59 @@ def test_the_notice_list_costs_the_same_queries_for_any_size(
         # count, the page (with actor, document, project), the unread count
         with django_assert_num_queries(3):
             assert len(bob.get("/api/notices/?page_size=50").json()["results"]) == n
+
+
+# --- What changed for me -------------------------------------------------------------------
+
+
+def test_compare_to_gold_by_hand():
+    """Each of my spans gets its verdict; gold spans none of mine explains are only counted."""
+    from annotations.selectors.review import compare_to_gold
+
+    def s(sid, start, end, label):
+        return {"id": sid, "start": start, "end": end, "label": label, "attributes": {}}
+
+    mine = [
+        s("a", 0, 5, "PER"),
+        s("b", 10, 15, "PER"),
+        s("c", 20, 26, "LOC"),
+        s("d", 40, 45, "ORG"),
+    ]
+    gold = [s("g1", 0, 5, "PER"), s("g2", 10, 15, "ORG"), s("g3", 21, 26, "LOC"),
+            s("g4", 30, 35, "PER"), s("g5", 50, 55, "LOC")]  # fmt: skip
+    result = compare_to_gold(mine, gold)
+    assert [(r["id"], r["verdict"]) for r in result["spans"]] == [
+        ("a", "match"),
+        ("b", "label"),
+        ("c", "extent"),
+        ("d", "extra"),
+    ]
+    assert result["spans"][1]["gold_label"] == "ORG"
+    assert (result["spans"][2]["gold_start"], result["spans"][2]["gold_end"]) == (21, 26)
+    assert "gold_label" not in result["spans"][0] and "gold_start" not in result["spans"][3]
+    assert result["missed"] == 2  # g4 and g5, by count only
+
+
+def test_what_changed_for_me_needs_the_project_to_allow_it(cast, document):
+    """Off by default (403 for annotators); once allowed, my own spans against gold, and
+    nothing of gold's spans beyond those that explain mine; nothing before gold exists."""
+    alice, rita = cast.client("annotator"), cast.client("reviewer")
+    url = doc_url(document, "annotations/mine/compared/")
+    save(alice, document, [SPAN_A, SPAN_B])
+    error_body(alice.get(url), 403, "permission_denied")
+    project = cast.client("admin").patch(
+        api(cast.project.pk), {"annotators_see_gold_after_review": True}, format="json"
+    )
+    assert project.json()["annotators_see_gold_after_review"] is True
+    assert alice.get(url).json() == {"gold_version": None, "spans": [], "missed": 0}
+    gold = [{**SPAN_A, "id": "g1"}, {"id": "g2", "start": 20, "end": 25, "label": "ORG"}]
+    response = rita.put(doc_url(document, "gold/"), {"version": 0, "spans": gold}, format="json")
+    assert response.status_code == 200
+    compared = alice.get(url).json()
+    assert compared["gold_version"] == 1
+    assert [(r["id"], r["verdict"]) for r in compared["spans"]] == [
+        ("a1", "match"),
+        ("b7", "extra"),
+    ]
+    assert compared["missed"] == 1
+    assert "20" not in json.dumps(compared["spans"])  # the missed gold span is not shown

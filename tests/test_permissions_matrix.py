@@ -98,6 +98,7 @@ MATRIX = [
                                                               "403 404 403 200 200"),
     ("POST", D + "annotations/{annotator}/accept/", {"note": ""},
                                                               "403 404 403 200 200"),
+    ("GET", D + "annotations/mine/compared/", None,           "403 404 403 200 200"),
     ("GET", "/api/notices/", None,                            "403 200 200 200 200"),
     ("POST", "/api/notices/read/", {"ids": [1]},              "403 200 200 200 200"),
     ("GET", P + "suggestions/backend/", None,                 "403 404 403 403 200"),

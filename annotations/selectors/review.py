@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.crypto import salted_hmac
 
 from annotations import agreement, merging
 from annotations.models import Annotation, AnnotationEvent, AnnotationStatus, Document, Project
-from annotations.selectors.annotations import annotations_of_document
+from annotations.selectors.annotations import annotations_of_document, contents_of, label_names
 
 SUBMITTED = AnnotationStatus.SUBMITTED
 
@@ -104,3 +104,63 @@ def history_names(project: Project, document: Document, sees_all: bool) -> dict[
         "annotator__username", flat=True
     )
     return pseudonyms(f"review:{document.pk}", usernames)
+
+
+# --- What changed for me: my submitted spans against gold --------------------------------
+
+
+def compare_to_gold(mine: list[dict[str, Any]], gold: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each of my spans against the gold version: `match` (same extent and label), `label`
+    (same extent, another label: `gold_label`), `extent` (overlaps a gold span of the same
+    label: `gold_start`, `gold_end`), or `extra` (none of these). Of gold's spans only
+    those that explain one of mine are named; the others are counted (`missed`)."""
+    exact = {(g["start"], g["end"], g["label"]) for g in gold}
+    by_extent = {(g["start"], g["end"]): g for g in gold}
+    explained: set[tuple[int, int, str]] = set()
+    rows = []
+    for span in mine:
+        key = (span["start"], span["end"], span["label"])
+        row = {k: span[k] for k in ("id", "start", "end", "label")}
+        if key in exact:
+            row["verdict"] = "match"
+            explained.add(key)
+        elif (span["start"], span["end"]) in by_extent:
+            other = by_extent[span["start"], span["end"]]
+            row |= {"verdict": "label", "gold_label": other["label"]}
+            explained.add((other["start"], other["end"], other["label"]))
+        else:
+            near = next(
+                (
+                    g
+                    for g in gold
+                    if g["label"] == span["label"]
+                    and g["start"] < span["end"]
+                    and span["start"] < g["end"]
+                ),
+                None,
+            )
+            if near is None:
+                row["verdict"] = "extra"
+            else:
+                row |= {"verdict": "extent", "gold_start": near["start"], "gold_end": near["end"]}
+                explained.add((near["start"], near["end"], near["label"]))
+        rows.append(row)
+    return {"spans": rows, "missed": len(exact - explained)}
+
+
+def my_comparison(document: Document, annotator: User) -> dict[str, Any]:
+    """The annotator's submitted spans against the document's gold (`compare_to_gold`);
+    `gold_version` None (and nothing compared) without gold or a submitted version. Four
+    queries: both annotations, labels, spans, relations."""
+    rows = {
+        (a.is_gold): a
+        for a in Annotation.objects.filter(document=document).filter(
+            Q(is_gold=True) | Q(annotator=annotator, is_gold=False, status=SUBMITTED)
+        )
+    }
+    gold, mine = rows.get(True), rows.get(False)
+    if gold is None or mine is None:
+        return {"gold_version": None, "spans": [], "missed": 0}
+    contents = contents_of([gold.pk, mine.pk], label_names(document.project_id))
+    compared = compare_to_gold(contents[mine.pk].spans, contents[gold.pk].spans)
+    return {"gold_version": gold.version, **compared}

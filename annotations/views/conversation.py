@@ -37,6 +37,7 @@ from annotations.models import (
 )
 from annotations.pagination import PageNumberPagination
 from annotations.selectors import conversation as reads
+from annotations.selectors import review as review_reads
 from annotations.selectors.annotations import review_of
 from annotations.selectors.review import pseudonyms
 from annotations.serializers import ReviewSerializer
@@ -364,6 +365,37 @@ class AcceptAnnotation(ReviewVerdict):
     state = ReviewState.ACCEPTED
 
 
+class ComparedSpanSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    label = serializers.CharField()
+    verdict = serializers.ChoiceField(choices=["match", "label", "extent", "extra"])
+    gold_label = serializers.CharField(required=False)
+    gold_start = serializers.IntegerField(required=False)
+    gold_end = serializers.IntegerField(required=False)
+
+
+class ComparisonSerializer(serializers.Serializer):
+    gold_version = serializers.IntegerField(
+        allow_null=True, help_text="null: no gold yet, or nothing of mine submitted"
+    )
+    spans = ComparedSpanSerializer(many=True)
+    missed = serializers.IntegerField(help_text="Gold spans none of mine explains")
+
+
+class MyComparison(DocumentScoped, APIView):
+    """What changed for me: my submitted spans against gold (annotators when the project's
+    `annotators_see_gold_after_review` allows it; reviewers and admins always)."""
+
+    @extend_schema(responses=ComparisonSerializer)
+    def get(self, request: Request, project_id: int, doc_id: int) -> Response:
+        if not (self.reviewer or self.project.annotators_see_gold_after_review):
+            raise PermissionDenied(_("This project does not show gold to annotators."))
+        document = self.get_document(doc_id)
+        return Response(review_reads.my_comparison(document, request.user))
+
+
 # --- Notices ----------------------------------------------------------------------------
 
 
@@ -412,6 +444,7 @@ urlpatterns = [
         AcceptAnnotation.as_view(),
         name="annotation-accept",
     ),
+    path(D + "annotations/mine/compared/", MyComparison.as_view(), name="my-annotation-compared"),
     path("notices/", NoticeList.as_view(), name="notice-list"),
     path("notices/read/", NoticeRead.as_view(), name="notice-read"),
 ]

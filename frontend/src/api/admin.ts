@@ -40,6 +40,7 @@ export interface ProjectSettings {
   anonymize_review: boolean;
   /** QUOTE spans run from the opening quotation mark to the closing one (the suggester follows). */
   quotes_include_marks: boolean;
+  annotators_see_gold_after_review: boolean;
   merge_threshold: number;
   guidelines: string;
 }

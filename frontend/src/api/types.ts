@@ -1,5 +1,6 @@
 import type { SuggestionSet } from "../editor/ghosts";
 import type { AnnotationState, Label } from "../editor/types";
+import type { FlagReason, Review } from "./conversation";
 
 export interface Page<T> {
   count: number;
@@ -22,6 +23,8 @@ export interface Project {
   guidelines: string;
   annotators_per_document: number;
   allow_overlap: boolean;
+  /** Annotators may compare their submitted version with gold. */
+  annotators_see_gold_after_review?: boolean;
   my_role: "admin" | "reviewer" | "annotator";
   progress: { total: number; submitted: number; skipped: number };
 }
@@ -33,6 +36,10 @@ export interface DocumentSummary {
   length: number;
   status: string;
   my_status: string | null;
+  /** Comments the caller may read, and how many of their threads are open. */
+  comments: number;
+  open_threads: number;
+  flag: FlagReason | null;
 }
 
 export interface DocumentDetail {
@@ -50,6 +57,8 @@ export type AnnotationStatus = "draft" | "submitted" | "skipped";
 export interface MyAnnotation extends AnnotationState {
   status: AnnotationStatus;
   version: number;
+  /** A reviewer's verdict on it (returned for correction, resubmitted, accepted). */
+  review?: Review | null;
 }
 
 export type { Label };

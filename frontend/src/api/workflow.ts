@@ -1,6 +1,7 @@
 /** Typed calls for review, gold, agreement and exports (see annotations/views/workflow.py, exports.py). */
 import type { AnnotationState, DocumentLabelValue, Relation, Span } from "../editor/types";
 import { get, request } from "./client";
+import type { Review } from "./conversation";
 import type { Page } from "./types";
 
 const P = (id: number) => `/api/projects/${id}/`;
@@ -49,6 +50,7 @@ export interface AnnotatorVersion extends AnnotationState {
   status: "draft" | "submitted" | "skipped";
   version: number;
   updated_at: string;
+  review?: Review | null;
 }
 
 export interface GoldAnnotation extends AnnotationState {

@@ -13,12 +13,17 @@ import type {
 } from "../api/types";
 import type { Editor } from "../editor";
 import type { DocumentLabelValue, Label } from "../editor/types";
+import { t } from "../i18n";
+import { clip } from "../workflow/proposal";
+import { CommentsPanel } from "./CommentsPanel";
 import { ConflictDialog, HelpOverlay } from "./Dialogs";
 import { DocumentFrame, DocumentLoader } from "./DocumentFrame";
 import { DocumentLabels } from "./DocumentLabels";
 import { EditorView } from "./EditorView";
 import { runEditorAction } from "./editorActions";
 import { FindBox } from "./FindBox";
+import { FlagControl } from "./FlagControl";
+import { GoldComparison } from "./GoldComparison";
 import { Guidelines } from "./Guidelines";
 import type { Action } from "./keys";
 import { LabelPalette } from "./LabelPalette";
@@ -156,6 +161,13 @@ function Workbench({
   const spanLabels = labels.filter((l) => l.kind === "span");
   const docLabels = labels.filter((l) => l.kind === "document");
   const colorOf = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
+  const reviewer = project.my_role !== "annotator";
+  const returned = status === "draft" && mine.review?.state === "returned" ? mine.review : null;
+  /** A few words of one of my spans, to name it beside its comments. */
+  const spanText = (id: string): string | null => {
+    const s = editor?.getSpan(id);
+    return s && editor ? clip(editor.textOf(s)) : null;
+  };
 
   const options = useMemo(
     () => ({
@@ -300,6 +312,7 @@ function Workbench({
     <>
       <span class={`badge badge-${status}`}>{status}</span>
       <SaveStatus state={save} />
+      <FlagControl pk={pk} docId={docId} reviewer={reviewer} onNotice={setNotice} />
       {project.my_role !== "annotator" && (
         <a href={`/projects/${pk}/documents/${docId}/review/`} onClick={onLinkClick}>
           Review this document
@@ -344,6 +357,15 @@ function Workbench({
           {save.message}{" "}
           <button type="button" onClick={reloadTheirs}>
             Reload saved version
+          </button>
+        </div>
+      )}
+      {returned && (
+        <div class="banner returned" role="alert">
+          <strong>{t("conversation.returnedBanner", { by: returned.by ?? "?" })}</strong>{" "}
+          <span class="returned-note">{returned.note || t("conversation.returnedNoNote")}</span>{" "}
+          <button type="button" class="primary" onClick={() => run({ type: "submit" })}>
+            {t("conversation.resubmit")}
           </button>
         </div>
       )}
@@ -397,6 +419,25 @@ function Workbench({
             <SpanList editor={editor} spans={spans} selectedId={selectedId} colorOf={colorOf} />
           )}
           {editor && <RelationList editor={editor} relations={editor.relations()} />}
+          {status === "submitted" && (reviewer || project.annotators_see_gold_after_review) && (
+            <GoldComparison
+              pk={pk}
+              docId={docId}
+              spanText={spanText}
+              onShowSpan={(id) => editor?.selectSpan(id, { scroll: true })}
+            />
+          )}
+          <CommentsPanel
+            pk={pk}
+            docId={docId}
+            annotation="mine"
+            spanOwner={me.username}
+            selectedSpanId={selectedId}
+            spanText={spanText}
+            onShowSpan={(id) => editor?.selectSpan(id, { scroll: true })}
+            reviewer={reviewer}
+            beforeSend={() => saver.flush()}
+          />
         </aside>
         {guidelines && (
           <aside class="guidelines-panel" aria-label="Guidelines">

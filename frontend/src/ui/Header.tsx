@@ -2,6 +2,7 @@ import { csrfToken } from "../api/client";
 import type { Me } from "../api/types";
 import { t } from "../i18n";
 import { LanguageSwitcher } from "./LanguageSwitcher";
+import { NoticesMenu } from "./NoticesMenu";
 import { onLinkClick } from "./router";
 
 export function Header({ me }: { me: Me | null }) {
@@ -11,6 +12,7 @@ export function Header({ me }: { me: Me | null }) {
         {t("header.brand")}
       </a>
       <span class="spacer" />
+      {me && <NoticesMenu />}
       {me && (
         <a class="who" href="/account/" onClick={onLinkClick}>
           {me.username}

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../api/endpoints";
 import { t } from "../i18n";
+import { reasonText } from "./FlagControl";
 import { Guidelines } from "./Guidelines";
 import { openNextDocument } from "./nextDocument";
 import { Progress } from "./Progress";
@@ -75,6 +76,8 @@ export function ProjectPage({ pk }: { pk: number }) {
               <th scope="col">ID</th>
               <th scope="col">Length</th>
               <th scope="col">My status</th>
+              <th scope="col">{t("conversation.comments")}</th>
+              <th scope="col">{t("conversation.flagColumn")}</th>
               {reviews && <th scope="col">Review</th>}
             </tr>
           </thead>
@@ -89,6 +92,12 @@ export function ProjectPage({ pk }: { pk: number }) {
                 <td class="muted">{d.external_id}</td>
                 <td>{d.length.toLocaleString()}</td>
                 <td>{d.my_status ? (STATUS_TEXT[d.my_status] ?? d.my_status) : "Not started"}</td>
+                <td class="comment-count">
+                  {d.comments > 0
+                    ? t("conversation.commentCount", { n: d.comments, open: d.open_threads })
+                    : ""}
+                </td>
+                <td class="flag-cell">{d.flag ? `⚑ ${reasonText(d.flag)}` : ""}</td>
                 {reviews && (
                   <td>
                     <a

@@ -35,7 +35,8 @@ function Check({
     | "allow_overlap"
     | "annotators_see_each_other"
     | "anonymize_review"
-    | "quotes_include_marks";
+    | "quotes_include_marks"
+    | "annotators_see_gold_after_review";
   draft: SettingsDraft;
   errors: FieldErrors;
   set: (patch: Partial<SettingsDraft>) => void;
@@ -143,6 +144,9 @@ export function ProjectSettingsForm({
         </Check>
         <Check field="quotes_include_marks" draft={draft} errors={errors} set={set}>
           {t("settings.quotesIncludeMarks")}
+        </Check>
+        <Check field="annotators_see_gold_after_review" draft={draft} errors={errors} set={set}>
+          {t("conversation.compare.setting")}
         </Check>
         <label>
           Guidelines (Markdown)

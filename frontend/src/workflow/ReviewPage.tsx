@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
+import type { Review as Verdict } from "../api/conversation";
 import { api } from "../api/endpoints";
 import { failedSave, type SaveState } from "../api/saveState";
 import type { Project } from "../api/types";
@@ -10,6 +11,8 @@ import {
 } from "../api/workflow";
 import { createOffsetMap, type Editor } from "../editor";
 import type { AnnotationState, DocumentLabelValue, Label, Op, Span } from "../editor/types";
+import { t } from "../i18n";
+import { CommentsPanel } from "../ui/CommentsPanel";
 import { DocumentFrame, DocumentLoader } from "../ui/DocumentFrame";
 import { DocumentLabels } from "../ui/DocumentLabels";
 import { EditorView } from "../ui/EditorView";
@@ -37,6 +40,7 @@ import {
   spanStatuses,
 } from "./proposal";
 import { ReadOnlyVersion, StatusTag } from "./ReadOnlyVersion";
+import { VerdictControls } from "./VerdictControls";
 import "./workflow.css";
 
 interface Loaded {
@@ -90,6 +94,8 @@ function Review({
     version: review.gold?.version ?? 0,
   });
   const [rejected, setRejected] = useState<Set<string>>(new Set());
+  // Verdicts given on this page (return, accept), over what the review was loaded with.
+  const [verdicts, setVerdicts] = useState<Record<string, { status: string; review: Verdict }>>({});
 
   const colors = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
   const colorOf = (label: string) => colors.get(label) ?? "#888888";
@@ -202,6 +208,10 @@ function Review({
   useKeymap(editor, labels, run);
 
   const figures = review.agreement.document;
+  const goldSpanText = (id: string): string | null => {
+    const s = editor?.getSpan(id);
+    return s ? clip(text.slice(offsets.toUtf16(s.start), offsets.toUtf16(s.end))) : null;
+  };
   const selected = editor && selectedId ? editor.getSpan(selectedId) : undefined;
   const agreedCount = itemsWithStatus(review, "agreed").length;
 
@@ -362,8 +372,22 @@ function Review({
           {review.annotations.map((v) => (
             <article class="rv-version" key={v.annotator} aria-label={`Version of ${v.annotator}`}>
               <h3>
-                {v.annotator} <span class={`badge badge-${v.status}`}>{v.status}</span>
+                {v.annotator}{" "}
+                <span class={`badge badge-${verdicts[v.annotator]?.status ?? v.status}`}>
+                  {verdicts[v.annotator]?.status ?? v.status}
+                </span>
               </h3>
+              <VerdictControls
+                pk={pk}
+                docId={docId}
+                annotator={v.annotator}
+                status={verdicts[v.annotator]?.status ?? v.status}
+                review={verdicts[v.annotator]?.review ?? v.review ?? null}
+                onDone={(status, verdict) =>
+                  setVerdicts((all) => ({ ...all, [v.annotator]: { status, review: verdict } }))
+                }
+                onNotice={setNotice}
+              />
               <div class="rv-scroll">
                 <ReadOnlyVersion
                   text={text}
@@ -377,6 +401,21 @@ function Review({
           ))}
         </div>
       </section>
+      <CommentsPanel
+        pk={pk}
+        docId={docId}
+        annotation="gold"
+        spanOwner="gold"
+        selectedSpanId={selectedId}
+        spanText={goldSpanText}
+        onShowSpan={(id) => editor?.selectSpan(id, { scroll: true })}
+        reviewer
+        beforeSend={async () => {
+          if (save.status === "saved") return true;
+          setNotice(t("conversation.saveGoldFirst"));
+          return false;
+        }}
+      />
     </DocumentFrame>
   );
 }

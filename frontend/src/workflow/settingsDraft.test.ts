@@ -7,6 +7,7 @@ const saved = {
   annotators_see_each_other: false,
   anonymize_review: true,
   quotes_include_marks: true,
+  annotators_see_gold_after_review: true,
   merge_threshold: 0.5,
   guidelines: "# Tag people",
 };

@@ -10,6 +10,7 @@ export interface SettingsDraft {
   annotators_see_each_other: boolean;
   anonymize_review: boolean;
   quotes_include_marks: boolean;
+  annotators_see_gold_after_review: boolean;
   merge_threshold: string;
   guidelines: string;
 }
@@ -21,6 +22,7 @@ export function draftFrom(p: ProjectSettings): SettingsDraft {
     annotators_see_each_other: p.annotators_see_each_other,
     anonymize_review: p.anonymize_review,
     quotes_include_marks: p.quotes_include_marks,
+    annotators_see_gold_after_review: p.annotators_see_gold_after_review,
     merge_threshold: String(p.merge_threshold),
     guidelines: p.guidelines,
   };
@@ -51,6 +53,7 @@ export function settingsFromDraft(
       annotators_see_each_other: d.annotators_see_each_other,
       anonymize_review: d.anonymize_review,
       quotes_include_marks: d.quotes_include_marks,
+      annotators_see_gold_after_review: d.annotators_see_gold_after_review,
       merge_threshold: threshold,
       guidelines: d.guidelines,
     },
