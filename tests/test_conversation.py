@@ -481,3 +481,21 @@ def test_what_changed_for_me_needs_the_project_to_allow_it(cast, document):
     ]
     assert compared["missed"] == 1
     assert "20" not in json.dumps(compared["spans"])  # the missed gold span is not shown
+
+
+def test_anonymized_review_names_no_annotator_in_notices_or_flags(cast, document):
+    """Where review is anonymized, a reviewer's notices and the flag name no annotator."""
+    cast.project.anonymize_review = True
+    cast.project.save()
+    rita, bob = cast.client("reviewer"), cast.client("teammate")
+    first = comment(rita, document, "Read the guidelines")
+    assert comment(bob, document, "Which part?", reply_to=first.json()["id"]).status_code == 201
+    assert (
+        bob.post(doc_url(document, "flag/"), {"reason": "other"}, format="json").status_code == 201
+    )
+    notices = rita.get("/api/notices/").json()["results"]
+    assert sorted(n["kind"] for n in notices) == ["flag", "reply"]
+    assert all(n["actor"] is None for n in notices)
+    assert "bob" not in json.dumps(notices)
+    assert rita.get(doc_url(document, "flag/")).json()["flag"]["flagged_by"] is None
+    assert bob.get(doc_url(document, "flag/")).json()["flag"]["flagged_by"] == "bob"

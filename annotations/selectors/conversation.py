@@ -119,7 +119,7 @@ def broken() -> Q:
 
 def flag_of(document: Document, viewer: User, reviewer: bool) -> dict[str, Any] | None:
     """The document's flag as the API shows it: who flagged it and their note only to
-    reviewers and to the one who flagged it."""
+    reviewers and to the one who flagged it (who, not where review is anonymized)."""
     flag = DocumentFlag.objects.filter(document=document).select_related("flagged_by").first()
     if flag is None:
         return None
@@ -128,7 +128,8 @@ def flag_of(document: Document, viewer: User, reviewer: bool) -> dict[str, Any] 
     row["mine"] = mine
     if reviewer or mine:
         row["note"] = flag.note
-        row["flagged_by"] = flag.flagged_by.get_username() if flag.flagged_by else None
+        by = flag.flagged_by if mine or not document.project.anonymize_review else None
+        row["flagged_by"] = by.get_username() if by is not None else None
     return row
 
 

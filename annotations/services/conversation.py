@@ -113,16 +113,20 @@ def _role_of(project: Project, user: User) -> str | None:
     )
 
 
-def _notify(*, recipient: User, kind: str, comment: Comment, role: str | None) -> None:
-    """Tell the recipient, if they may read the comment and did not write it."""
+def _notify(
+    *, recipient: User, kind: str, comment: Comment, role: str | None, anonymous: bool
+) -> None:
+    """Tell the recipient, if they may read the comment and did not write it (an
+    `anonymous` author, an annotator where review is anonymized, is not named to reviewers)."""
     if recipient.pk == comment.author_id or not can_read(comment, recipient, role):
         return
+    hidden = anonymous and role is not None and is_reviewer(role)
     Notice.objects.create(
         recipient=recipient,
         project_id=comment.project_id,
         document_id=comment.document_id,
         kind=kind,
-        actor_id=comment.author_id,
+        actor_id=None if hidden else comment.author_id,
         comment=comment,
         text=comment.text[:EXCERPT],
     )
@@ -166,6 +170,7 @@ def comment_create(
         text=text,
     )
     told: set[int] = set()
+    anonymous = document.project.anonymize_review and not is_reviewer(role)
     if reply_to is not None and reply_to.author is not None:
         recipient = reply_to.author
         _notify(
@@ -173,6 +178,7 @@ def comment_create(
             kind=NoticeKind.REPLY,
             comment=comment,
             role=_role_of(document.project, recipient),
+            anonymous=anonymous,
         )
         told.add(recipient.pk)
     if target.annotator is not None and target.annotator.pk not in told:
@@ -181,6 +187,7 @@ def comment_create(
             kind=NoticeKind.COMMENT,
             comment=comment,
             role=_role_of(document.project, target.annotator),
+            anonymous=anonymous,
         )
     return comment
 
@@ -237,8 +244,9 @@ def _clean_flag(reason: Any, note: Any) -> tuple[str, str]:
 
 
 @transaction.atomic
-def flag_set(*, document: Document, actor: User, reason: Any, note: Any) -> DocumentFlag:
-    """Flag a document (a second flag replaces the first) and tell its reviewers."""
+def flag_set(*, document: Document, actor: User, role: str, reason: Any, note: Any) -> DocumentFlag:
+    """Flag a document (a second flag replaces the first) and tell its reviewers (without
+    the annotator's name where review is anonymized)."""
     reason, note = _clean_flag(reason, note)
     flag, _created = DocumentFlag.objects.update_or_create(
         document=document,
@@ -259,7 +267,7 @@ def flag_set(*, document: Document, actor: User, reason: Any, note: Any) -> Docu
             project_id=document.project_id,
             document=document,
             kind=NoticeKind.FLAG,
-            actor=actor,
+            actor=None if document.project.anonymize_review and not is_reviewer(role) else actor,
             text=reason,
         )
         for user_id in reviewers.values_list("user_id", flat=True)

@@ -307,6 +307,7 @@ class Flag(DocumentScoped, APIView):
         conversation.flag_set(
             document=document,
             actor=request.user,
+            role=self.role,
             reason=data.validated_data["reason"],
             note=data.validated_data.get("note", ""),
         )

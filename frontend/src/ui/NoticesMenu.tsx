@@ -9,7 +9,7 @@ import { onLinkClick } from "./router";
 const POLL_MS = 60_000;
 
 function noticeText(n: Notice): string {
-  const who = n.actor ?? "?";
+  const who = n.actor ?? t("conversation.someone");
   switch (n.kind) {
     case "reply":
       return t("conversation.notice.reply", { who, text: n.text });
