@@ -291,3 +291,60 @@ def test_label_studio_data_fields_land_in_meta(cast):
     meta = Document.objects.get(external_id="interop-01").meta
     assert meta["source"] == "peers harness test set"
     assert set(meta) == {"source", "label_studio"}
+
+
+def test_a_native_suggestions_key_becomes_the_documents_suggestions(cast):
+    """A JSONL record's `suggestions` (a model's output: spans and links with scores) is
+    stored as the document's suggestions (source `import`) with its scores, served by the
+    suggestions endpoint; what does not fit the project is left out and said."""
+    text = "“Kita siap,” kata Budi."
+    record = {
+        "text": text,
+        "external_id": "predicted-1",
+        "suggestions": {
+            "spans": [
+                {"id": "q", "start": 0, "end": 12, "label": "QUOTE", "score": 0.8},
+                {"id": "p", "start": 18, "end": 22, "label": "PER", "score": 0.6},
+                {"id": "x", "start": 0, "end": 99, "label": "PER"},  # past the text
+            ],
+            "relations": [{"from": "q", "to": "p", "label": "SPEAKER", "score": 0.7}],
+        },
+    }
+    response = upload(cast, "predicted.jsonl", json.dumps(record).encode())
+    assert response.status_code == 201, response.json()
+    assert "1 suggested item(s) do not fit" in " ".join(response.json()["warnings"])
+    document = Document.objects.get(external_id="predicted-1")
+    assert not Annotation.objects.filter(document=document).exists()
+    answer = cast.client("admin").get(api(cast.project.pk, f"documents/{document.pk}/suggestions/"))
+    assert answer.status_code == 200, answer.json()
+    body = answer.json()
+    spans = {s["id"]: s for s in body["spans"] if s["source"] == "import"}
+    assert {(text[s["start"] : s["end"]], s["label"], s["score"]) for s in spans.values()} == {
+        ("“Kita siap,”", "QUOTE", 0.8),
+        ("Budi", "PER", 0.6),
+    }
+    [link] = [r for r in body["relations"] if r["source"] == "import"]
+    assert (spans[link["from"]]["label"], spans[link["to"]]["label"]) == ("QUOTE", "PER")
+    assert (link["label"], link["score"]) == ("SPEAKER", 0.7)
+
+
+@pytest.mark.parametrize(
+    ("suggestions", "where"),
+    [
+        ("QUOTE", "lines.2.suggestions"),
+        ({"spans": {"id": "q"}}, "lines.2.suggestions.spans"),
+        ({"relations": ["q->p"]}, "lines.2.suggestions.relations"),
+        ({"document_labels": ["positive"]}, "lines.2.suggestions.document_labels"),
+    ],
+)
+def test_a_malformed_suggestions_key_is_refused_where_it_is_and_stores_nothing(
+    cast, suggestions, where
+):
+    """A `suggestions` value of the wrong shape refuses the upload with its line and field;
+    the good record before it is not stored either."""
+    lines = [{"text": "Teks pertama."}, {"text": "Teks kedua.", "suggestions": suggestions}]
+    content = "\n".join(json.dumps(x) for x in lines).encode()
+    before = Document.objects.count()
+    response = upload(cast, "bad.jsonl", content)
+    assert where in error_body(response, 400, "import_failed")["errors"], response.json()
+    assert Document.objects.count() == before

@@ -65,7 +65,9 @@ from annotations.suggesting.payload import payload_fit
 from annotations.validation import LabelSet, validate_content
 
 # The native record's keys, as the jsonl format writes them, plus an optional id.
-NATIVE_KEYS = {*KEY_ORDER, "id"}
+# `suggestions`: a model's output uploaded with the document (spans, relations, document
+# labels, each item with an optional score), stored as its suggestions (source `import`).
+NATIVE_KEYS = {*KEY_ORDER, "id", "suggestions"}
 
 BATCH = 1_000
 # What an upload's `as` may say (`formats.layers`).
@@ -89,6 +91,45 @@ class Imported:
     suggestions_dropped: int = 0
 
 
+def _suggestions_errors(suggestions: Any) -> list[tuple[str, str]]:
+    """The shape of a record's `suggestions`; items that do not fit the project are dropped
+    (and counted) when stored, like any suggester's."""
+    if suggestions is None:
+        return []
+    if not isinstance(suggestions, dict):
+        return [("suggestions", "must be an object with spans, relations, document_labels")]
+    problems = []
+    for key, kind in (("spans", list), ("relations", list), ("document_labels", dict)):
+        value = suggestions.get(key, kind())
+        if not isinstance(value, kind):
+            noun = "a list" if kind is list else "an object"
+            problems.append((f"suggestions.{key}", f"must be {noun}"))
+        elif kind is list and not all(isinstance(item, dict) for item in value):
+            problems.append((f"suggestions.{key}", "must be a list of objects"))
+    return problems
+
+
+def _uploaded_suggestions(record: dict[str, Any]) -> dict[str, Any]:
+    """One suggestion answer from the upload's layers (`as=suggestions`) and the record's own
+    `suggestions` key; the key's ids are kept apart from the layers' with a prefix."""
+    layers = record.get("_suggestions") or {}
+    own = record.get("suggestions") or {}
+    if not layers:
+        return own
+    if not own:
+        return layers
+    spans = [{**s, "id": f"own-{s.get('id', n)}"} for n, s in enumerate(own.get("spans", []))]
+    relations = [
+        {**r, "from": f"own-{r.get('from')}", "to": f"own-{r.get('to')}"}
+        for r in own.get("relations", [])
+    ]
+    return {
+        "spans": [*layers.get("spans", []), *spans],
+        "relations": [*layers.get("relations", []), *relations],
+        "document_labels": {**own.get("document_labels", {}), **layers.get("document_labels", {})},
+    }
+
+
 def _record_errors(record: dict[str, Any]) -> list[tuple[str, str]]:
     """(field, message) pairs for a record's document fields."""
     problems = []
@@ -108,6 +149,7 @@ def _record_errors(record: dict[str, Any]) -> list[tuple[str, str]]:
         problems.append(("external_id", f"must be a string of 1 to {MAX_EXTERNAL_ID} characters"))
     if not isinstance(record.get("meta", {}), dict):
         problems.append(("meta", "must be an object"))
+    problems += _suggestions_errors(record.get("suggestions"))
     if not isinstance(record.get("annotations", []), list):
         problems.append(("annotations", "must be a list"))
     return problems
@@ -270,9 +312,9 @@ class _Importer:
         if items:
             self.insert_annotations(items)
         suggested = [
-            (document, record["_suggestions"])
+            (document, _uploaded_suggestions(record))
             for record, document in zip(records, documents, strict=True)
-            if record.get("_suggestions")
+            if record.get("_suggestions") or record.get("suggestions")
         ]
         if suggested:
             self.insert_suggestions(suggested)

@@ -44,7 +44,7 @@ def payload_fit(
         fitted = _span(span, project, length, source)
         if fitted is not None and fitted["id"] not in kept_spans:
             kept_spans[fitted["id"]] = fitted
-            renamed[str(span["id"])] = fitted["id"]
+            renamed[str(span.get("id", fitted["id"]))] = fitted["id"]
     kept_relations = []
     for relation in relations:
         fitted = _relation(relation, project, renamed, kept_spans, source)
