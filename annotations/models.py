@@ -536,6 +536,8 @@ class ExportJob(models.Model):
     # What else the requester asked for: {"exclude_flagged": true} and the format's own
     # options (its spec's `options`, defaults filled in).
     options = models.JSONField(default=dict, blank=True)
+    # A selection from the documents table (ids, in order); null: every document in scope.
+    documents = models.JSONField(null=True, blank=True)
     status = models.CharField(
         max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING
     )

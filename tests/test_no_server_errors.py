@@ -112,6 +112,10 @@ def _check(response, where: str, body) -> None:
         ("members/", {"username": "oscar", "role": "annotator"}),
         ("documents/{document}/suggestions/", {"sources": ["quotes", "gold"]}),
         ("documents/", {"text": "t", "title": "t", "external_id": "e", "meta": {}}),
+        ("documents/bulk/assign/", {"filter": "state=new", "annotators": ["alice"]}),
+        ("documents/bulk/assign/", {"documents": [1], "annotators": ["alice"]}),
+        ("documents/bulk/reset/", {"filter": "annotator=alice&annotator_status=assigned"}),
+        ("documents/bulk/export/", {"filter": "", "format": "jsonl", "scope": "all"}),
     ],
 )
 def test_junk_bodies_to_project_endpoints_get_4xx(cast, suffix, template):

@@ -127,6 +127,12 @@ operation = st.one_of(
     st.tuples(st.just("assign"), st.integers(0, 2), st.sampled_from(WHO)),
     st.tuples(st.just("reassign"), st.integers(0, 5), st.sampled_from(WHO)),
     st.tuples(st.just("unassign"), st.integers(0, 5)),
+    st.tuples(
+        st.just("bulk_assign"),
+        st.lists(st.integers(0, 2), min_size=1, max_size=3),
+        st.lists(st.sampled_from(WHO), min_size=1, max_size=2),
+    ),
+    st.tuples(st.just("bulk_reset"), st.lists(st.integers(0, 2), min_size=1, max_size=3)),
     st.tuples(st.just("delete"), st.integers(0, 2)),
     st.tuples(
         st.just("review"),
@@ -173,6 +179,15 @@ def run(cast, docs: list[Document], op: tuple) -> None:
                 username=getattr(cast, args[1]).username,
                 assigned_by=cast.admin,
             )
+    elif kind == "bulk_assign":
+        workflow.assignments_bulk_create(
+            project=project,
+            document_ids=[docs[i].pk for i in args[0]],
+            usernames=sorted({getattr(cast, who).username for who in args[1]}),
+            assigned_by=cast.admin,
+        )
+    elif kind == "bulk_reset":
+        workflow.assignments_reset(project=project, document_ids=[docs[i].pk for i in args[0]])
     elif kind == "import":
         status, with_gold = args
         record = {

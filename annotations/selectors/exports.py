@@ -20,7 +20,7 @@ Scopes (what a document must have to be exported, and what goes top-level):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,21 +92,37 @@ def record_batches(
     split: Mapping[str, float] | None = None,
     batch_size: int = 500,
     exclude_flagged: bool = False,
+    selection: Sequence[int] | None = None,
 ) -> Iterator[Batch]:
-    """Native records for the scope, one keyset batch at a time, in document pk order."""
+    """Native records for the scope (among the `selection`'s ids if there is one), one
+    batch at a time, in document pk order."""
     documents = documents_in_scope(project, scope, exclude_flagged=exclude_flagged).order_by("pk")
     names = label_names(project.pk)
+    for rows, scanned in _row_batches(documents, batch_size, selection):
+        yield Batch(list(_records(rows, names, scope, split)), scanned)
+
+
+ROW = ("pk", "external_id", "title", "text", "meta")
+
+
+def _row_batches(
+    documents: QuerySet[Document], batch_size: int, selection: Sequence[int] | None
+) -> Iterator[tuple[list[tuple], int]]:
+    """(rows, how many documents were looked at): keyset batches over the documents, or
+    a batch's worth of the selection's ids at a time (no 100,000-id IN list)."""
+    if selection is not None:
+        chosen = sorted(set(selection))
+        for start in range(0, len(chosen), batch_size):
+            chunk = chosen[start : start + batch_size]
+            yield list(documents.filter(pk__in=chunk).values_list(*ROW)), len(chunk)
+        return
     last_pk = 0
     while True:
-        rows = list(
-            documents.filter(pk__gt=last_pk).values_list(
-                "pk", "external_id", "title", "text", "meta"
-            )[:batch_size]
-        )
+        rows = list(documents.filter(pk__gt=last_pk).values_list(*ROW)[:batch_size])
         if not rows:
             return
         last_pk = rows[-1][0]
-        yield Batch(list(_records(rows, names, scope, split)), len(rows))
+        yield rows, len(rows)
         if len(rows) < batch_size:
             return
 

@@ -16,7 +16,7 @@ import logging
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -163,9 +163,12 @@ def export_request(
     scope: str = "gold",
     split: Any = None,
     options: Any = None,
+    documents: Sequence[int] | None = None,
     enqueue: bool = True,
 ) -> ExportJob:
-    """Create a pending export job and, once the transaction commits, queue it."""
+    """Create a pending export job and, once the transaction commits, queue it.
+    `documents`: export only these (ids of the project's documents, as the documents
+    table's bulk action resolved them); None: every document in scope."""
     format = _choice("format", format, export_formats())
     job = ExportJob.objects.create(
         project=project,
@@ -174,6 +177,7 @@ def export_request(
         scope=_choice("scope", scope, SCOPES),
         split=validate_split(split),
         options=validate_options(format, options),
+        documents=sorted(set(documents)) if documents is not None else None,
     )
     if enqueue:
         transaction.on_commit(lambda: export_enqueue(job.pk))
@@ -204,6 +208,7 @@ def export_run(job_id: int) -> Claim:
                 scope=job.scope,
                 split=job.split,
                 options=job.options,
+                selection=job.documents,
                 out=out,
                 heartbeat=heartbeat_for(job_id, attempt),
             )
@@ -290,13 +295,19 @@ def export_write(
     options: Mapping[str, Any] | None = None,
     heartbeat: Heartbeat = _beat_nothing,
     exported_at: datetime | None = None,
+    selection: Sequence[int] | None = None,
 ) -> Written:
-    """Write the export zip to `out`, calling `heartbeat(done, total)` after each batch."""
+    """Write the export zip to `out`, calling `heartbeat(done, total)` after each batch;
+    with a `selection`, of those documents only (progress counts the selection)."""
     spec = FORMATS[format]
     schema = project_schema(project)
     split = ordered_split(split) if split else None
     exclude_flagged = bool((options or {}).get("exclude_flagged"))
-    total = documents_in_scope(project, scope, exclude_flagged=exclude_flagged).count()
+    total = (
+        len(selection)
+        if selection is not None
+        else documents_in_scope(project, scope, exclude_flagged=exclude_flagged).count()
+    )
     left_out = None
     if exclude_flagged:
         left_out = documents_in_scope(project, scope).filter(flag__isnull=False).count()
@@ -316,6 +327,7 @@ def export_write(
         split=split,
         batch_size=settings.EXPORT_BATCH_SIZE,
         exclude_flagged=exclude_flagged,
+        selection=selection,
     )
     result = write_package(
         out, spec, schema, card, _beating(batches, heartbeat, total), spec.with_defaults(options)

@@ -21,6 +21,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from annotations.errors import Conflict, Invalid
 from annotations.models import (
@@ -269,3 +270,106 @@ def assignment_delete(*, assignment: Assignment) -> None:
     assignment.delete()
     work_state.documents_refresh(project_id, [document_id])
     work_state.assignments_moved(project_id, [(document_id, annotator_id)], assigned=False)
+
+
+# --- bulk: many documents at once (the documents table) ------------------------------------
+
+
+def _members_named(project: Project, usernames: list[str]) -> list[User]:
+    """The project's members by name, in id order; an unknown name is a 400 naming it."""
+    found = {
+        m.user.username: m.user
+        for m in Membership.objects.filter(
+            project=project, user__username__in=usernames
+        ).select_related("user")
+    }
+    unknown = sorted(set(usernames) - found.keys())
+    if unknown:
+        raise Invalid(
+            {
+                "annotators": [
+                    _("not a member of this project: %(names)s") % {"names": ", ".join(unknown)}
+                ]
+            }
+        )
+    return sorted(found.values(), key=lambda user: user.pk)
+
+
+def _lock_documents(project: Project, document_ids: list[int]) -> list[int]:
+    """Lock the project's documents among these ids (in id order, the order every writer
+    takes them in) and return their ids; an id of no document here is a 400."""
+    found = list(
+        Document.objects.select_for_update()
+        .filter(project=project, pk__in=document_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(found) != len(set(document_ids)):
+        missing = sorted(set(document_ids) - set(found))[:10]
+        raise Invalid(
+            {
+                "documents": [
+                    _("no document %(ids)s in this project") % {"ids": ", ".join(map(str, missing))}
+                ]
+            }
+        )
+    return found
+
+
+@transaction.atomic
+def assignments_bulk_create(
+    *, project: Project, document_ids: list[int], usernames: list[str], assigned_by: User
+) -> tuple[int, int]:
+    """Give every document to every named member: (assignments made, ones that existed).
+
+    The documents are locked first, so a concurrent bulk action waits; the same queries
+    for 10 documents or 10,000 (members, documents, existing assignments, the insert, the
+    states, and each named member's tally).
+    """
+    annotators = _members_named(project, usernames)
+    documents = _lock_documents(project, document_ids)
+    existing = set(
+        Assignment.objects.filter(document_id__in=documents, annotator__in=annotators).values_list(
+            "document_id", "annotator_id"
+        )
+    )
+    pairs = [(d, a.pk) for d in documents for a in annotators if (d, a.pk) not in existing]
+    try:
+        with transaction.atomic():
+            Assignment.objects.bulk_create(
+                [
+                    Assignment(document_id=d, annotator_id=a, assigned_by=assigned_by)
+                    for d, a in pairs
+                ],
+                batch_size=5000,
+            )
+    except IntegrityError:  # the queue handed one of them out meanwhile
+        raise Conflict(_("Some of these documents were assigned meanwhile; try again.")) from None
+    work_state.documents_started([d for d, _a in pairs])
+    work_state.assignments_moved(project.pk, pairs, assigned=True)
+    return len(pairs), len(existing)
+
+
+@transaction.atomic
+def assignments_reset(*, project: Project, document_ids: list[int]) -> int:
+    """Put documents back in the queue: take back every assignment whose annotator has not
+    submitted the document, so the queue hands it to someone again. What anyone wrote
+    stays (drafts, skips, submissions, gold), as when one assignment is taken back.
+    Returns the number of assignments taken back."""
+    documents = _lock_documents(project, document_ids)
+    submitted = Annotation.objects.filter(
+        document=OuterRef("document"),
+        annotator=OuterRef("annotator"),
+        is_gold=False,
+        status=AnnotationStatus.SUBMITTED,
+    )
+    open_ = Assignment.objects.filter(document_id__in=documents).filter(~Exists(submitted))
+    rows = list(open_.values_list("pk", "document_id", "annotator_id"))
+    if not rows:
+        return 0
+    # No row refers to an assignment: one DELETE.
+    Assignment.objects.filter(pk__in=[pk for pk, _d, _a in rows]).delete()
+    touched = sorted({d for _pk, d, _a in rows})
+    work_state.documents_refresh(project.pk, touched)
+    work_state.assignments_moved(project.pk, [(d, a) for _pk, d, a in rows], assigned=False)
+    return len(rows)

@@ -8,9 +8,12 @@ the history shows annotators only their own work. Non-members get 404 (`ProjectS
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from django.urls import path
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.http import QueryDict
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -19,10 +22,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.errors import Invalid
+from annotations.errors import NON_FIELD, Invalid
+from annotations.filters import DocumentFilter
 from annotations.models import Role
 from annotations.selectors import dashboard as dashboard_reads
+from annotations.selectors import documents as document_reads
+from annotations.services import exports, workflow
 from annotations.views.core import ProjectScoped
+from annotations.views.exports import ExportJobSerializer, ExportRequestSerializer
 
 MAX_PERIOD_DAYS = 3660
 DEFAULT_PERIOD_DAYS = 30
@@ -121,8 +128,130 @@ class Dashboard(ProjectScoped, APIView):
         return Response(DashboardSerializer(figures).data, status=status.HTTP_200_OK)
 
 
+# --- bulk actions on documents (the documents table) --------------------------------------
+
+# Parameters of the table that say how to show documents, not which.
+NOT_FILTERS = ("page", "page_size", "ordering")
+
+
+class SelectionSerializer(serializers.Serializer):
+    """Which documents: `documents` (ids), or `filter` (the documents table's query string,
+    e.g. `state=disputed&annotator=alice`: every document it matches)."""
+
+    documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_empty=False,
+        max_length=settings.PROJECT_MAX_DOCUMENTS,
+    )
+    filter = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, trim_whitespace=False
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("documents" in attrs) == ("filter" in attrs):
+            raise Invalid({NON_FIELD: [_("send either “documents” or “filter”")]})
+        return attrs
+
+
+class BulkAssignSerializer(SelectionSerializer):
+    annotators = serializers.ListField(
+        child=serializers.CharField(max_length=150), allow_empty=False, max_length=100
+    )
+
+
+class BulkExportSerializer(SelectionSerializer, ExportRequestSerializer):
+    """The selection, and what `POST exports/` takes."""
+
+
+class BulkAssignResultSerializer(serializers.Serializer):
+    documents = serializers.IntegerField()
+    assigned = serializers.IntegerField(help_text="Assignments made")
+    already = serializers.IntegerField(help_text="Assignments that existed")
+
+
+class BulkResetResultSerializer(serializers.Serializer):
+    documents = serializers.IntegerField()
+    unassigned = serializers.IntegerField(help_text="Assignments taken back")
+
+
+class Bulk(ProjectScoped, APIView):
+    """Base of the bulk actions: the selection, resolved to document ids in one query."""
+
+    def selected(self, data: dict[str, Any]) -> list[int]:
+        if "documents" in data:
+            return sorted(set(data["documents"]))
+        query = QueryDict(data["filter"], mutable=True)
+        for name in NOT_FILTERS:
+            query.pop(name, None)
+        documents = document_reads.documents_table(self.project, self.request.user)
+        filters = DocumentFilter(data=query, queryset=documents, view=self)
+        if not filters.is_valid():
+            raise Invalid({f"filter.{k}": v for k, v in filters.errors.items()})
+        return list(filters.qs.order_by().values_list("pk", flat=True))
+
+
+class BulkAssign(Bulk):
+    """Admins: give the selected documents to each of these annotators (assigning twice
+    is a no-op)."""
+
+    @extend_schema(request=BulkAssignSerializer, responses=BulkAssignResultSerializer)
+    def post(self, request: Request, project_id: int) -> Response:
+        self.require(Role.ADMIN, "assign documents")
+        data = BulkAssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = self.selected(data.validated_data)
+        made, already = workflow.assignments_bulk_create(
+            project=self.project,
+            document_ids=ids,
+            usernames=data.validated_data["annotators"],
+            assigned_by=cast(User, request.user),
+        )
+        return Response({"documents": len(ids), "assigned": made, "already": already})
+
+
+class BulkReset(Bulk):
+    """Admins: put the selected documents back in the queue (assignments not yet submitted
+    are taken back; what anyone wrote stays)."""
+
+    @extend_schema(request=SelectionSerializer, responses=BulkResetResultSerializer)
+    def post(self, request: Request, project_id: int) -> Response:
+        self.require(Role.ADMIN, "reset documents to the queue")
+        data = SelectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = self.selected(data.validated_data)
+        taken = workflow.assignments_reset(project=self.project, document_ids=ids)
+        return Response({"documents": len(ids), "unassigned": taken})
+
+
+class BulkExport(Bulk):
+    """Reviewers: export the selected documents (a job, as `POST exports/`)."""
+
+    @extend_schema(request=BulkExportSerializer, responses={202: ExportJobSerializer})
+    def post(self, request: Request, project_id: int) -> Response:
+        self.require(Role.REVIEWER, "request exports")
+        data = BulkExportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = self.selected(data.validated_data)
+        if not ids:
+            raise Invalid({"filter": [_("no document matches this filter")]})
+        options = {k: v for k, v in data.validated_data.items() if k not in ("documents", "filter")}
+        job = exports.export_request(
+            project=self.project,
+            requested_by=cast(User, request.user),
+            documents=ids,
+            **options,
+        )
+        body = ExportJobSerializer(job, context={"request": request}).data
+        location = request.build_absolute_uri(reverse("export-detail", args=[job.pk]))
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+
 P = "projects/<int:project_id>/"
 
 urlpatterns = [
     path(P + "dashboard/", Dashboard.as_view(), name="dashboard"),
+    path(P + "documents/bulk/assign/", BulkAssign.as_view(), name="documents-bulk-assign"),
+    path(P + "documents/bulk/reset/", BulkReset.as_view(), name="documents-bulk-reset"),
+    path(P + "documents/bulk/export/", BulkExport.as_view(), name="documents-bulk-export"),
 ]

@@ -3,6 +3,7 @@ import { api } from "../api/endpoints";
 import type { Me } from "../api/types";
 import { AgreementPage } from "../workflow/AgreementPage";
 import { DashboardPage } from "../workflow/DashboardPage";
+import { DocumentsPage } from "../workflow/DocumentsPage";
 import { ExportsPage } from "../workflow/ExportsPage";
 import { ReviewPage } from "../workflow/ReviewPage";
 import { SettingsPage } from "../workflow/SettingsPage";
@@ -35,6 +36,7 @@ export function App() {
       {route.name === "agreement" && <AgreementPage key={route.pk} pk={route.pk} />}
       {route.name === "exports" && <ExportsPage key={route.pk} pk={route.pk} />}
       {route.name === "dashboard" && <DashboardPage key={route.pk} pk={route.pk} />}
+      {route.name === "documents" && <DocumentsPage key={route.pk} pk={route.pk} />}
       {route.name === "settings" && <SettingsPage key={route.pk} pk={route.pk} />}
       {route.name === "suggestions" && <SuggestionQualityPage key={route.pk} pk={route.pk} />}
       {route.name === "other" && (

@@ -47,6 +47,9 @@ export function ProjectPage({ pk }: { pk: number }) {
               <a href={`/projects/${pk}/dashboard/`} onClick={onLinkClick}>
                 {t("dashboard.title")}
               </a>
+              <a href={`/projects/${pk}/documents/`} onClick={onLinkClick}>
+                {t("table.title")}
+              </a>
               <a href={`/projects/${pk}/agreement/`} onClick={onLinkClick}>
                 Agreement
               </a>

@@ -22,6 +22,7 @@ describe("routes", () => {
     expect(parseRoute("/projects/3/agreement/")).toEqual({ name: "agreement", pk: 3 });
     expect(parseRoute("/projects/3/exports")).toEqual({ name: "exports", pk: 3 });
     expect(parseRoute("/projects/3/dashboard/")).toEqual({ name: "dashboard", pk: 3 });
+    expect(parseRoute("/projects/3/documents/")).toEqual({ name: "documents", pk: 3 });
     expect(parseRoute("/projects/3/documents/9/")).toEqual({ name: "document", pk: 3, docId: 9 });
     expect(parseRoute("/projects/3/settings/")).toEqual({ name: "settings", pk: 3 });
     expect(parseRoute("/projects/3/suggestions/")).toEqual({ name: "suggestions", pk: 3 });

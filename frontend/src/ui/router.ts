@@ -11,7 +11,10 @@ export type Route =
   | { name: "settings"; pk: number }
   | { name: "dashboard"; pk: number }
   | { name: "suggestions"; pk: number }
+  | { name: "documents"; pk: number }
   | { name: "other"; path: string };
+
+type ProjectPage = "agreement" | "exports" | "settings" | "dashboard" | "suggestions" | "documents";
 
 export function parseRoute(path: string): Route {
   if (path === "/" || path === "") return { name: "projects" };
@@ -22,11 +25,10 @@ export function parseRoute(path: string): Route {
   if (m) return { name: "project", pk: Number(m[1]) };
   m = /^\/projects\/(\d+)\/documents\/(\d+)\/review\/?$/.exec(path);
   if (m) return { name: "review", pk: Number(m[1]), docId: Number(m[2]) };
-  m = /^\/projects\/(\d+)\/(agreement|exports|settings|dashboard|suggestions)\/?$/.exec(path);
-  if (m) {
-    const name = m[2] as "agreement" | "exports" | "settings" | "dashboard" | "suggestions";
-    return { name, pk: Number(m[1]) };
-  }
+  m = /^\/projects\/(\d+)\/(agreement|exports|settings|dashboard|suggestions|documents)\/?$/.exec(
+    path,
+  );
+  if (m) return { name: m[2] as ProjectPage, pk: Number(m[1]) };
   return { name: "other", path };
 }
 
