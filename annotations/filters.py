@@ -43,11 +43,15 @@ class YesNo(django_filters.TypedChoiceFilter):
 
 
 class SortFilter(django_filters.OrderingFilter):
-    """`ordering=title` or `-agreement`; ties (and every page's order) by id."""
+    """`ordering=title` or `-agreement`; ties (and every page's order) by id, in the same
+    direction, so the sort reads its (project, column, id) index either way."""
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         qs = super().filter(qs, value)
-        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+        if not value:
+            return qs
+        first = str(qs.query.order_by[0]) if qs.query.order_by else ""
+        return qs.order_by(*qs.query.order_by, "-pk" if first.startswith("-") else "pk")
 
 
 class DocumentFilter(django_filters.FilterSet):
@@ -159,11 +163,15 @@ class DocumentFilter(django_filters.FilterSet):
             raise Invalid({"annotator_status": [_("needs an annotator")]})
         if annotator is not None:
             queryset = queryset.filter(
-                document_reads.annotator_status(annotator, data.get("annotator_status") or None)
+                document_reads.annotator_status(
+                    self.project, annotator, data.get("annotator_status") or None
+                )
             )
         after, before = data.get("submitted_after"), data.get("submitted_before")
         if after or before:
-            queryset = queryset.filter(document_reads.submitted_between(after, before, annotator))
+            queryset = queryset.filter(
+                document_reads.submitted_between(self.project, after, before, annotator)
+            )
         after, before = data.get("last_submitted_after"), data.get("last_submitted_before")
         if after or before:
             queryset = queryset.filter(document_reads.last_submitted_between(after, before))

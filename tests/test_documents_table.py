@@ -172,7 +172,7 @@ def test_the_old_status_contract_holds(cast, docs):
 
 
 def test_a_page_costs_the_same_queries_for_any_filter_and_size(cast, django_assert_num_queries):
-    """Five queries for a page of 2 or 60 documents, filtered or not."""
+    """Six queries for a page of 2 or 60 documents, filtered or not."""
     for n in (2, 60):
         cast.project.documents.all().delete()
         docs = DocumentFactory.create_batch(n, project=cast.project)
@@ -183,7 +183,8 @@ def test_a_page_costs_the_same_queries_for_any_filter_and_size(cast, django_asse
             "state=annotated&label=PER&ordering=-agreement",
             "annotator=alice&q=kata",
         ):
-            # the project with the caller's role, the count, the page, and who worked on
-            # the page (assignments, annotations); `label` and `annotator` add their lookup
-            with django_assert_num_queries(6 if query else 5):
+            # the project with the caller's role, the count, the page's ids, its rows, and
+            # who worked on the page (assignments, annotations); `label` and `annotator`
+            # add their lookup
+            with django_assert_num_queries(7 if query else 6):
                 rows(cast, f"page_size=100&{query}")

@@ -16,9 +16,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
-    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -26,6 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from annotations.models import (
@@ -65,7 +66,8 @@ def _search_vector() -> Any:
 
 
 def search_index() -> Any:
-    """The GIN index the PostgreSQL search uses (migration 0006 creates it)."""
+    """The GIN expression index migration 0006 created; 0013 replaced it with a stored
+    `search` column and its own index (the search no longer recomputes the vector)."""
     from django.contrib.postgres.indexes import GinIndex
 
     return GinIndex(_search_vector(), name="document_search")
@@ -96,6 +98,13 @@ def documents_table(project: Project, viewer: User) -> QuerySet[Document]:
     )
 
 
+def table_page(project: Project, viewer: User, ids: list[int]) -> list[Document]:
+    """The rows of a page whose ids were picked (in that order): the page is chosen on ids
+    alone, so a deep page skips index entries, not rows with their per-row columns."""
+    rows = {row.pk: row for row in documents_table(project, viewer).filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 # --- filters (each returns a condition on the documents; the filter set combines them) ---
 
 
@@ -111,25 +120,29 @@ def legacy_status(project: Project, status: str) -> Q:
     return ~Q(state__in=(DocumentState.NEW, *FINAL)) & Q(submitted_count__lt=n)
 
 
-def annotator_status(annotator: User, status: str | None) -> Q:
+# The conditions below are `id IN (subquery)` rather than a correlated EXISTS: PostgreSQL
+# reads the annotator's (or the label's) rows once, by their index, into a hash, instead of
+# probing per document (0.5 s against 20 ms for a count over 100,000 documents).
+
+
+def annotator_status(project: Project, annotator: User, status: str | None) -> Q:
     """Documents the annotator has worked on or been given, narrowed by where they stand."""
-    theirs = Annotation.objects.filter(document=OuterRef("pk"), annotator=annotator, is_gold=False)
-    assigned = Exists(Assignment.objects.filter(document=OuterRef("pk"), annotator=annotator))
+    theirs = Annotation.objects.filter(project=project, annotator=annotator, is_gold=False)
+    assigned = Q(pk__in=Assignment.objects.filter(annotator=annotator).values("document_id"))
     if status == "assigned":
-        return Q(assigned)
+        return assigned
     if status in (AnnotationStatus.SUBMITTED, AnnotationStatus.SKIPPED):
-        return Q(Exists(theirs.filter(status=status)))
+        return Q(pk__in=theirs.filter(status=status).values("document_id"))
     if status == "in_progress":
-        return Q(Exists(theirs.filter(status=AnnotationStatus.DRAFT))) | (
-            Q(assigned) & ~Q(Exists(theirs))
-        )
-    return Q(Exists(theirs)) | Q(assigned)
+        drafts = theirs.filter(status=AnnotationStatus.DRAFT).values("document_id")
+        return Q(pk__in=drafts) | (assigned & ~Q(pk__in=theirs.values("document_id")))
+    return Q(pk__in=theirs.values("document_id")) | assigned
 
 
 def with_labels(label_ids: Iterable[int]) -> Q:
     """Documents where a submitted annotation has a span of one of these labels."""
-    counts = DocumentLabelCount.objects.filter(document=OuterRef("pk"), label_id__in=label_ids)
-    return Q(Exists(counts))
+    counts = DocumentLabelCount.objects.filter(label_id__in=label_ids).values("document_id")
+    return Q(pk__in=counts)
 
 
 def day_range(after: date | None, before: date | None) -> tuple[datetime | None, datetime | None]:
@@ -140,11 +153,13 @@ def day_range(after: date | None, before: date | None) -> tuple[datetime | None,
     return start, end
 
 
-def submitted_between(after: date | None, before: date | None, annotator: User | None = None) -> Q:
+def submitted_between(
+    project: Project, after: date | None, before: date | None, annotator: User | None = None
+) -> Q:
     """Documents with a submission (the annotator's, if named) on those days."""
     start, end = day_range(after, before)
     submissions = Annotation.objects.filter(
-        document=OuterRef("pk"), is_gold=False, status=AnnotationStatus.SUBMITTED
+        project=project, is_gold=False, status=AnnotationStatus.SUBMITTED
     )
     if annotator is not None:
         submissions = submissions.filter(annotator=annotator)
@@ -152,7 +167,7 @@ def submitted_between(after: date | None, before: date | None, annotator: User |
         submissions = submissions.filter(submitted_at__gte=start)
     if end:
         submissions = submissions.filter(submitted_at__lt=end)
-    return Q(Exists(submissions))
+    return Q(pk__in=submissions.values("document_id"))
 
 
 def last_submitted_between(after: date | None, before: date | None) -> Q:
@@ -173,13 +188,14 @@ def text_search(documents: QuerySet[Document], query: str) -> QuerySet[Document]
     if not query:
         return documents
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery
-
-        words = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        matched = documents.annotate(search=_search_vector()).filter(
-            Q(search=words) | Q(external_id=query)
+        # `search` is a stored column PostgreSQL computes from title and text (migration
+        # 0013, GIN-indexed); Django's model does not know it, so it is named here.
+        words = RawSQL(
+            "annotations_document.search @@ websearch_to_tsquery(%s::regconfig, %s)",
+            (SEARCH_CONFIG, query),
+            output_field=BooleanField(),
         )
-        return matched
+        return documents.filter(Q(words) | Q(external_id=query))
     return documents.filter(
         Q(title__icontains=query) | Q(text__icontains=query) | Q(external_id=query)
     )

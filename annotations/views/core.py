@@ -311,8 +311,11 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
             ordering = request.query_params.get("ordering", "").lstrip("-")
             if hidden or ordering in ("agreement", "last_submitted_at"):
                 self.require(Role.REVIEWER, "filter by other people's work")
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        assert page is not None  # the list is always paginated
+        ids = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
+        )
+        assert ids is not None  # the list is always paginated
+        page = document_reads.table_page(self.project, request.user, list(ids))
         work = document_reads.work_on(self.project, [d.pk for d in page]) if sees_all else {}
         rows = DocumentListSerializer(page, many=True, context={"work": work, "sees_all": sees_all})
         return self.get_paginated_response(rows.data)
