@@ -199,6 +199,9 @@ def test_accessible_names_keyboard_undo_and_submit(cast, live_server, page):
     assert page.get_by_role("dialog", name="Keyboard shortcuts").is_visible()
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Submit", exact=True).click()
+    confirm = page.get_by_role("alertdialog", name="Submit this document?")
+    assert "1 span and 0 links" in confirm.inner_text()
+    confirm.get_by_role("button", name="Submit", exact=True).click()
     page.wait_for_url(f"{live_server.url}/projects/{cast.project.pk}/")
     annotation = my_annotation(page, live_server, cast.project.pk, doc.pk)
     assert annotation["status"] == "submitted"

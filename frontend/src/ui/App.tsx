@@ -11,6 +11,7 @@ import { SuggestionQualityPage } from "../workflow/SuggestionQualityPage";
 import { AccountPage } from "./AccountPage";
 import { EditorPage } from "./EditorPage";
 import { Header } from "./Header";
+import { NotFoundPage } from "./Problem";
 import { ProjectList } from "./ProjectList";
 import { ProjectPage } from "./ProjectPage";
 import { useRoute } from "./router";
@@ -39,14 +40,7 @@ export function App() {
       {route.name === "documents" && <DocumentsPage key={route.pk} pk={route.pk} />}
       {route.name === "settings" && <SettingsPage key={route.pk} pk={route.pk} />}
       {route.name === "suggestions" && <SuggestionQualityPage key={route.pk} pk={route.pk} />}
-      {route.name === "other" && (
-        <main class="page">
-          <h1>Not available yet</h1>
-          <p>
-            This page is not part of the workbench yet. <a href="/">Back to projects</a>
-          </p>
-        </main>
-      )}
+      {route.name === "other" && <NotFoundPage />}
     </div>
   );
 }

@@ -32,6 +32,7 @@ import { openNextDocument } from "./nextDocument";
 import { navigate, onLinkClick } from "./router";
 import { SaveStatus } from "./SaveStatus";
 import { RelationList, SpanDetails, SpanList } from "./SpanPanel";
+import { SubmitDialog } from "./SubmitDialog";
 import { SuggestionPanel } from "./SuggestionPanel";
 import { useAsync } from "./useAsync";
 import { useKeymap } from "./useKeymap";
@@ -136,6 +137,7 @@ function Workbench({
   const [linking, setLinking] = useState(false);
   const [notice, setNotice] = useNotice();
   const [help, setHelp] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [guidelines, setGuidelines] = useState(false);
   const [snap, setSnap] = useState(true);
   const [status, setStatus] = useState<AnnotationStatus>(mine.status);
@@ -264,12 +266,23 @@ function Workbench({
   function run(action: Action): boolean {
     const ed = editor;
     if (!ed) return false;
+    if (confirming) {
+      // While Submit asks: Enter (or Ctrl+Enter again) submits, Escape keeps working,
+      // and no other key reaches the article behind the question.
+      if (action.type === "confirm" || action.type === "submit") {
+        setConfirming(false);
+        void finish("submitted");
+        return true;
+      }
+      if (action.type === "escape") setConfirming(false);
+      return action.type === "escape";
+    }
     switch (action.type) {
       case "save":
         void saver.flush();
         return true;
       case "submit":
-        void finish("submitted");
+        setConfirming(true);
         return true;
       case "skip":
         void finish("skipped");
@@ -369,6 +382,11 @@ function Workbench({
           </button>
         </div>
       )}
+      {save.status === "offline" && save.message && (
+        <div class="banner banner-offline" role="status">
+          {save.message}
+        </div>
+      )}
       <div class="panes">
         <section class="article-pane" aria-label="Article">
           <div class="palette-bar">
@@ -451,6 +469,17 @@ function Workbench({
         )}
       </div>
       {help && <HelpOverlay labels={labels} onClose={() => setHelp(false)} />}
+      {confirming && editor && (
+        <SubmitDialog
+          spans={editor.spansInOrder().length}
+          links={editor.getState().relations.length}
+          onConfirm={() => {
+            setConfirming(false);
+            void finish("submitted");
+          }}
+          onCancel={() => setConfirming(false)}
+        />
+      )}
       {save.status === "conflict" && (
         <ConflictDialog
           message={save.message ?? ""}

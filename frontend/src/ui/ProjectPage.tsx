@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../api/endpoints";
 import { t } from "../i18n";
+import { EmptyProject } from "./EmptyProject";
 import { reasonText } from "./FlagControl";
 import { Guidelines } from "./Guidelines";
 import { openNextDocument } from "./nextDocument";
@@ -71,7 +72,10 @@ export function ProjectPage({ pk }: { pk: number }) {
       <h2>Documents</h2>
       {docs.loading && <p>Loading…</p>}
       {docs.error && <p role="alert">{docs.error}</p>}
-      {docs.data && (
+      {docs.data && docs.data.count === 0 && !docs.loading && (
+        <EmptyProject pk={pk} role={project.data?.my_role} />
+      )}
+      {docs.data && docs.data.count > 0 && (
         <table class="docs">
           <thead>
             <tr>

@@ -3,6 +3,8 @@ import { useEffect, useState } from "preact/hooks";
 export interface Async<T> {
   data: T | null;
   error: string | null;
+  /** What was thrown (an `ApiError` says its status), for pages that explain it. */
+  failure?: unknown;
   loading: boolean;
 }
 
@@ -16,7 +18,12 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
       (data) => live && setState({ data, error: null, loading: false }),
       (err: unknown) =>
         live &&
-        setState({ data: null, error: String((err as Error)?.message ?? err), loading: false }),
+        setState({
+          data: null,
+          error: String((err as Error)?.message ?? err),
+          failure: err,
+          loading: false,
+        }),
     );
     return () => {
       live = false;

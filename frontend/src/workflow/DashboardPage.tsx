@@ -8,6 +8,8 @@ import {
   teamApi,
 } from "../api/team";
 import { formatNumber, t } from "../i18n";
+import { EmptyProject } from "../ui/EmptyProject";
+import { Problem } from "../ui/Problem";
 import { navigate, onLinkClick } from "../ui/router";
 import { useAsync } from "../ui/useAsync";
 import { ChartCanvas } from "./ChartCanvas";
@@ -65,12 +67,21 @@ export function DashboardPage({ pk }: { pk: number }) {
         </a>
       </p>
       <h1>{t("dashboard.title")}</h1>
-      {figures.error && <p role="alert">{t("dashboard.failed", { reason: figures.error })}</p>}
+      {figures.error && (
+        <Problem
+          error={figures.failure}
+          back={{ href: `/projects/${pk}/`, label: project.data?.name ?? t("dashboard.project") }}
+        />
+      )}
       {figures.loading && !figures.data && <p>{t("common.loading")}</p>}
       {figures.data && (
         <>
           <PeriodForm period={figures.data.period} onChoose={choose} />
-          <Figures pk={pk} data={figures.data} />
+          {figures.data.documents.total === 0 ? (
+            <EmptyProject pk={pk} role={project.data?.my_role} />
+          ) : (
+            <Figures pk={pk} data={figures.data} />
+          )}
         </>
       )}
     </main>
@@ -119,18 +130,6 @@ function PeriodForm({
 }
 
 function Figures({ pk, data }: { pk: number; data: Dashboard }) {
-  if (data.documents.total === 0)
-    return (
-      <section class="empty-state" aria-labelledby="empty-title">
-        <h2 id="empty-title">{t("dashboard.emptyTitle")}</h2>
-        <p>{t("dashboard.emptyText")}</p>
-        <p>
-          <a href={`/projects/${pk}/settings/`} onClick={onLinkClick}>
-            {t("dashboard.emptyAction")}
-          </a>
-        </p>
-      </section>
-    );
   return (
     <>
       <States pk={pk} data={data} />

@@ -13,6 +13,8 @@ import {
 import type { Project } from "../api/types";
 import { formatDate, formatNumber, t } from "../i18n";
 import { Modal } from "../ui/Dialogs";
+import { EmptyProject } from "../ui/EmptyProject";
+import { Problem } from "../ui/Problem";
 import { navigate, onLinkClick } from "../ui/router";
 import { useAsync } from "../ui/useAsync";
 import { formatShare, progressName, stateName } from "./dashboardView";
@@ -80,7 +82,12 @@ export function DocumentsPage({ pk }: { pk: number }) {
           .filter((m) => m.role === "annotator")
           .map((m) => m.username)}
       />
-      {rows.error && <p role="alert">{t("table.failed", { reason: rows.error })}</p>}
+      {rows.error && (
+        <Problem
+          error={rows.failure}
+          back={{ href: `/projects/${pk}/`, label: project.data?.name ?? t("dashboard.project") }}
+        />
+      )}
       {rows.loading && !rows.data && <p>{t("common.loading")}</p>}
       {rows.data && project.data && (
         <>
@@ -147,19 +154,7 @@ export function DocumentsPage({ pk }: { pk: number }) {
 
 function Empty({ pk, filtered, project }: { pk: number; filtered: boolean; project: Project }) {
   if (filtered) return <p class="empty-state">{t("table.noMatch")}</p>;
-  return (
-    <section class="empty-state" aria-labelledby="empty-title">
-      <h2 id="empty-title">{t("dashboard.emptyTitle")}</h2>
-      <p>{t("dashboard.emptyText")}</p>
-      {project.my_role === "admin" && (
-        <p>
-          <a href={`/projects/${pk}/settings/`} onClick={onLinkClick}>
-            {t("dashboard.emptyAction")}
-          </a>
-        </p>
-      )}
-    </section>
-  );
+  return <EmptyProject pk={pk} role={project.my_role} />;
 }
 
 function Filters({
