@@ -66,7 +66,7 @@ def _search_vector() -> Any:
 
 
 def search_index() -> Any:
-    """The GIN expression index migration 0006 created; 0013 replaced it with a stored
+    """The GIN expression index migration 0006 created; 0014 replaced it with a stored
     `search` column and its own index (the search no longer recomputes the vector)."""
     from django.contrib.postgres.indexes import GinIndex
 
@@ -189,7 +189,7 @@ def text_search(documents: QuerySet[Document], query: str) -> QuerySet[Document]
         return documents
     if connection.vendor == "postgresql":
         # `search` is a stored column PostgreSQL computes from title and text (migration
-        # 0013, GIN-indexed); Django's model does not know it, so it is named here.
+        # 0014, GIN-indexed); Django's model does not know it, so it is named here.
         words = RawSQL(
             "annotations_document.search @@ websearch_to_tsquery(%s::regconfig, %s)",
             (SEARCH_CONFIG, query),

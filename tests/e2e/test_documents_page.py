@@ -3,6 +3,7 @@ the documents behind it, filters and sorting live in the address, and an admin a
 resets and exports a selection; the database confirms what the page says."""
 
 import pytest
+from playwright.sync_api import expect
 
 from annotations.models import Assignment, ExportJob
 from tests.e2e.conftest import login
@@ -72,19 +73,17 @@ def test_filters_and_sorting_live_in_the_address(cast, seeded, live_server, page
     assert everything == api_ids(page, live_server, cast.project.pk, "")
     page.locator("select").first.select_option("in_progress")
     page.wait_for_url("**/documents/?state=in_progress")
-    page.wait_for_function("document.querySelectorAll('tbody tr').length === 3")
+    expect(page.locator("tbody tr")).to_have_count(3)
     assert rows(page) == api_ids(page, live_server, cast.project.pk, "state=in_progress")
     page.go_back()
-    page.wait_for_function(f"document.querySelectorAll('tbody tr').length === {len(everything)}")
+    expect(page.locator("tbody tr")).to_have_count(len(everything))
     page.locator("th[data-sort=last_submitted_at] button").click()  # ascending
     page.wait_for_url("**/documents/?ordering=last_submitted_at")
     page.locator("th[data-sort=last_submitted_at] button").click()
     page.wait_for_url("**/documents/?ordering=-last_submitted_at")
-    page.wait_for_function("document.querySelector('th[aria-sort=descending]') !== null")
+    page.locator("th[aria-sort=descending]").wait_for()
     expected = api_ids(page, live_server, cast.project.pk, "ordering=-last_submitted_at")
-    page.wait_for_function(
-        f"document.querySelector('tbody tr').dataset.document === '{expected[0]}'"
-    )
+    expect(page.locator("tbody tr").first).to_have_attribute("data-document", str(expected[0]))
     assert rows(page) == expected
 
 

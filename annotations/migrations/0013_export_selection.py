@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0011_suggestion_backend"),
+        ("annotations", "0012_api_tokens"),
     ]
 
     operations = [
