@@ -45,6 +45,6 @@ def drop_column(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("annotations", "0013_export_selection")]
+    dependencies = [("annotations", "0014_export_selection")]
 
     operations = [migrations.RunPython(add_column, drop_column)]

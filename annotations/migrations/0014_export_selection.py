@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0012_api_tokens"),
+        ("annotations", "0013_gold_after_review"),
     ]
 
     operations = [
