@@ -300,3 +300,26 @@ class SuggestionBackendAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(models.Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: a link is made in the app (its token is never stored, only its hash)."""
+
+    list_display = ["user", "project", "created_by", "created_at", "expires_at", "used_at"]
+    list_filter = ["project"]
+    search_fields = ["user__username"]
+    readonly_fields = [f.name for f in models.Invitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(models.AccountOrigin)
+class AccountOriginAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_by", "project", "created_at"]
+    search_fields = ["user__username", "created_by__username"]
+    readonly_fields = [f.name for f in models.AccountOrigin._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

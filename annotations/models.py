@@ -799,3 +799,46 @@ class SuggestionBackend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} ({self.status})"
+
+
+# --- People: accounts an admin made, and the links that set their password ---------------
+
+
+class Invitation(models.Model):
+    """A link that lets a new account set its own password: single use, until `expires_at`.
+
+    Only the token's SHA-256 is kept: the link is shown once, to the admin who made it, and
+    a copy of the database cannot be turned into working links.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"invitation for {self.user} ({'used' if self.used_at else 'open'})"
+
+
+class AccountOrigin(models.Model):
+    """Who made an account from the app, and for which project: an admin's user search sees
+    the accounts they made, and `USER_MAX_ACCOUNTS` counts them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    project = models.ForeignKey(Project, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} made by {self.created_by_id}"

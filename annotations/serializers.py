@@ -5,7 +5,6 @@ serializers describe it for the OpenAPI schema."""
 import re
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -114,10 +113,23 @@ class ProjectSerializer(serializers.ModelSerializer):
         return value
 
 
+class LabelUsageSerializer(serializers.Serializer):
+    spans = serializers.IntegerField()
+    relations = serializers.IntegerField(help_text="Links")
+    annotations = serializers.IntegerField(
+        help_text="Annotations (gold included) that use it: its spans or links, or choosing it"
+    )
+
+
 class LabelSerializer(serializers.ModelSerializer):
+    usage = serializers.SerializerMethodField(
+        help_text="The work that uses it: on one label, and on the list with ?usage=true "
+        "(else null)"
+    )
+
     class Meta:
         model = Label
-        fields = ["id", *Label.SCHEMA_FIELDS, "translations", "position"]
+        fields = ["id", *Label.SCHEMA_FIELDS, "translations", "position", "usage"]
         extra_kwargs = {
             "kind": {"choices": LabelKind.choices},
             "translations": {
@@ -127,6 +139,10 @@ class LabelSerializer(serializers.ModelSerializer):
                 "every key optional. `name` stays the identifier."
             },
         }
+
+    @extend_schema_field(LabelUsageSerializer(allow_null=True))
+    def get_usage(self, label: Label) -> dict | None:
+        return (self.context.get("usage") or {}).get(label.pk)
 
     def validate_color(self, value: str) -> str:
         if not COLOR.match(value):
@@ -161,14 +177,25 @@ class LabelSerializer(serializers.ModelSerializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    username = serializers.SlugRelatedField(
-        source="user", slug_field="username", queryset=get_user_model().objects.all()
+    username = serializers.CharField(
+        source="user.username", help_text="Adding: a username, or the email of one account"
     )
     role = serializers.ChoiceField(choices=Role.choices)
+    invitation = serializers.SerializerMethodField(
+        help_text="Admins only: for a member who has not set a password yet, "
+        '{"expires_at"} of the open invitation link (null: it lapsed); else null'
+    )
 
     class Meta:
         model = Membership
-        fields = ["id", "username", "role"]
+        fields = ["id", "username", "role", "invitation"]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_invitation(self, membership: Membership) -> dict | None:
+        pending = self.context.get("pending") or {}
+        if membership.user_id not in pending:
+            return None
+        return {"expires_at": pending[membership.user_id]}
 
 
 class DocumentWorkSerializer(serializers.Serializer):

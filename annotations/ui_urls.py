@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", ui_views.WorkbenchLoginView.as_view(), name="ui-login"),
     path("logout/", ui_views.logout_view, name="ui-logout"),
     path("language/", ui_views.language_set, name="ui-language"),
+    path("invitation/<str:token>/", ui_views.invitation_accept, name="ui-invitation"),
     path("", ui_views.app_shell, name="ui-home"),
     path("account/", ui_views.app_shell, name="ui-account"),
     path("projects/<int:pk>/", ui_views.app_shell, name="ui-project"),

@@ -5,17 +5,22 @@ assets/app.css) so the shell references them with {% static %}; every SPA
 route renders the same shell and the client router picks the screen.
 """
 
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from annotations.errors import Invalid
 from annotations.language import SUPPORTED
+from annotations.selectors.people import invitation_open
+from annotations.services.people import invitation_accept as accept
 from annotations.services.preferences import preferences_update
 from annotations.throttling import login_throttled
 
@@ -49,3 +54,29 @@ def language_set(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and language in SUPPORTED:
         preferences_update(user=request.user, language=language)  # type: ignore[arg-type]
     return set_language(request)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation link: its holder sets a password (once, before it expires), is logged
+    in and lands on the project. A used, expired or unknown link gets the same answer."""
+    invitation = invitation_open(token)
+    errors: dict[str, list[str]] = {}
+    if invitation is not None and request.method == "POST":
+        password = request.POST.get("password", "")
+        if password != request.POST.get("password2", ""):
+            errors["password2"] = [_("The two passwords differ.")]
+        else:
+            try:
+                invitation = accept(token=token, password=password)
+            except Invalid as error:
+                errors = error.errors
+            else:
+                login(request, invitation.user)
+                return redirect(f"/projects/{invitation.project_id}/")
+    if "non_field_errors" in errors:
+        invitation = None  # spent by a simultaneous submission
+    status = 200 if invitation is not None else 404
+    context = {"invitation": invitation, "errors": errors}
+    return render(request, "annotations/invitation.html", context, status=status)

@@ -7,6 +7,7 @@ from annotations.views import (
     conversation,
     exports,
     formats,
+    people,
     suggestion_backend,
     suggestion_quality,
     suggestions,
@@ -25,6 +26,7 @@ urlpatterns = [
     path(P, views.ProjectDetail.as_view(), name="project-detail"),
     path(P + "labels/", views.LabelList.as_view(), name="label-list"),
     path(P + "labels/<int:pk>/", views.LabelDetail.as_view(), name="label-detail"),
+    path(P + "labels/order/", views.LabelOrder.as_view(), name="label-order"),
     path(P + "members/", views.MemberList.as_view(), name="member-list"),
     path(P + "members/<int:pk>/", views.MemberDetail.as_view(), name="member-detail"),
     path(P + "documents/", views.DocumentList.as_view(), name="document-list"),
@@ -45,4 +47,5 @@ urlpatterns += (
     + conversation.urlpatterns
     + suggestion_backend.urlpatterns
     + suggestion_quality.urlpatterns
+    + people.urlpatterns
 )

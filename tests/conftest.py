@@ -17,6 +17,7 @@ from annotations.models import (
     Role,
 )
 from annotations.services.conversation import Target, comment_create
+from annotations.services.people import account_create
 from annotations.services.tokens import token_create
 from tests.factories import DocumentFactory, UserFactory, add_member, make_project
 
@@ -114,6 +115,14 @@ def world(cast, settings, tmp_path):
         flagged_at=timezone.now(),
     )
     token, _key = token_create(user=cast.admin, name="adam's script")
+    invited = account_create(
+        project=cast.project,
+        creator=cast.admin,
+        username="ivy",
+        email="",
+        role=Role.ANNOTATOR,
+        method="invitation",
+    ).membership
     return {
         "project": cast.project.pk,
         "document": document.pk,
@@ -124,12 +133,16 @@ def world(cast, settings, tmp_path):
         "comment": comment.pk,
         "annotator": "bob",
         "token": token.pk,
+        "invited": invited.pk,
+        "label_order": list(cast.project.labels.order_by("-position").values_list("pk", flat=True)),
     }
 
 
 def fill(value, ids):
     """A request template with the world's ids put in (`"{document}"` → 12)."""
     if isinstance(value, str):
+        if isinstance(ids.get(value.strip("{}")), list):
+            return ids[value.strip("{}")]  # a list of ids (`"{label_order}"`)
         filled = value.format(**ids)
         return int(filled) if value.startswith("{") and filled.isdigit() else filled
     if isinstance(value, dict):

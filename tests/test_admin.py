@@ -27,6 +27,8 @@ MODELS = [
     models.Comment,
     models.DocumentFlag,
     models.Notice,
+    models.Invitation,
+    models.AccountOrigin,
 ]
 
 

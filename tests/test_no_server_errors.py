@@ -111,6 +111,15 @@ def _check(response, where: str, body) -> None:
         ),
         ("members/", {"username": "oscar", "role": "annotator"}),
         ("documents/{document}/suggestions/", {"sources": ["quotes", "gold"]}),
+        (
+            "accounts/",
+            {
+                "username": "nu",
+                "email": "nu@example.org",
+                "role": "annotator",
+                "method": "invitation",
+            },
+        ),
         ("documents/", {"text": "t", "title": "t", "external_id": "e", "meta": {}}),
         ("documents/bulk/assign/", {"filter": "state=new", "annotators": ["alice"]}),
         ("documents/bulk/assign/", {"documents": [1], "annotators": ["alice"]}),
@@ -216,7 +225,7 @@ def test_malformed_json_and_wrong_content_type_get_4xx(cast, document):
 
 ENDPOINTS = [(method, path, body) for method, path, body, _ in MATRIX]
 QUERY_NAMES = ("page", "page_size", "status", "my_status", "annotator", "document", "order",
-               "kind", "format")  # fmt: skip
+               "kind", "format", "q", "usage")  # fmt: skip
 QUERY_VALUES = ("\x00", "a\x00b", "", "-1", "0", "x" * 300, "1e999", "9" * 30, "%", "[]", "ü")
 ACCEPTS = (
     "text/html",

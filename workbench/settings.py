@@ -205,6 +205,10 @@ ARCHIVE_MAX_MEMBERS = env_int("ARCHIVE_MAX_MEMBERS", 20_000, minimum=1)
 # Quotas: documents in one project, projects one account may create (superusers: no limit).
 PROJECT_MAX_DOCUMENTS = env_int("PROJECT_MAX_DOCUMENTS", 100_000, minimum=1)
 USER_MAX_PROJECTS = env_int("USER_MAX_PROJECTS", 50, minimum=1)
+# Accounts one project admin may create from the app (superusers: no limit), and how long an
+# invitation link to set a password stays valid.
+USER_MAX_ACCOUNTS = env_int("USER_MAX_ACCOUNTS", 500, minimum=1)
+INVITATION_MAX_AGE_HOURS = env_int("INVITATION_MAX_AGE_HOURS", 72, minimum=1)
 
 # Login attempts allowed per username and per client address (the login form, the admin's
 # and POST /api/auth/token/ count together); past either the answer is 429 with Retry-After.

@@ -164,3 +164,18 @@ def my_comparison(document: Document, annotator: User) -> dict[str, Any]:
     contents = contents_of([gold.pk, mine.pk], label_names(document.project_id))
     compared = compare_to_gold(contents[mine.pk].spans, contents[gold.pk].spans)
     return {"gold_version": gold.version, **compared}
+
+
+def annotator_history(*, project: Project, person: User) -> QuerySet[AnnotationEvent]:
+    """A person's work in a project, newest first: events of their annotations and of gold
+    versions they edited, with the document, owner and actor joined (one query a page)."""
+    return (
+        AnnotationEvent.objects.filter(annotation__project=project)
+        .filter(
+            Q(annotation__annotator=person, annotation__is_gold=False)
+            | Q(annotation__is_gold=True, actor=person)
+        )
+        .select_related("annotation__annotator", "annotation__document", "actor")
+        .defer("annotation__document__text")
+        .order_by("-created_at", "-pk")
+    )

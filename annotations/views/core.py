@@ -26,6 +26,8 @@ from annotations.permissions import RANK, project_for, require_role, sees_all_an
 from annotations.selectors import annotations as annotation_reads
 from annotations.selectors import conversation as conversation_reads
 from annotations.selectors import documents as document_reads
+from annotations.selectors import labels as label_reads
+from annotations.selectors import people as people_reads
 from annotations.selectors import projects as project_reads
 from annotations.serializers import (
     AnnotationPatchSerializer,
@@ -42,7 +44,15 @@ from annotations.serializers import (
     UploadSerializer,
     VersionSerializer,
 )
-from annotations.services import annotating, documents, preferences, projects, suggestions, tokens
+from annotations.services import (
+    annotating,
+    documents,
+    people,
+    preferences,
+    projects,
+    suggestions,
+    tokens,
+)
 from annotations.suggesting.registry import QUOTES
 from annotations.throttling import LoginThrottled, login_wait
 from annotations.views.errors import ErrorSerializer
@@ -199,6 +209,12 @@ class ProjectDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
         instance.delete()
 
 
+class LabelQuerySerializer(serializers.Serializer):
+    usage = serializers.BooleanField(
+        required=False, default=False, help_text="Also count the work that uses each label"
+    )
+
+
 class LabelList(ProjectScoped, generics.ListCreateAPIView):
     serializer_class = LabelSerializer
     filterset_fields = ["kind"]
@@ -208,6 +224,17 @@ class LabelList(ProjectScoped, generics.ListCreateAPIView):
             return Label.objects.none()
         return self.project.labels.all()
 
+    @extend_schema(parameters=[LabelQuerySerializer])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = LabelQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # the list is always paginated
+        context = self.get_serializer_context()
+        if query.validated_data["usage"]:
+            context["usage"] = label_reads.label_usage(self.project, page)
+        return self.get_paginated_response(LabelSerializer(page, many=True, context=context).data)
+
     def perform_create(self, serializer: LabelSerializer) -> None:
         self.require(Role.ADMIN, "add labels")
         serializer.instance = projects.label_save(
@@ -216,12 +243,26 @@ class LabelList(ProjectScoped, generics.ListCreateAPIView):
 
 
 class LabelDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
+    """One label with the work that uses it; admins change or delete it (a rename carries
+    the work along; a label in use cannot be deleted)."""
+
     serializer_class = LabelSerializer
 
     def get_queryset(self):
         if self.for_schema:
             return Label.objects.none()
         return self.project.labels.all()
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self._with_usage(self.get_object()))
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        super().update(request, *args, **kwargs)
+        return Response(self._with_usage(self.get_object()))
+
+    def _with_usage(self, label: Label) -> dict[str, Any]:
+        usage = label_reads.label_usage(self.project, [label])
+        return LabelSerializer(label, context={"usage": usage}).data
 
     def perform_update(self, serializer: LabelSerializer) -> None:
         self.require(Role.ADMIN, "change labels")
@@ -236,7 +277,28 @@ class LabelDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
         projects.label_delete(label=instance)
 
 
+class LabelOrderSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Every label's id once, in the new order"
+    )
+
+
+class LabelOrder(ProjectScoped, APIView):
+    """Admins: put the project's labels in a new order (the palette's, the exports')."""
+
+    @extend_schema(request=LabelOrderSerializer, responses=LabelSerializer(many=True))
+    def post(self, request: Request, project_id: int) -> Response:
+        self.require(Role.ADMIN, "reorder labels")
+        data = LabelOrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        labels = projects.labels_reorder(project=self.project, ids=data.validated_data["ids"])
+        return Response(LabelSerializer(labels, many=True).data)
+
+
 class MemberList(ProjectScoped, generics.ListCreateAPIView):
+    """The project's members; admins add one by username or email (`username`), or change
+    the role of someone already in."""
+
     serializer_class = MembershipSerializer
 
     def get_queryset(self):
@@ -244,16 +306,23 @@ class MemberList(ProjectScoped, generics.ListCreateAPIView):
             return Membership.objects.none()
         return self.project.memberships.select_related("user").order_by("pk")
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if not self.for_schema and self.role == Role.ADMIN:
+            context["pending"] = people_reads.pending_invitations(self.project)
+        return context
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.require(Role.ADMIN, "add members")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        membership = projects.membership_set(
+        membership = people.member_add(
             project=self.project,
-            username=serializer.validated_data["user"].username,
+            name=serializer.validated_data["user"]["username"],
             role=serializer.validated_data["role"],
         )
-        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        data = MembershipSerializer(membership, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class MemberDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
@@ -267,10 +336,10 @@ class MemberDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
     def perform_update(self, serializer: MembershipSerializer) -> None:
         self.require(Role.ADMIN, "change roles")
         membership = serializer.instance
-        user = serializer.validated_data.get("user", membership.user)
-        if user != membership.user:
+        username = serializer.validated_data.get("user", {}).get("username")
+        if username is not None and username != membership.user.username:
             raise Invalid(
-                {"username": ["a membership's user cannot change: remove it and add the other"]}
+                {"username": [_("a membership's user cannot change: remove it and add the other")]}
             )
         role = serializer.validated_data.get("role", membership.role)
         serializer.instance = projects.membership_update(membership=membership, role=role)

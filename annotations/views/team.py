@@ -1,5 +1,5 @@
 """The reviewers' screens: the team dashboard, bulk actions on documents, and the history of
-the project's work.
+the project's work (a person's, here; a document's is in `workflow`).
 
 Who: reviewers and admins read the dashboard and run bulk exports; admins assign and reset;
 the history shows annotators only their own work. Non-members get 404 (`ProjectScoped`).
@@ -11,13 +11,14 @@ from datetime import timedelta
 from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.http import QueryDict
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,8 +26,10 @@ from rest_framework.views import APIView
 from annotations.errors import NON_FIELD, Invalid
 from annotations.filters import DocumentFilter
 from annotations.models import Role
+from annotations.pagination import PageNumberPagination
 from annotations.selectors import dashboard as dashboard_reads
 from annotations.selectors import documents as document_reads
+from annotations.selectors import review
 from annotations.services import exports, workflow
 from annotations.views.core import ProjectScoped
 from annotations.views.exports import ExportJobSerializer, ExportRequestSerializer
@@ -247,6 +250,69 @@ class BulkExport(Bulk):
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
 
+class AnnotatorHistoryQuery(serializers.Serializer):
+    annotator = serializers.CharField(
+        max_length=150, required=False, help_text="A username (default: the caller)"
+    )
+
+
+class PersonEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    document = serializers.DictField(help_text="id, title, external_id")
+    annotator = serializers.CharField(allow_null=True, help_text="Whose annotation; null: gold")
+    is_gold = serializers.BooleanField()
+    actor = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField()
+    action = serializers.CharField()
+    changes = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+
+
+class AnnotatorHistory(ProjectScoped, generics.GenericAPIView):
+    """One person's work in the project, newest first: the events of their annotations and
+    of the gold versions they edited. Everyone sees their own; reviewers and admins anyone's
+    (in a project whose review is anonymous, only admins)."""
+
+    pagination_class = PageNumberPagination
+    serializer_class = PersonEventSerializer
+
+    @extend_schema(parameters=[AnnotatorHistoryQuery])
+    def get(self, request: Request, project_id: int) -> Response:
+        query = AnnotatorHistoryQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        username = query.validated_data.get("annotator") or request.user.get_username()
+        if username != request.user.get_username():
+            needed = Role.ADMIN if self.project.anonymize_review else Role.REVIEWER
+            self.require(needed, "see other people's history")
+        person = get_user_model().objects.filter(username=username).first()
+        if person is None:
+            raise Invalid({"annotator": [_("nobody is called “%(name)s”") % {"name": username}]})
+        events = review.annotator_history(project=self.project, person=person)
+        page = self.paginate_queryset(events)
+        rows = [self._row(event) for event in page]
+        return self.get_paginated_response(PersonEventSerializer(rows, many=True).data)
+
+    @staticmethod
+    def _row(event) -> dict[str, Any]:
+        document = event.annotation.document
+        owner = event.annotation.annotator
+        return {
+            "id": event.pk,
+            "document": {
+                "id": document.pk,
+                "title": document.title,
+                "external_id": document.external_id,
+            },
+            "annotator": owner.get_username() if owner else None,
+            "is_gold": event.annotation.is_gold,
+            "actor": event.actor.get_username() if event.actor else None,
+            "version": event.version,
+            "action": event.action,
+            "changes": event.changes,
+            "created_at": event.created_at,
+        }
+
+
 P = "projects/<int:project_id>/"
 
 urlpatterns = [
@@ -254,4 +320,5 @@ urlpatterns = [
     path(P + "documents/bulk/assign/", BulkAssign.as_view(), name="documents-bulk-assign"),
     path(P + "documents/bulk/reset/", BulkReset.as_view(), name="documents-bulk-reset"),
     path(P + "documents/bulk/export/", BulkExport.as_view(), name="documents-bulk-export"),
+    path(P + "history/", AnnotatorHistory.as_view(), name="annotator-history"),
 ]

@@ -8,7 +8,6 @@ import pytest
 
 from annotations.models import Document, Membership, Role, Span
 from tests.e2e.conftest import login
-from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,44 +55,6 @@ def test_admin_uploads_documents(cast, live_server, page, tmp_path):
     assert page.get_by_text("2 documents imported").count() == 0
     assert Document.objects.filter(project=cast.project).count() == 2
     page.screenshot(path="/tmp/settings-upload.png", full_page=True)
-
-
-def test_admin_adds_a_member_by_username(cast, live_server, page):
-    """An unknown username is refused with the API's words; a known one is listed and
-    stored; a role change and a removal reach the database."""
-    UserFactory(username="nadia")
-    login(page, live_server, "adam")
-    open_settings(page, live_server, cast.project.pk)
-    form = page.get_by_role("form", name="Add a member")
-    form.get_by_label("Username").fill("nobody-here")
-    form.get_by_role("button", name="Add member").click()
-    # DRF's words ("Object with username=nobody-here does not exist."), beside the field.
-    error = form.locator("#add-member-username-error")
-    error.filter(has_text="nobody-here").wait_for()
-    assert form.get_by_label("Username").get_attribute("aria-invalid") == "true"
-
-    form.get_by_label("Username").fill("nadia")
-    form.get_by_label("Role").select_option("reviewer")
-    form.get_by_role("button", name="Add member").click()
-    row = page.locator('tr[data-member="nadia"]')
-    row.wait_for()
-    assert row.get_by_label("Role of nadia").input_value() == "reviewer"
-    membership = Membership.objects.get(project=cast.project, user__username="nadia")
-    assert membership.role == Role.REVIEWER
-    page.screenshot(path="/tmp/settings-members.png", full_page=True)
-
-    page.get_by_label("Role of bob").select_option("reviewer")
-    page.get_by_text("bob is now reviewer.").wait_for()
-    assert Membership.objects.get(project=cast.project, user=cast.teammate).role == Role.REVIEWER
-    # By keyboard: Enter asks, focus lands on the confirming button, Enter removes.
-    page.get_by_role("button", name="Remove alice…").focus()
-    page.keyboard.press("Enter")
-    confirm = page.get_by_role("button", name="Remove alice", exact=True)
-    assert confirm.evaluate("el => el === document.activeElement")
-    page.keyboard.press("Enter")
-    page.get_by_text("alice was removed.").wait_for()
-    assert page.locator('tr[data-member="alice"]').count() == 0
-    assert not Membership.objects.filter(project=cast.project, user=cast.annotator).exists()
 
 
 def test_admin_saves_project_settings(cast, live_server, page):

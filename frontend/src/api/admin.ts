@@ -11,6 +11,34 @@ export interface Member {
   id: number;
   username: string;
   role: Role;
+  /** Admins only: a member who has not set a password yet (`expires_at` null: the link lapsed). */
+  invitation?: { expires_at: string | null } | null;
+}
+
+/** An account the user search offers; `role` is its role in this project, if any. */
+export interface UserSuggestion {
+  id: number;
+  username: string;
+  role: Role | null;
+}
+
+export interface Invitation {
+  url: string;
+  expires_at: string;
+}
+
+export interface NewAccount {
+  username: string;
+  email: string;
+  role: Role;
+  method: "password" | "invitation";
+}
+
+/** What creating an account answers: the secret to pass on is in this answer only. */
+export interface CreatedAccount {
+  member: Member;
+  temporary_password: string | null;
+  invitation: Invitation | null;
 }
 
 export interface UploadOptions {
@@ -66,6 +94,12 @@ export const adminApi = {
     request<Member>("POST", `${P(id)}members/`, { username, role }).then((r) => r.data),
   setRole: (id: number, memberId: number, role: Role) =>
     request<Member>("PATCH", `${P(id)}members/${memberId}/`, { role }).then((r) => r.data),
+  searchUsers: (id: number, q: string) =>
+    get<UserSuggestion[]>(`${P(id)}users/?q=${encodeURIComponent(q)}`),
+  createAccount: (id: number, account: NewAccount) =>
+    request<CreatedAccount>("POST", `${P(id)}accounts/`, account).then((r) => r.data),
+  renewInvitation: (id: number, memberId: number) =>
+    request<Invitation>("POST", `${P(id)}members/${memberId}/invitation/`).then((r) => r.data),
   removeMember: (id: number, memberId: number) =>
     request<null>("DELETE", `${P(id)}members/${memberId}/`).then(() => undefined),
   upload: (id: number, file: File, options: UploadOptions = {}) => {

@@ -5,6 +5,9 @@ import { AgreementPage } from "../workflow/AgreementPage";
 import { DashboardPage } from "../workflow/DashboardPage";
 import { DocumentsPage } from "../workflow/DocumentsPage";
 import { ExportsPage } from "../workflow/ExportsPage";
+import { HistoryPage } from "../workflow/HistoryPage";
+import { LabelsPage } from "../workflow/LabelsPage";
+import { PeoplePage } from "../workflow/PeoplePage";
 import { ReviewPage } from "../workflow/ReviewPage";
 import { SettingsPage } from "../workflow/SettingsPage";
 import { SuggestionQualityPage } from "../workflow/SuggestionQualityPage";
@@ -40,6 +43,22 @@ export function App() {
       {route.name === "documents" && <DocumentsPage key={route.pk} pk={route.pk} />}
       {route.name === "settings" && <SettingsPage key={route.pk} pk={route.pk} />}
       {route.name === "suggestions" && <SuggestionQualityPage key={route.pk} pk={route.pk} />}
+      {route.name === "people" && <PeoplePage key={route.pk} pk={route.pk} />}
+      {route.name === "labels" && <LabelsPage key={route.pk} pk={route.pk} />}
+      {route.name === "documentHistory" && (
+        <HistoryPage
+          key={`${route.pk}/${route.docId}`}
+          pk={route.pk}
+          subject={{ docId: route.docId }}
+        />
+      )}
+      {route.name === "history" && (
+        <HistoryPage
+          key={`${route.pk}/${route.annotator}`}
+          pk={route.pk}
+          subject={{ username: route.annotator }}
+        />
+      )}
       {route.name === "other" && <NotFoundPage />}
     </div>
   );

@@ -139,6 +139,8 @@ function Workbench({
   const [help, setHelp] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [guidelines, setGuidelines] = useState(false);
+  // On a phone the annotation panel is a drawer over the article (app.css, "Any screen").
+  const [panel, setPanel] = useState(false);
   const [snap, setSnap] = useState(true);
   const [status, setStatus] = useState<AnnotationStatus>(mine.status);
   const [save, setSave] = useState<SaveState>({ status: "saved", version: mine.version });
@@ -302,7 +304,8 @@ function Workbench({
         setSnap((s) => !s);
         return true;
       case "escape":
-        if (!help && !guidelines) break;
+        if (!help && !guidelines && !panel) break;
+        setPanel(false);
         setHelp(false);
         setGuidelines(false);
         return true;
@@ -326,6 +329,15 @@ function Workbench({
       <span class={`badge badge-${status}`}>{status}</span>
       <SaveStatus state={save} />
       <FlagControl pk={pk} docId={docId} reviewer={reviewer} onNotice={setNotice} />
+      <button
+        type="button"
+        class="drawer-toggle"
+        aria-expanded={panel ? "true" : "false"}
+        aria-controls="annotation-panel"
+        onClick={() => setPanel((open) => !open)}
+      >
+        {t("editor.panel")}
+      </button>
       {project.my_role !== "annotator" && (
         <a href={`/projects/${pk}/documents/${docId}/review/`} onClick={onLinkClick}>
           Review this document
@@ -405,14 +417,18 @@ function Workbench({
               Linking: click the speaker span, or use ] / [ and Enter. Esc cancels.
             </p>
           )}
-          <div class="article-scroll">
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (axe scrollable-region-focusable) */}
+          <div class="article-scroll" tabIndex={0}>
             <article class="article">
               <h1 class="doc-title">{doc.title || `Document ${doc.id}`}</h1>
               <EditorView options={options} onReady={onReady} />
             </article>
           </div>
         </section>
-        <aside class="side" aria-label="Annotation">
+        <aside id="annotation-panel" class={panel ? "side open" : "side"} aria-label="Annotation">
+          <button type="button" class="drawer-close" onClick={() => setPanel(false)}>
+            {t("editor.closePanel")}
+          </button>
           {docLabels.length > 0 && editor && (
             <DocumentLabels
               labels={docLabels}

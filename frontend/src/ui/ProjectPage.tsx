@@ -65,6 +65,16 @@ export function ProjectPage({ pk }: { pk: number }) {
                   Settings
                 </a>
               )}
+              {project.data.my_role === "admin" && (
+                <a href={`/projects/${pk}/people/`} onClick={onLinkClick}>
+                  {t("people.link")}
+                </a>
+              )}
+              {project.data.my_role === "admin" && (
+                <a href={`/projects/${pk}/labels/`} onClick={onLinkClick}>
+                  {t("labels.link")}
+                </a>
+              )}
             </nav>
           )}
         </>

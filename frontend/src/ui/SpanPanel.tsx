@@ -1,4 +1,5 @@
 import type { Editor } from "../editor";
+import { tagStyle } from "../editor/colors";
 import type { Attributes, Label, Relation, Span } from "../editor/types";
 import { formatPercent, t } from "../i18n";
 import { VirtualList } from "./VirtualList";
@@ -166,7 +167,7 @@ export function SpanList({
               onClick={() => editor.selectSpan(s.id, { scroll: true })}
             >
               <span class="span-line">
-                <span class="chip" style={{ background: colorOf.get(s.label) ?? "#888" }}>
+                <span class="chip" style={tagStyle(colorOf.get(s.label) ?? "#888888")}>
                   {s.label}
                 </span>{" "}
                 <span class="span-text">{clip(editor.textOf(s), 80)}</span>

@@ -42,6 +42,10 @@ export interface KeyContext {
   hasSelectedSpan: boolean;
 }
 
+/** Single keys the editor keeps for itself (the server refuses them as label hotkeys too:
+ * annotations/services/projects.py `RESERVED_HOTKEYS`, kept equal by a test). */
+export const RESERVED_HOTKEYS = "?/[]WAR";
+
 export const FIXED_KEYS: Array<[string, string]> = [
   ["Label hotkey", "Label the selected text, or relabel the selected span"],
   ["Alt while selecting", "Keep exact characters (no snapping to words)"],

@@ -12,11 +12,24 @@ export type Route =
   | { name: "dashboard"; pk: number }
   | { name: "suggestions"; pk: number }
   | { name: "documents"; pk: number }
+  | { name: "people"; pk: number }
+  | { name: "labels"; pk: number }
+  | { name: "documentHistory"; pk: number; docId: number }
+  | { name: "history"; pk: number; annotator: string }
   | { name: "other"; path: string };
 
-type ProjectPage = "agreement" | "exports" | "settings" | "dashboard" | "suggestions" | "documents";
+type PageName =
+  | "agreement"
+  | "exports"
+  | "settings"
+  | "dashboard"
+  | "suggestions"
+  | "people"
+  | "labels"
+  | "documents";
 
-export function parseRoute(path: string): Route {
+export function parseRoute(path: string, search = ""): Route {
+  const query = new URLSearchParams(search);
   if (path === "/" || path === "") return { name: "projects" };
   if (/^\/account\/?$/.test(path)) return { name: "account" };
   let m = /^\/projects\/(\d+)\/documents\/(\d+)\/?$/.exec(path);
@@ -25,10 +38,15 @@ export function parseRoute(path: string): Route {
   if (m) return { name: "project", pk: Number(m[1]) };
   m = /^\/projects\/(\d+)\/documents\/(\d+)\/review\/?$/.exec(path);
   if (m) return { name: "review", pk: Number(m[1]), docId: Number(m[2]) };
-  m = /^\/projects\/(\d+)\/(agreement|exports|settings|dashboard|suggestions|documents)\/?$/.exec(
-    path,
-  );
-  if (m) return { name: m[2] as ProjectPage, pk: Number(m[1]) };
+  m = /^\/projects\/(\d+)\/documents\/(\d+)\/history\/?$/.exec(path);
+  if (m) return { name: "documentHistory", pk: Number(m[1]), docId: Number(m[2]) };
+  m = /^\/projects\/(\d+)\/history\/?$/.exec(path);
+  if (m) return { name: "history", pk: Number(m[1]), annotator: query.get("annotator") ?? "" };
+  m =
+    /^\/projects\/(\d+)\/(agreement|exports|settings|dashboard|suggestions|people|labels|documents)\/?$/.exec(
+      path,
+    );
+  if (m) return { name: m[2] as PageName, pk: Number(m[1]) };
   return { name: "other", path };
 }
 
@@ -39,9 +57,9 @@ export function navigate(url: string, replace = false): void {
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.pathname));
+  const [route, setRoute] = useState(() => parseRoute(location.pathname, location.search));
   useEffect(() => {
-    const onPop = () => setRoute(parseRoute(location.pathname));
+    const onPop = () => setRoute(parseRoute(location.pathname, location.search));
     window.addEventListener("popstate", onPop);
     return () => window.removeEventListener("popstate", onPop);
   }, []);

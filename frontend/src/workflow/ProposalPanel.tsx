@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import type { DocumentReview, ItemStatus } from "../api/workflow";
+import { tagStyle } from "../editor/colors";
 import type { AnnotationState } from "../editor/types";
 import {
   goldMembership,
@@ -106,7 +107,7 @@ export function ProposalPanel({
                 {entry.kind === "span" && (
                   <>
                     <span class="rv-kind">▭ span</span>
-                    <span class="chip" style={{ background: colorOf(entry.item.label) }}>
+                    <span class="chip" style={tagStyle(colorOf(entry.item.label))}>
                       {entry.item.label}
                     </span>
                   </>

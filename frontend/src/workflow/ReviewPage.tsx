@@ -229,6 +229,9 @@ function Review({
       <a href={`/projects/${pk}/documents/${docId}/`} onClick={leave}>
         My annotation
       </a>
+      <a href={`/projects/${pk}/documents/${docId}/history/`} onClick={leave}>
+        {t("history.linkDocument")}
+      </a>
     </>
   );
 
@@ -315,7 +318,8 @@ function Review({
             </p>
           )}
           <div class="rv-gold-body">
-            <div class="article-scroll rv-gold-scroll">
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (axe scrollable-region-focusable) */}
+            <div class="article-scroll rv-gold-scroll" tabIndex={0}>
               <article class="article">
                 <EditorView options={options} onReady={setEditor} />
               </article>
@@ -388,7 +392,8 @@ function Review({
                 }
                 onNotice={setNotice}
               />
-              <div class="rv-scroll">
+              {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (axe scrollable-region-focusable) */}
+              <div class="rv-scroll" tabIndex={0}>
                 <ReadOnlyVersion
                   text={text}
                   state={v}

@@ -1,7 +1,7 @@
 import { adminApi } from "../api/admin";
+import { t } from "../i18n";
 import { onLinkClick } from "../ui/router";
 import { useAsync } from "../ui/useAsync";
-import { MembersPanel } from "./MembersPanel";
 import { ModelBackendPanel } from "./ModelBackendPanel";
 import { ProjectSettingsForm } from "./ProjectSettingsForm";
 import { UploadDocuments } from "./UploadDocuments";
@@ -27,7 +27,15 @@ export function SettingsPage({ pk }: { pk: number }) {
       {project.data?.my_role === "admin" && (
         <>
           <UploadDocuments pk={pk} />
-          <MembersPanel pk={pk} />
+          <p>
+            <a href={`/projects/${pk}/people/`} onClick={onLinkClick}>
+              {t("people.link")}
+            </a>{" "}
+            ·{" "}
+            <a href={`/projects/${pk}/labels/`} onClick={onLinkClick}>
+              {t("labels.link")}
+            </a>
+          </p>
           <ProjectSettingsForm pk={pk} initial={project.data} />
           <ModelBackendPanel pk={pk} />
         </>
