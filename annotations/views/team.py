@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 
 from annotations.errors import NON_FIELD, Invalid
 from annotations.filters import DocumentFilter
-from annotations.models import Role
+from annotations.models import AnnotationEvent, Role
 from annotations.pagination import PageNumberPagination
 from annotations.selectors import dashboard as dashboard_reads
 from annotations.selectors import documents as document_reads
@@ -275,8 +275,9 @@ class AnnotatorHistory(ProjectScoped, generics.GenericAPIView):
 
     pagination_class = PageNumberPagination
     serializer_class = PersonEventSerializer
+    queryset = AnnotationEvent.objects.none()  # for the schema: the events are read below
 
-    @extend_schema(parameters=[AnnotatorHistoryQuery])
+    @extend_schema(parameters=[AnnotatorHistoryQuery], responses=PersonEventSerializer(many=True))
     def get(self, request: Request, project_id: int) -> Response:
         query = AnnotatorHistoryQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
