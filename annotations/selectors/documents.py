@@ -98,10 +98,11 @@ def documents_table(project: Project, viewer: User) -> QuerySet[Document]:
     )
 
 
-def table_page(project: Project, viewer: User, ids: list[int]) -> list[Document]:
-    """The rows of a page whose ids were picked (in that order): the page is chosen on ids
-    alone, so a deep page skips index entries, not rows with their per-row columns."""
-    rows = {row.pk: row for row in documents_table(project, viewer).filter(pk__in=ids)}
+def table_page(documents: QuerySet[Document], ids: list[int]) -> list[Document]:
+    """The rows of a page whose ids were picked (in that order), from the table's queryset
+    with its per-row columns: the page is chosen on ids alone, so a deep page skips index
+    entries, not rows with their per-row columns."""
+    rows = {row.pk: row for row in documents.filter(pk__in=ids)}
     return [rows[pk] for pk in ids if pk in rows]
 
 

@@ -384,7 +384,7 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
             self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
         )
         assert ids is not None  # the list is always paginated
-        page = document_reads.table_page(self.project, request.user, list(ids))
+        page = document_reads.table_page(self.get_queryset(), list(ids))
         work = document_reads.work_on(self.project, [d.pk for d in page]) if sees_all else {}
         rows = DocumentListSerializer(page, many=True, context={"work": work, "sees_all": sees_all})
         return self.get_paginated_response(rows.data)
