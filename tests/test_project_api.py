@@ -169,11 +169,12 @@ def test_list_endpoints_use_constant_queries(cast, django_assert_max_num_queries
             Project.objects.create(name=f"extra{i}").memberships.create(
                 user=cast.admin, role="admin"
             )
-        # projects: count + page; documents: the project with the caller's role, count, page,
-        # and who worked on the page (assignments, annotations)
+        # projects: count + page; documents: the project with the caller's role, count, the
+        # page's ids, its rows (a page is picked by ids first, DECISIONS 41), and who worked on
+        # the page (assignments, annotations)
         with django_assert_max_num_queries(2):
             assert client.get("/api/projects/?page_size=100").status_code == 200
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(6):
             assert client.get(api(cast.project.pk, "documents/?page_size=100")).status_code == 200
 
 

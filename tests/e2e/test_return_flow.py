@@ -106,6 +106,8 @@ def test_return_notice_queue_first_comment_and_resubmit(
     screenshot(alice, "editor-comment-on-span")
 
     banner.get_by_role("button", name="Resubmit").click()
+    alice.get_by_role("alertdialog").wait_for()  # Submit asks first; Enter confirms
+    alice.keyboard.press("Enter")
     alice.wait_for_url(lambda url: f"/documents/{doc.pk}/" not in url)  # on to the next one
     alice_context.close()
     assert not errors, errors

@@ -35,7 +35,7 @@ def test_admin_uploads_documents(cast, live_server, page, tmp_path):
     """Two documents imported, then a malformed file refused with its line number."""
     login(page, live_server, "adam")
     page.goto(f"{live_server.url}/projects/{cast.project.pk}/")
-    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Settings", exact=True).click()
     page.get_by_role("heading", name="Upload documents").wait_for()
     assert page.url.endswith(f"/projects/{cast.project.pk}/settings/")
 

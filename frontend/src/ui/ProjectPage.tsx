@@ -79,7 +79,7 @@ export function ProjectPage({ pk }: { pk: number }) {
           )}
         </>
       )}
-      <h2>Documents</h2>
+      <h2>{t("table.title")}</h2>
       {docs.loading && <p>Loading…</p>}
       {docs.error && <p role="alert">{docs.error}</p>}
       {docs.data && docs.data.count === 0 && !docs.loading && (
