@@ -1,5 +1,5 @@
 """Login throttling: the login form, the admin's and `POST /api/auth/token/` count attempts
-per username and per client address in the shared cache (DECISIONS.md 32).
+per username and per client address in the shared cache (DECISIONS.md 36).
 
 DRF's `SimpleRateThrottle` keeps each key's attempt times in Django's cache; the cache is a
 database table (or Redis), so every gunicorn worker and thread counts the same attempts.

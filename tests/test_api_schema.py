@@ -11,7 +11,7 @@ from schemathesis import checks as st
 from annotations.services.tokens import token_create
 from workbench.wsgi import application
 
-# No 5xx; status codes, content types, headers and bodies as documented (DECISIONS.md 35).
+# No 5xx; status codes, content types, headers and bodies as documented (DECISIONS.md 39).
 # Not `positive_data_acceptance`: a request can fit the schema and still be wrong for the
 # data (a span past the end of the text). Not `negative_data_rejection`: DRF reads a number
 # where a string is asked for, and ignores a page size it cannot read.

@@ -1,4 +1,4 @@
-"""gunicorn's settings, the one place for the web server's worker model (DECISIONS.md 31):
+"""gunicorn's settings, the one place for the web server's worker model (DECISIONS.md 33):
 `scripts/serve` (so `make run`), the Dockerfile and the compose file all start
 `gunicorn -c workbench/gunicorn.conf.py workbench.wsgi`.
 

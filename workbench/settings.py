@@ -333,7 +333,7 @@ EXPORT_SWEEP_SECONDS = env_int("EXPORT_SWEEP_SECONDS", 10, minimum=1)
 # The dataset card's agreement figures are computed over at most this many documents.
 EXPORT_AGREEMENT_MAX_DOCUMENTS = env_int("EXPORT_AGREEMENT_MAX_DOCUMENTS", 2000, minimum=0)
 
-# Model backends for suggestions (DECISIONS.md 32): only public addresses
+# Model backends for suggestions (DECISIONS.md 34): only public addresses
 # are called, and those inside these networks (comma-separated CIDRs, e.g. 10.20.0.5/32 for
 # a model server on the newsroom network). Loopback, private and link-local addresses are
 # refused unless listed here.

@@ -57,7 +57,7 @@ def from_utf16(text: str) -> Callable[[int], int]:
 # doccano's "Count grapheme clusters as one character" mode stores offsets in user-perceived
 # characters: a flag, a ZWJ family or a letter with combining marks counts as one. Clusters
 # are Unicode's extended grapheme clusters (UAX #29), segmented by the `regex` module's \X
-# (DECISIONS.md 30), never by a rule of ours.
+# (DECISIONS.md 31), never by a rule of ours.
 _CLUSTER = regex.compile(r"\X")
 
 

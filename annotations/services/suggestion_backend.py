@@ -1,5 +1,5 @@
 """A project's HTTP model backend: saving its URL, asking it about one document, and keeping
-how its calls went for the admin (DECISIONS.md 32).
+how its calls went for the admin (DECISIONS.md 34).
 
 The backend is one source of the suggester registry (`BACKEND`, registered when the app
 loads): it applies to projects with an enabled backend and runs inside the suggestion task,

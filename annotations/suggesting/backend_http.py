@@ -1,5 +1,5 @@
 """Calling a project's model backend over HTTP, without letting a project admin point the
-server at the newsroom's own network (SSRF; DECISIONS.md 32).
+server at the newsroom's own network (SSRF; DECISIONS.md 34).
 
 - A backend URL is `http` or `https`, with a host, no user name or password and no fragment
   (`url_problem`, checked when the admin saves it).
