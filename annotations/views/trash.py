@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.errors import Invalid
+from annotations.errors import NON_FIELD, Invalid
 from annotations.models import TrashKind
 from annotations.services import trash
 
@@ -69,6 +69,8 @@ class TrashRestore(APIView):
 
     @extend_schema(request=None, responses=RestoredSerializer)
     def post(self, request: Request, pk: int) -> Response:
+        if request.data:
+            raise Invalid({NON_FIELD: ["a restore takes no body"]})
         # An item you may not restore is one you cannot see: 404, as for other projects.
         mine = {item.pk: item for item in trash.trash_for_user(request.user)}
         item = mine.get(pk)
