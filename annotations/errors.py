@@ -129,6 +129,20 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class ConfirmRequired(DomainError):
+    """A delete that would take work away, asked without `?confirm=true`: the answer says
+    what would be lost, so a person (or a script) can decide."""
+
+    code = "confirm_required"
+
+    def __init__(self, detail: str, would_delete: Mapping[str, int]):
+        super().__init__(detail)
+        self.would_delete = dict(would_delete)
+
+    def body(self) -> dict[str, Any]:
+        return {"would_delete": self.would_delete}
+
+
 class PayloadTooLarge(DomainError):
     """A request body or upload over the configured limit (or past a quota)."""
 

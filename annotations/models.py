@@ -842,3 +842,43 @@ class AccountOrigin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} made by {self.created_by_id}"
+
+
+# --- Trash: what a confirmed delete keeps until its retention ends (DECISIONS 44) --------
+
+
+class TrashKind(models.TextChoices):
+    PROJECT = "project"
+    DOCUMENT = "document"
+    MEMBER = "member"
+
+
+class TrashItem(models.Model):
+    """A deleted project, document or membership, restorable until `purge_after`.
+
+    A project or document is kept as its archive (`project_archive`, the same file
+    `project_dump` writes), so a restore is a load and nothing else has to skip deleted rows;
+    a membership needs only who and which role (the member's work stays where it was).
+    """
+
+    kind = models.CharField(max_length=16, choices=TrashKind.choices)
+    # Where a document or member belonged; null once that project is gone too.
+    project = models.ForeignKey(Project, null=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(max_length=500)
+    # What the delete took away (documents, annotations, spans), as the 409 said.
+    counts = models.JSONField(default=dict)
+    # For a membership: {"username", "role"}; for a project: the admins who may restore it.
+    details = models.JSONField(default=dict, blank=True)
+    archive = models.FileField(upload_to="trash/", blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deleted_at = models.DateTimeField(default=timezone.now)
+    purge_after = models.DateTimeField(db_index=True)
+    restored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"trash {self.kind} {self.name}"

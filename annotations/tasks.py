@@ -24,6 +24,7 @@ from annotations.services.suggestions import (
     suggestions_compute,
     suggestions_recover,
 )
+from annotations.services.trash import trash_purge
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,14 @@ def export_run_task(self: Any, job_id: int) -> None:
 def suggestions_compute_task(document_ids: list[int]) -> None:
     """Compute the pending suggestions of these documents (the rows say which)."""
     suggestions_compute(document_ids)
+
+
+@shared_task(name="annotations.trash_purge", ignore_result=True)
+def trash_purge_task() -> None:
+    """Delete what the trash has kept past TRASH_RETENTION_DAYS (scheduled by Celery beat)."""
+    purged = trash_purge()
+    if purged:
+        log.info("trash: purged %d items", purged)
 
 
 @worker_ready.connect

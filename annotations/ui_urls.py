@@ -11,6 +11,7 @@ urlpatterns = [
     path("invitation/<str:token>/", ui_views.invitation_accept, name="ui-invitation"),
     path("", ui_views.app_shell, name="ui-home"),
     path("account/", ui_views.app_shell, name="ui-account"),
+    path("trash/", ui_views.app_shell, name="ui-trash"),
     path("projects/<int:pk>/", ui_views.app_shell, name="ui-project"),
     path(
         "projects/<int:pk>/documents/<int:doc_id>/",

@@ -19,6 +19,7 @@ from annotations.models import (
 from annotations.services.conversation import Target, comment_create
 from annotations.services.people import account_create
 from annotations.services.tokens import token_create
+from annotations.services.trash import document_trash
 from tests.factories import DocumentFactory, UserFactory, add_member, make_project
 
 
@@ -123,8 +124,11 @@ def world(cast, settings, tmp_path):
         role=Role.ANNOTATOR,
         method="invitation",
     ).membership
+    gone = DocumentFactory(project=cast.project, external_id="deleted")
+    trashed = document_trash(document=gone, actor=cast.admin, confirm=True)
     return {
         "project": cast.project.pk,
+        "trash": trashed.pk,
         "document": document.pk,
         "label": cast.project.labels.get(name="MISC").pk,
         "member": cast.project.memberships.get(user=cast.teammate).pk,
@@ -170,6 +174,7 @@ def error_body(response, status: int, code: str) -> dict:
         assert isinstance(path, str) and path, body
         assert messages and all(isinstance(m, str) for m in messages), body
     assert ("current_version" in body) == (code == "version_conflict"), body
-    extra = set(body) - {"detail", "code", "errors", "current_version", "warnings"}
+    assert ("would_delete" in body) == (code == "confirm_required"), body
+    extra = set(body) - {"detail", "code", "errors", "current_version", "warnings", "would_delete"}
     assert not extra, f"field errors or other keys at the top level: {extra}"
     return body

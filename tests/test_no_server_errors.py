@@ -223,7 +223,8 @@ def test_malformed_json_and_wrong_content_type_get_4xx(cast, document):
 
 # --- Every endpoint: query strings, form bodies, deep nesting, HTML Accept ---------------
 
-ENDPOINTS = [(method, path, body) for method, path, body, _ in MATRIX]
+# Without the matrix's `?confirm=true`: the junk tests add their own query strings.
+ENDPOINTS = [(method, path.partition("?")[0], body) for method, path, body, _ in MATRIX]
 QUERY_NAMES = ("page", "page_size", "status", "my_status", "annotator", "document", "order",
                "kind", "format", "q", "usage")  # fmt: skip
 QUERY_VALUES = ("\x00", "a\x00b", "", "-1", "0", "x" * 300, "1e999", "9" * 30, "%", "[]", "ü")

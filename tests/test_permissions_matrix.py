@@ -38,7 +38,7 @@ MATRIX = [
     ("POST", "/api/projects/", {"name": "New"},               "403 201 201 201 201"),
     ("GET", P, None,                                          "403 404 200 200 200"),
     ("PATCH", P, {"description": "About"},                    "403 404 403 403 200"),
-    ("DELETE", P, None,                                       "403 404 403 403 204"),
+    ("DELETE", P + "?confirm=true", None,                     "403 404 403 403 204"),
     ("GET", P + "labels/", None,                              "403 404 200 200 200"),
     ("POST", P + "labels/", {"kind": "span", "name": "NEW"},  "403 404 403 403 201"),
     ("GET", P + "labels/{label}/", None,                      "403 404 200 200 200"),
@@ -50,7 +50,7 @@ MATRIX = [
                                                               "403 404 403 403 201"),
     ("GET", P + "members/{member}/", None,                    "403 404 200 200 200"),
     ("PATCH", P + "members/{member}/", {"role": "reviewer"},  "403 404 403 403 200"),
-    ("DELETE", P + "members/{member}/", None,                 "403 404 403 403 204"),
+    ("DELETE", P + "members/{member}/?confirm=true", None,    "403 404 403 403 204"),
     ("GET", P + "users/", None,                               "403 404 403 403 200"),
     ("POST", P + "accounts/", {"username": "newbie", "role": "annotator", "method": "password"},
                                                               "403 404 403 403 201"),
@@ -61,7 +61,7 @@ MATRIX = [
     ("POST", P + "documents/upload/", "upload",               "403 404 403 403 201"),
     ("GET", D, None,                                          "403 404 200 200 200"),
     ("PATCH", D, {"title": "Renamed"},                        "403 404 403 403 200"),
-    ("DELETE", D, None,                                       "403 404 403 403 204"),
+    ("DELETE", D + "?confirm=true", None,                     "403 404 403 403 204"),
     ("GET", D + "annotations/", None,                         "403 404 403 200 200"),
     ("GET", D + "annotations/mine/", None,                    "403 404 200 200 200"),
     ("PUT", D + "annotations/mine/", EMPTY,                   "403 404 200 200 200"),
@@ -118,6 +118,9 @@ MATRIX = [
                                                               "403 404 403 403 200"),
     ("DELETE", P + "suggestions/backend/", None,              "403 404 403 403 204"),
     ("GET", P + "suggestions/quality/", None,                 "403 404 403 200 200"),
+    # The trash: everyone sees what they may restore (the outsider: their own project's).
+    ("GET", "/api/trash/", None,                              "403 200 200 200 200"),
+    ("POST", "/api/trash/{trash}/restore/", None,             "403 404 404 404 200"),
 ]  # fmt: skip
 
 
@@ -170,12 +173,13 @@ def test_every_api_endpoint_is_in_the_matrix():
         "{comment}": "<int:pk>",
         "{annotator}": "<str:username>",
         "{token}": "<int:token_id>",
+        "{trash}": "<int:pk>",
     }
     covered = set()
     for _, path, _, _ in MATRIX:
         for placeholder, converter in normalise.items():
             path = path.replace(placeholder, converter)
-        covered.add(path.removeprefix("/"))
+        covered.add(path.partition("?")[0].removeprefix("/"))
     assert api - covered == set()
 
 

@@ -212,14 +212,17 @@ def test_superuser_sees_every_project(cast):
     assert names == {"Tribun", "Elsewhere"}
 
 
-def test_admin_deletes_a_project_with_its_work(cast, document):
-    """Deleting a project takes its documents, annotations and labels; others may not."""
+def test_admin_deletes_a_project_with_its_work(cast, document, settings, tmp_path):
+    """Deleting a project takes its documents, annotations and labels, once confirmed (the
+    trash keeps it: tests/test_trash.py); others may not."""
+    settings.MEDIA_ROOT = tmp_path
     mine = api(cast.project.pk, f"documents/{document.pk}/annotations/mine/")
     span = {"id": "s1", "start": 0, "end": 4, "label": "PER"}
     cast.client("annotator").put(mine, {"version": 0, "spans": [span]}, format="json")
     assert cast.client("reviewer").delete(api(cast.project.pk)).status_code == 403
     assert cast.client("outsider").delete(api(cast.project.pk)).status_code == 404
-    assert cast.client("admin").delete(api(cast.project.pk)).status_code == 204
+    assert cast.client("admin").delete(api(cast.project.pk)).status_code == 409
+    assert cast.client("admin").delete(api(cast.project.pk) + "?confirm=true").status_code == 204
     assert not Project.objects.filter(pk=cast.project.pk).exists()
 
 

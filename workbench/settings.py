@@ -330,6 +330,13 @@ EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 120, minimum=1)
 EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 3, minimum=1)
 # Every worker looks for lost or dead export jobs this often (annotations/tasks.py).
 EXPORT_SWEEP_SECONDS = env_int("EXPORT_SWEEP_SECONDS", 10, minimum=1)
+# A confirmed delete stays restorable from the trash this long (DECISIONS 44); Celery beat
+# purges what is older every TRASH_PURGE_SECONDS.
+TRASH_RETENTION_DAYS = env_int("TRASH_RETENTION_DAYS", 30, minimum=0)
+TRASH_PURGE_SECONDS = env_int("TRASH_PURGE_SECONDS", 3600, minimum=60)
+CELERY_BEAT_SCHEDULE = {
+    "trash-purge": {"task": "annotations.trash_purge", "schedule": TRASH_PURGE_SECONDS},
+}
 # The dataset card's agreement figures are computed over at most this many documents.
 EXPORT_AGREEMENT_MAX_DOCUMENTS = env_int("EXPORT_AGREEMENT_MAX_DOCUMENTS", 2000, minimum=0)
 

@@ -52,10 +52,12 @@ from annotations.services import (
     projects,
     suggestions,
     tokens,
+    trash,
 )
 from annotations.suggesting.registry import QUOTES
 from annotations.throttling import LoginThrottled, login_wait
 from annotations.views.errors import ErrorSerializer
+from annotations.views.trash import CONFIRM, confirmed
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -204,9 +206,14 @@ class ProjectDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
                 project=serializer.instance, sources=[QUOTES.name]
             )
 
+    @extend_schema(parameters=[CONFIRM], responses={204: None})
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().delete(request, *args, **kwargs)
+
     def perform_destroy(self, instance) -> None:
         self.require(Role.ADMIN, "delete the project")
-        instance.delete()
+        confirm = confirmed(self.request)
+        trash.project_trash(project=instance, actor=self.request.user, confirm=confirm)
 
 
 class LabelQuerySerializer(serializers.Serializer):
@@ -344,9 +351,14 @@ class MemberDetail(ProjectScoped, generics.RetrieveUpdateDestroyAPIView):
         role = serializer.validated_data.get("role", membership.role)
         serializer.instance = projects.membership_update(membership=membership, role=role)
 
+    @extend_schema(parameters=[CONFIRM], responses={204: None})
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().delete(request, *args, **kwargs)
+
     def perform_destroy(self, instance: Membership) -> None:
         self.require(Role.ADMIN, "remove members")
-        projects.membership_delete(membership=instance)
+        confirm = confirmed(self.request)
+        trash.member_trash(membership=instance, actor=self.request.user, confirm=confirm)
 
 
 class DocumentList(ProjectScoped, generics.ListCreateAPIView):
@@ -493,10 +505,12 @@ class DocumentDetail(ProjectScoped, APIView):
         )
         return Response(DocumentSerializer(document).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(parameters=[CONFIRM], responses={204: None})
     def delete(self, request: Request, project_id: int, doc_id: int) -> Response:
         self.require(Role.ADMIN, "delete documents")
-        documents.document_delete(document=self.get_document(doc_id))
+        trash.document_trash(
+            document=self.get_document(doc_id), actor=request.user, confirm=confirmed(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -42,6 +42,8 @@ STATUS = {
     "import_failed": status.HTTP_400_BAD_REQUEST,
     "version_conflict": status.HTTP_409_CONFLICT,
     "conflict": status.HTTP_409_CONFLICT,
+    "confirm_required": status.HTTP_409_CONFLICT,
+    "archive_refused": status.HTTP_400_BAD_REQUEST,
     "payload_too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
 }
 
@@ -89,6 +91,14 @@ class ErrorSerializer(serializers.Serializer):
     )
     current_version = serializers.IntegerField(
         required=False, help_text="Only with `version_conflict`: the version now stored."
+    )
+    would_delete = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Only with `confirm_required` (a DELETE without `?confirm=true`): what the "
+        "delete would take away (`documents`, `annotations`, `spans`). Send it again with "
+        "`?confirm=true` to delete; the work stays restorable from the trash for "
+        "`TRASH_RETENTION_DAYS`.",
     )
 
 

@@ -100,8 +100,6 @@ export const adminApi = {
     request<CreatedAccount>("POST", `${P(id)}accounts/`, account).then((r) => r.data),
   renewInvitation: (id: number, memberId: number) =>
     request<Invitation>("POST", `${P(id)}members/${memberId}/invitation/`).then((r) => r.data),
-  removeMember: (id: number, memberId: number) =>
-    request<null>("DELETE", `${P(id)}members/${memberId}/`).then(() => undefined),
   upload: (id: number, file: File, options: UploadOptions = {}) => {
     const form = new FormData();
     form.append("file", file, file.name);

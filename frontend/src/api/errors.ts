@@ -51,6 +51,9 @@ export class ApiError extends Error {
   readonly currentVersion: number | null;
   /** The answer was the API's error body (false: no answer, or someone else's page). */
   readonly fromApi: boolean;
+  /** With a 409 `confirm_required`: what the delete would take away (documents, annotations,
+   * spans); send it again confirmed to go ahead. */
+  readonly wouldDelete: Record<string, number> | null;
 
   /** `body` is the parsed JSON answer, or null when there was none we could read. */
   constructor(
@@ -71,6 +74,11 @@ export class ApiError extends Error {
     this.errors = pathsOf(fields.errors);
     const version = fields.current_version;
     this.currentVersion = typeof version === "number" ? version : null;
+    const lost = fields.would_delete;
+    this.wouldDelete =
+      lost && typeof lost === "object" && !Array.isArray(lost)
+        ? (lost as Record<string, number>)
+        : null;
   }
 
   /** The session is gone: the caller must log in again. */

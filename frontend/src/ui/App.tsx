@@ -18,6 +18,7 @@ import { NotFoundPage } from "./Problem";
 import { ProjectList } from "./ProjectList";
 import { ProjectPage } from "./ProjectPage";
 import { useRoute } from "./router";
+import { TrashPage } from "./TrashPage";
 
 export function App() {
   const route = useRoute();
@@ -30,6 +31,7 @@ export function App() {
       <Header me={me} />
       {route.name === "projects" && <ProjectList />}
       {route.name === "account" && <AccountPage />}
+      {route.name === "trash" && <TrashPage />}
       {route.name === "project" && <ProjectPage pk={route.pk} />}
       {route.name === "document" && (
         <EditorPage key={`${route.pk}/${route.docId}`} pk={route.pk} docId={route.docId} />

@@ -22,6 +22,11 @@ export function ProjectList() {
     <main class="page">
       <h1>{t("projects.title")}</h1>
       <NewProjectForm />
+      <p>
+        <a href="/trash/" onClick={onLinkClick}>
+          {t("trash.link")}
+        </a>
+      </p>
       {projects.loading && <p>{t("common.loading")}</p>}
       {projects.error && <p role="alert">{projects.error}</p>}
       <p aria-live="polite">{message}</p>

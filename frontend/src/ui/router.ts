@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 export type Route =
   | { name: "projects" }
   | { name: "account" }
+  | { name: "trash" }
   | { name: "project"; pk: number }
   | { name: "document"; pk: number; docId: number }
   | { name: "review"; pk: number; docId: number }
@@ -32,6 +33,7 @@ export function parseRoute(path: string, search = ""): Route {
   const query = new URLSearchParams(search);
   if (path === "/" || path === "") return { name: "projects" };
   if (/^\/account\/?$/.test(path)) return { name: "account" };
+  if (/^\/trash\/?$/.test(path)) return { name: "trash" };
   let m = /^\/projects\/(\d+)\/documents\/(\d+)\/?$/.exec(path);
   if (m) return { name: "document", pk: Number(m[1]), docId: Number(m[2]) };
   m = /^\/projects\/(\d+)\/?$/.exec(path);

@@ -10,6 +10,7 @@ import {
   PROGRESS_COLUMNS,
   teamApi,
 } from "../api/team";
+import { trashApi } from "../api/trash";
 import type { Project } from "../api/types";
 import { formatDate, formatNumber, t } from "../i18n";
 import { Modal } from "../ui/Dialogs";
@@ -404,7 +405,7 @@ function standing(status: string): (typeof PROGRESS_COLUMNS)[number] {
     : "in_progress";
 }
 
-type Action = "assign" | "reset" | "export" | null;
+type Action = "assign" | "reset" | "export" | "delete" | null;
 
 function BulkBar({
   pk,
@@ -465,6 +466,17 @@ function BulkBar({
       <button type="button" disabled={!chosen} onClick={() => setAction("export")}>
         {t("table.export")}
       </button>
+      {admin && (
+        <button
+          type="button"
+          class="danger"
+          disabled={selection.kind !== "ids" || !chosen}
+          title={selection.kind === "ids" ? undefined : t("table.deletePickRows")}
+          onClick={() => setAction("delete")}
+        >
+          {t("table.delete")}
+        </button>
+      )}
       <span aria-live="polite" class="muted">
         {message}
       </span>
@@ -501,6 +513,32 @@ function BulkBar({
               }
             >
               {t("table.resetConfirm")}
+            </button>
+            <button type="button" onClick={() => setAction(null)}>
+              {t("table.cancel")}
+            </button>
+          </div>
+        </Modal>
+      )}
+      {action === "delete" && selection.kind === "ids" && (
+        <Modal title={t("table.deleteTitle", { count: chosen })} role="alertdialog">
+          <p>{t("table.deleteText")}</p>
+          <p class="muted">{t("trash.restorable")}</p>
+          {error && <p role="alert">{error}</p>}
+          <div class="row">
+            <button
+              type="button"
+              class="danger"
+              onClick={() =>
+                run(async () => {
+                  // Confirmed here for all of them: each goes to the trash with its work.
+                  for (const id of selection.ids) await trashApi.deleteDocument(pk, id, true);
+                  onSelect({ kind: "ids", ids: new Set() });
+                  return t("table.deleted", { count: chosen });
+                })
+              }
+            >
+              {t("table.deleteConfirm", { count: chosen })}
             </button>
             <button type="button" onClick={() => setAction(null)}>
               {t("table.cancel")}

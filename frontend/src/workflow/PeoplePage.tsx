@@ -9,8 +9,11 @@ import {
   type Role,
 } from "../api/admin";
 import { api } from "../api/endpoints";
-import { errorMessage, type FieldErrors, fieldErrors } from "../api/errors";
+import { ApiError, errorMessage, type FieldErrors, fieldErrors } from "../api/errors";
+import { trashApi } from "../api/trash";
 import { formatDate, t } from "../i18n";
+import { lostWork } from "../ui/ConfirmDelete";
+import { Modal } from "../ui/Dialogs";
 import { roleName } from "../ui/ProjectList";
 import { onLinkClick } from "../ui/router";
 import { useAsync } from "../ui/useAsync";
@@ -53,6 +56,10 @@ export function MembersPanel({ pk }: { pk: number }) {
   const [status, setStatus] = useState("");
   const [confirming, setConfirming] = useState<number | null>(null);
   const [secret, setSecret] = useState<Secret | null>(null);
+  // A member with work, asked about again with what their removal takes away.
+  const [withWork, setWithWork] = useState<{ member: Member; lost: Record<string, number> } | null>(
+    null,
+  );
 
   useEffect(() => {
     let live = true;
@@ -96,15 +103,18 @@ export function MembersPanel({ pk }: { pk: number }) {
     }
   }
 
-  async function remove(member: Member): Promise<void> {
+  async function remove(member: Member, confirm = false): Promise<void> {
     setError("");
     setConfirming(null);
+    setWithWork(null);
     try {
-      await adminApi.removeMember(pk, member.id);
+      await trashApi.removeMember(pk, member.id, confirm);
       setMembers((list) => (list ?? []).filter((x) => x.id !== member.id));
       setStatus(t("people.removed", { name: member.username }));
     } catch (err) {
-      fail(err);
+      if (err instanceof ApiError && err.code === "confirm_required" && err.wouldDelete) {
+        setWithWork({ member, lost: err.wouldDelete });
+      } else fail(err);
     }
   }
 
@@ -121,6 +131,28 @@ export function MembersPanel({ pk }: { pk: number }) {
 
   return (
     <>
+      {withWork && (
+        <Modal
+          title={t("people.removeWithWorkTitle", { name: withWork.member.username })}
+          role="alertdialog"
+        >
+          <p>
+            {t("people.removeWithWork", {
+              name: withWork.member.username,
+              what: lostWork(withWork.lost),
+            })}
+          </p>
+          <p class="muted">{t("trash.restorable")}</p>
+          <div class="row">
+            <button type="button" class="danger" onClick={() => remove(withWork.member, true)}>
+              {t("people.removeAnyway", { name: withWork.member.username })}
+            </button>
+            <button type="button" onClick={() => setWithWork(null)}>
+              {t("people.keep")}
+            </button>
+          </div>
+        </Modal>
+      )}
       <section aria-labelledby="members-heading">
         <h2 id="members-heading">{t("people.members")}</h2>
         {members === null && !error && <p>{t("common.loading")}</p>}

@@ -1,6 +1,8 @@
 import { adminApi } from "../api/admin";
+import { trashApi } from "../api/trash";
 import { t } from "../i18n";
-import { onLinkClick } from "../ui/router";
+import { ConfirmDelete } from "../ui/ConfirmDelete";
+import { navigate, onLinkClick } from "../ui/router";
 import { useAsync } from "../ui/useAsync";
 import { ModelBackendPanel } from "./ModelBackendPanel";
 import { ProjectSettingsForm } from "./ProjectSettingsForm";
@@ -38,6 +40,15 @@ export function SettingsPage({ pk }: { pk: number }) {
           </p>
           <ProjectSettingsForm pk={pk} initial={project.data} />
           <ModelBackendPanel pk={pk} />
+          <section aria-labelledby="delete-project-heading">
+            <h2 id="delete-project-heading">{t("trash.deleteProjectHeading")}</h2>
+            <ConfirmDelete
+              label={t("trash.deleteProject")}
+              title={t("trash.deleteProjectTitle", { name: project.data.name })}
+              send={(confirm) => trashApi.deleteProject(pk, confirm)}
+              onDone={() => navigate("/trash/")}
+            />
+          </section>
         </>
       )}
     </main>
