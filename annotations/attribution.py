@@ -125,6 +125,14 @@ def canonical(mentions: list[Mapping[str, Any]], name: str | None, text: str) ->
     return span_text(text, longest)
 
 
+def names_of(annotation: Mapping[str, Any]) -> dict[str, str]:
+    """The chain names an annotation dict carries: stored (`chain_names`) or as the API
+    answers them (`chains`)."""
+    if annotation.get("chain_names"):
+        return dict(annotation["chain_names"])
+    return {c["id"]: c["name"] for c in annotation.get("chains") or () if c.get("name")}
+
+
 def canonical_names(
     spans: Iterable[Mapping[str, Any]], names: Mapping[str, str], text: str
 ) -> dict[str, str]:

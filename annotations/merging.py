@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any, Literal
 
+from annotations.agreement.coreference import clusters_from_links
+
 Status = Literal["agreed", "majority", "disputed"]
-SpanKey = tuple[int, int, str]
+# (start, end, label, fragments): an interrupted quote is one item, matched whole.
+SpanKey = tuple[int, int, str, tuple[tuple[int, int], ...]]
 RelationKey = tuple[SpanKey, SpanKey, str]
 
 # Tolerates float error in threshold * n (0.7 * 10 is 7.000000000000001).
@@ -28,6 +32,7 @@ class GoldProposal:
     spans: list[dict[str, Any]]
     relations: list[dict[str, Any]]
     document_labels: list[dict[str, Any]]
+    chains: list[dict[str, Any]]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +40,7 @@ class GoldProposal:
             "spans": self.spans,
             "relations": self.relations,
             "document_labels": self.document_labels,
+            "chains": self.chains,
         }
 
 
@@ -74,11 +80,15 @@ def _winner(votes: Sequence[Hashable], annotators: int, threshold: float) -> Has
 
 
 def _span_key(span: Mapping[str, Any]) -> SpanKey:
-    return int(span["start"]), int(span["end"]), str(span["label"])
+    fragments = tuple((int(a), int(b)) for a, b in span.get("fragments") or ())
+    return int(span["start"]), int(span["end"]), str(span["label"]), fragments
 
 
 def _span_dict(key: SpanKey) -> dict[str, Any]:
-    return {"start": key[0], "end": key[1], "label": key[2]}
+    out: dict[str, Any] = {"start": key[0], "end": key[1], "label": key[2]}
+    if key[3]:
+        out["fragments"] = [list(piece) for piece in key[3]]
+    return out
 
 
 def _spans_by_key(
@@ -245,9 +255,100 @@ def propose_gold(
     spans, span_rows, gold_ids = _propose_spans(annotations, threshold)
     relations, relation_rows = _propose_relations(annotations, threshold, gold_ids)
     labels, label_rows = _propose_document_labels(annotations, threshold)
+    chains, chain_rows = _propose_chains(annotations, threshold, gold_ids, spans)
     return GoldProposal(
-        annotation={"spans": spans, "relations": relations, "document_labels": labels},
+        annotation={
+            "spans": spans,
+            "relations": relations,
+            "chains": chains,
+            "document_labels": labels,
+        },
         spans=span_rows,
         relations=relation_rows,
         document_labels=label_rows,
+        chains=chain_rows,
     )
+
+
+# --- Speaker chains ------------------------------------------------------------------------
+
+
+def _chains_by_annotator(
+    annotations: Mapping[str, Mapping[str, Any]],
+) -> dict[str, list[tuple[frozenset[SpanKey], str]]]:
+    """annotator -> their chains as (mention keys, name given)."""
+    out: dict[str, list[tuple[frozenset[SpanKey], str]]] = {}
+    for name, annotation in annotations.items():
+        members: dict[str, set[SpanKey]] = defaultdict(set)
+        for span in annotation.get("spans") or ():
+            if span.get("chain"):
+                members[span["chain"]].add(_span_key(span))
+        names = annotation.get("chain_names") or {
+            c["id"]: c.get("name") or "" for c in annotation.get("chains") or ()
+        }
+        out[name] = [(frozenset(keys), names.get(cid) or "") for cid, keys in members.items()]
+    return out
+
+
+def _propose_chains(
+    annotations: Mapping[str, Mapping[str, Any]],
+    threshold: float,
+    gold_ids: Mapping[SpanKey, str],
+    gold_spans: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Gold chains and a status row per distinct chain (its exact set of mentions).
+
+    A pair of mentions is in one gold chain when enough annotators put them in one chain
+    (the same rule as any item), and gold chains are what those pairs join, among gold
+    spans; a lone mention is a gold chain of one when enough annotators made exactly that
+    chain. The gold chain's name is the untied majority of the names its mentions' chains
+    were given (blank when none). Chains are numbered c1, c2, … by their first mention.
+    """
+    n = len(annotations)
+    by_annotator = _chains_by_annotator(annotations)
+    pair_votes: Counter[tuple[SpanKey, SpanKey]] = Counter()
+    chain_votes: dict[frozenset[SpanKey], list[str]] = defaultdict(list)
+    for name, chains in by_annotator.items():
+        for keys, _ in chains:
+            chain_votes[keys].append(name)
+            pair_votes.update(combinations(sorted(keys), 2))
+    links = [
+        pair
+        for pair, count in pair_votes.items()
+        if _passes(count, n, threshold) and pair[0] in gold_ids and pair[1] in gold_ids
+    ]
+    groups = [frozenset(g) for g in clusters_from_links([], links)]
+    joined = set().union(*groups) if groups else set()
+    groups += [
+        keys
+        for keys, names in chain_votes.items()
+        if len(keys) == 1
+        and _passes(len(names), n, threshold)
+        and next(iter(keys)) in gold_ids
+        and not keys & joined
+    ]
+    groups.sort(key=min)
+    by_gold_id = {s["id"]: s for s in gold_spans}
+    gold: list[dict[str, Any]] = []
+    chain_of: dict[frozenset[SpanKey], str] = {}
+    for number, keys in enumerate(groups, start=1):
+        chain_id = chain_of[keys] = f"c{number}"
+        for key in keys:
+            by_gold_id[gold_ids[key]]["chain"] = chain_id
+        names = [
+            given
+            for chains in by_annotator.values()
+            for mentions, given in chains
+            if given and mentions & keys
+        ]
+        gold.append({"id": chain_id, "name": _winner(names, len(names), 0.5) or ""})
+    rows = [
+        {
+            "mentions": [_span_dict(key) for key in sorted(keys)],
+            "annotators": sorted(names),
+            "status": _status(len(names), n, threshold),
+            "gold_id": chain_of.get(keys),
+        }
+        for keys, names in sorted(chain_votes.items(), key=lambda item: sorted(item[0]))
+    ]
+    return gold, rows
