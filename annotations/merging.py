@@ -14,6 +14,14 @@ from itertools import combinations
 from typing import Any, Literal
 
 from annotations.agreement.coreference import clusters_from_links
+from annotations.attribution import (
+    QUOTE,
+    SPEAKER,
+    canonical_names,
+    links_from,
+    names_of,
+    resolved_speaker,
+)
 
 Status = Literal["agreed", "majority", "disputed"]
 # (start, end, label, fragments): an interrupted quote is one item, matched whole.
@@ -33,6 +41,7 @@ class GoldProposal:
     relations: list[dict[str, Any]]
     document_labels: list[dict[str, Any]]
     chains: list[dict[str, Any]]
+    speakers: list[dict[str, Any]]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +50,7 @@ class GoldProposal:
             "relations": self.relations,
             "document_labels": self.document_labels,
             "chains": self.chains,
+            "speakers": self.speakers,
         }
 
 
@@ -239,7 +249,7 @@ def _propose_document_labels(
 
 
 def propose_gold(
-    annotations: Mapping[str, Mapping[str, Any]], threshold: float = 0.5
+    annotations: Mapping[str, Mapping[str, Any]], threshold: float = 0.5, text: str | None = None
 ) -> GoldProposal:
     """Propose gold from submitted annotations (annotator name -> annotation dict).
 
@@ -248,7 +258,8 @@ def propose_gold(
     `agreeing >= threshold * n_annotators`: spans by exact (start, end, label), relations
     by the positions of their ends, document labels and span attributes by untied
     majority value. Status per distinct item: `agreed` (everyone), `majority` (passes),
-    `disputed` (not).
+    `disputed` (not). With the document's `text`, each quote also gets a row of the speaker
+    each annotator's version resolves it to (`speakers`, DECISIONS 45).
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError("threshold is a share of annotators, between 0 and 1")
@@ -256,6 +267,7 @@ def propose_gold(
     relations, relation_rows = _propose_relations(annotations, threshold, gold_ids)
     labels, label_rows = _propose_document_labels(annotations, threshold)
     chains, chain_rows = _propose_chains(annotations, threshold, gold_ids, spans)
+    speaker_rows = [] if text is None else _speaker_rows(annotations, threshold, text)
     return GoldProposal(
         annotation={
             "spans": spans,
@@ -267,7 +279,44 @@ def propose_gold(
         relations=relation_rows,
         document_labels=label_rows,
         chains=chain_rows,
+        speakers=speaker_rows,
     )
+
+
+def _speaker_rows(
+    annotations: Mapping[str, Mapping[str, Any]], threshold: float, text: str
+) -> list[dict[str, Any]]:
+    """Per distinct quote: the name each annotator who marked it resolves its speaker to
+    (their chain's canonical name, else the mention's text; None without a speaker), the
+    untied majority name, and its status, so two links to different mentions of one person
+    read as the agreement they are."""
+    n = len(annotations)
+    names: dict[SpanKey, dict[str, str | None]] = defaultdict(dict)
+    for annotator in sorted(annotations):
+        annotation = annotations[annotator]
+        spans = annotation.get("spans") or []
+        by_id = {s["id"]: s for s in spans}
+        canon = canonical_names(spans, names_of(annotation), text)
+        speakers = links_from(annotation.get("relations") or [], SPEAKER)
+        for span in spans:
+            if span["label"] == QUOTE:
+                speaker = by_id.get(speakers.get(span["id"], ""))
+                names[_span_key(span)][annotator] = resolved_speaker(speaker, canon, text)
+    rows = []
+    for key, by_annotator in sorted(names.items()):
+        votes = [name for name in by_annotator.values() if name]
+        winner = _winner(votes, n, threshold)
+        count = sum(1 for name in votes if name == winner) if winner else 0
+        status = _status(count, n, threshold) if winner else "disputed"
+        rows.append(
+            {
+                "quote": _span_dict(key),
+                "speakers": by_annotator,
+                "speaker": winner,
+                "status": status,
+            }
+        )
+    return rows
 
 
 # --- Speaker chains ------------------------------------------------------------------------

@@ -202,3 +202,21 @@ def test_a_chain_one_of_two_made_is_disputed_and_not_in_gold():
     assert proposal.annotation["chains"] == []
     assert [r["status"] for r in proposal.chains] == ["disputed"]
     assert all("chain" not in s for s in proposal.annotation["spans"])
+
+
+def test_review_rows_say_whom_each_version_attributes_a_quote_to():
+    """Alice links the quote to "Stoltenberg" in a chain with "Jens Stoltenberg", Bob to
+    "Jens Stoltenberg" itself: the SPEAKER links are different items (each disputed), but the
+    quote's speaker row has both resolving to "Jens Stoltenberg", agreed."""
+    alice = _version(["p1", "p2"])
+    bob = {**_version([]), "relations": [speaker("q1", "p1")]}
+    proposal = propose_gold({"alice": alice, "bob": bob}, text=TEXT)
+    assert [r["status"] for r in proposal.relations] == ["disputed", "disputed"]
+    (row,) = proposal.speakers
+    assert row["speakers"] == {"alice": "Jens Stoltenberg", "bob": "Jens Stoltenberg"}
+    assert (row["speaker"], row["status"]) == ("Jens Stoltenberg", "agreed")
+    assert row["quote"]["fragments"] == [at("Satu dua tiga"), at("empat lima")]
+    bob["relations"] = [speaker("q1", "p3")]  # "Dia", in no chain of Bob's
+    (row,) = propose_gold({"alice": alice, "bob": bob}, text=TEXT).speakers
+    assert (row["speakers"]["bob"], row["speaker"], row["status"]) == ("Dia", None, "disputed")
+    assert propose_gold({"alice": alice}).speakers == []  # no text, no names

@@ -338,6 +338,15 @@ def test_two_annotators_reviewed_and_merged_into_gold(cast, demak_doc):
     assert rows[("Agus Salim", "Agus", "dia", "nya")] == "disputed"
     assert rows[("Agus Salim", "Agus", "nya")] == "disputed"
     assert rows[("Siti Aminah", "Siti")] == "agreed"
+    speakers = sorted((r["speaker"] or "-", r["status"]) for r in proposal["speakers"])
+    assert speakers == [
+        ("-", "disputed"),  # Siti's two versions of her quote, each one annotator's
+        ("-", "disputed"),
+        ("Agus Salim", "agreed"),
+        ("Agus Salim", "agreed"),
+        ("Agus Salim", "agreed"),
+        ("Rahmat Hidayat", "agreed"),
+    ]
     figures = review["agreement"]["attribution"]
     # 4 of each one's 5 quotes match exactly (Siti's differ): F1 = 2 * 4 / (5 + 5).
     assert figures["quotes"]["f1_exact_micro"] == pytest.approx(0.8)

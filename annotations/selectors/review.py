@@ -62,7 +62,7 @@ def document_review(*, project: Project, document: Document) -> dict[str, Any]:
         names = pseudonyms(f"review:{document.pk}", names)
     work.sort(key=lambda row: names[row["annotator"]])
     submitted = {names[row["annotator"]]: row for row in work if row["status"] == SUBMITTED}
-    proposal = merging.propose_gold(submitted, project.merge_threshold)
+    proposal = merging.propose_gold(submitted, project.merge_threshold, document.text)
     summary = agreement.agreement_summary(
         [
             {
