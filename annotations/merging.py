@@ -10,10 +10,22 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any, Literal
 
+from annotations.agreement.coreference import clusters_from_links
+from annotations.attribution import (
+    QUOTE,
+    SPEAKER,
+    canonical_names,
+    links_from,
+    names_of,
+    resolved_speaker,
+)
+
 Status = Literal["agreed", "majority", "disputed"]
-SpanKey = tuple[int, int, str]
+# (start, end, label, fragments): an interrupted quote is one item, matched whole.
+SpanKey = tuple[int, int, str, tuple[tuple[int, int], ...]]
 RelationKey = tuple[SpanKey, SpanKey, str]
 
 # Tolerates float error in threshold * n (0.7 * 10 is 7.000000000000001).
@@ -28,6 +40,8 @@ class GoldProposal:
     spans: list[dict[str, Any]]
     relations: list[dict[str, Any]]
     document_labels: list[dict[str, Any]]
+    chains: list[dict[str, Any]]
+    speakers: list[dict[str, Any]]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +49,8 @@ class GoldProposal:
             "spans": self.spans,
             "relations": self.relations,
             "document_labels": self.document_labels,
+            "chains": self.chains,
+            "speakers": self.speakers,
         }
 
 
@@ -74,11 +90,15 @@ def _winner(votes: Sequence[Hashable], annotators: int, threshold: float) -> Has
 
 
 def _span_key(span: Mapping[str, Any]) -> SpanKey:
-    return int(span["start"]), int(span["end"]), str(span["label"])
+    fragments = tuple((int(a), int(b)) for a, b in span.get("fragments") or ())
+    return int(span["start"]), int(span["end"]), str(span["label"]), fragments
 
 
 def _span_dict(key: SpanKey) -> dict[str, Any]:
-    return {"start": key[0], "end": key[1], "label": key[2]}
+    out: dict[str, Any] = {"start": key[0], "end": key[1], "label": key[2]}
+    if key[3]:
+        out["fragments"] = [list(piece) for piece in key[3]]
+    return out
 
 
 def _spans_by_key(
@@ -229,7 +249,7 @@ def _propose_document_labels(
 
 
 def propose_gold(
-    annotations: Mapping[str, Mapping[str, Any]], threshold: float = 0.5
+    annotations: Mapping[str, Mapping[str, Any]], threshold: float = 0.5, text: str | None = None
 ) -> GoldProposal:
     """Propose gold from submitted annotations (annotator name -> annotation dict).
 
@@ -238,16 +258,146 @@ def propose_gold(
     `agreeing >= threshold * n_annotators`: spans by exact (start, end, label), relations
     by the positions of their ends, document labels and span attributes by untied
     majority value. Status per distinct item: `agreed` (everyone), `majority` (passes),
-    `disputed` (not).
+    `disputed` (not). With the document's `text`, each quote also gets a row of the speaker
+    each annotator's version resolves it to (`speakers`, DECISIONS 45).
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError("threshold is a share of annotators, between 0 and 1")
     spans, span_rows, gold_ids = _propose_spans(annotations, threshold)
     relations, relation_rows = _propose_relations(annotations, threshold, gold_ids)
     labels, label_rows = _propose_document_labels(annotations, threshold)
+    chains, chain_rows = _propose_chains(annotations, threshold, gold_ids, spans)
+    speaker_rows = [] if text is None else _speaker_rows(annotations, threshold, text)
     return GoldProposal(
-        annotation={"spans": spans, "relations": relations, "document_labels": labels},
+        annotation={
+            "spans": spans,
+            "relations": relations,
+            "chains": chains,
+            "document_labels": labels,
+        },
         spans=span_rows,
         relations=relation_rows,
         document_labels=label_rows,
+        chains=chain_rows,
+        speakers=speaker_rows,
     )
+
+
+def _speaker_rows(
+    annotations: Mapping[str, Mapping[str, Any]], threshold: float, text: str
+) -> list[dict[str, Any]]:
+    """Per distinct quote: the name each annotator who marked it resolves its speaker to
+    (their chain's canonical name, else the mention's text; None without a speaker), the
+    untied majority name, and its status, so two links to different mentions of one person
+    read as the agreement they are."""
+    n = len(annotations)
+    names: dict[SpanKey, dict[str, str | None]] = defaultdict(dict)
+    for annotator in sorted(annotations):
+        annotation = annotations[annotator]
+        spans = annotation.get("spans") or []
+        by_id = {s["id"]: s for s in spans}
+        canon = canonical_names(spans, names_of(annotation), text)
+        speakers = links_from(annotation.get("relations") or [], SPEAKER)
+        for span in spans:
+            if span["label"] == QUOTE:
+                speaker = by_id.get(speakers.get(span["id"], ""))
+                names[_span_key(span)][annotator] = resolved_speaker(speaker, canon, text)
+    rows = []
+    for key, by_annotator in sorted(names.items()):
+        votes = [name for name in by_annotator.values() if name]
+        winner = _winner(votes, n, threshold)
+        count = sum(1 for name in votes if name == winner) if winner else 0
+        status = _status(count, n, threshold) if winner else "disputed"
+        rows.append(
+            {
+                "quote": _span_dict(key),
+                "speakers": by_annotator,
+                "speaker": winner,
+                "status": status,
+            }
+        )
+    return rows
+
+
+# --- Speaker chains ------------------------------------------------------------------------
+
+
+def _chains_by_annotator(
+    annotations: Mapping[str, Mapping[str, Any]],
+) -> dict[str, list[tuple[frozenset[SpanKey], str]]]:
+    """annotator -> their chains as (mention keys, name given)."""
+    out: dict[str, list[tuple[frozenset[SpanKey], str]]] = {}
+    for name, annotation in annotations.items():
+        members: dict[str, set[SpanKey]] = defaultdict(set)
+        for span in annotation.get("spans") or ():
+            if span.get("chain"):
+                members[span["chain"]].add(_span_key(span))
+        names = annotation.get("chain_names") or {
+            c["id"]: c.get("name") or "" for c in annotation.get("chains") or ()
+        }
+        out[name] = [(frozenset(keys), names.get(cid) or "") for cid, keys in members.items()]
+    return out
+
+
+def _propose_chains(
+    annotations: Mapping[str, Mapping[str, Any]],
+    threshold: float,
+    gold_ids: Mapping[SpanKey, str],
+    gold_spans: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Gold chains and a status row per distinct chain (its exact set of mentions).
+
+    A pair of mentions is in one gold chain when enough annotators put them in one chain
+    (the same rule as any item), and gold chains are what those pairs join, among gold
+    spans; a lone mention is a gold chain of one when enough annotators made exactly that
+    chain. The gold chain's name is the untied majority of the names its mentions' chains
+    were given (blank when none). Chains are numbered c1, c2, … by their first mention.
+    """
+    n = len(annotations)
+    by_annotator = _chains_by_annotator(annotations)
+    pair_votes: Counter[tuple[SpanKey, SpanKey]] = Counter()
+    chain_votes: dict[frozenset[SpanKey], list[str]] = defaultdict(list)
+    for name, chains in by_annotator.items():
+        for keys, _ in chains:
+            chain_votes[keys].append(name)
+            pair_votes.update(combinations(sorted(keys), 2))
+    links = [
+        pair
+        for pair, count in pair_votes.items()
+        if _passes(count, n, threshold) and pair[0] in gold_ids and pair[1] in gold_ids
+    ]
+    groups = [frozenset(g) for g in clusters_from_links([], links)]
+    joined = set().union(*groups) if groups else set()
+    groups += [
+        keys
+        for keys, names in chain_votes.items()
+        if len(keys) == 1
+        and _passes(len(names), n, threshold)
+        and next(iter(keys)) in gold_ids
+        and not keys & joined
+    ]
+    groups.sort(key=min)
+    by_gold_id = {s["id"]: s for s in gold_spans}
+    gold: list[dict[str, Any]] = []
+    chain_of: dict[frozenset[SpanKey], str] = {}
+    for number, keys in enumerate(groups, start=1):
+        chain_id = chain_of[keys] = f"c{number}"
+        for key in keys:
+            by_gold_id[gold_ids[key]]["chain"] = chain_id
+        names = [
+            given
+            for chains in by_annotator.values()
+            for mentions, given in chains
+            if given and mentions & keys
+        ]
+        gold.append({"id": chain_id, "name": _winner(names, len(names), 0.5) or ""})
+    rows = [
+        {
+            "mentions": [_span_dict(key) for key in sorted(keys)],
+            "annotators": sorted(names),
+            "status": _status(len(names), n, threshold),
+            "gold_id": chain_of.get(keys),
+        }
+        for keys, names in sorted(chain_votes.items(), key=lambda item: sorted(item[0]))
+    ]
+    return gold, rows

@@ -288,6 +288,10 @@ class Annotation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_at = models.DateTimeField(null=True, blank=True)
+    # Speaker chains (coreference, DECISIONS 44): the names people gave them, by chain id.
+    # Membership is on the spans (`Span.chain`); a chain without a name has no entry, and a
+    # chain left without mentions loses its entry, so nothing here outlives its mentions.
+    chain_names = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -342,6 +346,12 @@ class Span(models.Model):
     # (`quotes`, `gold`, …, see `suggesting.registry`) and that suggestion's score.
     source = models.CharField(max_length=64, blank=True, default="", db_default="")
     score = models.FloatField(null=True, blank=True)
+    # An interrupted span (a quote broken by its speaker tag, DECISIONS 44): its pieces as
+    # [[start, end], …], at least two, in order, apart; `start`/`end` are the first's start
+    # and the last's end. Null for the usual one-piece span.
+    fragments = models.JSONField(null=True, blank=True)
+    # The client's id of the speaker chain the span is a mention of; blank: in none.
+    chain = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["start", "end", "id"]

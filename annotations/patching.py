@@ -12,14 +12,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
+from annotations.attribution import extras, pieces
 from annotations.errors import Invalid, first_problem, flat_errors
 from annotations.models import AnnotationStatus
 from annotations.selectors.annotations import Content
 from annotations.validation import (
+    MAX_CHAIN_NAME,
     LabelSet,
+    _client_id_error,
     document_label_errors,
     provenance,
     relation_errors,
@@ -27,8 +29,9 @@ from annotations.validation import (
 )
 
 MAX_OPS = 5_000
-SPAN_FIELDS = ("start", "end", "label", "attributes", "source", "score")
+SPAN_FIELDS = ("start", "end", "label", "attributes", "source", "score", "fragments", "chain")
 RELATION_OPS = ("add_relation", "delete_relation")
+CHAIN_OPS = ("set_chain", "delete_chain")
 
 
 @dataclass
@@ -49,6 +52,13 @@ class PatchPlan:
     # the first against the rest of the annotation when the project forbids overlap.
     placed: list[dict[str, Any]] = field(default_factory=list)
     named_span_ids: set[str] = field(default_factory=set)
+    # Chains: the names after the batch (None: untouched); chains that may have lost their
+    # last mention, which the caller looks for among the spans the batch did not name (a
+    # chain found nowhere loses its name, or, named by `set_chain` at index i, fails it).
+    chain_names: dict[str, str] | None = None
+    chains_to_check: set[str] = field(default_factory=set)
+    chains_alive: set[str] = field(default_factory=set)
+    set_chain_at: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,8 @@ class Touched:
     relation_ids: set[str]
     # Spans the batch may relabel or delete: their links are read too.
     linked_span_ids: set[str]
+    # Chains the batch deletes: all their mentions are read (their `chain` is cleared).
+    chain_ids: set[str] = field(default_factory=set)
 
 
 def touched_ids(ops: Any) -> Touched:
@@ -66,8 +78,13 @@ def touched_ids(ops: Any) -> Touched:
     spans: set[str] = set()
     relations: set[str] = set()
     linked: set[str] = set()
+    chains: set[str] = set()
     for op in ops if isinstance(ops, list) else ():
         if not isinstance(op, Mapping):
+            continue
+        if op.get("op") in CHAIN_OPS:
+            if op.get("op") == "delete_chain" and isinstance(op.get("id"), str):
+                chains.add(op["id"])
             continue
         span = op["span"] if isinstance(op.get("span"), Mapping) else {}
         relation = op["relation"] if isinstance(op.get("relation"), Mapping) else {}
@@ -78,13 +95,19 @@ def touched_ids(ops: Any) -> Touched:
         relations.update(v for v in relation_values if isinstance(v, str))
         if op.get("op") == "delete_span" or (op.get("op") == "update_span" and "label" in op):
             linked.update(v for v in [op.get("id")] if isinstance(v, str))
-    return Touched(spans, relations, linked)
+    return Touched(spans, relations, linked, chains)
 
 
 class _Batch:
     """The snapshot's spans and relations, as stored and as the batch leaves them."""
 
-    def __init__(self, stored: Content, labels: LabelSet, document_labels: dict[str, Any]):
+    def __init__(
+        self,
+        stored: Content,
+        labels: LabelSet,
+        document_labels: dict[str, Any],
+        chain_names: dict[str, str],
+    ):
         self.stored = stored
         self.labels = labels
         self.stored_spans = {s["id"]: s for s in stored.spans}
@@ -95,6 +118,9 @@ class _Batch:
         self.document_labels = dict(document_labels)
         self.labels_touched = False
         self.status: str | None = None
+        self.chain_names = dict(chain_names)
+        self.set_chain_at: dict[str, int] = {}
+        self.index = 0
 
 
 def _id(value: Any) -> str:
@@ -118,6 +144,7 @@ def _op_add_span(batch: _Batch, op: Mapping[str, Any], length: int) -> dict:
         "label": span["label"],
         "attributes": dict(span.get("attributes") or {}),
         **provenance(span),
+        **extras(span),
     }
     return {}
 
@@ -130,6 +157,12 @@ def _op_update_span(batch: _Batch, op: Mapping[str, Any], length: int) -> dict:
     if unknown:
         return {"non_field_errors": [f"unknown fields: {', '.join(sorted(unknown))}"]}
     merged = {**current, **{k: op[k] for k in SPAN_FIELDS if k in op}}
+    fragments = op.get("fragments")
+    if fragments and isinstance(fragments, list) and not {"start", "end"} & set(op):
+        # New fragments alone move the span's extent with them.
+        first, last = fragments[0], fragments[-1]
+        if isinstance(first, list) and isinstance(last, list) and first and len(last) == 2:
+            merged["start"], merged["end"] = first[0], last[1]
     if "label" in op and "attributes" not in op:
         # Keep only the attributes the new label also has (the browser's store does the same).
         label = batch.labels.spans.get(_id(op["label"]))
@@ -141,9 +174,9 @@ def _op_update_span(batch: _Batch, op: Mapping[str, Any], length: int) -> dict:
     merged["attributes"] = dict(merged.get("attributes") or {})
     # Provenance stays through edits (an accepted suggestion moved by a person is still
     # where it came from) unless the op names it; "manual" takes it away.
-    kept = provenance(merged)
-    merged.pop("source", None)
-    merged.pop("score", None)
+    kept = {**provenance(merged), **extras(merged)}
+    for key in ("source", "score", "fragments", "chain"):
+        merged.pop(key, None)
     batch.spans[merged["id"]] = {**merged, **kept}
     return {}
 
@@ -211,6 +244,33 @@ def _op_set_status(batch: _Batch, op: Mapping[str, Any], _length: int) -> dict:
     return {}
 
 
+def _op_set_chain(batch: _Batch, op: Mapping[str, Any], _length: int) -> dict:
+    chain_id, name = _id(op.get("id")), op.get("name")
+    if problem := _client_id_error(chain_id):
+        return {"id": [f"a chain id {problem}"]}
+    if name is not None and not (isinstance(name, str) and len(name) <= MAX_CHAIN_NAME):
+        return {"name": [f"must be text of at most {MAX_CHAIN_NAME} characters, or null"]}
+    if name and name.strip():
+        batch.chain_names[chain_id] = name.strip()
+    else:
+        batch.chain_names.pop(chain_id, None)
+    batch.set_chain_at.setdefault(chain_id, batch.index)
+    return {}
+
+
+def _op_delete_chain(batch: _Batch, op: Mapping[str, Any], _length: int) -> dict:
+    """The chain goes; its mentions stay, in no chain (the snapshot holds them all)."""
+    chain_id = _id(op.get("id"))
+    mentions = [s for s in batch.spans.values() if s is not None and s.get("chain") == chain_id]
+    if not mentions:
+        return {"id": [f"chain {op.get('id')!r} does not exist"]}
+    for span in mentions:
+        batch.spans[span["id"]] = {k: v for k, v in span.items() if k != "chain"}
+    batch.chain_names.pop(chain_id, None)
+    batch.set_chain_at.pop(chain_id, None)
+    return {}
+
+
 OPERATIONS = {
     "add_span": _op_add_span,
     "update_span": _op_update_span,
@@ -219,6 +279,8 @@ OPERATIONS = {
     "delete_relation": _op_delete_relation,
     "set_document_label": _op_set_document_label,
     "set_status": _op_set_status,
+    "set_chain": _op_set_chain,
+    "delete_chain": _op_delete_chain,
 }
 
 
@@ -238,11 +300,13 @@ def plan_patch(
     ops: list[Any],
     length: int,
     allow_overlap: bool,
+    chain_names: dict[str, str] | None = None,
 ) -> PatchPlan:
     """Replay `ops` over the snapshot; the plan, or Invalid naming the first bad operation."""
     check_ops(ops)
-    batch = _Batch(stored, labels, document_labels)
+    batch = _Batch(stored, labels, document_labels, chain_names or {})
     for index, op in enumerate(ops):
+        batch.index = index
         name = op.get("op") if isinstance(op, Mapping) else None
         handler = OPERATIONS.get(name) if isinstance(name, str) else None
         if handler is None:
@@ -290,16 +354,22 @@ def _check_relabelled_links(batch: _Batch) -> None:
 
 def _check_overlap_within(batch: _Batch) -> None:
     """Spans the batch places must not overlap each other (the caller checks the rest)."""
-    touched = sorted((s for s in batch.spans.values() if s is not None), key=_extent)
-    for before, after in pairwise(touched):
-        if after["start"] < before["end"]:
+    touched = sorted(
+        (piece, span["id"])
+        for span in batch.spans.values()
+        if span is not None
+        for piece in pieces(span)
+    )
+    # A piece overlapping any earlier one overlaps the one reaching furthest before it.
+    furthest: tuple[int, str] = (-1, "")
+    for (start, end), span_id in touched:
+        before_end, before_id = furthest
+        if start < before_end and before_id != span_id:
             raise Invalid(
-                {"ops": [f"span {after['id']!r} overlaps span {before['id']!r}; overlap is off"]}
+                {"ops": [f"span {span_id!r} overlaps span {before_id!r}; overlap is off"]}
             )
-
-
-def _extent(span: Mapping[str, Any]) -> tuple[int, int]:
-    return span["start"], span["end"]
+        if end > before_end:
+            furthest = (end, span_id)
 
 
 def _plan(batch: _Batch) -> PatchPlan:
@@ -332,4 +402,18 @@ def _plan(batch: _Batch) -> PatchPlan:
         for rid, state in batch.relations.items()
         if state is not None and rid not in batch.stored_relations
     ]
+    _plan_chains(batch, plan)
     return plan
+
+
+def _plan_chains(batch: _Batch, plan: PatchPlan) -> None:
+    """Which chains may have lost their last mention, and which the batch knows alive."""
+    left = {
+        stored["chain"]
+        for sid, stored in batch.stored_spans.items()
+        if stored.get("chain") and (batch.spans.get(sid) or {}).get("chain") != stored["chain"]
+    }
+    plan.chains_alive = {s["chain"] for s in batch.spans.values() if s and s.get("chain")}
+    plan.set_chain_at = dict(batch.set_chain_at)
+    plan.chains_to_check = (left | set(batch.set_chain_at)) - plan.chains_alive
+    plan.chain_names = batch.chain_names

@@ -109,6 +109,23 @@ NEWS: list[dict[str, Any]] = [
         ),
     },
     {
+        "kind": "span",
+        "name": "CUE",
+        "color": "#42d4f4",
+        "hotkey": "k",
+        "description": "The word that introduces a quote: said, told, according to",
+        "translations": _texts(
+            (
+                "Speech cue",
+                'The word that introduces a quote: "said", "told", "according to"',
+            ),
+            (
+                "Penanda ujaran",
+                'Kata yang mengantar kutipan: "kata", "ujar", "mengatakan", "menurut"',
+            ),
+        ),
+    },
+    {
         "kind": "relation",
         "name": "SPEAKER",
         "color": "#000075",
@@ -119,6 +136,19 @@ NEWS: list[dict[str, Any]] = [
         "translations": _texts(
             ("Speaker", "Links a quote to the person or organisation who said it"),
             ("Penutur", "Menghubungkan kutipan dengan orang atau organisasi yang mengucapkannya"),
+        ),
+    },
+    {
+        "kind": "relation",
+        "name": "CUE",
+        "color": "#469990",
+        "hotkey": "u",
+        "description": "Links a quote to the speech cue that introduces it",
+        "source_labels": ["QUOTE"],
+        "target_labels": ["CUE"],
+        "translations": _texts(
+            ("Cue", "Links a quote to the speech cue that introduces it (said, told)"),
+            ("Penanda", "Menghubungkan kutipan dengan penanda ujarannya (kata, ujar)"),
         ),
     },
     *[

@@ -297,6 +297,39 @@ class SpanSerializer(serializers.Serializer):
         max_value=1,
         help_text="The accepted suggestion's score (0 to 1); only with a `source`",
     )
+    fragments = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        required=False,
+        allow_null=True,
+        help_text="An interrupted span (a quote broken by its speaker tag): its pieces as "
+        "[[start, end], …] in code points, at least two, sorted, apart (not touching); then "
+        "`start` is the first's start and `end` the last's end. Absent in answers for a "
+        "one-piece span; absent, null or [] on a write mean one piece [start, end]",
+    )
+    chain = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=64,
+        help_text="The id of the speaker chain (coreference) this span is a mention of, "
+        "client-chosen like span ids; an id not in `chains` makes that chain, unnamed. "
+        "Absent in answers when in no chain; absent or null on a write mean none",
+    )
+
+
+class ChainSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=64, help_text="Client-chosen, as the spans' `chain`")
+    name = serializers.CharField(
+        allow_blank=True,
+        allow_null=True,
+        max_length=200,
+        help_text="The name a person gave the chain; may be blank",
+    )
+    canonical = serializers.CharField(
+        read_only=True,
+        help_text="`name` if set, else the chain's longest PER or ORG mention (else its longest "
+        "mention), the first of equally long ones. A quote whose speaker is in the chain is "
+        "attributed to this name",
+    )
 
 
 class RelationSerializer(serializers.Serializer):
@@ -325,6 +358,11 @@ class AnnotationSerializer(serializers.Serializer):
     )
     spans = SpanSerializer(many=True)
     relations = RelationSerializer(many=True)
+    chains = ChainSerializer(
+        many=True,
+        help_text="Speaker chains in the order of their first mention; every one has at least "
+        "one mention (a span whose `chain` is its id)",
+    )
     document_labels = serializers.DictField(
         child=serializers.JSONField(), help_text='Group → value, e.g. {"sentiment": "negative"}'
     )
@@ -343,6 +381,12 @@ class AnnotationPutSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AnnotationStatus.choices, required=False)
     spans = serializers.ListField(child=serializers.JSONField(), required=False)
     relations = serializers.ListField(child=serializers.JSONField(), required=False)
+    chains = serializers.ListField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text='[{"id", "name"}] (`canonical` is ignored): replaces the chains\' names; '
+        "each must have a mention. Chains the spans name but this omits are unnamed",
+    )
     document_labels = serializers.JSONField(required=False)
 
 
@@ -352,8 +396,12 @@ class AnnotationPatchSerializer(serializers.Serializer):
         child=serializers.JSONField(),
         help_text=(
             "Applied in order, all or nothing: add_span {span}, update_span {id, start?, end?, "
-            "label?, attributes?}, delete_span {id}, add_relation {relation}, delete_relation "
-            "{id}, set_document_label {group, value}, set_status {status}"
+            "label?, attributes?, source?, score?, fragments?, chain?} (fragments alone move "
+            "start and end with them; chain null takes the span out of its chain), delete_span "
+            "{id}, add_relation {relation}, delete_relation {id}, set_document_label {group, "
+            "value}, set_status {status}, set_chain {id, name} (names a chain that has or "
+            "gets a mention in the batch; blank or null name: unnamed), delete_chain {id} "
+            "(its mentions stay, in no chain). A chain left without mentions is gone"
         ),
     )
 

@@ -13,11 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotations.attribution import fragment_errors, pieces
 from annotations.errors import Invalid
 from annotations.formats.base import DocumentGroup, label_groups
 
 MAX_CLIENT_ID = 64
 MAX_SOURCE = 64
+MAX_CHAIN_NAME = 200
 # What `source` says when a person marked the span: stored blank, and not written back out.
 MANUAL = "manual"
 
@@ -108,6 +110,11 @@ def span_errors(span: Any, labels: LabelSet, length: int) -> dict[str, list[str]
         if attr_errors:
             errors["attributes"] = attr_errors
     errors.update(provenance_errors(span))
+    if not errors and (problems := fragment_errors(span, length)):
+        errors["fragments"] = problems
+    chain = span.get("chain")
+    if chain not in (None, "") and (problem := _client_id_error(chain)):
+        errors["chain"] = [f"a chain id {problem} (or null: in no chain)"]
     return errors
 
 
@@ -200,17 +207,56 @@ def document_label_errors(document_labels: Any, labels: LabelSet) -> dict[str, l
 
 
 def overlap_errors(spans: list[Mapping[str, Any]]) -> dict[str, dict[str, list[str]]]:
-    """Errors for spans that overlap an earlier one (projects with allow_overlap off)."""
+    """Errors for spans that overlap an earlier one (projects with allow_overlap off),
+    piece by piece: a span may sit in the gap of an interrupted one."""
     errors: dict[str, dict[str, list[str]]] = {}
-    order = sorted(range(len(spans)), key=lambda i: (spans[i]["start"], spans[i]["end"]))
+    order = sorted(
+        ((start, end, index) for index, span in enumerate(spans) for start, end in pieces(span)),
+    )
     furthest_end, furthest_id = -1, None
-    for index in order:
+    for start, end, index in order:
         span = spans[index]
-        if span["start"] < furthest_end:
+        if start < furthest_end and str(index) not in errors:
             errors[str(index)] = {"start": [f"overlaps span {furthest_id!r}; overlap is off"]}
-        if span["end"] > furthest_end:
-            furthest_end, furthest_id = span["end"], span["id"]
+        if end > furthest_end:
+            furthest_end, furthest_id = end, span["id"]
     return errors
+
+
+def chain_errors(chains: Any, mentioned: set[str]) -> dict[str, Any]:
+    """Errors of an annotation's `chains` (`[{"id", "name"}]`; `canonical` is read-only and
+    ignored); `mentioned` holds the chain ids its spans name."""
+    if chains is None:
+        return {}
+    if not isinstance(chains, list):
+        return {"non_field_errors": ['must be a list of chains: [{"id": "c1", "name": "…"}]']}
+    errors: dict[str, Any] = {}
+    seen: set[str] = set()
+    for index, chain in enumerate(chains):
+        if not isinstance(chain, Mapping):
+            errors[str(index)] = {"non_field_errors": ["must be an object"]}
+            continue
+        problems: dict[str, list[str]] = {}
+        cid = _name(chain.get("id"))
+        if problem := _client_id_error(chain.get("id")):
+            problems["id"] = [problem]
+        elif cid in seen:
+            problems["id"] = [f"duplicate chain id {cid!r}"]
+        elif cid not in mentioned:
+            problems["id"] = [f"chain {cid!r} has no mention: a chain is the spans naming it"]
+        name = chain.get("name")
+        if name is not None and not (isinstance(name, str) and len(name) <= MAX_CHAIN_NAME):
+            problems["name"] = [f"must be text of at most {MAX_CHAIN_NAME} characters, or null"]
+        if problems:
+            errors[str(index)] = problems
+        else:
+            seen.add(cid)
+    return errors
+
+
+def chain_names(chains: Any) -> dict[str, str]:
+    """A valid `chains` list as stored: the names given, by chain id (blank ones left out)."""
+    return {c["id"]: c["name"].strip() for c in chains or [] if (c.get("name") or "").strip()}
 
 
 def validate_content(
@@ -258,5 +304,8 @@ def validate_content(
     label_problems = document_label_errors(data.get("document_labels", {}), labels)
     if label_problems:
         errors["document_labels"] = label_problems
+    mentioned = {_name(s.get("chain")) for s in spans if isinstance(s, Mapping)} - {""}
+    if chain_problems := chain_errors(data.get("chains"), mentioned):
+        errors["chains"] = chain_problems
     if errors:
         raise Invalid(errors)

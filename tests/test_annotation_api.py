@@ -31,6 +31,7 @@ def test_get_before_any_save_is_an_empty_draft(cast, document):
         "version": 0,
         "spans": [],
         "relations": [],
+        "chains": [],
         "document_labels": {},
         "review": None,
     }

@@ -108,3 +108,85 @@ def test_clusters_from_links_joins_transitively():
     """Links a-b and b-c make one entity {a, b, c}; an unlinked mention is a singleton."""
     entities = clusters_from_links(["a", "b", "c", "d"], [("a", "b"), ("c", "b")])
     assert sorted(sorted(e) for e in entities) == [["a", "b", "c"], ["d"]]
+
+
+# The reference scorer's own test cases (conll/reference-coreference-scorers, v8.01,
+# test/CorefMetricTestConfig.pm and test/TestCases.README; Pradhan et al. 2014): key TC-A is
+# {a} {bc} {def}; B is a mention of its own (the scorer's "overlapping mention"). Expected
+# (recall, precision, F1) as the scorer's config gives them, to its five decimals where it
+# gives decimals. For A10's all-singleton response the scorer says MUC 0/0/0: we agree on
+# recall (0 of the key's 3 links) and leave precision (0 links of 0) undefined.
+TC_A_KEY = [{"a"}, {"b", "c"}, {"d", "e", "f"}]
+TC_A = {
+    "A1": (
+        [{"a"}, {"b", "c"}, {"d", "e", "f"}],
+        {"muc": (1, 1, 1), "bcub": (1, 1, 1), "ceafe": (1, 1, 1)},
+    ),
+    "A2": (
+        [{"a"}, {"d", "e"}],
+        {"muc": (1 / 3, 1, 0.5), "bcub": ((7 / 3) / 6, 1, 14 / 25), "ceafe": (0.6, 0.9, 0.72)},
+    ),
+    "A3": (
+        [{"a"}, {"b", "c", "x"}, {"d", "e", "f", "y"}, {"z"}],
+        {
+            "muc": (1, 3 / 5, 0.75),
+            "bcub": (1, (4 + 7 / 12) / 9, 110 / 163),
+            "ceafe": (0.88571, 0.66429, 0.75918),
+        },
+    ),
+    "A4": (
+        [{"a"}, {"b", "c", "x"}, {"d", "y"}, {"z"}],
+        {
+            "muc": (1 / 3, 1 / 3, 1 / 3),
+            "bcub": ((3 + 1 / 3) / 6, (1 + 4 / 3 + 1 / 2) / 7, None),
+            "ceafe": (0.73333, 0.55, 0.62857),
+        },
+    ),
+    "A5": (
+        [{"a"}, {"b", "c", "x", "B"}, {"d", "y"}, {"z"}],
+        {
+            "muc": (1 / 3, 1 / 4, 2 / 7),
+            "bcub": ((3 + 1 / 3) / 6, 2.5 / 8, None),
+            "ceafe": (0.68889, 0.51667, 0.59048),
+        },
+    ),
+    "A6": (
+        [{"a"}, {"b", "c", "x"}, {"d", "y"}, {"B", "z"}],
+        {
+            "muc": (1 / 3, 1 / 4, 2 / 7),
+            "bcub": ((10 / 3) / 6, (1 + 4 / 3 + 1 / 2) / 8, None),
+            "ceafe": (0.73333, 0.55, 0.62857),
+        },
+    ),
+    "A10": ([{m} for m in "abcdef"], {"muc": "singletons", "bcub": (3 / 6, 1, 2 / 3)}),
+    "A11": (
+        [set("abcdef")],
+        {"muc": (1, 3 / 5, 6 / 8), "bcub": (1, (1 / 6 + 2 * 2 / 6 + 3 * 3 / 6) / 6, 14 / 25)},
+    ),
+}
+
+
+def _f1(recall: float, precision: float) -> float:
+    return 2 * recall * precision / (recall + precision)
+
+
+@pytest.mark.parametrize("case", sorted(TC_A))
+def test_the_reference_scorers_published_cases(case):
+    """Every MUC, B³ and CEAF-e figure of the CoNLL-2012 scorer's TC-A cases, and their
+    CoNLL average where the scorer gives all three."""
+    response, expected = TC_A[case]
+    metrics = {"muc": muc, "bcub": b_cubed, "ceafe": ceaf_e}
+    for name, figures in expected.items():
+        score = metrics[name](TC_A_KEY, response)
+        if figures == "singletons":
+            assert (score.recall, score.precision, score.f1) == (0, None, None)
+            continue
+        recall, precision, f1 = figures
+        f1 = _f1(recall, precision) if f1 is None else f1
+        tolerance = 1e-5 if name == "ceafe" else 1e-9
+        assert (score.recall, score.precision, score.f1) == pytest.approx(
+            (recall, precision, f1), abs=tolerance
+        )
+    if {"muc", "bcub", "ceafe"} <= expected.keys():
+        f1s = [f[2] if f[2] is not None else _f1(f[0], f[1]) for f in expected.values() if f]
+        assert conll_f1(TC_A_KEY, response) == pytest.approx(sum(f1s) / 3, abs=1e-5)

@@ -206,7 +206,12 @@ def test_multi_choice_group_keeps_each_option_enough_annotators_chose():
 def test_proposal_without_annotations_is_empty():
     """No submissions: an empty, valid annotation."""
     proposal = propose_gold({}, threshold=0.5)
-    assert proposal.annotation == {"spans": [], "relations": [], "document_labels": {}}
+    assert proposal.annotation == {
+        "spans": [],
+        "relations": [],
+        "chains": [],
+        "document_labels": {},
+    }
     assert proposal.spans == []
 
 

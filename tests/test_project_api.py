@@ -38,7 +38,8 @@ def test_anonymous_gets_401_or_403_everywhere(cast):
 
 
 def test_creating_a_project_with_the_news_preset(cast):
-    """The creator becomes admin; the preset brings entities, QUOTE, SPEAKER and sentiment."""
+    """The creator becomes admin; the preset brings entities, QUOTE, CUE, SPEAKER and its CUE
+    link, and sentiment."""
     client = cast.client("annotator")
     response = client.post(
         "/api/projects/", {"name": "Mine", "language": "en", "preset": "news"}, format="json"
@@ -51,8 +52,8 @@ def test_creating_a_project_with_the_news_preset(cast):
     for label in labels:
         by_kind.setdefault(label["kind"], []).append(label["name"])
     assert by_kind == {
-        "span": ["PER", "ORG", "LOC", "EVENT", "MISC", "QUOTE"],
-        "relation": ["SPEAKER"],
+        "span": ["PER", "ORG", "LOC", "EVENT", "MISC", "QUOTE", "CUE"],
+        "relation": ["SPEAKER", "CUE"],
         "document": ["positive", "neutral", "negative"],
     }
     speaker = next(x for x in labels if x["name"] == "SPEAKER")

@@ -136,12 +136,13 @@ def test_agreement_is_for_reviewers(cast, known, who, code):
 
 def test_agreement_reads_in_constant_queries(cast, reviewer, known, django_assert_num_queries):
     """Four documents or fourteen: the same flat queries."""
-    # project with the caller's role, labels, annotations (with titles), spans, relations
-    with django_assert_num_queries(5):
+    # project with the caller's role, labels, annotations (with titles), spans, relations,
+    # the texts of the documents where two versions link quotes to speakers (their names)
+    with django_assert_num_queries(6):
         assert agreement(reviewer).status_code == 200
     for _ in range(10):
         document = DocumentFactory(project=cast.project)
         for who in ("annotator", "teammate"):
             submit(cast.client(who), document, spans=[PER, QUOTE, LOC], relations=[SPEAKER])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert agreement(reviewer).json()["documents"] == 14

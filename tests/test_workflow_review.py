@@ -80,6 +80,7 @@ def test_review_shows_versions_item_status_and_proposal(cast, two_submitted):
             },
         ],
         "relations": [{"id": "r1", "from": "g2", "to": "g1", "label": "SPEAKER"}],
+        "chains": [],
         "document_labels": {},
     }
     status = {(s["label"], s["status"], tuple(s["annotators"])) for s in proposal["spans"]}
@@ -262,6 +263,7 @@ def test_review_of_an_untouched_document_is_empty_not_an_error(cast, document):
     assert review["proposal"]["annotation"] == {
         "spans": [],
         "relations": [],
+        "chains": [],
         "document_labels": {},
     }
     assert review["gold"] is None

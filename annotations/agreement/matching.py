@@ -16,12 +16,35 @@ class Span(NamedTuple):
     end: int
     label: str
     id: str
+    # An interrupted span's pieces (DECISIONS 44); () for a one-piece span.
+    fragments: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def key(self) -> tuple[int, int, str, tuple[tuple[int, int], ...]]:
+        """What an exact match compares: extent, label and every fragment."""
+        return self.start, self.end, self.label, self.fragments
+
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        return self.fragments or ((self.start, self.end),)
+
+
+def overlap_size(a: Span, b: Span) -> int:
+    """Code points two spans share, piece by piece (an interrupted quote's gap is not in it)."""
+    if not a.fragments and not b.fragments:
+        return max(0, min(a.end, b.end) - max(a.start, b.start))
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a.pieces() for s2, e2 in b.pieces())
 
 
 def parse_spans(annotation: Mapping[str, Any]) -> list[Span]:
     """Spans of an annotation dict in text order (start, end, label)."""
     spans = [
-        Span(int(s["start"]), int(s["end"]), str(s["label"]), str(s.get("id", f"#{i}")))
+        Span(
+            int(s["start"]),
+            int(s["end"]),
+            str(s["label"]),
+            str(s.get("id", f"#{i}")),
+            tuple((int(a), int(b)) for a, b in s.get("fragments") or ()),
+        )
         for i, s in enumerate(annotation.get("spans") or ())
     ]
     spans.sort()
@@ -95,13 +118,14 @@ def _start_windows(spans: Sequence[Span]) -> dict[str, tuple[list[int], list[int
 
 
 def exact_matches(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
-    """One-to-one (index in a, index in b) pairs with equal start, end and label."""
-    waiting: dict[tuple[int, int, str], list[int]] = defaultdict(list)
+    """One-to-one (index in a, index in b) pairs with equal start, end, label and
+    fragments (an interrupted quote matches only the same pieces)."""
+    waiting: dict[tuple, list[int]] = defaultdict(list)
     for j in reversed(range(len(b))):
-        waiting[b[j][:3]].append(j)
+        waiting[b[j].key].append(j)
     pairs = []
     for i, span in enumerate(a):
-        candidates = waiting.get(span[:3])
+        candidates = waiting.get(span.key)
         if candidates:
             pairs.append((i, candidates.pop()))
     return pairs
@@ -123,8 +147,7 @@ def overlap_matches(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int
         # Only spans starting in (start - longest, end) can overlap this one.
         low = bisect_left(starts, span.start - longest + 1)
         for j in indices[low : bisect_left(starts, span.end)]:
-            other = b[j]
-            overlap = min(span.end, other.end) - max(span.start, other.start)
+            overlap = overlap_size(span, b[j])
             if overlap > 0:
                 candidates.append((-overlap, i, j))
     candidates.sort()

@@ -9,6 +9,7 @@ from itertools import combinations
 from statistics import fmean
 from typing import Any, TypedDict
 
+from annotations.agreement.attribution import AttributionPair
 from annotations.agreement.coefficients import (
     cohen_kappa,
     fleiss_kappa,
@@ -28,12 +29,18 @@ from annotations.agreement.matching import (
 from annotations.agreement.unitizing import UnitizingTally
 
 
-class DocumentAnnotations(TypedDict):
+class _Document(TypedDict):
     """One document's submitted annotations: annotator name -> annotation dict."""
 
     id: str | int
     length: int
     annotations: Mapping[str, Mapping[str, Any]]
+
+
+class DocumentAnnotations(_Document, total=False):
+    # The document's text, for the speaker figures (resolved speakers are names read from
+    # it); without it, speaker agreement leaves the document out.
+    text: str
 
 
 def _label_items(
@@ -85,6 +92,7 @@ class _PairTally:
     reference: Counter[str] = field(default_factory=Counter)
     candidate: Counter[str] = field(default_factory=Counter)
     relations: PRF = field(default_factory=PRF)
+    attribution: AttributionPair = field(default_factory=AttributionPair)
 
     def span_prf(self, mode: MatchMode) -> LabelledPRF:
         hits = self.exact if mode == "exact" else self.overlap
@@ -98,7 +106,7 @@ class _PairTally:
 
 
 # Per-document figures, each the mean over the document's annotator pairs.
-_DOCUMENT_FIGURES = ("span_f1_exact", "span_f1_overlap", "relation_f1")
+_DOCUMENT_FIGURES = ("span_f1_exact", "span_f1_overlap", "relation_f1", "speaker_f1")
 
 
 @dataclass
@@ -118,13 +126,20 @@ class _ProjectTally:
         names = sorted(annotations)
         self.annotators.update(names)
         spans = {name: parse_spans(annotations[name]) for name in names}
-        self.unitizing.add_document(document["length"], [[s[:3] for s in spans[n]] for n in names])
+        self.unitizing.add_document(
+            document["length"],
+            [[(*piece, s.label) for s in spans[n] for piece in s.pieces()] for n in names],
+        )
         for group, item in _label_items(annotations, self.document_groups):
             self.items[group].append(item)
         row: dict[str, list[float | None]] = {key: [] for key in _DOCUMENT_FIGURES}
         for a, b in combinations(names, 2):
             pair = self.pairs.setdefault((a, b), _PairTally())
-            figures = self._add_pair(pair, annotations[a], annotations[b], spans[a], spans[b])
+            spans_and_links = self._add_pair(
+                pair, annotations[a], annotations[b], spans[a], spans[b]
+            )
+            speakers = pair.attribution.add(annotations[a], annotations[b], document)
+            figures = (*spans_and_links, speakers.f1 if speakers else None)
             for key, value in zip(_DOCUMENT_FIGURES, figures, strict=True):
                 row[key].append(value)
         means = {key: _mean(values) for key, values in row.items()}
@@ -174,6 +189,8 @@ class _ProjectTally:
                 "span_f1_exact": pair.span_prf("exact").micro.f1,
                 "span_f1_overlap": pair.span_prf("overlap").micro.f1,
                 "relation_f1": pair.relations.f1,
+                "speaker_f1": pair.attribution.speakers.f1,
+                "chains": pair.attribution.chains(),
                 "document_label_kappa": self.label_kappas(a, b),
             }
             for (a, b), pair in sorted(self.pairs.items())
@@ -231,6 +248,34 @@ def _relation_figures(tally: _ProjectTally, labels: Iterable[str]) -> dict[str, 
     }
 
 
+_CHAIN_FIGURES = ("muc", "b_cubed", "ceaf_e")
+
+
+def _attribution_figures(tally: _ProjectTally) -> dict[str, Any]:
+    """Whole quotes (QUOTE spans, every fragment), the speakers they resolve to, and the
+    speaker chains, over annotator pairs (DECISIONS 44)."""
+    exact = sum(
+        (p.span_prf("exact").per_label.get("QUOTE", PRF()) for p in tally.pairs.values()), PRF()
+    )
+    overlap = sum(
+        (p.span_prf("overlap").per_label.get("QUOTE", PRF()) for p in tally.pairs.values()), PRF()
+    )
+    pairs = [p.attribution for p in tally.pairs.values()]
+    chains = [c for c in (p.chains() for p in pairs) if c is not None]
+    chain_means: dict[str, float | None] = {
+        f"{name}_f1_pairwise_mean": _mean(c[name]["f1"] for c in chains) for name in _CHAIN_FIGURES
+    }
+    chain_means["conll_f1_pairwise_mean"] = _mean(c["conll_f1"] for c in chains)
+    return {
+        "quotes": {"f1_exact_micro": exact.f1, "f1_overlap_micro": overlap.f1},
+        "speakers": {
+            "f1_micro": sum((p.speakers for p in pairs), PRF()).f1,
+            "f1_pairwise_mean": _mean(p.speakers.f1 for p in pairs),
+        },
+        "chains": chain_means,
+    }
+
+
 def _tally(
     documents: Iterable[DocumentAnnotations], document_groups: Mapping[str, Iterable[str]]
 ) -> _ProjectTally:
@@ -266,6 +311,7 @@ def agreement_summary(
         "document_labels": _document_label_figures(tally),
         "spans": _span_figures(tally, span_labels),
         "relations": _relation_figures(tally, relation_labels),
+        "attribution": _attribution_figures(tally),
         "pairwise": tally.pairwise(),
         "per_document": tally.per_document,
     }

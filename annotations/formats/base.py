@@ -218,6 +218,8 @@ class Tally:
         self._spans: dict[str, Counter[str]] = {}
         self._docs: dict[str, Counter[str]] = {}
         self._uncarried = 0
+        self._hulls = 0
+        self._chained = 0
 
     def count(self, record: Record) -> None:
         split = record.get("split") or NO_SPLIT
@@ -242,7 +244,33 @@ class Tally:
         if record.get("annotations"):
             self._uncarried += 1
 
+    def uncarried_attribution(self, record: Record, *, fragments: bool, chains: bool) -> None:
+        """Note interrupted spans and speaker chains a format cannot carry (reported once,
+        at close): `fragments` / `chains` say what this format leaves out."""
+        spans = [
+            span
+            for layer in [record, *(record.get("annotations") or ())]
+            for span in layer.get("spans") or ()
+        ]
+        if fragments:
+            self._hulls += sum(1 for span in spans if span.get("fragments"))
+        if chains:
+            self._chained += sum(1 for span in spans if span.get("chain"))
+
     def finish(self) -> WriteResult:
+        name = self.result.format
+        if self._hulls:
+            self.warn(
+                f"{self._hulls} interrupted span(s) (a quote broken by its speaker tag) were "
+                f"written whole, from their first fragment's start to their last one's end: "
+                f"{name} has no discontinuous spans"
+            )
+        if self._chained:
+            self.warn(
+                f"{self._chained} span(s) are mentions of speaker chains; {name} cannot carry "
+                "chains, so their chain ids and names were left out (jsonl, brat, spacy and "
+                "quotes carry them)"
+            )
         if self._uncarried:
             self.warn(
                 f"{self._uncarried} document(s) carry per-annotator annotations; "

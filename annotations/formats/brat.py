@@ -5,7 +5,12 @@ Offsets are characters of the UTF-8 ``.txt``, which brat's Python reads without 
 translation: code points, our unit, so no conversion. The ``.txt`` holds the text byte for byte
 (CRLF kept). A span crossing a line break is written as brat writes it, as fragments split at
 the break (``T1\\tQUOTE 0 5;7 12\\t…``); the reader joins fragments whose gaps are only
-whitespace, and reports other discontinuous spans as not representable.
+whitespace. An interrupted quote (`fragments`, DECISIONS 44) is one discontinuous ``T``
+(``T1\\tQUOTE 1 40;58 120``), and a discontinuous ``T`` whose gaps hold words is read back as
+one. Speaker and cue links are ``R`` lines like any relation; a speaker chain is an
+``*\\tEquiv T3 T7 T9`` line (brat's equivalence, drawn as one entity), its id and name (brat
+has none) in the sidecar with its mentions, so a chain of one mention survives too. A foreign
+file's Equiv lines become chains ``e1``, ``e2``, …
 
 brat has no document-level annotation, so document labels, title, meta, split and the original
 external id go in one ``documents.jsonl`` sidecar (a line per document, keyed by file name),
@@ -69,6 +74,9 @@ class BratWriter:
             "document_labels": record.get("document_labels") or {},
             "meta": record.get("meta") or {},
         }
+        chains = _chain_members(record)
+        if chains:
+            sidecar["chains"] = chains
         if record.get("split"):
             sidecar["split"] = record["split"]
         self._sidecar.write(dumps(sidecar))
@@ -100,11 +108,29 @@ class BratWriter:
         return result
 
 
+def _t_ids(record: Record) -> dict[str, str]:
+    return {span["id"]: f"T{n}" for n, span in enumerate(record.get("spans") or (), start=1)}
+
+
+def _chain_members(record: Record) -> list[dict[str, Any]]:
+    """The record's chains for the sidecar: id, name and their mentions' T ids."""
+    t_ids = _t_ids(record)
+    mentions: dict[str, list[str]] = {}
+    for span in record.get("spans") or ():
+        if span.get("chain"):
+            mentions.setdefault(span["chain"], []).append(t_ids[span["id"]])
+    names = {c["id"]: c.get("name") or "" for c in record.get("chains") or ()}
+    return [{"id": cid, "name": names.get(cid, ""), "mentions": ts} for cid, ts in mentions.items()]
+
+
 def _ann(record: Record, text: str) -> str:
-    lines, t_ids = [], {}
+    lines, t_ids = [], _t_ids(record)
     for n, span in enumerate(record.get("spans") or (), start=1):
-        t_ids[span["id"]] = f"T{n}"
-        fragments = _fragments(text, span["start"], span["end"])
+        fragments = [
+            piece
+            for start, end in span.get("fragments") or [(span["start"], span["end"])]
+            for piece in _fragments(text, start, end)
+        ]
         offsets = ";".join(f"{s} {e}" for s, e in fragments)
         covered = " ".join(text[s:e] for s, e in fragments)
         lines.append(f"T{n}\t{span['label']} {offsets}\t{covered}")
@@ -117,6 +143,9 @@ def _ann(record: Record, text: str) -> str:
     for n, rel in enumerate(record.get("relations") or (), start=1):
         if rel["from"] in t_ids and rel["to"] in t_ids:
             lines.append(f"R{n}\t{rel['label']} Arg1:{t_ids[rel['from']]} Arg2:{t_ids[rel['to']]}")
+    for chain in _chain_members(record):
+        if len(chain["mentions"]) > 1:
+            lines.append(f"*\tEquiv {' '.join(chain['mentions'])}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -140,7 +169,13 @@ def annotation_conf(schema: Schema) -> str:
             sources = "|".join(lab.get("source_labels") or ["<ENTITY>"])
             targets = "|".join(lab.get("target_labels") or ["<ENTITY>"])
             lines.append(f"{lab['name']}\tArg1:{sources}, Arg2:{targets}")
-    lines += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", ""]
+    lines += [
+        "Equiv\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive",
+        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
+        "",
+        "[events]",
+        "",
+    ]
     lines.append("[attributes]")
     for lab in schema.get("labels", ()):
         for name, values in (lab.get("attributes") or {}).items():
@@ -160,8 +195,9 @@ def read_brat(source: IO[bytes], limits: ReadLimits | None = None) -> ReadResult
     """Read a brat zip: every ``.txt`` with its ``.ann`` (and our ``.json`` sidecar, if any),
     within ``limits`` (members, inflated bytes per member and in all: see ``zip_reading.ZipIn``).
 
-    Fragments separated only by whitespace become one span; other discontinuous spans, events,
-    equivalences, normalisations and notes are reported in ``warnings``, not imported.
+    Fragments separated only by whitespace are joined; a discontinuous span with words in its
+    gaps is an interrupted span (`fragments`); Equiv lines are speaker chains. Events,
+    normalisations and notes are reported in ``warnings``, not imported.
     """
     warnings: list[str] = []
     return ReadResult(_records(source, limits or ReadLimits(), warnings), warnings)
@@ -188,7 +224,8 @@ def _records(source: IO[bytes], limits: ReadLimits, warnings: list[str]) -> Iter
             for key in ("external_id", "title", "document_labels", "meta", "split"):
                 if key in sidecar.get(stem, {}):
                     record[key] = sidecar[stem][key]
-            _parse_ann(record, ann, f"{stem}.ann", warnings)
+            equivalences = _parse_ann(record, ann, f"{stem}.ann", warnings)
+            _chains(record, sidecar.get(stem, {}).get("chains"), equivalences, f"{stem}.ann")
             yield record
 
 
@@ -211,9 +248,11 @@ def _sidecar(archive: ZipIn) -> dict[str, dict[str, Any]]:
         raise FormatError(exc.message, line=exc.line, field=SIDECAR) from exc
 
 
-def _parse_ann(record: Record, ann: str, name: str, warnings: list[str]) -> None:
+def _parse_ann(record: Record, ann: str, name: str, warnings: list[str]) -> list[list[str]]:
+    """Spans, attributes and relations into the record; the Equiv lines' T ids, returned."""
     text, spans = record["text"], {}
     relations: list[dict[str, Any]] = []
+    equivalences: list[list[str]] = []
     attributes: list[tuple[int, str, str, str]] = []
     for number, line in enumerate(ann.splitlines(), start=1):
         if not line.strip():
@@ -231,6 +270,8 @@ def _parse_ann(record: Record, ann: str, name: str, warnings: list[str]) -> None
             if len(parts) not in (2, 3):
                 raise FormatError("expected 'A<n>\\tName T<n> [Value]'", line=number, field=name)
             attributes.append((number, parts[1], parts[0], parts[2] if len(parts) == 3 else "true"))
+        elif kind == "*" and len(fields) > 1 and fields[1].split()[:1] == ["Equiv"]:
+            equivalences.append(fields[1].split()[1:])
         else:
             what = {"E": "event", "*": "equivalence", "N": "normalisation", "#": "note"}
             warnings.append(
@@ -249,6 +290,31 @@ def _parse_ann(record: Record, ann: str, name: str, warnings: list[str]) -> None
             record["relations"].append(rel)
         else:
             warnings.append(f"{name}: relation {rel['id']} to a skipped or unknown span skipped")
+    return equivalences
+
+
+def _chains(record: Record, ours: Any, equivalences: list[list[str]], name: str) -> None:
+    """Speaker chains: our sidecar's (ids, names, mentions), else the Equiv lines' (chains
+    e1, e2, … unnamed; lines sharing a mention are one chain)."""
+    spans = {span["id"]: span for span in record["spans"]}
+    if isinstance(ours, list):
+        groups = [
+            (str(c.get("id")), str(c.get("name") or ""), c.get("mentions") or [])
+            for c in ours
+            if isinstance(c, dict)
+        ]
+    else:
+        groups = [(f"e{n}", "", ids) for n, ids in enumerate(_joined(equivalences), start=1)]
+    chains = []
+    for chain_id, chain_name, mentions in groups:
+        known = [spans[t] for t in mentions if isinstance(t, str) and t in spans]
+        if not known:
+            continue
+        for span in known:
+            span["chain"] = chain_id
+        chains.append({"id": chain_id, "name": chain_name})
+    if chains:
+        record["chains"] = chains
 
 
 def _span(
@@ -263,20 +329,39 @@ def _span(
         ) from exc
     if any(len(f) != 2 or not 0 <= f[0] < f[1] <= len(text) for f in fragments):
         raise FormatError(f"offsets {offsets!r} outside the text", line=line, field=name)
-    gaps = [text[a[1] : b[0]] for a, b in pairwise(fragments)]
-    if any(gap.strip() for gap in gaps):
-        warnings.append(
-            f"document {record['external_id']!r} {name}:{line}: discontinuous span {fields[0]} "
-            f"({label} {offsets}) is not representable; skipped"
-        )
-        return None
-    return {
+    # brat splits a span at each line break: gaps of whitespace alone join again; gaps with
+    # words are an interrupted span's (a quote broken by its speaker tag).
+    pieces = [list(fragments[0])]
+    for before, after in pairwise(fragments):
+        if before[1] > after[0]:
+            raise FormatError(f"fragments {offsets!r} out of order", line=line, field=name)
+        if text[before[1] : after[0]].strip():
+            pieces.append(list(after))
+        else:
+            pieces[-1][1] = after[1]
+    span: dict[str, Any] = {
         "id": fields[0],
         "start": fragments[0][0],
         "end": fragments[-1][1],
         "label": label,
         "attributes": {},
     }
+    if len(pieces) > 1:
+        span["fragments"] = pieces
+    return span
+
+
+def _joined(groups: list[list[str]]) -> list[list[str]]:
+    """Equiv groups sharing a member merged (brat's equivalence is transitive), in order."""
+    merged: list[list[str]] = []
+    for group in groups:
+        members = list(dict.fromkeys(group))
+        overlapping = [m for m in merged if set(m) & set(members)]
+        for other in overlapping:
+            merged.remove(other)
+            members = list(dict.fromkeys([*other, *members]))
+        merged.append(members)
+    return merged
 
 
 def _relation(fields: list[str], line: int, name: str) -> dict[str, Any]:

@@ -49,6 +49,7 @@ class ConllWriter:
         tally = self._tally
         tally.count(record)
         tally.uncarried_annotations(record)
+        tally.uncarried_attribution(record, fragments=False, chains=True)
         doc = self._nlp(record["text"])
         tags = ["O"] * len(doc)
         starts = {sent.start for sent in doc.sents}

@@ -88,6 +88,7 @@ class DoccanoWriter:
     def write(self, record: Record) -> None:
         self._tally.count(record)
         self._tally.uncarried_annotations(record)
+        self._tally.uncarried_attribution(record, fragments=True, chains=True)
         entities, ids = self._entities(record)
         line: dict[str, Any] = {
             "id": self._tally.result.records,

@@ -50,6 +50,7 @@ class HfWriter:
 
     def write(self, record: Record) -> None:
         self._tally.count(record)
+        self._tally.uncarried_attribution(record, fragments=True, chains=True)
         if not self._with_annotations:
             self._tally.uncarried_annotations(record)
         split = record.get("split") or NO_SPLIT

@@ -1,9 +1,15 @@
 """Native JSON Lines: one document per line, the shape import and export share.
 
     {"external_id", "title", "text", "meta", "spans": [{"id", "start", "end", "label",
-     "attributes"}], "relations": [{"id", "from", "to", "label"}], "document_labels",
-     "split"?, "annotations"?: [{"annotator", "status", "spans", "relations",
+     "attributes", "fragments"?, "chain"?}], "relations": [{"id", "from", "to", "label"}],
+     "chains"?: [{"id", "name", "canonical"}], "document_labels", "split"?,
+     "annotations"?: [{"annotator", "status", "spans", "relations", "chains"?,
      "document_labels"}]}
+
+An interrupted span has `fragments` ([[start, end], …]; `start`/`end` are its first piece's
+start and last piece's end); a mention of a speaker chain has `chain`, the id of one of its
+layer's `chains` (`canonical` is the chain's name or its longest named mention; it is
+written for readers and ignored on import). Both are absent otherwise (DECISIONS 44).
 
 Offsets are Unicode code points into ``text`` (CRLF kept, never normalised), end exclusive. The
 unit is stated once in the dataset card rather than on every line: a per-line key would repeat
@@ -26,6 +32,7 @@ KEY_ORDER = (
     "meta",
     "spans",
     "relations",
+    "chains",
     "document_labels",
     "split",
     "annotations",
@@ -107,5 +114,8 @@ def _check_layer(
         for key in ("from", "to", "label"):
             require(rel, key, str, line)
         rel.setdefault("id", f"r{index + 1}")
+    chains = layer.get("chains")
+    if chains is not None and not isinstance(chains, list):
+        raise FormatError("must be a list of chains", line=line, field=prefix + "chains")
     carrier = {"external_id": doc_id, "spans": spans}
     layer["relations"] = keep_known_relations(carrier, relations, warnings)

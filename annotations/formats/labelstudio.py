@@ -51,6 +51,7 @@ class LabelStudioWriter:
 
     def write(self, record: Record) -> None:
         self._tally.count(record)
+        self._tally.uncarried_attribution(record, fragments=True, chains=True)
         text = record["text"]
         annotations = []
         if record.get("spans") or record.get("relations") or record.get("document_labels"):

@@ -20,6 +20,7 @@ from .labelstudio import LabelStudioWriter, label_studio_config, read_label_stud
 from .native import SUFFIXES as NATIVE_SUFFIXES
 from .native import read_native
 from .offsets import UNITS
+from .quotes import QuotesWriter
 from .spacy_docbin import SpacyWriter
 
 _ZIP = "application/zip"
@@ -211,6 +212,27 @@ _SPECS = (
         extension=".csv",
         content_type="text/csv; charset=utf-8",
         factory=CsvWriter,
+    ),
+    FormatSpec(
+        "quotes",
+        title="Quotes dataset (CSV and JSONL)",
+        offset_unit="code_point",
+        offset_note="One row per quote: its text, its fragments' offsets (code points), type, "
+        "cue, speaker mention and the speaker it resolves to through its chain.",
+        card_note="Unicode code points (same as ours), in each quote's `fragments`",
+        card_caveat=CSV_CAVEAT + " (quotes.csv; quotes.jsonl keeps the values as stored)",
+        extension=".zip",
+        content_type=_ZIP,
+        factory=QuotesWriter,
+        card_guide=lambda _: (
+            "`quotes.csv` opens in a spreadsheet; `quotes.jsonl` (the same rows, with the cue's "
+            "and speaker mention's offsets) loads with `pandas.read_json(path, lines=True)`. "
+            "One row per QUOTE: `layer` is `gold` or, with scope `all`, the annotator whose "
+            "version it is; `quote` joins an interrupted quote's fragments with ` … `; "
+            "`speaker` is the speaker's chain's canonical name (else the mention's text), so a "
+            "quote attributed to a pronoun counts for the person it refers to. The text of the "
+            "articles is not in these tables: export `jsonl` beside them for it."
+        ),
     ),
     FormatSpec(
         "hf",

@@ -20,6 +20,8 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO
 
+from annotations.attribution import pieces
+
 from .archive import ZipOut
 from .base import (
     NO_SPLIT,
@@ -93,6 +95,7 @@ class SpacyWriter:
         ]
         doc.ents = [group[indices[s["id"]]] for s in non_overlapping(record, wanted, tally)]
         doc.cats = self._cats(record)
+        self._attribution_groups(doc, record)
         doc.user_data.update(
             external_id=record["external_id"],
             title=record.get("title", ""),
@@ -104,6 +107,34 @@ class SpacyWriter:
             ],
         )
         return doc
+
+    def _attribution_groups(self, doc: Any, record: Record) -> None:
+        """Span groups for quote attribution (DECISIONS 44): ``quotes`` (every QUOTE piece by
+        piece, so an interrupted quote is its fragments), ``cues`` (CUE spans) and one
+        ``chain:<id>`` group per speaker chain (its mentions); the chains' ids, names and
+        canonical names in ``user_data["chains"]``."""
+        tally = self._tally
+        groups: dict[str, list[Any]] = {"quotes": [], "cues": []}
+        for span in record.get("spans") or ():
+            name = {"QUOTE": "quotes", "CUE": "cues"}.get(span["label"])
+            if span.get("chain"):
+                whole = token_span(doc, record, span, tally)
+                if whole is not None:
+                    groups.setdefault(f"chain:{span['chain']}", []).append(whole)
+            if name is None:
+                continue
+            for start, end in pieces(span):
+                piece = token_span(doc, record, {**span, "start": start, "end": end}, tally)
+                if piece is not None:
+                    groups[name].append(piece)
+        for name, spans in groups.items():
+            if spans or name in ("quotes", "cues"):
+                doc.spans[name] = spans
+        if record.get("chains"):
+            doc.user_data["chains"] = [
+                {key: chain.get(key, "") for key in ("id", "name", "canonical")}
+                for chain in record["chains"]
+            ]
 
     def _cats(self, record: Record) -> dict[str, float]:
         chosen = record.get("document_labels") or {}

@@ -6,8 +6,8 @@ from typing import Any
 
 from annotations import agreement
 from annotations.formats.base import label_groups
-from annotations.models import Annotation, AnnotationStatus, Project
-from annotations.selectors.annotations import contents_of
+from annotations.models import Annotation, AnnotationStatus, Document, Project
+from annotations.selectors.annotations import contents_of, id_batches
 from annotations.selectors.review import pseudonyms
 
 SUBMITTED = AnnotationStatus.SUBMITTED
@@ -20,7 +20,8 @@ def agreement_input(
     and the documents' titles.
 
     Three flat queries (annotations, spans, relations) up to 10,000 submitted annotations,
-    then a span and a relation query per 10,000 more (`ContentReader`).
+    then a span and a relation query per 10,000 more (`ContentReader`); and the texts of the
+    documents where two versions attribute quotes (speakers are compared by name).
     """
     annotations = (
         Annotation.objects.filter(document__project=project, is_gold=False, status=SUBMITTED)
@@ -32,25 +33,43 @@ def agreement_input(
             "document_labels",
             "document__length",
             "document__title",
+            "chain_names",
         )
     )
     rows = list(annotations)
     contents = contents_of([row[0] for row in rows], label_names)
+    texts = _attributing_texts(rows, contents)
     documents: dict[int, agreement.DocumentAnnotations] = {}
     titles: dict[int, str] = {}
-    for pk, document_id, username, document_labels, length, title in rows:
+    for pk, document_id, username, document_labels, length, title, chain_names in rows:
         titles[document_id] = title
         document = documents.setdefault(
             document_id, {"id": document_id, "length": length, "annotations": {}}
         )
+        if document_id in texts:
+            document["text"] = texts[document_id]
         name = names.get(username, username) if names else username
         content = contents[pk]
         document["annotations"][name] = {  # type: ignore[index]
             "spans": content.spans,
             "relations": content.relations,
             "document_labels": document_labels,
+            "chain_names": chain_names,
         }
     return list(documents.values()), titles
+
+
+def _attributing_texts(rows: list[tuple], contents: dict) -> dict[int, str]:
+    """Texts of the documents where at least two versions link a quote to its speaker."""
+    attributing: dict[int, int] = {}
+    for pk, document_id, *_ in rows:
+        if any(r["label"] == "SPEAKER" for r in contents[pk].relations):
+            attributing[document_id] = attributing.get(document_id, 0) + 1
+    wanted = [document_id for document_id, n in attributing.items() if n >= 2]
+    texts: dict[int, str] = {}
+    for ids in id_batches(wanted):
+        texts.update(Document.objects.filter(pk__in=ids).values_list("pk", "text"))
+    return texts
 
 
 def _by_agreement(row: dict[str, Any]) -> tuple[bool, float, int]:

@@ -16,7 +16,8 @@ and followed by every caller through `ContentReader`):
   decode per span was a tenth of an export's time on a million spans.
 - **Provenance only when there is one**: a span accepted from a suggestion carries `source`
   and `score`; a person's span carries neither (absent means manual), so exports, history
-  and answers of hand-made annotations stay as they were.
+  and answers of hand-made annotations stay as they were. Likewise `fragments` (only on an
+  interrupted span) and `chain` (only on a chain's mention).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
+from annotations.attribution import chains_of, pieces, pieces_overlap
 from annotations.models import Annotation, Document, Label, Relation, Span
 
 ID_BATCH = 10_000  # well under SQLite's 32,766 bound variables
@@ -85,8 +87,22 @@ class ContentReader:
             Cast("attributes", output_field=TextField()),
             "source",
             "score",
+            Cast("fragments", output_field=TextField()),
+            "chain",
         )
-        for pk, annotation_id, client_id, start, end, label_id, attributes, source, score in rows:
+        for (
+            pk,
+            annotation_id,
+            client_id,
+            start,
+            end,
+            label_id,
+            attributes,
+            source,
+            score,
+            fragments,
+            chain,
+        ) in rows:
             label = self.label_names[label_id]
             self._ends[pk] = (client_id, label)
             content = self.contents[annotation_id]
@@ -101,6 +117,10 @@ class ContentReader:
             if source:
                 span["source"] = source
                 span["score"] = score
+            if fragments not in EMPTY_JSON:
+                span["fragments"] = json.loads(fragments)
+            if chain:
+                span["chain"] = chain
             content.spans.append(span)
         return self
 
@@ -170,11 +190,29 @@ def review_of(annotation: Annotation) -> dict[str, Any] | None:
     }
 
 
-def annotation_detail(annotation: Annotation | None, project_id: int) -> dict[str, Any]:
+def document_text(document_id: int) -> str:
+    """A document's text, for what the editor's reads defer it for (one query)."""
+    return Document.objects.values_list("text", flat=True).get(pk=document_id)
+
+
+def chains_with_names(
+    spans: list[dict[str, Any]], names: Mapping[str, str], text: str | None, document_id: int
+) -> list[dict[str, Any]]:
+    """The chains of spans (`attribution.chains_of`); the text is read (one query) only
+    when a span is in a chain and the caller has none."""
+    if not any(s.get("chain") for s in spans):
+        return []
+    return chains_of(spans, names, document_text(document_id) if text is None else text)
+
+
+def annotation_detail(
+    annotation: Annotation | None, project_id: int, *, text: str | None = None
+) -> dict[str, Any]:
     """An annotation as the API shows it (an empty draft at version 0 before any save).
 
     A service that has just written the content leaves it on the instance as `content`, so
-    its answer needs no second read; otherwise labels, spans and relations (three queries).
+    its answer needs no second read; otherwise labels, spans and relations (three queries),
+    and the text when a span is in a chain (its canonical name; one more).
     """
     if annotation is None:
         return {
@@ -182,17 +220,22 @@ def annotation_detail(annotation: Annotation | None, project_id: int) -> dict[st
             "version": 0,
             "spans": [],
             "relations": [],
+            "chains": [],
             "document_labels": {},
             "review": None,
         }
     content = getattr(annotation, "content", None) or spans_and_relations(
         annotation, label_names(project_id)
     )
+    chains = chains_with_names(
+        content["spans"], annotation.chain_names, text, annotation.document_id
+    )
     return {
         "status": annotation.status,
         "version": annotation.version,
         "document_labels": annotation.document_labels,
         **content,
+        "chains": chains,
         "review": review_of(annotation),
     }
 
@@ -200,13 +243,17 @@ def annotation_detail(annotation: Annotation | None, project_id: int) -> dict[st
 def annotations_of_document(document: Document, *, include_gold: bool = False) -> list[dict]:
     """Every annotator's annotation of a document (annotators by name, then gold).
 
-    Four queries: annotations with their annotators, labels, spans, relations.
+    Four queries: annotations with their annotators, labels, spans, relations (and the
+    text when a span is in a chain).
     """
     rows = Annotation.objects.filter(document=document).select_related("annotator", "review_by")
     if not include_gold:
         rows = rows.filter(is_gold=False)
     annotations = list(rows.order_by("is_gold", "annotator__username"))
     contents = contents_of([a.pk for a in annotations], label_names(document.project_id))
+    text: str | None = None
+    if any(s.get("chain") for c in contents.values() for s in c.spans):
+        text = document_text(document.pk)
     return [
         {
             "annotator": a.annotator.username if a.annotator else None,
@@ -216,6 +263,7 @@ def annotations_of_document(document: Document, *, include_gold: bool = False) -
             "updated_at": a.updated_at,
             "document_labels": a.document_labels,
             **contents[a.pk].as_dict(),
+            "chains": chains_with_names(contents[a.pk].spans, a.chain_names, text, document.pk),
             "review": review_of(a),
         }
         for a in annotations
@@ -229,14 +277,20 @@ def patch_snapshot(
     relation_ids: set[str],
     linked_span_ids: set[str],
     names: Mapping[int, str],
+    chain_ids: set[str] | None = None,
 ) -> Content:
     """What a PATCH batch touches, as stored: the spans it names, the relations it names, and
     every relation linking one of `linked_span_ids` (spans it may relabel or delete).
 
     Two queries (a third for relation ends outside the spans named), whatever the size of
-    the annotation.
+    the annotation. Chains it deletes (`chain_ids`) bring all their mentions.
     """
-    reader = ContentReader(names).spans(annotation.spans.filter(client_id__in=span_ids))
+    named = (
+        Q(client_id__in=span_ids) | Q(chain__in=chain_ids)
+        if chain_ids
+        else Q(client_id__in=span_ids)
+    )
+    reader = ContentReader(names).spans(annotation.spans.filter(named))
     content = reader.contents[annotation.pk]
     linked = [pk for sid, pk in content.span_pks.items() if sid in linked_span_ids]
     wanted = Q(client_id__in=relation_ids) | Q(source_id__in=linked) | Q(target_id__in=linked)
@@ -246,18 +300,25 @@ def patch_snapshot(
 
 
 def overlapping_span(
-    annotation: Annotation, extents: list[tuple[int, int]], *, besides: set[str]
-) -> tuple[str, int, int] | None:
-    """A stored span other than `besides` that overlaps one of `extents`, as (id, start,
-    end), or None. One query."""
+    annotation: Annotation, placed: list[dict[str, Any]], *, besides: set[str]
+) -> tuple[str, str] | None:
+    """(placed span id, stored span id) of a stored span other than `besides` with a piece
+    overlapping a piece of a `placed` span, or None. One query (for the stored spans whose
+    extent meets a placed piece; their pieces are compared here)."""
+    extents = [piece for span in placed for piece in pieces(span)]
     if not extents:
         return None
     overlaps = Q()
     for start, end in extents:
         overlaps |= Q(start__lt=end, end__gt=start)
-    return (
+    rows = (
         annotation.spans.filter(overlaps)
         .exclude(client_id__in=besides)
-        .values_list("client_id", "start", "end")
-        .first()
+        .values_list("client_id", "start", "end", "fragments")
     )
+    for client_id, start, end, fragments in rows:
+        stored = {"start": start, "end": end, "fragments": fragments}
+        for span in placed:
+            if pieces_overlap(span, stored):
+                return span["id"], client_id
+    return None

@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from annotations.attribution import chains_of
 from annotations.formats import SCOPES, assign_split
 from annotations.formats.base import OFFSET_UNIT
 from annotations.models import Annotation, AnnotationStatus, Document, Label, Project
@@ -145,26 +146,35 @@ def _records(
             "title": title,
             "text": text,
             "meta": meta,
-            **_content(gold),
+            **_content(gold, text),
         }
         if split:
             record["split"] = assign_split(external_id, split)
         if scope == "all":
             record["annotations"] = [
-                {"annotator": layer["annotator"], "status": layer["status"], **_content(layer)}
+                {
+                    "annotator": layer["annotator"],
+                    "status": layer["status"],
+                    **_content(layer, text),
+                }
                 for layer in submitted
             ]
         yield record
 
 
-def _content(layer: Mapping[str, Any] | None) -> dict[str, Any]:
+def _content(layer: Mapping[str, Any] | None, text: str) -> dict[str, Any]:
+    """A layer as records carry it; `chains` (id, name, canonical) only when it has any, so
+    records of work without chains read exactly as before they existed."""
     if layer is None:
         return {"spans": [], "relations": [], "document_labels": {}}
-    return {
+    content = {
         "spans": layer["spans"],
         "relations": layer["relations"],
         "document_labels": layer["document_labels"],
     }
+    if any(span.get("chain") for span in layer["spans"]):
+        content["chains"] = chains_of(layer["spans"], layer.get("chain_names") or {}, text)
+    return content
 
 
 def _layers(
@@ -181,18 +191,25 @@ def _layers(
         Annotation.objects.filter(wanted, document_id__in=document_ids)
         .order_by("document_id", "is_gold", "annotator__username")
         .values_list(
-            "pk", "document_id", "is_gold", "annotator__username", "status", "document_labels"
+            "pk",
+            "document_id",
+            "is_gold",
+            "annotator__username",
+            "status",
+            "document_labels",
+            "chain_names",
         )
     )
     by_pk: dict[int, dict[str, Any]] = {}
     result: dict[int, tuple[dict | None, list[dict]]] = {}
-    for pk, document_id, is_gold, username, status, labels in annotations:
+    for pk, document_id, is_gold, username, status, labels, chain_names in annotations:
         layer: dict[str, Any] = {
             "annotator": username,
             "status": status,
             "spans": [],
             "relations": [],
             "document_labels": labels or {},
+            "chain_names": chain_names or {},
         }
         by_pk[pk] = layer
         gold, submitted = result.get(document_id, (None, []))
@@ -209,19 +226,28 @@ def _layers(
 
 
 def _signature(layer: Mapping[str, Any]) -> tuple:
-    """What "full agreement" compares: span extents and labels, relations by their
-    ends' extents (span ids differ between annotators), and document labels."""
-    ends = {s["id"]: (s["start"], s["end"], s["label"]) for s in layer["spans"]}
+    """What "full agreement" compares: span extents, fragments and labels, relations by
+    their ends' extents (span ids differ between annotators), the chains as sets of their
+    mentions' extents, and document labels."""
+    ends = {
+        s["id"]: (s["start"], s["end"], s["label"], repr(s.get("fragments") or ()))
+        for s in layer["spans"]
+    }
     spans = sorted(ends.values())
     relations = sorted(
         (ends.get(r["from"]), ends.get(r["to"]), r["label"]) for r in layer["relations"]
     )
+    chains: dict[str, list[tuple]] = defaultdict(list)
+    for span in layer["spans"]:
+        if span.get("chain"):
+            chains[span["chain"]].append(ends[span["id"]])
+    partition = sorted(sorted(mentions) for mentions in chains.values())
     labels = {
         group: sorted(value) if isinstance(value, list) else value
         for group, value in layer["document_labels"].items()
         if value not in (None, "", [])
     }
-    return (spans, relations, sorted(labels.items()))
+    return (spans, relations, partition, sorted(labels.items()))
 
 
 def agreed_layer(submitted: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -251,6 +277,7 @@ def agreed_layer(submitted: list[dict[str, Any]]) -> dict[str, Any] | None:
         "spans": spans,
         "relations": first["relations"],
         "document_labels": first["document_labels"],
+        "chain_names": first.get("chain_names") or {},
     }
 
 

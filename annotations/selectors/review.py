@@ -34,7 +34,16 @@ def pseudonyms(scope: str, usernames: Iterable[str]) -> dict[str, str]:
 
 
 def _content(annotation: dict[str, Any]) -> dict[str, Any]:
-    keys = ("status", "version", "updated_at", "spans", "relations", "document_labels", "review")
+    keys = (
+        "status",
+        "version",
+        "updated_at",
+        "spans",
+        "relations",
+        "chains",
+        "document_labels",
+        "review",
+    )
     return {key: annotation[key] for key in keys}
 
 
@@ -53,9 +62,16 @@ def document_review(*, project: Project, document: Document) -> dict[str, Any]:
         names = pseudonyms(f"review:{document.pk}", names)
     work.sort(key=lambda row: names[row["annotator"]])
     submitted = {names[row["annotator"]]: row for row in work if row["status"] == SUBMITTED}
-    proposal = merging.propose_gold(submitted, project.merge_threshold)
+    proposal = merging.propose_gold(submitted, project.merge_threshold, document.text)
     summary = agreement.agreement_summary(
-        [{"id": document.pk, "length": document.length, "annotations": submitted}]
+        [
+            {
+                "id": document.pk,
+                "length": document.length,
+                "text": document.text,
+                "annotations": submitted,
+            }
+        ]
     )
     figures = summary.pop("per_document")
     summary["document"] = figures[0] if figures else None

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from annotations.attribution import extras, normal_fragments
 from annotations.errors import Conflict, Invalid, VersionConflict
 from annotations.models import (
     Annotation,
@@ -27,7 +28,13 @@ from annotations.models import (
 from annotations.patching import PatchPlan, plan_patch, touched_ids
 from annotations.selectors.annotations import contents_of, overlapping_span, patch_snapshot
 from annotations.services import conversation, work_state
-from annotations.validation import LabelSet, document_label_errors, provenance, validate_content
+from annotations.validation import (
+    LabelSet,
+    chain_names,
+    document_label_errors,
+    provenance,
+    validate_content,
+)
 from annotations.work_time import add_gap, gap_after
 
 
@@ -126,6 +133,8 @@ def _span_row(annotation: Annotation, span: dict[str, Any], labels: LabelSet) ->
         attributes=span.get("attributes") or {},
         source=span.get("source") or "",
         score=span.get("score"),
+        fragments=normal_fragments(span.get("fragments")),
+        chain=span.get("chain") or "",
     )
 
 
@@ -178,8 +187,10 @@ def annotation_replace(
         {key: s[key] for key in ("id", "start", "end", "label")}
         | {"attributes": s.get("attributes") or {}}
         | provenance(s)
+        | extras(s)
         for s in data.get("spans", [])
     ]
+    data["chain_names"] = chain_names(data.get("chains"))
     relations = [{key: r[key] for key in ("id", "from", "to", "label")} for r in relations]
     write_contents(labels=labels, contents=[(annotation, spans, relations)])
 
@@ -234,6 +245,9 @@ def _finish_write(
             "after": data["document_labels"],
         }
         annotation.document_labels = data["document_labels"]
+    if "chain_names" in data and data["chain_names"] != annotation.chain_names:
+        changes["chain_names"] = {"before": annotation.chain_names, "after": data["chain_names"]}
+        annotation.chain_names = data["chain_names"]
     status = data.get("status")
     if status and status != annotation.status:
         changes["status"] = {"before": annotation.status, "after": status}
@@ -306,6 +320,7 @@ def annotation_patch(
         span_ids=touched.span_ids,
         relation_ids=touched.relation_ids,
         linked_span_ids=touched.linked_span_ids,
+        chain_ids=touched.chain_ids,
         names=labels.names(),
     )
     allow_overlap = document.project.allow_overlap
@@ -316,11 +331,13 @@ def annotation_patch(
         ops=ops,
         length=document.length,
         allow_overlap=allow_overlap,
+        chain_names=annotation.chain_names,
     )
     if not allow_overlap:
         _check_overlap(annotation, plan)
+    names = _chains_after(annotation, plan)
     _apply_plan(annotation, plan, labels)
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {"chain_names": names}
     if plan.document_labels is not None:
         data["document_labels"] = plan.document_labels
     if plan.status is not None:
@@ -333,15 +350,34 @@ def annotation_patch(
     return annotation
 
 
+def _chains_after(annotation: Annotation, plan: PatchPlan) -> dict[str, str]:
+    """The chain names after the batch: a chain left without mentions loses its name, and
+    a chain the batch named with `set_chain` must have one (else the batch fails there).
+    One query, only when the batch may have emptied a chain."""
+    names = dict(plan.chain_names or {})
+    if not plan.chains_to_check:
+        return names
+    alive = set(
+        annotation.spans.filter(chain__in=plan.chains_to_check)
+        .exclude(client_id__in=plan.named_span_ids)
+        .values_list("chain", flat=True)
+        .distinct()
+    )
+    for chain in sorted(plan.chains_to_check - alive):
+        if chain in plan.set_chain_at:
+            problem = f"chain {chain!r} has no mention: set a span's chain to it first"
+            raise Invalid({"ops": {str(plan.set_chain_at[chain]): {"id": [problem]}}})
+        names.pop(chain, None)
+    return names
+
+
 def _check_overlap(annotation: Annotation, plan: PatchPlan) -> None:
     """The spans a batch places must not overlap the annotation's other spans."""
-    extents = [(s["start"], s["end"]) for s in plan.placed]
-    clash = overlapping_span(annotation, extents, besides=plan.named_span_ids)
+    clash = overlapping_span(annotation, plan.placed, besides=plan.named_span_ids)
     if clash is None:
         return
-    other, start, end = clash
-    span = next(s for s in plan.placed if s["start"] < end and start < s["end"])
-    raise Invalid({"ops": [f"span {span['id']!r} overlaps span {other!r}; overlap is off"]})
+    span, other = clash
+    raise Invalid({"ops": [f"span {span!r} overlaps span {other!r}; overlap is off"]})
 
 
 def _apply_plan(annotation: Annotation, plan: PatchPlan, labels: LabelSet) -> None:
@@ -359,6 +395,8 @@ def _apply_plan(annotation: Annotation, plan: PatchPlan, labels: LabelSet) -> No
             attributes=span["attributes"],
             source=span.get("source") or "",
             score=span.get("score"),
+            fragments=normal_fragments(span.get("fragments")),
+            chain=span.get("chain") or "",
         )
     created = Span.objects.bulk_create(_span_row(annotation, s, labels) for s in plan.create_spans)
     pks = {**plan.span_pks, **{s.client_id: s.pk for s in created}}

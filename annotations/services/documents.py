@@ -62,7 +62,7 @@ from annotations.services import work_state
 from annotations.services.annotating import write_contents
 from annotations.services.suggestions import suggestions_request
 from annotations.suggesting.payload import payload_fit
-from annotations.validation import LabelSet, validate_content
+from annotations.validation import LabelSet, chain_names, validate_content
 
 # The native record's keys, as the jsonl format writes them, plus an optional id.
 # `suggestions`: a model's output uploaded with the document (spans, relations, document
@@ -275,6 +275,8 @@ class _Importer:
                 "relations": record.get("relations") or [],
                 "document_labels": record.get("document_labels") or {},
             }
+            if "chains" in record:
+                gold["chains"] = record["chains"]
             items.append({**gold, "_gold": True, "status": "submitted"})
         return items
 
@@ -354,6 +356,7 @@ class _Importer:
                 status=item.get("status", "submitted"),
                 version=1,
                 document_labels=item.get("document_labels") or {},
+                chain_names=chain_names(item.get("chains")),
                 updated_by=self.actor,
                 span_count=len(item.get("spans", [])),
                 submitted_at=now if item.get("status", "submitted") == "submitted" else None,

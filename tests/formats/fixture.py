@@ -195,3 +195,91 @@ def card() -> CardContext:
         agreement={"span_f1": 0.82, "krippendorff_alpha_sentiment": 0.71},
         annotators=("alice", "bob"),
     )
+
+
+# Quote attribution (DECISIONS 44): an interrupted quote ("…," kata X, "…") as one span with
+# two fragments, speech cues, and a speaker chain joining a name, a surname and "-nya".
+ATTRIBUTION_TEXT = (
+    "Sekjen NATO Jens Stoltenberg mengatakan latihan tetap berjalan. "
+    "“Itu akan mengirimkan sinyal yang salah,” kata Stoltenberg, “jika kami membatalkannya "
+    "sekarang.” “Latihan ini rutin,” tambahnya."
+)
+
+
+def doc_attribution() -> dict[str, Any]:
+    t = ATTRIBUTION_TEXT
+    first, second = (
+        at(t, "Itu akan mengirimkan sinyal yang salah"),
+        at(t, "jika kami membatalkannya sekarang"),
+    )
+    nya = at(t, "tambahnya")[0] + len("tambah")
+    return {
+        "external_id": "doc-attribution",
+        "title": "Steadfast Noon",
+        "text": t,
+        "meta": {},
+        "spans": [
+            span(t, "o1", "NATO", "ORG"),
+            {**span(t, "p1", "Jens Stoltenberg", "PER"), "chain": "c1"},
+            {
+                "id": "q1",
+                "start": first[0],
+                "end": second[1],
+                "label": "QUOTE",
+                "attributes": {"quote_type": "direct", "sentiment": "negative"},
+                "fragments": [list(first), list(second)],
+            },
+            span(t, "k1", "kata", "CUE"),
+            {
+                **span(t, "p2", "Stoltenberg,", "PER"),
+                "end": at(t, "Stoltenberg,")[1] - 1,
+                "chain": "c1",
+            },
+            span(t, "q2", "Latihan ini rutin", "QUOTE", quote_type="direct"),
+            {"id": "k2", "start": nya - 6, "end": nya, "label": "CUE", "attributes": {}},
+            {
+                "id": "p3",
+                "start": nya,
+                "end": nya + 3,
+                "label": "PER",
+                "attributes": {},
+                "chain": "c1",
+            },
+        ],
+        "relations": [
+            relation("r1", "q1", "p2"),
+            {"id": "r2", "from": "q1", "to": "k1", "label": "CUE"},
+            relation("r3", "q2", "p3"),
+            {"id": "r4", "from": "q2", "to": "k2", "label": "CUE"},
+        ],
+        "chains": [{"id": "c1", "name": "", "canonical": "Jens Stoltenberg"}],
+        "document_labels": {"sentiment": "neutral"},
+    }
+
+
+def attribution_schema() -> dict[str, Any]:
+    """The fixture schema with the news preset's CUE span label and CUE link."""
+    base = schema()
+    labels = list(base["labels"])
+    labels.insert(
+        6,
+        {
+            "kind": "span",
+            "name": "CUE",
+            "color": "#42d4f4",
+            "hotkey": "k",
+            "description": "The word that introduces a quote.",
+        },
+    )
+    labels.insert(
+        8,
+        {
+            "kind": "relation",
+            "name": "CUE",
+            "color": "#469990",
+            "description": "Links a quote to its cue.",
+            "source_labels": ["QUOTE"],
+            "target_labels": ["CUE"],
+        },
+    )
+    return {**base, "labels": labels}

@@ -155,8 +155,9 @@ def test_brat_malformed_line_names_file_and_line() -> None:
     assert (error.value.line, error.value.field) == (2, "doc.ann")
 
 
-def test_brat_discontinuous_span_events_and_notes_are_reported() -> None:
-    """What brat can say and we cannot (discontinuous spans, events, notes) is listed."""
+def test_brat_events_and_notes_are_reported_and_a_discontinuous_span_is_kept() -> None:
+    """What brat can say and we cannot (events, notes) is listed; a discontinuous span is an
+    interrupted span of ours (DECISIONS 44)."""
     ann = (
         "T1\tPER 0 4;15 22\tJoko Jakarta\n"
         "T2\tLOC 15 22\tJakarta\n"
@@ -165,11 +166,13 @@ def test_brat_discontinuous_span_events_and_notes_are_reported() -> None:
     )
     result = read_brat(_brat_zip(ann))
     (record,) = list(result)
-    assert [(s["id"], s["label"]) for s in record["spans"]] == [("T2", "LOC")]
-    assert len(result.warnings) == 3
-    assert "discontinuous span T1 (PER 0 4;15 22) is not representable" in result.warnings[0]
-    assert "event 'E1' not imported" in result.warnings[1]
-    assert "note '#1' not imported" in result.warnings[2]
+    assert [(s["id"], s["label"], s.get("fragments")) for s in record["spans"]] == [
+        ("T1", "PER", [[0, 4], [15, 22]]),
+        ("T2", "LOC", None),
+    ]
+    assert len(result.warnings) == 2
+    assert "event 'E1' not imported" in result.warnings[0]
+    assert "note '#1' not imported" in result.warnings[1]
 
 
 def test_label_studio_reports_predictions_and_unknown_results() -> None:

@@ -81,6 +81,7 @@ def test_registry_lists_extension_and_content_type() -> None:
         "spacy": ".zip",
         "brat": ".zip",
         "csv": ".csv",
+        "quotes": ".zip",
         "hf": ".zip",
     }
     assert all(spec.content_type for spec in FORMATS.values())

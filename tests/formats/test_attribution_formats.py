@@ -1,0 +1,195 @@
+"""Quote attribution in every format (DECISIONS 44): an interrupted quote, its cues, and a
+speaker chain ("Jens Stoltenberg", "Stoltenberg", "-nya") written and read back; golden
+files for the formats people read; what a format cannot carry is named in a warning."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from annotations.formats import read_brat, read_jsonl
+from tests.formats import fixture
+from tests.formats.helpers import assert_golden, export, relations_of, unzip
+
+
+def _export(name: str, **options):
+    return export(name, [fixture.doc_attribution()], schema=fixture.attribution_schema(), **options)
+
+
+def _pieces(record):
+    return sorted(
+        (s["label"], tuple(map(tuple, s.get("fragments") or [(s["start"], s["end"])])))
+        for s in record["spans"]
+    )
+
+
+def _chains(record):
+    """Each chain as its name and its mentions' extents, ids aside."""
+    names = {c["id"]: c.get("name", "") for c in record.get("chains") or ()}
+    members: dict[str, list] = {}
+    for span in record["spans"]:
+        if span.get("chain"):
+            members.setdefault(span["chain"], []).append((span["start"], span["end"]))
+    return sorted((names.get(cid, ""), sorted(m)) for cid, m in members.items())
+
+
+def test_jsonl_carries_fragments_cues_and_chains_and_reads_them_back() -> None:
+    """JSONL writes the quote's fragments, the chain ids and canonical names, byte for byte
+    as its golden file, and reads back the very record."""
+    data, result = _export("jsonl")
+    assert_golden("attribution/jsonl.jsonl", data)
+    assert list(read_jsonl(io.BytesIO(data))) == [fixture.doc_attribution()]
+    assert result.warnings == []
+    line = json.loads(data)
+    assert line["chains"] == [{"id": "c1", "name": "", "canonical": "Jens Stoltenberg"}]
+
+
+def test_brat_writes_one_discontinuous_t_and_an_equiv_line() -> None:
+    """brat: the interrupted quote is one T with two fragments, cue and speaker are R lines,
+    the chain is an Equiv line; the sidecar keeps the chain's id and name."""
+    files = unzip(_export("brat")[0])
+    ann = files["doc-attribution.ann"].decode()
+    assert_golden("attribution/brat/doc-attribution.ann", files["doc-attribution.ann"])
+    assert "T3\tQUOTE 65 103;125 158\t" in ann
+    assert "R2\tCUE Arg1:T3 Arg2:T4" in ann
+    assert "*\tEquiv T2 T5 T8" in ann
+    sidecar = json.loads(files["documents.jsonl"])
+    assert sidecar["chains"] == [{"id": "c1", "name": "", "mentions": ["T2", "T5", "T8"]}]
+
+
+def test_brat_round_trip_keeps_fragments_links_and_chains() -> None:
+    """What brat wrote reads back: the same pieces, links and chain (with its name)."""
+    original = fixture.doc_attribution()
+    original["chains"][0]["name"] = "Sekjen NATO"
+    data, _ = export("brat", [original], schema=fixture.attribution_schema())
+    result = read_brat(io.BytesIO(data))
+    (record,) = list(result)
+    assert result.warnings == []
+    assert _pieces(record) == _pieces(original)
+    assert relations_of(record) == relations_of(original)
+    assert _chains(record) == _chains(original)
+    assert record["chains"] == [{"id": "c1", "name": "Sekjen NATO"}]
+
+
+def test_a_foreign_brat_files_discontinuous_spans_and_equiv_lines_are_read() -> None:
+    """A brat file of someone else's (no sidecar): a discontinuous T with words between its
+    fragments is one interrupted span, fragments across a line break join, and Equiv lines
+    sharing a mention are one chain."""
+    import zipfile
+
+    text = "Ani: satu dua, ujar dia, tiga.\nBudi\ndatang. Dia pergi."
+    ann = (
+        "T1\tQUOTE 5 13;25 29\tsatu dua tiga\n"
+        "T2\tPER 0 3\tAni\n"
+        "T3\tPER 20 23\tdia\n"
+        "T4\tPER 31 43\tBudi datang\n"
+        "T5\tPER 45 48\tDia\n"
+        "*\tEquiv T2 T3\n"
+        "*\tEquiv T3 T5\n"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("a.txt", text)
+        archive.writestr("a.ann", ann)
+    result = read_brat(io.BytesIO(out.getvalue()))
+    (record,) = list(result)
+    spans = {s["id"]: s for s in record["spans"]}
+    assert spans["T1"]["fragments"] == [[5, 13], [25, 29]]
+    assert "fragments" not in spans["T4"] and (spans["T4"]["start"], spans["T4"]["end"]) == (
+        31,
+        43,
+    )
+    assert {spans[t]["chain"] for t in ("T2", "T3", "T5")} == {"e1"}
+    assert record["chains"] == [{"id": "e1", "name": ""}]
+    assert result.warnings == []
+
+
+def test_spacy_has_span_groups_for_quotes_cues_and_each_chain() -> None:
+    """spaCy: `quotes` holds the interrupted quote's two fragments and the other quote,
+    `cues` and `chain:c1` the cue and mentions on token boundaries ("tambah" and "nya" are
+    inside the token "tambahnya" for a blank pipeline, reported, not moved); chain names in
+    user_data."""
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    files = unzip(_export("spacy")[0])
+    (part,) = [data for name, data in files.items() if name.endswith(".spacy")]
+    (doc,) = list(DocBin().from_bytes(part).get_docs(Vocab()))
+    assert [s.text for s in doc.spans["quotes"]] == [
+        "Itu akan mengirimkan sinyal yang salah",
+        "jika kami membatalkannya sekarang",
+        "Latihan ini rutin",
+    ]
+    assert [s.text for s in doc.spans["cues"]] == ["kata"]
+    assert [s.text for s in doc.spans["chain:c1"]] == ["Jens Stoltenberg", "Stoltenberg"]
+    assert list(doc.user_data["chains"]) == [
+        {"id": "c1", "name": "", "canonical": "Jens Stoltenberg"}
+    ]
+
+
+def test_quotes_table_has_one_row_per_quote_resolved_through_the_chain() -> None:
+    """The quotes dataset: the interrupted quote is one row with its full text and both
+    fragments, the cue, the speaker mention, and the name it resolves to; golden files."""
+    data, result = _export("quotes")
+    files = unzip(data)
+    for name in ("quotes.csv", "quotes.jsonl"):
+        assert_golden(f"attribution/quotes/{name}", files[name])
+    rows = [json.loads(line) for line in files["quotes.jsonl"].splitlines()]
+    assert [(r["quote"], r["speaker_mention"]["text"], r["speaker"]) for r in rows] == [
+        (
+            "Itu akan mengirimkan sinyal yang salah … jika kami membatalkannya sekarang",
+            "Stoltenberg",
+            "Jens Stoltenberg",
+        ),
+        ("Latihan ini rutin", "nya", "Jens Stoltenberg"),
+    ]
+    assert rows[0]["fragments"] == [[65, 103], [125, 158]]
+    assert rows[0]["cue"]["text"] == "kata" and rows[1]["cue"]["text"] == "tambah"
+    table = list(csv.DictReader(io.StringIO(files["quotes.csv"].decode("utf-8"))))
+    assert [(r["layer"], r["quote_type"], r["sentiment"], r["speaker"]) for r in table] == [
+        ("gold", "direct", "negative", "Jens Stoltenberg"),
+        ("gold", "direct", "", "Jens Stoltenberg"),
+    ]
+    assert result.warnings == []
+
+
+def test_quotes_table_keeps_each_annotators_layer_with_scope_all() -> None:
+    """With per-annotator layers, each annotator's quotes are rows of their own."""
+    record = fixture.doc_crlf()
+    files = unzip(export("quotes", [record])[0])
+    rows = [json.loads(line) for line in files["quotes.jsonl"].splitlines()]
+    assert [(r["layer"], r["speaker"]) for r in rows] == [
+        ("gold", "Perry Warjiyo"),
+        ("alice", "Perry Warjiyo"),
+    ]
+
+
+def test_quotes_csv_defuses_formula_cells() -> None:
+    """A quote starting like a formula is prefixed with ' in the CSV, not in the JSONL."""
+    text = "=HYPERLINK(1) kata Ani."
+    record = {
+        "external_id": "x",
+        "text": text,
+        "spans": [
+            {"id": "q", "start": 0, "end": 13, "label": "QUOTE", "attributes": {}},
+            {"id": "p", "start": 19, "end": 22, "label": "PER", "attributes": {}},
+        ],
+        "relations": [{"id": "r", "from": "q", "to": "p", "label": "SPEAKER"}],
+    }
+    files = unzip(export("quotes", [record])[0])
+    assert "'=HYPERLINK(1)" in files["quotes.csv"].decode()
+    assert json.loads(files["quotes.jsonl"])["quote"] == "=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize("name", ["label-studio", "doccano", "conll", "hf"])
+def test_formats_without_fragments_or_chains_say_what_they_left_out(name: str) -> None:
+    """Label Studio, doccano, CoNLL and hf write the interrupted quote whole and drop the
+    chain, each saying so in a warning."""
+    result = _export(name)[1]
+    text = " ".join(result.warnings)
+    if name != "conll":  # CoNLL writes entities only: the quote is not one of them
+        assert "1 interrupted span(s)" in text and name in text
+    assert "3 span(s) are mentions of speaker chains" in text
