@@ -546,6 +546,13 @@ class ExportJob(models.Model):
     row_count = models.PositiveIntegerField(default=0)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
+    # A succeeded export is a dataset version (DECISIONS.md 44): numbered 1, 2, … per project
+    # when it succeeds, and chained to the previous succeeded export of the same project,
+    # format, scope and split (null for the first).
+    version = models.PositiveIntegerField(null=True, blank=True)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     file = models.FileField(upload_to="exports/", blank=True)
     error = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)
@@ -565,6 +572,9 @@ class ExportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "version"], name="export_version_unique")
+        ]
 
     def __str__(self) -> str:
         return f"export {self.pk} ({self.format}, {self.status})"

@@ -27,7 +27,7 @@ from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -422,18 +422,43 @@ def _record_success(
     size, sha256 = _digest(out)
     name = default_storage.save(f"{directory}/{export_file_name(job)}", File(out))
     now = timezone.now()
-    recorded = ExportJob.objects.filter(
-        pk=job.pk, attempt=attempt, status=ExportStatus.RUNNING
-    ).update(
-        status=ExportStatus.SUCCEEDED,
-        file=name,
-        size=size,
-        sha256=sha256,
-        row_count=written.row_count,
-        warnings=written.warnings,
-        progress_done=F("progress_total"),
-        heartbeat_at=now,
-        finished_at=now,
-    )
+    with transaction.atomic():
+        # Versions are numbered in the order exports succeed: the project row's lock makes
+        # two exports finishing at once take 1 and 2, never both 1.
+        Project.objects.select_for_update().only("pk").get(pk=job.project_id)
+        recorded = ExportJob.objects.filter(
+            pk=job.pk, attempt=attempt, status=ExportStatus.RUNNING
+        ).update(
+            status=ExportStatus.SUCCEEDED,
+            file=name,
+            size=size,
+            sha256=sha256,
+            row_count=written.row_count,
+            warnings=written.warnings,
+            progress_done=F("progress_total"),
+            heartbeat_at=now,
+            finished_at=now,
+            version=_next_version(job.project_id),
+            previous=previous_version(job),
+        )
     if not recorded:
         raise ExportSuperseded(job.pk)  # the caller removes the file
+
+
+def _next_version(project_id: int) -> int:
+    latest = ExportJob.objects.filter(project_id=project_id).aggregate(v=Max("version"))["v"]
+    return (latest or 0) + 1
+
+
+def previous_version(job: ExportJob) -> ExportJob | None:
+    """The latest succeeded export of the job's project with its format, scope and split
+    (the version this one follows), or None."""
+    same = ExportJob.objects.filter(
+        project_id=job.project_id,
+        format=job.format,
+        scope=job.scope,
+        status=ExportStatus.SUCCEEDED,
+        version__isnull=False,
+    ).exclude(pk=job.pk)
+    same = same.filter(split__isnull=True) if not job.split else same.filter(split=job.split)
+    return same.order_by("-version").first()

@@ -69,6 +69,8 @@ class ExportJobSerializer(serializers.ModelSerializer):
             "row_count",
             "size",
             "sha256",
+            "version",
+            "previous",
             "error",
             "warnings",
             "attempt",

@@ -74,6 +74,7 @@ def test_start_a_jsonl_export_and_see_it_complete(
     shown = row(page, job.pk).inner_text()
     assert "jsonl · gold" in shown
     assert job.sha256[:12] in shown
+    assert job.version == 1 and "v1" in shown and "first" in shown  # the first dataset version
     link = row(page, job.pk).get_by_role("link", name="Download")
     response = page.request.get(link.get_attribute("href"))
     assert response.ok and response.headers["x-checksum-sha256"] == job.sha256

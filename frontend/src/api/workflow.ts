@@ -144,6 +144,10 @@ export interface ExportJob {
   row_count: number | null;
   size: number | null;
   sha256: string;
+  /** The dataset version (1, 2, … per project) once the export succeeded, else null. */
+  version: number | null;
+  /** The previous succeeded export of the same format, scope and split, or null. */
+  previous: number | null;
   error: string;
   /** Only on a job's own page (GET /api/exports/{id}/), not in the list. */
   warnings?: unknown[];

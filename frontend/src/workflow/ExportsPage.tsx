@@ -190,6 +190,7 @@ function JobTable({ jobs }: { jobs: ExportJob[] }) {
       <thead>
         <tr>
           <th scope="col">#</th>
+          <th scope="col">Version</th>
           <th scope="col">Requested</th>
           <th scope="col">Format · scope</th>
           <th scope="col">Status</th>
@@ -221,6 +222,12 @@ function JobRow({ job }: { job: ExportJob }) {
   return (
     <tr data-job={job.id}>
       <td>{job.id}</td>
+      <td data-version={job.version ?? ""}>
+        {job.version === null ? "—" : `v${job.version}`}
+        {job.version !== null && (
+          <div class="muted">{job.previous === null ? "first" : `after #${job.previous}`}</div>
+        )}
+      </td>
       <td>
         {new Date(job.created_at).toLocaleString()}
         <div class="muted">{job.requested_by ?? ""}</div>
