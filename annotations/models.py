@@ -553,6 +553,8 @@ class ExportJob(models.Model):
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The export kept what it contained (`ExportEntry` rows), so it can be diffed.
+    has_manifest = models.BooleanField(default=False, db_default=False)
     file = models.FileField(upload_to="exports/", blank=True)
     error = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)
@@ -852,3 +854,59 @@ class AccountOrigin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} made by {self.created_by_id}"
+
+
+# --- Dataset versions: manifests and diffs (issue 12, DECISIONS.md 46) ---------------------
+
+
+class ExportEntry(models.Model):
+    """One document of an export as the diff needs it (`annotations.dataset_diff`): written
+    batch by batch while the export runs, under the attempt that wrote it, so a run taken
+    over by another delivery cannot mix its rows with the winner's."""
+
+    export = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="entries")
+    attempt = models.PositiveIntegerField()
+    external_id = models.CharField(max_length=200)
+    # sha256 (first 40 hex digits) of the document's text, title, meta and top-level layer
+    digest = models.CharField(max_length=40)
+    # {"spans": [[start, end, label]], "relations": [[from, to, label]], "labels": {}}
+    content = models.JSONField()
+
+    class Meta:
+        constraints = [
+            # also the index the diff's joins on external id use
+            models.UniqueConstraint(
+                fields=["export", "attempt", "external_id"], name="export_entry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} in export {self.export_id}"
+
+
+class DiffStatus(models.TextChoices):
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class ExportDiff(models.Model):
+    """What changed from `against` to `export`: computed once (by the export's task for its
+    previous version, or on request), then served as stored. Exports are immutable, so a
+    diff never goes stale."""
+
+    export = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="diffs")
+    against = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=DiffStatus.choices, default=DiffStatus.PENDING)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["export", "against"], name="export_diff_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"diff of export {self.export_id} against {self.against_id} ({self.status})"

@@ -93,6 +93,9 @@ class CardContext:
     format_caveat: str = ""
     # How to load this export into the tool it is for, and what that tool cannot carry.
     format_guide: str = ""
+    # What changed since the previous version (`dataset_diff`'s result and the previous
+    # version's number), asked for once every record is written; None: no previous version.
+    changes: Callable[[], Mapping[str, Any] | None] | None = None
 
 
 class Writer(Protocol):

@@ -42,6 +42,7 @@ STATUS = {
     "import_failed": status.HTTP_400_BAD_REQUEST,
     "version_conflict": status.HTTP_409_CONFLICT,
     "conflict": status.HTTP_409_CONFLICT,
+    "not_found": status.HTTP_404_NOT_FOUND,
     "payload_too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
 }
 

@@ -162,6 +162,22 @@ export interface ExportJob {
   download_url: string | null;
 }
 
+/** What changed from export `against` to this one (GET /api/exports/{id}/diff/). */
+export interface ExportDiff {
+  against: number;
+  documents: { added: string[]; removed: string[]; changed: string[] };
+  spans: { added: number; removed: number; relabelled: number; moved: number };
+  relations: { added: number; removed: number };
+  document_labels: { changed: number };
+  by_label: Record<string, { added: number; removed: number }>;
+}
+
+/** A large diff a worker is still computing (the API's 202). */
+export interface ExportDiffPending {
+  status: "pending";
+  against: number;
+}
+
 export interface ExportRequest {
   format: string;
   scope: string;
@@ -185,6 +201,7 @@ export const workflowApi = {
     get<ProjectAgreement>(`${P(id)}agreement/?order=${order}`),
   exports: (id: number) => get<Page<ExportJob>>(`${P(id)}exports/?page_size=50`),
   exportJob: (jobId: number) => get<ExportJob>(`/api/exports/${jobId}/`),
+  exportDiff: (jobId: number) => get<ExportDiff | ExportDiffPending>(`/api/exports/${jobId}/diff/`),
   requestExport: (id: number, body: ExportRequest) =>
     request<ExportJob>("POST", `${P(id)}exports/`, body).then((r) => r.data),
 };
