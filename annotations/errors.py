@@ -123,6 +123,12 @@ class VersionConflict(DomainError):
         return {"current_version": self.current_version}
 
 
+class NotFound(DomainError):
+    """Something the request names does not exist (or is not the caller's to see)."""
+
+    code = "not_found"
+
+
 class Conflict(DomainError):
     """A write that breaks a rule about the current state (e.g. editing annotated text)."""
 

@@ -556,6 +556,15 @@ class ExportJob(models.Model):
     row_count = models.PositiveIntegerField(default=0)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
+    # A succeeded export is a dataset version (DECISIONS.md 44): numbered 1, 2, … per project
+    # when it succeeds, and chained to the previous succeeded export of the same project,
+    # format, scope and split (null for the first).
+    version = models.PositiveIntegerField(null=True, blank=True)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The export kept what it contained (`ExportEntry` rows), so it can be diffed.
+    has_manifest = models.BooleanField(default=False, db_default=False)
     file = models.FileField(upload_to="exports/", blank=True)
     error = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)
@@ -575,6 +584,9 @@ class ExportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "version"], name="export_version_unique")
+        ]
 
     def __str__(self) -> str:
         return f"export {self.pk} ({self.format}, {self.status})"
@@ -892,3 +904,59 @@ class TrashItem(models.Model):
 
     def __str__(self) -> str:
         return f"trash {self.kind} {self.name}"
+
+
+# --- Dataset versions: manifests and diffs (issue 12, DECISIONS.md 46) ---------------------
+
+
+class ExportEntry(models.Model):
+    """One document of an export as the diff needs it (`annotations.dataset_diff`): written
+    batch by batch while the export runs, under the attempt that wrote it, so a run taken
+    over by another delivery cannot mix its rows with the winner's."""
+
+    export = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="entries")
+    attempt = models.PositiveIntegerField()
+    external_id = models.CharField(max_length=200)
+    # sha256 (first 40 hex digits) of the document's text, title, meta and top-level layer
+    digest = models.CharField(max_length=40)
+    # {"spans": [[start, end, label]], "relations": [[from, to, label]], "labels": {}}
+    content = models.JSONField()
+
+    class Meta:
+        constraints = [
+            # also the index the diff's joins on external id use
+            models.UniqueConstraint(
+                fields=["export", "attempt", "external_id"], name="export_entry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} in export {self.export_id}"
+
+
+class DiffStatus(models.TextChoices):
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class ExportDiff(models.Model):
+    """What changed from `against` to `export`: computed once (by the export's task for its
+    previous version, or on request), then served as stored. Exports are immutable, so a
+    diff never goes stale."""
+
+    export = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="diffs")
+    against = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=DiffStatus.choices, default=DiffStatus.PENDING)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["export", "against"], name="export_diff_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"diff of export {self.export_id} against {self.against_id} ({self.status})"

@@ -17,6 +17,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import connection
 
+from annotations.services.export_diff import DIFF_TASK, diff_run
 from annotations.services.export_lease import EXPORT_TASK, export_recover, export_sweep
 from annotations.services.exports import export_run
 from annotations.services.suggestions import (
@@ -37,6 +38,12 @@ def export_run_task(self: Any, job_id: int) -> None:
     claim = export_run(job_id)
     if claim.retry_in is not None:
         raise self.retry(countdown=claim.retry_in, max_retries=None)
+
+
+@shared_task(name=DIFF_TASK, ignore_result=True, acks_late=True)
+def export_diff_task(diff_id: int) -> None:
+    """Compute a pending diff between two exports (the row says which)."""
+    diff_run(diff_id)
 
 
 @shared_task(name=SUGGESTIONS_TASK, ignore_result=True, acks_late=True)

@@ -18,6 +18,11 @@ urlpatterns = [
         ui_views.app_shell,
         name="ui-document",
     ),
+    path(
+        "projects/<int:pk>/documents/by-external-id/",
+        ui_views.document_by_external_id,
+        name="ui-document-by-external-id",
+    ),
     # Review, exports and later screens: the client router decides.
     re_path(r"^projects/(?P<pk>\d+)/.+$", ui_views.app_shell, name="ui-project-any"),
 ]

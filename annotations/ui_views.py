@@ -8,7 +8,7 @@ route renders the same shell and the client router picks the screen.
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -19,6 +19,8 @@ from django.views.i18n import set_language
 
 from annotations.errors import Invalid
 from annotations.language import SUPPORTED
+from annotations.models import Document
+from annotations.permissions import project_for
 from annotations.selectors.people import invitation_open
 from annotations.services.people import invitation_accept as accept
 from annotations.services.preferences import preferences_update
@@ -44,6 +46,25 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @ensure_csrf_cookie
 def app_shell(request: HttpRequest, **_route: object) -> HttpResponse:
     return render(request, "annotations/app.html")
+
+
+@login_required
+def document_by_external_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """A document's review page by its external id (`?id=`), as an export's diff names
+    documents: a redirect to the page, or the app's not-found page for a non-member or a
+    document that no longer exists."""
+    try:
+        project, _role = project_for(request.user, pk)
+    except Http404:
+        return app_shell(request)
+    found = (
+        Document.objects.filter(project=project, external_id=request.GET.get("id", ""))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        return app_shell(request)
+    return redirect(f"/projects/{pk}/documents/{found}/review/")
 
 
 @require_POST

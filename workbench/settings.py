@@ -339,6 +339,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The dataset card's agreement figures are computed over at most this many documents.
 EXPORT_AGREEMENT_MAX_DOCUMENTS = env_int("EXPORT_AGREEMENT_MAX_DOCUMENTS", 2000, minimum=0)
+# A diff between two exports of at most this many documents in all is computed in the
+# request; a larger one by a worker (the API answers 202 until it is stored).
+EXPORT_DIFF_INLINE_DOCUMENTS = env_int("EXPORT_DIFF_INLINE_DOCUMENTS", 20000, minimum=0)
 
 # Model backends for suggestions (DECISIONS.md 34): only public addresses
 # are called, and those inside these networks (comma-separated CIDRs, e.g. 10.20.0.5/32 for

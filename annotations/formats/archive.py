@@ -1,9 +1,9 @@
 """The export zip: one per export, with the format's file(s), extra files and the card.
 
-`ZipOut` writes deterministic entries (a fixed timestamp, the export time, and fixed
-permissions), so the same data exported at the same time gives the same bytes; every entry's
-sha256 is recorded for the dataset card. The multi-file formats (brat, hf, spaCy) write their
-zip with it, card included.
+`ZipOut` writes deterministic entries (a fixed timestamp, 1980-01-01, and fixed permissions),
+so the same data gives the same entry bytes whenever it is exported (DECISIONS.md 44): only
+the card's "Exported at" line differs. Every entry's sha256 is recorded for the dataset card.
+The multi-file formats (brat, hf, spaCy) write their zip with it, card included.
 
 `write_package` makes any export's zip (DECISIONS.md 8), pure: records in, zip bytes out, no
 database. A single-file format is written to a temporary file first (memory stays bounded by
@@ -17,21 +17,21 @@ import hashlib
 import tempfile
 import zipfile
 from collections.abc import Iterable
-from datetime import datetime
 from typing import IO, BinaryIO
 
 from .base import CardContext, FormatSpec, Options, Record, Schema, WriteResult
 from .card import dataset_card
 
-# zip cannot store dates before 1980; a missing export time maps to this.
+# Every entry's date: the earliest a zip can store. The export time is in the card, not in
+# the entries, so a data file's bytes depend on the data alone.
 EPOCH = (1980, 1, 1, 0, 0, 0)
 CHUNK = 1 << 20
 
 
 class ZipOut:
-    def __init__(self, out: BinaryIO, exported_at: datetime | None) -> None:
+    def __init__(self, out: BinaryIO) -> None:
         self._zip = zipfile.ZipFile(out, "w")
-        self._date_time = exported_at.timetuple()[:6] if exported_at else EPOCH
+        self._date_time = EPOCH
         self.files: dict[str, str] = {}
 
     def _info(self, name: str, compress: bool) -> zipfile.ZipInfo:
@@ -82,7 +82,7 @@ def write_package(
     with tempfile.TemporaryFile() as data:
         result = _write_all(spec, data, schema, card, batches, options)
         data.seek(0)
-        archive = ZipOut(out, card.exported_at)
+        archive = ZipOut(out)
         archive.add_stream(DATA_NAME + spec.extension, data)
         for name, content in (spec.extra_files(schema) if spec.extra_files else {}).items():
             archive.add(name, content)

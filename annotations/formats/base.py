@@ -93,6 +93,9 @@ class CardContext:
     format_caveat: str = ""
     # How to load this export into the tool it is for, and what that tool cannot carry.
     format_guide: str = ""
+    # What changed since the previous version (`dataset_diff`'s result and the previous
+    # version's number), asked for once every record is written; None: no previous version.
+    changes: Callable[[], Mapping[str, Any] | None] | None = None
 
 
 class Writer(Protocol):
@@ -240,7 +243,8 @@ class Tally:
             self.result.warnings.append(message)
 
     def uncarried_annotations(self, record: Record) -> None:
-        """Note per-annotator layers a gold-only format drops (reported once, at close)."""
+        """Note per-annotator layers a writer drops (reported once, at close): hf's without
+        a card to say the scope."""
         if record.get("annotations"):
             self._uncarried += 1
 
@@ -281,6 +285,39 @@ class Tally:
             s: dict(sorted(c.items())) for s, c in self._docs.items()
         }
         return self.result
+
+
+def carries_versions(card: CardContext | None) -> bool:
+    """Whether a one-layer-per-record writer writes annotators' versions: for scope all (a
+    writer used without a card writes the top-level layer and reports what it left out)."""
+    return card is not None and card.scope == "all"
+
+
+def versions(record: Record, carried: bool = True) -> Iterator[tuple[str | None, Record]]:
+    """Each version of a document as a record of its own: (None, the top-level layer: gold,
+    or the agreed content), then (annotator, their layer) for each submitted annotation a
+    record of scope ``all`` carries, in the record's order (by username).
+
+    The formats that hold one layer per record (brat, CoNLL, spaCy, CSV, doccano) write one
+    record per version with the annotator named (DECISIONS.md 45). Under scope ``all`` a
+    document that has annotators' work but no gold content has no gold version: an empty
+    gold record would read as "no entities here".
+    """
+    layers = record.get("annotations") or () if carried else ()
+    top = {key: value for key, value in record.items() if key != "annotations"}
+    if not layers or top.get("spans") or top.get("relations") or top.get("document_labels"):
+        yield None, top
+    for layer in layers:
+        yield (
+            layer.get("annotator") or "",
+            {
+                **top,
+                "spans": layer.get("spans") or [],
+                "relations": layer.get("relations") or [],
+                "chains": layer.get("chains") or [],
+                "document_labels": layer.get("document_labels") or {},
+            },
+        )
 
 
 def split_order(split: str) -> tuple[int, str]:

@@ -17,6 +17,11 @@ external id go in one ``documents.jsonl`` sidecar (a line per document, keyed by
 which the reader reads back and brat ignores. One file rather than one per document keeps the
 zip's central directory, held in memory until the end, small. Only the shared files are
 checksummed in the card; the per-document files are covered by ``documents.jsonl``'s order.
+
+An export of scope ``all`` adds each annotator's version of a document as a collection of its
+own, ``annotators/<user>/<name>.txt`` and ``.ann`` (brat opens a directory as a collection), and
+lists them in the document's sidecar line (``annotations``: annotator, file stem, document
+labels); the reader reads them back as that document's annotators' layers.
 """
 
 from __future__ import annotations
@@ -37,14 +42,18 @@ from .base import (
     Schema,
     Tally,
     WriteResult,
+    carries_versions,
     relation_labels,
     span_labels,
+    versions,
 )
 from .jsonl import dumps
 from .reading import ReadResult, json_lines, new_record
 from .zip_reading import ZipIn
 
 SIDECAR = "documents.jsonl"
+# Where an export of scope all puts each annotator's version: <ANNOTATORS>/<user>/<name>.ann.
+ANNOTATORS = "annotators"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -54,32 +63,67 @@ class BratWriter:
     def __init__(self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None) -> None:
         self._schema = schema
         self._card = card
-        self._zip = ZipOut(out, card.exported_at if card else None)
+        self._zip = ZipOut(out)
         self._tally = Tally("brat")
+        self._all = carries_versions(card)
         self._names: set[str] = set()
+        self._folders: dict[str, str] = {}
         # closed in close(); a writer spans many calls, so no with-block fits
         self._sidecar = tempfile.TemporaryFile()  # noqa: SIM115
 
     def write(self, record: Record) -> None:
         self._tally.count(record)
-        self._tally.uncarried_annotations(record)
+        if not self._all:
+            self._tally.uncarried_annotations(record)
         name = self._name(record["external_id"])
         text = record["text"]
-        self._zip.add(f"{name}.txt", text.encode("utf-8"), track=False)
-        self._zip.add(f"{name}.ann", _ann(record, text).encode("utf-8"), track=False)
-        sidecar = {
-            "file": name,
-            "external_id": record["external_id"],
-            "title": record.get("title", ""),
-            "document_labels": record.get("document_labels") or {},
-            "meta": record.get("meta") or {},
-        }
-        chains = _chain_members(record)
+        data = text.encode("utf-8")
+        sidecar: dict[str, Any] = {"file": name, "external_id": record["external_id"]}
+        layers = []
+        chains: list[dict[str, Any]] = []
+        # The top-level pair is the gold version; brat wants an .ann beside every .txt, so a
+        # document with annotators' versions only (scope all) gets an empty one.
+        self._zip.add(f"{name}.txt", data, track=False)
+        gold = ""
+        for annotator, version in versions(record, self._all):
+            if annotator is None:
+                gold = _ann(version, text)
+                chains = _chain_members(version)
+                continue
+            # brat opens a directory as a collection: each annotator's is one of its own
+            stem = f"{ANNOTATORS}/{self._folder(annotator)}/{name}"
+            self._zip.add(f"{stem}.txt", data, track=False)
+            self._zip.add(f"{stem}.ann", _ann(version, text).encode("utf-8"), track=False)
+            layer: dict[str, Any] = {"annotator": annotator, "file": stem}
+            layer["document_labels"] = version.get("document_labels") or {}
+            if version_chains := _chain_members(version):
+                layer["chains"] = version_chains
+            layers.append(layer)
+        self._zip.add(f"{name}.ann", gold.encode("utf-8"), track=False)
+        sidecar.update(
+            title=record.get("title", ""),
+            document_labels=record.get("document_labels") or {},
+            meta=record.get("meta") or {},
+        )
         if chains:
             sidecar["chains"] = chains
         if record.get("split"):
             sidecar["split"] = record["split"]
+        if layers:
+            sidecar["annotations"] = layers
         self._sidecar.write(dumps(sidecar))
+
+    def _folder(self, annotator: str) -> str:
+        """A safe folder name per annotator, unique among them; the sidecar names who."""
+        if annotator not in self._folders:
+            base = _UNSAFE.sub("_", annotator)[:100] or "annotator"
+            taken = {folder.lower() for folder in self._folders.values()}
+            folder, n = base, 1
+            while folder.lower() in taken:
+                n += 1
+                folder = f"{base}-{n}"
+            self._folders[annotator] = folder
+        return self._folders[annotator]
 
     def _name(self, external_id: str) -> str:
         """A safe, unique file stem; the real id is kept in the sidecar."""
@@ -207,8 +251,18 @@ def _records(source: IO[bytes], limits: ReadLimits, warnings: list[str]) -> Iter
     with ZipIn(source, limits) as archive:
         names = archive.names()
         sidecar = _sidecar(archive) if SIDECAR in names else {}
-        # macOS zips add "__MACOSX/._name.txt" resource forks: not documents
-        texts = sorted(n for n in names if n.endswith(".txt") and not _resource_fork(n))
+        # macOS zips add "__MACOSX/._name.txt" resource forks: not documents; nor are the
+        # copies beside annotators' versions
+        versions_of = {
+            layer.get("file", ""): layer
+            for facts in sidecar.values()
+            for layer in facts.get("annotations") or ()
+        }
+        texts = sorted(
+            n
+            for n in names
+            if n.endswith(".txt") and not _resource_fork(n) and n[: -len(".txt")] not in versions_of
+        )
         # documents in export order when our sidecar says it, else by file name
         order = {name: i for i, name in enumerate(sidecar)}
         texts.sort(key=lambda n: order.get(n[: -len(".txt")], len(order)))
@@ -226,7 +280,33 @@ def _records(source: IO[bytes], limits: ReadLimits, warnings: list[str]) -> Iter
                     record[key] = sidecar[stem][key]
             equivalences = _parse_ann(record, ann, f"{stem}.ann", warnings)
             _chains(record, sidecar.get(stem, {}).get("chains"), equivalences, f"{stem}.ann")
+            for layer in sidecar.get(stem, {}).get("annotations") or ():
+                record.setdefault("annotations", []).append(
+                    _version(archive, names, record, layer, warnings)
+                )
             yield record
+
+
+def _version(
+    archive: ZipIn, names: set[str] | list[str], record: Record, layer: dict, warnings: list[str]
+) -> dict[str, Any]:
+    """An annotator's version of the record (scope all): their ``.ann`` beside a copy of the
+    text, named in the sidecar."""
+    name = f"{layer.get('file', '')}.ann"
+    if name not in names:
+        raise FormatError(f"{SIDECAR} names {name!r}, which the zip does not hold")
+    version: Record = {**record, "spans": [], "relations": []}
+    version.pop("chains", None)
+    equivalences = _parse_ann(version, _decode(archive.read(name), name), name, warnings)
+    _chains(version, layer.get("chains"), equivalences, name)
+    return {
+        "annotator": str(layer.get("annotator") or ""),
+        "status": "submitted",
+        "spans": version["spans"],
+        "relations": version["relations"],
+        "chains": version.get("chains") or [],
+        "document_labels": layer.get("document_labels") or {},
+    }
 
 
 def _resource_fork(name: str) -> bool:

@@ -32,6 +32,7 @@ def dataset_card(
         parts.append(f"## Using this export\n\n{card.format_guide}\n\n")
     parts.append(_labels_section(schema))
     parts.append(_counts_section(result))
+    parts.append(_changes_section(card.changes() if card.changes else None))
     parts.append(_agreement_section(card.agreement))
     parts.append(_annotators_section(card.annotators))
     if files:
@@ -120,3 +121,35 @@ def _annotators_section(annotators: tuple[str, ...]) -> str:
 
 def _cell(value: Any) -> str:
     return str(value or "").replace("|", "\\|").replace("\n", " ")
+
+
+CARD_LISTED = 20
+
+
+def _changes_section(changes: Mapping[str, Any] | None) -> str:
+    """The diff against the previous version, in a few lines (the API has it all)."""
+    if not changes:
+        return ""
+    docs, spans, relations = changes["documents"], changes["spans"], changes["relations"]
+    lines = [
+        f"## Changes since version {changes.get('version')} (export {changes['against']})\n",
+        f"- Documents: {len(docs['added'])} added, {len(docs['removed'])} removed, "
+        f"{len(docs['changed'])} changed",
+        f"- Spans: {spans['added']} added, {spans['removed']} removed, "
+        f"{spans['relabelled']} relabelled, {spans['moved']} moved",
+        f"- Relations: {relations['added']} added, {relations['removed']} removed",
+        f"- Document labels changed in {changes['document_labels']['changed']} document(s)",
+    ]
+    for what in ("added", "removed", "changed"):
+        ids = docs[what]
+        if ids:
+            shown = ", ".join(f"`{i}`" for i in ids[:CARD_LISTED])
+            more = f" and {len(ids) - CARD_LISTED} more" if len(ids) > CARD_LISTED else ""
+            lines.append(f"- {what.capitalize()}: {shown}{more}")
+    if changes["by_label"]:
+        lines.append("\n| Label | Added | Removed |\n|---|---|---|")
+        lines += [
+            f"| `{label}` | {c['added']} | {c['removed']} |"
+            for label, c in changes["by_label"].items()
+        ]
+    return "\n".join(lines) + "\n\n"

@@ -10,6 +10,13 @@ entity labels are tagged (default: every span label except ``NON_ENTITY_LABELS``
 entities are resolved by ``non_overlapping`` and misaligned ones skipped, all with warnings.
 A sentence break that would cut an entity is dropped so no entity spans two sentences.
 
+An export of scope ``all`` writes each version of a document as a document of its own: the gold
+one, then one per submitted annotation. Under that scope each block starts (after its ``-DOCSTART-``
+line) with ``# document = <external_id>`` and, for an annotator's version, ``# annotator =
+<username>`` (CoNLL-U's comment form). The reader makes those versions the annotators' layers
+of their document. ``spacy convert`` does not skip comment lines:
+convert a gold-scope export.
+
 The file loses the original whitespace: the reader rebuilds text with single spaces between
 tokens and newlines between sentences, so offsets after a round trip refer to that text.
 """
@@ -20,13 +27,26 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from typing import IO, Any, BinaryIO
 
-from .base import CardContext, FormatError, Record, Schema, Tally, WriteResult
+from .base import (
+    CardContext,
+    FormatError,
+    Record,
+    Schema,
+    Tally,
+    WriteResult,
+    carries_versions,
+    versions,
+)
 from .reading import ReadResult, new_record, text_lines
 from .tokens import entity_labels, non_overlapping, pipeline_for, token_span
 
 DOCSTART = "-DOCSTART-"
 # CoNLL-2003's document line: word, POS, chunk and NER columns.
 DOCSTART_LINE = f"{DOCSTART} -X- O O"
+# The line naming the annotator of a version of the document (scope all), CoNLL-U's comment form.
+ANNOTATOR_COMMENT = "# annotator = "
+# Every version's block names its document under scope all (a -DOCSTART- block has no id).
+DOCUMENT_COMMENT = "# document = "
 _WHITESPACE = re.compile(r"\s")
 _TAG = re.compile(r"^(?:O|[BI]-\S+)$")
 
@@ -42,17 +62,28 @@ class ConllWriter:
     ) -> None:
         self._out = out
         self._tally = Tally("conll")
+        self._all = carries_versions(card)
         self._labels = entity_labels(schema, labels)
         self._nlp = pipeline_for(schema, self._tally)
 
     def write(self, record: Record) -> None:
         tally = self._tally
         tally.count(record)
-        tally.uncarried_annotations(record)
+        if not self._all:
+            tally.uncarried_annotations(record)
         tally.uncarried_attribution(record, fragments=False, chains=True)
         doc = self._nlp(record["text"])
+        sentence_starts = {sent.start for sent in doc.sents}
+        for annotator, version in versions(record, self._all):
+            tags, starts = self._tags(doc, version, set(sentence_starts))
+            header = [] if not self._all else [f"{DOCUMENT_COMMENT}{record['external_id']}"]
+            if annotator is not None:
+                header.append(f"{ANNOTATOR_COMMENT}{annotator}")
+            self._out.write(_document(doc, tags, starts, header).encode("utf-8"))
+
+    def _tags(self, doc: Any, record: Record, starts: set[int]) -> tuple[list[str], set[int]]:
+        tally = self._tally
         tags = ["O"] * len(doc)
-        starts = {sent.start for sent in doc.sents}
         # align first, so a misaligned span cannot push out an aligned one it overlaps
         aligned = {}
         for span in record.get("spans") or ():
@@ -66,14 +97,14 @@ class ConllWriter:
             for i in range(tokens.start + 1, tokens.end):
                 tags[i] = f"I-{span['label']}"
                 starts.discard(i)
-        self._out.write(_document(doc, tags, starts).encode("utf-8"))
+        return tags, starts
 
     def close(self) -> WriteResult:
         return self._tally.finish()
 
 
-def _document(doc: Any, tags: list[str], starts: set[int]) -> str:
-    lines = [DOCSTART_LINE, ""]
+def _document(doc: Any, tags: list[str], starts: set[int], header: list[str]) -> str:
+    lines = [DOCSTART_LINE, "", *header]
     sentence: list[str] = []
     for token, tag in zip(doc, tags, strict=True):
         if token.i in starts and sentence:
@@ -98,13 +129,18 @@ def read_conll(source: IO[bytes] | Iterable[str | bytes]) -> ReadResult:
 
 
 def _records(source: IO[bytes] | Iterable[str | bytes], warnings: list[str]) -> Iterator[Record]:
+    documents = _Versions()
     builder = _DocumentBuilder(1, warnings)
     for number, line in text_lines(source):
         columns = line.split()
         if columns and columns[0] == DOCSTART:
             if builder.has_tokens():
-                yield builder.record()
-            builder = _DocumentBuilder(builder.number + 1, warnings)
+                yield from documents.add(builder)
+            builder = _DocumentBuilder(documents.count + 1, warnings)
+        elif line.startswith(ANNOTATOR_COMMENT) and not builder.has_tokens():
+            builder.annotator = line[len(ANNOTATOR_COMMENT) :].strip()
+        elif line.startswith(DOCUMENT_COMMENT) and not builder.has_tokens():
+            builder.document = line[len(DOCUMENT_COMMENT) :].strip()
         elif not columns:
             builder.end_sentence()
         elif len(columns) < 2 or not _TAG.match(columns[-1]):
@@ -112,7 +148,57 @@ def _records(source: IO[bytes] | Iterable[str | bytes], warnings: list[str]) -> 
         else:
             builder.add(columns[0], columns[-1], number)
     if builder.has_tokens():
-        yield builder.record()
+        yield from documents.add(builder)
+    yield from documents.rest()
+
+
+class _Versions:
+    """Joins an annotator's version (a block starting ``# annotator = …``) to the document
+    before it; one document is held until the next one starts."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._held: Record | None = None
+
+    def add(self, builder: _DocumentBuilder) -> Iterator[Record]:
+        record = builder.record()
+        held = self._held
+        if (
+            builder.annotator is None
+            or held is None
+            or held["external_id"] != (builder.document or held["external_id"])
+            or not _same_tokens(held, record)
+        ):
+            yield from self.rest()
+            self.count += 1
+            record["external_id"] = builder.document or f"conll-{self.count}"
+            if builder.annotator is not None:  # no gold version of this document
+                layer, record["spans"] = record["spans"], []
+                record["annotations"] = [_layer(builder.annotator, layer)]
+            self._held = record
+            return
+        held.setdefault("annotations", []).append(_layer(builder.annotator, record["spans"]))
+
+    def rest(self) -> Iterator[Record]:
+        if self._held is not None:
+            yield self._held
+        self._held = None
+
+
+def _layer(annotator: str, spans: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "annotator": annotator,
+        "status": "submitted",
+        "spans": spans,
+        "relations": [],
+        "document_labels": {},
+    }
+
+
+def _same_tokens(a: Record, b: Record) -> bool:
+    """The same tokens (versions may break sentences differently: a newline or a space, one
+    character either way, so offsets agree)."""
+    return a["text"].replace("\n", " ") == b["text"].replace("\n", " ")
 
 
 class _DocumentBuilder:
@@ -126,6 +212,8 @@ class _DocumentBuilder:
         self._spans: list[dict[str, Any]] = []
         self._open: dict[str, Any] | None = None
         self._sentence_open = False
+        self.annotator: str | None = None
+        self.document: str | None = None
 
     def has_tokens(self) -> bool:
         return self._length > 0

@@ -1,9 +1,12 @@
 """CSV, one row per document, for sentiment classification and quick counts.
 
-Columns: ``external_id, title, split``, one per document label group (several values of a
+Columns: ``external_id, title, split`` (and ``annotator`` for scope ``all``), one per document
+label group (several values of a
 multi-choice group joined with ``|``), ``spans_<LABEL>`` per span label, ``relations``. UTF-8
 without BOM, RFC 4180 quoting and ``\\r\\n`` row ends (Python's csv default), so pandas,
 ``datasets`` and spreadsheets read it; text is left out because it is what spreadsheets mangle.
+A row is one version of a document: ``annotator`` is empty for the gold layer and names the
+annotator for each submitted annotation an export of scope ``all`` carries (``base.versions``).
 
 The file is meant for spreadsheets, which run a cell starting with ``=``, ``+``, ``-`` or ``@``
 as a formula (``=HYPERLINK(…)`` in a title someone imported). As OWASP's "CSV Injection" page
@@ -19,7 +22,17 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import BinaryIO
 
-from .base import CardContext, Record, Schema, Tally, WriteResult, document_groups, span_labels
+from .base import (
+    CardContext,
+    Record,
+    Schema,
+    Tally,
+    WriteResult,
+    carries_versions,
+    document_groups,
+    span_labels,
+    versions,
+)
 
 # Cells a spreadsheet would read as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -41,7 +54,11 @@ class CsvWriter:
         self._buffer = io.StringIO(newline="")
         # Text cells quoted, numbers bare (OWASP: wrap each cell in double quotes).
         self._csv = csv.writer(self._buffer, quoting=csv.QUOTE_NONNUMERIC)
-        header = ["external_id", "title", "split", *self._groups]
+        # the column exists where there is something to put in it: scope all's versions
+        self._with_annotator = carries_versions(card)
+        header = ["external_id", "title", "split"]
+        header += ["annotator"] if self._with_annotator else []
+        header += self._groups
         self._row(header + [f"spans_{label}" for label in self._labels] + ["relations"])
 
     def _row(self, row: Sequence[object]) -> None:
@@ -52,7 +69,14 @@ class CsvWriter:
 
     def write(self, record: Record) -> None:
         self._tally.count(record)
-        self._tally.uncarried_annotations(record)
+        if not self._with_annotator:
+            self._tally.uncarried_annotations(record)
+            self._write_version(None, record)
+            return
+        for annotator, version in versions(record):
+            self._write_version(annotator, version)
+
+    def _write_version(self, annotator: str | None, record: Record) -> None:
         labels = record.get("document_labels") or {}
         counts = Counter(span["label"] for span in record.get("spans") or ())
         unknown = counts.keys() - set(self._labels)
@@ -66,6 +90,7 @@ class CsvWriter:
             record.get("title", ""),
             record.get("split", ""),
         ]
+        row += [annotator or ""] if self._with_annotator else []
         row += [_cell(labels.get(group)) for group in self._groups]
         row += [counts.get(label, 0) for label in self._labels]
         self._row([*row, len(record.get("relations") or ())])

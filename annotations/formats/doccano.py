@@ -24,7 +24,9 @@ Document labels go in ``cats`` (doccano's key for document categories next to sp
 than ``label``, which doccano's sequence-labelling import reads as spans; a Sequence Labeling
 project keeps ``cats`` (and ``external_id``) as example metadata and writes them back. doccano
 has no span attributes and no per-annotator layers in these shapes, and the label shape has no
-relations: what is not written is reported.
+relations: what is not written is reported. An export of scope ``all`` writes a line per
+version of a document: the gold one, then one per submitted annotation with an ``annotator``
+key naming its author (doccano keeps it as metadata); ``id`` numbers lines.
 
 On import, ``id``, ``Comments`` and every other key doccano keeps as metadata land in the
 document's ``meta`` (doccano's own under ``meta["doccano"]``). With no offset unit given, the
@@ -46,9 +48,11 @@ from .base import (
     Schema,
     Tally,
     WriteResult,
+    carries_versions,
     document_groups,
     document_label_values,
     span_ref,
+    versions,
 )
 from .jsonl import dumps
 from .offsets import UNITS, decoder, encoder
@@ -80,21 +84,33 @@ class DoccanoWriter:
         self._shape = shape
         self._unit = offset_unit
         self._tally = Tally("doccano")
+        self._all = carries_versions(card)
         self._next_entity = 1
         self._next_relation = 1
+        self._lines = 0
         self._attributes_dropped = 0
         self._relations_dropped = 0
 
     def write(self, record: Record) -> None:
         self._tally.count(record)
-        self._tally.uncarried_annotations(record)
+        self._tally.count(record)
+        if not self._all:
+            self._tally.uncarried_annotations(record)
         self._tally.uncarried_attribution(record, fragments=True, chains=True)
+        for annotator, version in versions(record, self._all):
+            self._write_version(annotator, version)
+
+    def _write_version(self, annotator: str | None, record: Record) -> None:
+        """One line per version (DECISIONS.md 45): an annotator's carries ``annotator``."""
         entities, ids = self._entities(record)
+        self._lines += 1
         line: dict[str, Any] = {
-            "id": self._tally.result.records,
+            "id": self._lines,
             "external_id": record["external_id"],
             "text": record["text"],
         }
+        if annotator is not None:
+            line["annotator"] = annotator
         if self._shape == "label":
             line["label"] = [[e["start_offset"], e["end_offset"], e["label"]] for e in entities]
             self._relations_dropped += len(record.get("relations") or ())

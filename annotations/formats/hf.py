@@ -114,7 +114,7 @@ class HfWriter:
         from .card import dataset_card
 
         result = self._tally.finish()
-        archive = ZipOut(self._out, self._card.exported_at if self._card else None)
+        archive = ZipOut(self._out)
         for split in sorted(self._files, key=split_order):
             handle = self._files[split]
             handle.seek(0)

@@ -176,7 +176,9 @@ _SPECS = (
             "with `python -m spacy convert documents.conll out/ --converter ner` (one Doc per "
             "document), or split it on the `-DOCSTART-` lines and give each sentence's tags "
             "to seqeval. The text is rebuilt from tokens (single spaces), so offsets into "
-            "the original text are not kept."
+            "the original text are not kept. With scope `all` each annotator's version is a "
+            "block of its own after the gold one, opened by `# document = …` and `# annotator "
+            "= …` lines; `spacy convert` does not skip those, so convert a gold export."
         ),
     ),
     FormatSpec(

@@ -5,8 +5,9 @@ Each Doc has ``doc.ents`` (entity labels, non-overlapping, as in CoNLL), every s
 (1.0 for the chosen values of a group, 0.0 for the others; keys are the values, or
 ``group:value`` when the schema has several groups). ``doc.user_data`` keeps ``external_id``,
 ``title``, span attributes (by index into ``sc``) and relations as ``[from, to, label]`` indices
-into ``sc``. ``spacy train`` accepts a directory of ``.spacy`` files, e.g. the unzipped
-``train/``.
+into ``sc``. An export of scope ``all`` has a Doc per version of a document: the gold one, then
+one per submitted annotation, whose ``user_data["annotator"]`` names its author. ``spacy
+train`` accepts a directory of ``.spacy`` files, e.g. the unzipped ``train/``.
 
 Memory: a DocBin is one compressed msgpack blob and cannot be appended to on disk, so it grows in
 memory (roughly 8 bytes per token per stored attribute). The writer flushes a part every
@@ -30,8 +31,10 @@ from .base import (
     Schema,
     Tally,
     WriteResult,
+    carries_versions,
     document_groups,
     split_order,
+    versions,
 )
 from .tokens import entity_labels, non_overlapping, pipeline_for, token_span
 
@@ -52,8 +55,9 @@ class SpacyWriter:
     ) -> None:
         self._schema = schema
         self._card = card
-        self._zip = ZipOut(out, card.exported_at if card else None)
+        self._zip = ZipOut(out)
         self._tally = Tally("spacy")
+        self._all = carries_versions(card)
         self._labels = entity_labels(schema, labels)
         self._nlp = pipeline_for(schema, self._tally)
         self._groups = document_groups(schema)
@@ -63,15 +67,19 @@ class SpacyWriter:
 
     def write(self, record: Record) -> None:
         self._tally.count(record)
-        self._tally.uncarried_annotations(record)
-        doc = self._doc(record)
+        if not self._all:
+            self._tally.uncarried_annotations(record)
         split = record.get("split") or NO_SPLIT
-        if split not in self._bins:
-            self._bins[split] = _lean_docbin()
-        docbin = self._bins[split]
-        docbin.add(doc)
-        if len(docbin) >= self._per_part:
-            self._flush(split)
+        for annotator, version in versions(record, self._all):
+            doc = self._doc(version)
+            if annotator is not None:
+                doc.user_data["annotator"] = annotator
+            if split not in self._bins:
+                self._bins[split] = _lean_docbin()
+            docbin = self._bins[split]
+            docbin.add(doc)
+            if len(docbin) >= self._per_part:
+                self._flush(split)
 
     def _doc(self, record: Record) -> Any:
         tally = self._tally

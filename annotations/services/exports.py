@@ -27,7 +27,7 @@ from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -45,6 +45,13 @@ from annotations.selectors.exports import (
     project_schema,
     record_batches,
     submitted_annotators,
+)
+from annotations.services.export_diff import (
+    diff_compute,
+    diff_store,
+    entries_discard,
+    entries_keep,
+    entries_write,
 )
 from annotations.services.export_lease import (
     Claim,
@@ -200,6 +207,7 @@ def export_run(job_id: int) -> Claim:
     attempt = claim.attempt
     job = ExportJob.objects.select_related("project").get(pk=job_id)
     directory = f"exports/{job.project_id}/{job.pk}-{attempt}"
+    changes = Changes(job, attempt)
     try:
         with tempfile.TemporaryFile() as out:
             written = export_write(
@@ -211,27 +219,54 @@ def export_run(job_id: int) -> Claim:
                 selection=job.documents,
                 out=out,
                 heartbeat=heartbeat_for(job_id, attempt),
+                manifest=lambda records: entries_write(job_id, attempt, records),
+                changes=changes,
             )
-            _record_success(job, attempt, directory, out, written)
+            _record_success(job, attempt, directory, out, written, changes)
     except ExportSuperseded:
         log.warning(
             "export %s attempt %s: taken over by another delivery; stopped", job_id, attempt
         )
         _discard(directory)
+        entries_discard(job_id, attempt)
     except (OperationalError, InterfaceError) as exc:
         log.warning("export %s attempt %s: database unavailable: %s", job_id, attempt, exc)
         _discard_unless_recorded(job_id, directory)
         if export_release(job_id, attempt, f"the database was unavailable ({exc})".strip()):
+            entries_discard(job_id, attempt)
             export_enqueue(job_id)
     except Exception as exc:
         log.exception("export %s attempt %s failed", job_id, attempt)
         _discard(directory)
+        entries_discard(job_id, attempt)
         ExportJob.objects.filter(pk=job_id, attempt=attempt, status=ExportStatus.RUNNING).update(
             status=ExportStatus.FAILED,
             finished_at=timezone.now(),
             error=failure_reason(exc)[:2000],
         )
     return claim
+
+
+class Changes:
+    """The card's "changes since" facts: the diff of this attempt's manifest against the
+    previous version, computed once, when the writer asks (every record is written by
+    then), and kept for the job row's stored diff."""
+
+    def __init__(self, job: ExportJob, attempt: int) -> None:
+        self.job_id, self.attempt = job.pk, attempt
+        self.previous = previous_version(job)
+        self.result: dict[str, Any] | None = None
+
+    def __call__(self) -> dict[str, Any] | None:
+        if self.previous is None or not self.previous.has_manifest:
+            return None
+        if self.result is None:
+            self.result = diff_compute(self.job_id, self.attempt, self.previous)
+        return {"version": self.previous.version, **self.result}
+
+    def against(self, previous: ExportJob | None) -> dict[str, Any] | None:
+        """The computed diff, if it was against `previous`."""
+        return self.result if previous is not None and previous == self.previous else None
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -296,9 +331,13 @@ def export_write(
     heartbeat: Heartbeat = _beat_nothing,
     exported_at: datetime | None = None,
     selection: Sequence[int] | None = None,
+    manifest: Callable[[list[dict[str, Any]]], None] | None = None,
+    changes: Callable[[], Mapping[str, Any] | None] | None = None,
 ) -> Written:
     """Write the export zip to `out`, calling `heartbeat(done, total)` after each batch;
-    with a `selection`, of those documents only (progress counts the selection)."""
+    with a `selection`, of those documents only (progress counts the selection).
+    `manifest` is given each batch's records before they are written; `changes` gives the
+    card's "changes since" facts once every record is written."""
     spec = FORMATS[format]
     schema = project_schema(project)
     split = ordered_split(split) if split else None
@@ -320,6 +359,7 @@ def export_write(
         agreement=_agreement(project, schema, warnings, lambda: heartbeat(0, total)),
         annotators=submitted_annotators(project),
         flagged_left_out=left_out,
+        changes=changes,
     )
     batches = record_batches(
         project,
@@ -330,7 +370,12 @@ def export_write(
         selection=selection,
     )
     result = write_package(
-        out, spec, schema, card, _beating(batches, heartbeat, total), spec.with_defaults(options)
+        out,
+        spec,
+        schema,
+        card,
+        _beating(batches, heartbeat, total, manifest),
+        spec.with_defaults(options),
     )
     warnings.extend(result.warnings)
     if result.warning_count > len(result.warnings):
@@ -338,10 +383,18 @@ def export_write(
     return Written(row_count=result.records, warnings=warnings)
 
 
-def _beating(batches: Iterator[Batch], heartbeat: Heartbeat, total: int) -> Iterator[list]:
-    """Each batch's records; once the writer has taken a batch, a heartbeat with the count."""
+def _beating(
+    batches: Iterator[Batch],
+    heartbeat: Heartbeat,
+    total: int,
+    manifest: Callable[[list[dict[str, Any]]], None] | None = None,
+) -> Iterator[list]:
+    """Each batch's records (given to `manifest` first); once the writer has taken a batch,
+    a heartbeat with the count."""
     done = 0
     for batch in batches:
+        if manifest is not None:
+            manifest(batch.records)
         yield batch.records
         done += batch.scanned
         heartbeat(done, total)
@@ -416,24 +469,63 @@ def _digest(handle: IO[bytes]) -> tuple[int, str]:
 
 
 def _record_success(
-    job: ExportJob, attempt: int, directory: str, out: IO[bytes], written: Written
+    job: ExportJob,
+    attempt: int,
+    directory: str,
+    out: IO[bytes],
+    written: Written,
+    changes: Changes | None = None,
 ) -> None:
-    """Save the finished zip under its name, then point the row at it (in that order)."""
+    """Save the finished zip under its name, then point the row at it (in that order); with
+    the row, keep this attempt's manifest and the diff against the previous version."""
     size, sha256 = _digest(out)
     name = default_storage.save(f"{directory}/{export_file_name(job)}", File(out))
     now = timezone.now()
-    recorded = ExportJob.objects.filter(
-        pk=job.pk, attempt=attempt, status=ExportStatus.RUNNING
-    ).update(
-        status=ExportStatus.SUCCEEDED,
-        file=name,
-        size=size,
-        sha256=sha256,
-        row_count=written.row_count,
-        warnings=written.warnings,
-        progress_done=F("progress_total"),
-        heartbeat_at=now,
-        finished_at=now,
-    )
+    with transaction.atomic():
+        # Versions are numbered in the order exports succeed: the project row's lock makes
+        # two exports finishing at once take 1 and 2, never both 1.
+        Project.objects.select_for_update().only("pk").get(pk=job.project_id)
+        previous = previous_version(job)
+        recorded = ExportJob.objects.filter(
+            pk=job.pk, attempt=attempt, status=ExportStatus.RUNNING
+        ).update(
+            status=ExportStatus.SUCCEEDED,
+            file=name,
+            size=size,
+            sha256=sha256,
+            row_count=written.row_count,
+            warnings=written.warnings,
+            progress_done=F("progress_total"),
+            heartbeat_at=now,
+            finished_at=now,
+            version=_next_version(job.project_id),
+            previous=previous,
+            has_manifest=True,
+        )
+        if recorded:
+            entries_keep(job.pk, attempt)
+            # the card's diff is stored if it was against the version recorded as previous
+            diffed = changes.against(previous) if changes is not None else None
+            if previous is not None and diffed is not None:
+                diff_store(job.pk, previous, diffed)
     if not recorded:
         raise ExportSuperseded(job.pk)  # the caller removes the file
+
+
+def _next_version(project_id: int) -> int:
+    latest = ExportJob.objects.filter(project_id=project_id).aggregate(v=Max("version"))["v"]
+    return (latest or 0) + 1
+
+
+def previous_version(job: ExportJob) -> ExportJob | None:
+    """The latest succeeded export of the job's project with its format, scope and split
+    (the version this one follows), or None."""
+    same = ExportJob.objects.filter(
+        project_id=job.project_id,
+        format=job.format,
+        scope=job.scope,
+        status=ExportStatus.SUCCEEDED,
+        version__isnull=False,
+    ).exclude(pk=job.pk)
+    same = same.filter(split__isnull=True) if not job.split else same.filter(split=job.split)
+    return same.order_by("-version").first()

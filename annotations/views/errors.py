@@ -44,6 +44,7 @@ STATUS = {
     "conflict": status.HTTP_409_CONFLICT,
     "confirm_required": status.HTTP_409_CONFLICT,
     "archive_refused": status.HTTP_400_BAD_REQUEST,
+    "not_found": status.HTTP_404_NOT_FOUND,
     "payload_too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
 }
 

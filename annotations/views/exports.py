@@ -13,7 +13,7 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from annotations.formats import SCOPES, export_formats
 from annotations.models import ExportJob, ExportStatus, Role
 from annotations.permissions import project_for, require_role, sees_all_annotations
-from annotations.services import export_lease, exports
+from annotations.services import export_diff, export_lease, exports
 from annotations.views.core import ProjectScoped
 
 
@@ -69,6 +69,8 @@ class ExportJobSerializer(serializers.ModelSerializer):
             "row_count",
             "size",
             "sha256",
+            "version",
+            "previous",
             "error",
             "warnings",
             "attempt",
@@ -192,8 +194,56 @@ class ExportDownload(JobScoped, APIView):
         return response
 
 
+class ExportDiffSerializer(serializers.Serializer):
+    """What changed from export `against` to this one (DECISIONS.md 46)."""
+
+    against = serializers.IntegerField()
+    documents = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="external ids: added, removed, changed",
+    )
+    spans = serializers.DictField(
+        child=serializers.IntegerField(), help_text="added, removed, relabelled, moved"
+    )
+    relations = serializers.DictField(child=serializers.IntegerField(), help_text="added, removed")
+    document_labels = serializers.DictField(
+        child=serializers.IntegerField(), help_text="changed: documents whose labels changed"
+    )
+    by_label = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        help_text="per span label: added, removed",
+    )
+
+
+class ExportDiffPendingSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["pending"])
+    against = serializers.IntegerField()
+
+
+class ExportDiffView(JobScoped, APIView):
+    """What changed since the previous version (or `?against=<export id>` of the same
+    project). A large diff is computed by a worker: 202 until it is ready."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "against", int, description="Another succeeded export of the same project"
+            )
+        ],
+        responses={200: ExportDiffSerializer, 202: ExportDiffPendingSerializer},
+    )
+    def get(self, request: Request, job_id: int) -> Response:
+        job = self.get_job(request, job_id)
+        diff, ready = export_diff.diff_request(job=job, against=request.query_params.get("against"))
+        if ready:
+            return Response(diff.result)
+        body = {"status": "pending", "against": diff.against_id}
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": "2"})
+
+
 urlpatterns = [
     path("projects/<int:project_id>/exports/", ProjectExports.as_view(), name="project-exports"),
     path("exports/<int:job_id>/", ExportDetail.as_view(), name="export-detail"),
     path("exports/<int:job_id>/download/", ExportDownload.as_view(), name="export-download"),
+    path("exports/<int:job_id>/diff/", ExportDiffView.as_view(), name="export-diff"),
 ]

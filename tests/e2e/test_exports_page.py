@@ -74,6 +74,7 @@ def test_start_a_jsonl_export_and_see_it_complete(
     shown = row(page, job.pk).inner_text()
     assert "jsonl · gold" in shown
     assert job.sha256[:12] in shown
+    assert job.version == 1 and "v1" in shown and "first" in shown  # the first dataset version
     link = row(page, job.pk).get_by_role("link", name="Download")
     response = page.request.get(link.get_attribute("href"))
     assert response.ok and response.headers["x-checksum-sha256"] == job.sha256
@@ -183,3 +184,54 @@ def test_export_menu_is_the_registry(cast, live_server, page):
     scopes = page.get_by_label("Scope").locator("option").evaluate_all("os => os.map(o => o.value)")
     assert scopes == list(last.scopes)
     page.get_by_text(last.offset_note).wait_for()
+
+
+def test_a_versions_changes_are_shown_with_a_link_to_each_document(
+    cast, live_server, page, settings, tmp_path
+):
+    """Two versions, one document's gold changed between them: opening "Changes since"
+    shows the counts and that document, whose link opens its review page."""
+    from annotations.services.exports import export_request, export_run
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    docs = []
+    for i in range(3):
+        doc = DocumentFactory(
+            project=cast.project, text=ARTICLE, external_id=f"art-{i}", length=len(ARTICLE)
+        )
+        start = ARTICLE.index(PERSON)
+        annotate(
+            doc,
+            None,
+            spans=[{"id": "p", "start": start, "end": start + len(PERSON), "label": "PER"}],
+        )
+        docs.append(doc)
+
+    def export() -> ExportJob:
+        job = export_request(
+            project=cast.project, requested_by=cast.reviewer, format="jsonl", enqueue=False
+        )
+        export_run(job.pk)
+        return ExportJob.objects.get(pk=job.pk)
+
+    first = export()
+    start = ARTICLE.index(PERSON)
+    gold = cast.client("reviewer")
+    url = f"/api/projects/{cast.project.pk}/documents/{docs[1].pk}/gold/"
+    version = gold.get(url).json()["version"]
+    moved = {"id": "p", "start": start, "end": start + len(PERSON), "label": "ORG"}
+    assert gold.put(url, {"version": version, "spans": [moved]}, format="json").status_code == 200
+    second = export()
+    assert second.previous_id == first.pk and second.version == 2
+
+    login(page, live_server, "rita")
+    open_exports(page, live_server, cast.project.pk)
+    line = row(page, second.pk)
+    assert "v2" in line.inner_text() and f"after #{first.pk}" in line.inner_text()
+    line.get_by_text(f"Changes since #{first.pk}").click()
+    changed = line.locator('.diff-documents[data-kind="changed"]')
+    changed.wait_for()
+    assert "1 relabelled" in line.inner_text()
+    link = changed.get_by_role("link", name="art-1")
+    link.click()
+    page.wait_for_url(f"**/projects/{cast.project.pk}/documents/{docs[1].pk}/review/")

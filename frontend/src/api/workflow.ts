@@ -144,6 +144,10 @@ export interface ExportJob {
   row_count: number | null;
   size: number | null;
   sha256: string;
+  /** The dataset version (1, 2, … per project) once the export succeeded, else null. */
+  version: number | null;
+  /** The previous succeeded export of the same format, scope and split, or null. */
+  previous: number | null;
   error: string;
   /** Only on a job's own page (GET /api/exports/{id}/), not in the list. */
   warnings?: unknown[];
@@ -156,6 +160,22 @@ export interface ExportJob {
   finished_at: string | null;
   file_name: string | null;
   download_url: string | null;
+}
+
+/** What changed from export `against` to this one (GET /api/exports/{id}/diff/). */
+export interface ExportDiff {
+  against: number;
+  documents: { added: string[]; removed: string[]; changed: string[] };
+  spans: { added: number; removed: number; relabelled: number; moved: number };
+  relations: { added: number; removed: number };
+  document_labels: { changed: number };
+  by_label: Record<string, { added: number; removed: number }>;
+}
+
+/** A large diff a worker is still computing (the API's 202). */
+export interface ExportDiffPending {
+  status: "pending";
+  against: number;
 }
 
 export interface ExportRequest {
@@ -181,6 +201,7 @@ export const workflowApi = {
     get<ProjectAgreement>(`${P(id)}agreement/?order=${order}`),
   exports: (id: number) => get<Page<ExportJob>>(`${P(id)}exports/?page_size=50`),
   exportJob: (jobId: number) => get<ExportJob>(`/api/exports/${jobId}/`),
+  exportDiff: (jobId: number) => get<ExportDiff | ExportDiffPending>(`/api/exports/${jobId}/diff/`),
   requestExport: (id: number, body: ExportRequest) =>
     request<ExportJob>("POST", `${P(id)}exports/`, body).then((r) => r.data),
 };

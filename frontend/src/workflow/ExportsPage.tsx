@@ -5,6 +5,7 @@ import { exportFormats, formatsApi } from "../api/formats";
 import { type ExportJob, workflowApi } from "../api/workflow";
 import { onLinkClick } from "../ui/router";
 import { useAsync } from "../ui/useAsync";
+import { ExportChanges } from "./ExportChanges";
 import { formatBytes, isActive, jobDisplay, pollJob, progressPercent } from "./exportJobs";
 import "./workflow.css";
 
@@ -179,17 +180,18 @@ export function ExportsPage({ pk }: { pk: number }) {
       <h2>Past exports</h2>
       {jobs === null && !loadError && <p>Loading…</p>}
       {jobs && jobs.length === 0 && <p class="muted">No exports yet.</p>}
-      {jobs && jobs.length > 0 && <JobTable jobs={jobs} />}
+      {jobs && jobs.length > 0 && <JobTable jobs={jobs} pk={pk} />}
     </main>
   );
 }
 
-function JobTable({ jobs }: { jobs: ExportJob[] }) {
+function JobTable({ jobs, pk }: { jobs: ExportJob[]; pk: number }) {
   return (
     <table class="docs jobs">
       <thead>
         <tr>
           <th scope="col">#</th>
+          <th scope="col">Version</th>
           <th scope="col">Requested</th>
           <th scope="col">Format · scope</th>
           <th scope="col">Status</th>
@@ -202,14 +204,14 @@ function JobTable({ jobs }: { jobs: ExportJob[] }) {
       </thead>
       <tbody>
         {jobs.map((job) => (
-          <JobRow key={job.id} job={job} />
+          <JobRow key={job.id} job={job} pk={pk} />
         ))}
       </tbody>
     </table>
   );
 }
 
-function JobRow({ job }: { job: ExportJob }) {
+function JobRow({ job, pk }: { job: ExportJob; pk: number }) {
   const shown = jobDisplay(job);
   const pct = progressPercent(job);
   const done = job.status === "succeeded";
@@ -221,6 +223,13 @@ function JobRow({ job }: { job: ExportJob }) {
   return (
     <tr data-job={job.id}>
       <td>{job.id}</td>
+      <td data-version={job.version ?? ""}>
+        {job.version === null ? "—" : `v${job.version}`}
+        {job.version !== null && (
+          <div class="muted">{job.previous === null ? "first" : `after #${job.previous}`}</div>
+        )}
+        <ExportChanges job={job} pk={pk} />
+      </td>
       <td>
         {new Date(job.created_at).toLocaleString()}
         <div class="muted">{job.requested_by ?? ""}</div>
