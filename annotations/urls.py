@@ -8,6 +8,7 @@ from annotations.views import (
     exports,
     formats,
     people,
+    quality,
     suggestion_backend,
     suggestion_quality,
     suggestions,
@@ -48,4 +49,5 @@ urlpatterns += (
     + suggestion_backend.urlpatterns
     + suggestion_quality.urlpatterns
     + people.urlpatterns
+    + quality.urlpatterns
 )

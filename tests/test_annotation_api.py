@@ -33,6 +33,7 @@ def test_get_before_any_save_is_an_empty_draft(cast, document):
         "relations": [],
         "document_labels": {},
         "review": None,
+        "active_seconds": None,
     }
 
 

@@ -3,7 +3,7 @@
     {"external_id", "title", "text", "meta", "spans": [{"id", "start", "end", "label",
      "attributes"}], "relations": [{"id", "from", "to", "label"}], "document_labels",
      "split"?, "annotations"?: [{"annotator", "status", "spans", "relations",
-     "document_labels"}]}
+     "document_labels", "active_seconds"}]}
 
 Offsets are Unicode code points into ``text`` (CRLF kept, never normalised), end exclusive. The
 unit is stated once in the dataset card rather than on every line: a per-line key would repeat

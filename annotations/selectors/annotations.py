@@ -184,6 +184,7 @@ def annotation_detail(annotation: Annotation | None, project_id: int) -> dict[st
             "relations": [],
             "document_labels": {},
             "review": None,
+            "active_seconds": None,
         }
     content = getattr(annotation, "content", None) or spans_and_relations(
         annotation, label_names(project_id)
@@ -194,6 +195,7 @@ def annotation_detail(annotation: Annotation | None, project_id: int) -> dict[st
         "document_labels": annotation.document_labels,
         **content,
         "review": review_of(annotation),
+        "active_seconds": annotation.active_seconds,
     }
 
 
@@ -217,6 +219,7 @@ def annotations_of_document(document: Document, *, include_gold: bool = False) -
             "document_labels": a.document_labels,
             **contents[a.pk].as_dict(),
             "review": review_of(a),
+            "active_seconds": a.active_seconds,
         }
         for a in annotations
     ]

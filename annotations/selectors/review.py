@@ -67,6 +67,7 @@ def document_review(*, project: Project, document: Document) -> dict[str, Any]:
             "text": document.text,
             "length": document.length,
             "meta": document.meta,
+            "is_check": document.check_since is not None,
         },
         "annotators_per_document": project.annotators_per_document,
         "merge_threshold": project.merge_threshold,
@@ -148,6 +149,9 @@ def compare_to_gold(mine: list[dict[str, Any]], gold: list[dict[str, Any]]) -> d
     return {"spans": rows, "missed": len(exact - explained)}
 
 
+NOTHING_COMPARED: dict[str, Any] = {"gold_version": None, "spans": [], "missed": 0}
+
+
 def my_comparison(document: Document, annotator: User) -> dict[str, Any]:
     """The annotator's submitted spans against the document's gold (`compare_to_gold`);
     `gold_version` None (and nothing compared) without gold or a submitted version. Four
@@ -160,7 +164,7 @@ def my_comparison(document: Document, annotator: User) -> dict[str, Any]:
     }
     gold, mine = rows.get(True), rows.get(False)
     if gold is None or mine is None:
-        return {"gold_version": None, "spans": [], "missed": 0}
+        return dict(NOTHING_COMPARED)
     contents = contents_of([gold.pk, mine.pk], label_names(document.project_id))
     compared = compare_to_gold(contents[mine.pk].spans, contents[gold.pk].spans)
     return {"gold_version": gold.version, **compared}
