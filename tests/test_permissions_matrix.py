@@ -118,6 +118,8 @@ MATRIX = [
                                                               "403 404 403 403 200"),
     ("DELETE", P + "suggestions/backend/", None,              "403 404 403 403 204"),
     ("GET", P + "suggestions/quality/", None,                 "403 404 403 200 200"),
+    # An annotator's answer holds their own figures only (tests/test_quality.py).
+    ("GET", P + "quality/", None,                             "403 404 200 200 200"),
 ]  # fmt: skip
 
 
