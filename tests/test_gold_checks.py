@@ -385,3 +385,16 @@ def test_scope_all_records_carry_each_annotations_active_seconds(cast, document)
     assert [(a["annotator"], a["active_seconds"]) for a in record["annotations"]] == [
         ("alice", 61.0)
     ]
+
+
+def test_a_checks_review_proposes_nothing_for_gold(cast, checks):
+    """On the review page a check shows its annotators' versions but proposes none of their
+    work for gold."""
+    set_rate(cast, 1)
+    alice = cast.client("annotator")
+    assert next_doc(alice, cast.project).json()["id"] == checks[0].pk
+    submit(alice, checks[0], (PER, LOC))
+    review = cast.client("reviewer").get(doc_url(checks[0], "review/")).json()
+    assert [a["annotator"] for a in review["annotations"]] == ["alice"]
+    assert review["proposal"]["spans"] == []
+    assert review["document"]["is_check"] is True

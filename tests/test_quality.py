@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from annotations.models import Annotation, Document
-from annotations.selectors.quality import DRIFT_MARGIN, DRIFT_WINDOW, drift, is_drifting
+from annotations.selectors.quality import DRIFT_MARGIN, DRIFT_WINDOW, Tally, drift, is_drifting
 from tests.conftest import api
 from tests.factories import DocumentFactory
 from tests.test_gold_checks import doc_url, make_gold, mark, next_doc, set_rate
@@ -159,7 +159,9 @@ def test_drift_windows_and_the_flag():
     gold = {"spans": [PER, LOC], "relations": [], "document_labels": {}}
     half = {"spans": [PER, ORG_AT_LOC], "relations": [], "document_labels": {}}
     start = timezone.now()
-    checks = [(start + timedelta(minutes=i), gold, gold if i < 7 else half) for i in range(12)]
+    checks = [
+        (start + timedelta(minutes=i), Tally.of(gold, gold if i < 7 else half)) for i in range(12)
+    ]
     windows = drift(checks)
     assert [(w["checks"], w["span_f1"]) for w in windows] == [(2, 1.0), (5, 1.0), (5, 0.5)]
     assert windows[-1]["last_at"] == checks[-1][0]

@@ -40,7 +40,7 @@ from django.db.models import Avg, Count, F, FloatField, Q
 from django.db.models.functions import Cast
 
 from annotations.agreement import PRF, exact_matches, overlap_matches, parse_spans
-from annotations.agreement.matching import relation_agreement
+from annotations.agreement.matching import _relation_prf as relation_prf
 from annotations.models import Annotation, AnnotationStatus, Membership, Project, Role
 from annotations.selectors.annotations import contents_of, label_names
 from annotations.selectors.dashboard import TIME, Median
@@ -63,16 +63,32 @@ class Tally:
     labels_compared: int = 0
     checks: int = 0
 
-    def add(self, gold: Mapping[str, Any], theirs: Mapping[str, Any]) -> None:
+    @classmethod
+    def of(cls, gold: Mapping[str, Any], theirs: Mapping[str, Any]) -> Tally:
+        """One check: `theirs` against `gold` (each parsed and matched once)."""
         reference, candidate = parse_spans(gold), parse_spans(theirs)
         sizes = (len(reference), len(candidate))
-        self.exact += PRF(len(exact_matches(reference, candidate)), *sizes)
-        self.overlap += PRF(len(overlap_matches(reference, candidate)), *sizes)
-        self.links += relation_agreement(gold, theirs).micro
+        overlapping = overlap_matches(reference, candidate)
+        links = relation_prf(gold, theirs, reference, candidate, overlapping).values()
         right, compared = label_matches(gold["document_labels"], theirs["document_labels"])
-        self.labels_right += right
-        self.labels_compared += compared
-        self.checks += 1
+        return cls(
+            PRF(len(exact_matches(reference, candidate)), *sizes),
+            PRF(len(overlapping), *sizes),
+            sum(links, PRF()),
+            right,
+            compared,
+            1,
+        )
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.exact + other.exact,
+            self.overlap + other.overlap,
+            self.links + other.links,
+            self.labels_right + other.labels_right,
+            self.labels_compared + other.labels_compared,
+            self.checks + other.checks,
+        )
 
     def figures(self) -> dict[str, float | None]:
         return {
@@ -100,17 +116,15 @@ def label_matches(gold: Mapping[str, Any], theirs: Mapping[str, Any]) -> tuple[i
     return right, len(groups)
 
 
-def drift(checks: Sequence[tuple[datetime, Mapping[str, Any], Mapping[str, Any]]]) -> list:
-    """Exact span F1 per window of consecutive checks `(submitted_at, gold, theirs)` in
+def drift(checks: Sequence[tuple[datetime, Tally]]) -> list:
+    """Exact span F1 per window of consecutive checks `(submitted_at, its tally)` in
     submission order: the last `DRIFT_WINDOWS` windows of `DRIFT_WINDOW`, oldest first."""
     recent = list(checks)[-DRIFT_WINDOW * DRIFT_WINDOWS :]
     windows = []
     end = len(recent)
     while end > 0:
         start = max(0, end - DRIFT_WINDOW)
-        tally = Tally()
-        for _, gold, theirs in recent[start:end]:
-            tally.add(gold, theirs)
+        tally = sum((one for _, one in recent[start:end]), Tally())
         windows.append(
             {
                 "checks": tally.checks,
@@ -196,8 +210,8 @@ def _work_figures(project: Project, only: User | None) -> dict[int, dict[str, An
     return figures
 
 
-def _check_layers(project: Project, only: User | None) -> dict[int, list]:
-    """Per annotator, their checks in submission order as `(submitted_at, gold, theirs)`."""
+def _check_tallies(project: Project, only: User | None) -> dict[int, list]:
+    """Per annotator, their checks in submission order as `(submitted_at, tally)`."""
     checks = Annotation.objects.filter(
         project=project,
         is_gold=False,
@@ -235,8 +249,8 @@ def _check_layers(project: Project, only: User | None) -> dict[int, list]:
     by_annotator: dict[int, list] = defaultdict(list)
     for pk, annotator, document_id, submitted_at, labels in theirs:
         if document_id in gold:
-            reference = layer(*gold[document_id])
-            by_annotator[annotator].append((submitted_at, reference, layer(pk, labels)))
+            one = Tally.of(layer(*gold[document_id]), layer(pk, labels))
+            by_annotator[annotator].append((submitted_at, one))
     return by_annotator
 
 
@@ -244,16 +258,14 @@ def project_quality(project: Project, *, only: User | None = None) -> dict[str, 
     """Every annotator's figures (`only`: that person's alone), in name order."""
     people = _people(project, only)
     work = _work_figures(project, only)
-    checks = _check_layers(project, only)
+    checks = _check_tallies(project, only)
     for pk, row in work.items():
         people.setdefault(pk, row["annotator__username"])
     rows = []
     for pk, username in sorted(people.items(), key=lambda item: item[1]):
         figures = work.get(pk, {})
         done = checks.get(pk, [])
-        tally = Tally()
-        for _, gold, theirs in done:
-            tally.add(gold, theirs)
+        tally = sum((one for _, one in done), Tally())
         windows = drift(done)
         rows.append(
             {

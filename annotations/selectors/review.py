@@ -53,7 +53,10 @@ def document_review(*, project: Project, document: Document) -> dict[str, Any]:
         names = pseudonyms(f"review:{document.pk}", names)
     work.sort(key=lambda row: names[row["annotator"]])
     submitted = {names[row["annotator"]]: row for row in work if row["status"] == SUBMITTED}
-    proposal = merging.propose_gold(submitted, project.merge_threshold)
+    # Work on a hidden gold check never enters gold: the check proposes nothing to merge
+    # (its versions are still shown, to see how each annotator did).
+    voters = {} if document.check_since is not None else submitted
+    proposal = merging.propose_gold(voters, project.merge_threshold)
     summary = agreement.agreement_summary(
         [{"id": document.pk, "length": document.length, "annotations": submitted}]
     )
