@@ -28,7 +28,6 @@ setup_django()
 
 from bench_team import _delete, seed  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from annotations.models import (  # noqa: E402
@@ -133,8 +132,13 @@ def measure(client, url: str, runs: int) -> dict:
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code, response.content[:300])
-    connection.queries_log.clear()  # a full log (the seed's, under DEBUG) counts nothing new
-    with CaptureQueriesContext(connection) as queries:
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         body = client.get(url).json()
     tracemalloc.start()
     client.get(url)

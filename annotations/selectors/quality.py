@@ -229,13 +229,11 @@ def _check_tallies(project: Project, only: User | None) -> dict[int, list]:
     gold = {
         document_id: (pk, labels)
         for pk, document_id, labels in Annotation.objects.filter(
-            project=project,
-            is_gold=True,
-            document__check_since__isnull=False,
-            document_id__in={row[2] for row in theirs},
+            project=project, is_gold=True, document__check_since__isnull=False
         ).values_list("pk", "document_id", "document_labels")
     }
-    pks = [row[0] for row in theirs] + [pk for pk, _ in gold.values()]
+    done = {row[2] for row in theirs}
+    pks = [row[0] for row in theirs] + [pk for d, (pk, _) in gold.items() if d in done]
     contents = contents_of(pks, label_names(project.pk)) if pks else {}
 
     def layer(pk: int, labels: Any) -> dict[str, Any]:
