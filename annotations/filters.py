@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 
 from annotations.errors import Invalid
-from annotations.models import DocumentState, Project
+from annotations.models import DocumentState, Project, Role
+from annotations.permissions import RANK
 from annotations.selectors import conversation as conversation_reads
 from annotations.selectors import documents as document_reads
 
@@ -103,6 +104,9 @@ class DocumentFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.project: Project | None = getattr(view, "project", None)
         self.viewer = getattr(getattr(view, "request", None), "user", None)
+        # Annotators filter hidden gold checks by what they would be without their gold.
+        role = getattr(view, "role", None)
+        self.masks_checks = role is not None and RANK[Role(role)] < RANK[Role.REVIEWER]
 
     # The parameters that only mean something together are applied in `filter_queryset`.
     def no_op(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
@@ -110,7 +114,9 @@ class DocumentFilter(django_filters.FilterSet):
 
     def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         assert self.project is not None
-        return queryset.filter(document_reads.legacy_status(self.project, value))
+        return queryset.filter(
+            document_reads.legacy_status(self.project, value, masks_checks=self.masks_checks)
+        )
 
     def by_my_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "none":
@@ -128,7 +134,7 @@ class DocumentFilter(django_filters.FilterSet):
                     ]
                 }
             )
-        return queryset.filter(state__in=value)
+        return queryset.filter(document_reads.state_in(value, masks_checks=self.masks_checks))
 
     def by_annotator(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset  # with its status, in filter_queryset

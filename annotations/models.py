@@ -37,6 +37,9 @@ class Project(models.Model):
     # Bumped by every change to the project's labels, so an editor opened before the change
     # can tell its label set is out of date (the annotation answers carry it).
     label_schema_version = models.PositiveIntegerField(default=1, db_default=1)
+    # Hidden gold checks (issue 12): the share of the queue's hand-outs that are check
+    # documents the annotator has not done (every ceil(1/rate)-th; 1.0: checks first).
+    check_rate = models.FloatField(default=0.0, db_default=0.0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -50,6 +53,10 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(merge_threshold__gt=0) & Q(merge_threshold__lte=1),
                 name="project_merge_threshold_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(check_rate__gte=0) & Q(check_rate__lte=1),
+                name="project_check_rate_range",
             ),
         ]
 
@@ -210,6 +217,10 @@ class Document(models.Model):
     # Mean pairwise span F1 (overlap match) of the submitted versions; None below two.
     agreement = models.FloatField(null=True, blank=True)
     last_submitted_at = models.DateTimeField(null=True, blank=True)
+    # A hidden gold check since then (issue 12; the API's `is_check`), None: not a check.
+    # Annotators' work on it is measured against its gold and enters nothing else; work
+    # from before it became a check is not counted as a check (it may have made the gold).
+    check_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -225,10 +236,20 @@ class Document(models.Model):
             models.Index(
                 fields=["project", "last_submitted_at", "id"], name="document_last_submitted"
             ),
+            # The queue's check turn and the quality report read the few check documents.
+            models.Index(
+                fields=["project", "id"],
+                condition=Q(check_since__isnull=False),
+                name="document_check",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title or self.external_id
+
+    @property
+    def is_check(self) -> bool:
+        return self.check_since is not None
 
 
 class AnnotationStatus(models.TextChoices):
@@ -278,6 +299,9 @@ class Annotation(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     span_count = models.PositiveIntegerField(default=0, db_default=0)
     event_seconds = models.FloatField(null=True, blank=True)
+    # Seconds the editor reported its annotator active on it (window focused, not idle for
+    # over `work_time.IDLE_SECONDS`), summed over its saves (issue 12); None: never reported.
+    active_seconds = models.FloatField(null=True, blank=True)
     # A reviewer's verdict on this version (`services.conversation`): blank until one is
     # given; "returned" puts the annotation back to draft with a note for its annotator.
     review_state = models.CharField(

@@ -5,6 +5,7 @@ serializers describe it for the OpenAPI schema."""
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -21,6 +22,7 @@ from annotations.models import (
     Role,
 )
 from annotations.presets import PRESETS
+from annotations.selectors.documents import masked_state
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TEXTS = ("title", "description", "group")
@@ -76,6 +78,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "anonymize_review",
             "annotators_see_gold_after_review",
             "quotes_include_marks",
+            "check_rate",
             "created_at",
             "preset",
             "my_role",
@@ -83,11 +86,16 @@ class ProjectSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at"]
         extra_kwargs = {
+            "check_rate": {
+                "help_text": "Hidden gold checks: the share (0 to 1) of the documents the "
+                "queue hands out that are check documents the annotator has not done, every "
+                "ceil(1/rate)-th; 1 serves every check first; 0 (the default) none"
+            },
             "quotes_include_marks": {
                 "help_text": "Whether a QUOTE span runs from the opening quotation mark to the "
                 "closing one (the news preset) or holds the quoted words only; the quote "
                 "suggester follows it"
-            }
+            },
         }
 
     def get_progress(self, project: Project) -> ProgressSerializer:  # type: ignore[valid-type]
@@ -105,6 +113,11 @@ class ProjectSerializer(serializers.ModelSerializer):
     def validate_merge_threshold(self, value: float) -> float:
         if not 0 < value <= 1:
             raise serializers.ValidationError("must be in (0, 1]")
+        return value
+
+    def validate_check_rate(self, value: float) -> float:
+        if not 0 <= value <= 1:
+            raise serializers.ValidationError(_("must be between 0 and 1"))
         return value
 
     def validate_annotators_per_document(self, value: int) -> int:
@@ -234,15 +247,28 @@ class DocumentListSerializer(serializers.Serializer):
     flag = serializers.CharField(
         source="flag_reason", read_only=True, allow_null=True, help_text="The flag's reason"
     )
+    is_check = serializers.SerializerMethodField(
+        help_text="A hidden gold check (reviewers and admins; null for annotators, to whom a "
+        "check looks like any document)"
+    )
 
     def _sees_all(self) -> bool:
         return bool(self.context.get("sees_all"))
 
+    def _reviewer(self) -> bool:
+        return bool(self.context.get("reviewer"))
+
     @extend_schema_field(serializers.ChoiceField(choices=DocumentState.values))
     def get_state(self, document: Any) -> str:
+        if document.check_since is not None and not self._reviewer():
+            return masked_state(document.state, document.submitted_count)
         if document.state == DocumentState.DISPUTED and not self._sees_all():
             return DocumentState.ANNOTATED
         return document.state
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_is_check(self, document: Any) -> bool | None:
+        return document.check_since is not None if self._reviewer() else None
 
     def get_disputed(self, document: Any) -> bool | None:
         return document.disputed if self._sees_all() else None
@@ -265,11 +291,22 @@ class DocumentSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
+class DocumentAdminSerializer(DocumentSerializer):
+    """A document as its admins' PATCH answers it: with whether it is a hidden gold check
+    (never in what annotators read, so a check looks like any document to them)."""
+
+    is_check = serializers.BooleanField(read_only=True)
+
+
 class DocumentUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
     external_id = serializers.CharField(required=False, max_length=200)
     text = serializers.CharField(required=False, trim_whitespace=False)
     meta = serializers.JSONField(required=False)
+    is_check = serializers.BooleanField(
+        required=False,
+        help_text="Make it a hidden gold check (it must have gold), or no longer one",
+    )
 
     def validate_meta(self, value: object) -> dict:
         if not isinstance(value, dict):
@@ -372,12 +409,35 @@ class AnnotationSerializer(serializers.Serializer):
         help_text="A reviewer's verdict: returned (back to draft, with a note), resubmitted, "
         "accepted; null before any",
     )
+    active_seconds = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="Seconds its annotator was active on it in the editor, summed over their "
+        "saves; null before any report",
+    )
+
+
+# One save reports at most a day of active time (the editor sends what passed since its
+# last acknowledged save, normally seconds).
+ACTIVE_SECONDS_MAX = 86_400
+
+
+def active_seconds_field() -> serializers.FloatField:
+    return serializers.FloatField(
+        required=False,
+        min_value=0,
+        max_value=ACTIVE_SECONDS_MAX,
+        help_text="Seconds the editor saw its annotator active (window focused, not idle "
+        "for over 5 minutes) since its previous save; added to the annotation's "
+        "`active_seconds` when the annotator saves their own work",
+    )
 
 
 class AnnotationPutSerializer(serializers.Serializer):
     """Only the envelope is checked here; spans and relations by `validation`."""
 
     version = serializers.IntegerField(min_value=0)
+    active_seconds = active_seconds_field()
     status = serializers.ChoiceField(choices=AnnotationStatus.choices, required=False)
     spans = serializers.ListField(child=serializers.JSONField(), required=False)
     relations = serializers.ListField(child=serializers.JSONField(), required=False)
@@ -392,6 +452,7 @@ class AnnotationPutSerializer(serializers.Serializer):
 
 class AnnotationPatchSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
+    active_seconds = active_seconds_field()
     ops = serializers.ListField(
         child=serializers.JSONField(),
         help_text=(

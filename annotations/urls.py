@@ -8,6 +8,7 @@ from annotations.views import (
     exports,
     formats,
     people,
+    quality,
     suggestion_backend,
     suggestion_quality,
     suggestions,
@@ -50,4 +51,5 @@ urlpatterns += (
     + suggestion_quality.urlpatterns
     + people.urlpatterns
     + trash.urlpatterns
+    + quality.urlpatterns
 )

@@ -34,6 +34,7 @@ def test_get_before_any_save_is_an_empty_draft(cast, document):
         "chains": [],
         "document_labels": {},
         "review": None,
+        "active_seconds": None,
     }
 
 

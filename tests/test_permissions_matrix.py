@@ -121,6 +121,8 @@ MATRIX = [
     # The trash: everyone sees what they may restore (the outsider: their own project's).
     ("GET", "/api/trash/", None,                              "403 200 200 200 200"),
     ("POST", "/api/trash/{trash}/restore/", None,             "403 404 404 404 200"),
+    # An annotator's answer holds their own figures only (tests/test_quality.py).
+    ("GET", P + "quality/", None,                             "403 404 200 200 200"),
 ]  # fmt: skip
 
 

@@ -4,7 +4,7 @@
      "attributes", "fragments"?, "chain"?}], "relations": [{"id", "from", "to", "label"}],
      "chains"?: [{"id", "name", "canonical"}], "document_labels", "split"?,
      "annotations"?: [{"annotator", "status", "spans", "relations", "chains"?,
-     "document_labels"}]}
+     "document_labels", "active_seconds"}]}
 
 An interrupted span has `fragments` ([[start, end], …]; `start`/`end` are its first piece's
 start and last piece's end); a mention of a speaker chain has `chain`, the id of one of its

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from annotations import agreement
 from annotations.formats.base import label_groups
 from annotations.models import Annotation, AnnotationStatus, Document, Project
@@ -11,6 +13,8 @@ from annotations.selectors.annotations import contents_of, id_batches
 from annotations.selectors.review import pseudonyms
 
 SUBMITTED = AnnotationStatus.SUBMITTED
+# Submitted work, without work on hidden gold checks (`services.checks`).
+AGREED_WORK = Q(is_gold=False, status=SUBMITTED, document__check_since=None)
 
 
 def agreement_input(
@@ -24,7 +28,7 @@ def agreement_input(
     documents where two versions attribute quotes (speakers are compared by name).
     """
     annotations = (
-        Annotation.objects.filter(document__project=project, is_gold=False, status=SUBMITTED)
+        Annotation.objects.filter(AGREED_WORK, document__project=project)
         .order_by("document_id", "pk")
         .values_list(
             "pk",
@@ -86,9 +90,9 @@ def project_agreement(*, project: Project, order: str = "id") -> dict[str, Any]:
     """
     names = None
     if project.anonymize_review:
-        usernames = Annotation.objects.filter(
-            document__project=project, is_gold=False, status=SUBMITTED
-        ).values_list("annotator__username", flat=True)
+        usernames = Annotation.objects.filter(AGREED_WORK, document__project=project).values_list(
+            "annotator__username", flat=True
+        )
         names = pseudonyms(f"agreement:{project.pk}", usernames.distinct())
     labels = list(project.labels.values("pk", "kind", "name", "group", "multiple"))
     label_names = {label["pk"]: label["name"] for label in labels}

@@ -223,6 +223,7 @@ def annotation_detail(
             "chains": [],
             "document_labels": {},
             "review": None,
+            "active_seconds": None,
         }
     content = getattr(annotation, "content", None) or spans_and_relations(
         annotation, label_names(project_id)
@@ -237,6 +238,7 @@ def annotation_detail(
         **content,
         "chains": chains,
         "review": review_of(annotation),
+        "active_seconds": annotation.active_seconds,
     }
 
 
@@ -265,6 +267,7 @@ def annotations_of_document(document: Document, *, include_gold: bool = False) -
             **contents[a.pk].as_dict(),
             "chains": chains_with_names(contents[a.pk].spans, a.chain_names, text, document.pk),
             "review": review_of(a),
+            "active_seconds": a.active_seconds,
         }
         for a in annotations
     ]

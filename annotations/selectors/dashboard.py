@@ -11,8 +11,10 @@ in Python from the period's rows):
 7. agreement per day — plus the project and role (`ProjectScoped`). Weeks are summed here
 from the days.
 
-Time comes from one place, `work_times`: today the annotations' history (`work_time`);
-issue 12's editor-reported active time replaces its source there and nowhere else.
+Time comes from one place, `work_times` (and `TIME`, which the quality report shares): the
+active time the editor reported with its saves (issue 12), else, for work saved before the
+editor reported it (or through the API alone), the gaps in the annotation's history
+(`work_time`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any, Literal
 
 from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from annotations.models import (
     AgreementTally,
@@ -44,8 +47,8 @@ from annotations.work_time import IDLE_SECONDS
 Bucket = Literal["day", "week"]
 COUNTS = ("assigned", "in_progress", "submitted", "skipped")
 # Where the seconds an annotation took come from (see the module docstring).
-TIME_SOURCE = "events"
-TIME_FIELD = "event_seconds"
+TIME_SOURCE = "editor, else events"
+TIME = Coalesce("active_seconds", "event_seconds")
 
 
 @dataclass(frozen=True)
@@ -152,19 +155,21 @@ def work_times(
 ) -> dict[str, Any]:
     """Members (with their progress) and the team: how many submitted annotations of the
     period have a time, and the median seconds per document and per span."""
-    timed = _submitted_in(project, period).filter(**{f"{TIME_FIELD}__isnull": False})
+    timed = _submitted_in(project, period).filter(
+        Q(active_seconds__isnull=False) | Q(event_seconds__isnull=False)
+    )
     if connection.vendor == "postgresql":
-        per_span = Median(F(TIME_FIELD) / F("span_count"), filter=Q(span_count__gt=0))
+        per_span = Median(TIME / F("span_count"), filter=Q(span_count__gt=0))
         grouped = (
             timed.order_by()
             .values("annotator_id")
-            .annotate(n=Count("pk"), doc=Median(TIME_FIELD), span=per_span)
+            .annotate(n=Count("pk"), doc=Median(TIME), span=per_span)
             .values_list("annotator_id", "n", "doc", "span")
         )
         figures: dict[int, tuple[int, float | None, float | None]] = {
             annotator: (n, doc, span) for annotator, n, doc, span in grouped
         }
-        team = timed.aggregate(n=Count("pk"), doc=Median(TIME_FIELD), span=per_span)
+        team = timed.aggregate(n=Count("pk"), doc=Median(TIME), span=per_span)
         team_figures = (team["n"], team["doc"], team["span"])
     else:
         figures, team_figures = _median_rows(timed)
@@ -196,7 +201,8 @@ def _median_rows(
     """The medians computed here, for databases without `percentile_cont` (SQLite)."""
     seconds: dict[int, list[float]] = defaultdict(list)
     per_span: dict[int, list[float]] = defaultdict(list)
-    for annotator, value, spans in timed.values_list("annotator_id", TIME_FIELD, "span_count"):
+    rows = timed.annotate(seconds_=TIME).values_list("annotator_id", "seconds_", "span_count")
+    for annotator, value, spans in rows:
         seconds[annotator].append(value)
         if spans:
             per_span[annotator].append(value / spans)

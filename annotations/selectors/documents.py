@@ -73,17 +73,40 @@ def search_index() -> Any:
     return GinIndex(_search_vector(), name="document_search")
 
 
-def documents_table(project: Project, viewer: User) -> QuerySet[Document]:
+# Hidden gold checks look to annotators like any document someone has worked on: in
+# progress, or annotated once one of them has submitted it (never gold nor reviewed).
+CHECK = Q(check_since__isnull=False)
+
+
+def masked_state(state: str, submitted_count: int) -> str:
+    """A check document's state as an annotator reads it."""
+    return DocumentState.ANNOTATED if submitted_count else DocumentState.IN_PROGRESS
+
+
+def documents_table(
+    project: Project, viewer: User, *, masks_checks: bool = False
+) -> QuerySet[Document]:
     """The project's documents without their text, with the viewer's own status and the
-    legacy `status`, in id order."""
+    legacy `status`, in id order. `masks_checks` (annotators): a hidden gold check's
+    status is what it would be without its gold."""
     mine = Annotation.objects.filter(
         document=OuterRef("pk"), annotator=viewer, is_gold=False
     ).values("status")[:1]
+    n = project.annotators_per_document
+    masked = (
+        [
+            When(CHECK & Q(submitted_count__gte=n), then=Value("annotated")),
+            When(CHECK, then=Value("in_progress")),
+        ]
+        if masks_checks
+        else []
+    )
     return (
         project.documents.defer("text", "meta")
         .annotate(
             my_status=Subquery(mine, output_field=CharField()),
             status=Case(
+                *masked,
                 When(state__in=FINAL, then=Value("reviewed")),
                 When(
                     submitted_count__gte=project.annotators_per_document,
@@ -109,16 +132,33 @@ def table_page(documents: QuerySet[Document], ids: list[int]) -> list[Document]:
 # --- filters (each returns a condition on the documents; the filter set combines them) ---
 
 
-def legacy_status(project: Project, status: str) -> Q:
-    """`status` as the list has always answered it, on the stored columns."""
+def legacy_status(project: Project, status: str, *, masks_checks: bool = False) -> Q:
+    """`status` as the list has always answered it, on the stored columns (for annotators,
+    `masks_checks`, as `documents_table` masks hidden gold checks)."""
     n = project.annotators_per_document
-    if status == "reviewed":
-        return Q(state__in=FINAL)
-    if status == "annotated":
-        return ~Q(state__in=FINAL) & Q(submitted_count__gte=n)
     if status == "new":
         return Q(state=DocumentState.NEW)
-    return ~Q(state__in=(DocumentState.NEW, *FINAL)) & Q(submitted_count__lt=n)
+    if status == "reviewed":
+        found = Q(state__in=FINAL)
+        return found & ~CHECK if masks_checks else found
+    if status == "annotated":
+        found = ~Q(state__in=FINAL) & Q(submitted_count__gte=n)
+        return found | (CHECK & Q(submitted_count__gte=n)) if masks_checks else found
+    found = ~Q(state__in=(DocumentState.NEW, *FINAL)) & Q(submitted_count__lt=n)
+    return found | (CHECK & Q(submitted_count__lt=n)) if masks_checks else found
+
+
+def state_in(states: list[str], *, masks_checks: bool = False) -> Q:
+    """Documents in any of these states (for annotators, `masks_checks`, a hidden gold
+    check by its `masked_state`)."""
+    if not masks_checks:
+        return Q(state__in=states)
+    found = Q(state__in=states) & ~CHECK
+    if DocumentState.ANNOTATED in states:
+        found |= CHECK & Q(submitted_count__gt=0)
+    if DocumentState.IN_PROGRESS in states:
+        found |= CHECK & Q(submitted_count=0)
+    return found
 
 
 # The conditions below are `id IN (subquery)` rather than a correlated EXISTS: PostgreSQL

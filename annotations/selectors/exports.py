@@ -58,11 +58,14 @@ def project_schema(project: Project) -> dict[str, Any]:
     }
 
 
+# Annotators' submitted work that exports and the card carry: never work on a hidden gold
+# check (`services.checks`), which only the quality report reads.
+EXPORTED_WORK = Q(is_gold=False, status=AnnotationStatus.SUBMITTED, document__check_since=None)
+
+
 def _submitted(document_ref: Any = None) -> QuerySet[Annotation]:
     return Annotation.objects.filter(
-        document=document_ref if document_ref is not None else OuterRef("pk"),
-        is_gold=False,
-        status=AnnotationStatus.SUBMITTED,
+        EXPORTED_WORK, document=document_ref if document_ref is not None else OuterRef("pk")
     )
 
 
@@ -156,6 +159,7 @@ def _records(
                     "annotator": layer["annotator"],
                     "status": layer["status"],
                     **_content(layer, text),
+                    "active_seconds": layer["active_seconds"],
                 }
                 for layer in submitted
             ]
@@ -186,7 +190,7 @@ def _layers(
     """
     wanted = Q(is_gold=True)
     if with_submitted:
-        wanted |= Q(is_gold=False, status=AnnotationStatus.SUBMITTED)
+        wanted |= EXPORTED_WORK
     annotations = (
         Annotation.objects.filter(wanted, document_id__in=document_ids)
         .order_by("document_id", "is_gold", "annotator__username")
@@ -198,14 +202,26 @@ def _layers(
             "status",
             "document_labels",
             "chain_names",
+            "active_seconds",
         )
     )
     by_pk: dict[int, dict[str, Any]] = {}
     result: dict[int, tuple[dict | None, list[dict]]] = {}
-    for pk, document_id, is_gold, username, status, labels, chain_names in annotations:
+    for (
+        pk,
+        document_id,
+        is_gold,
+        username,
+        status,
+        labels,
+        chain_names,
+        active_seconds,
+    ) in annotations:
         layer: dict[str, Any] = {
             "annotator": username,
             "status": status,
+            # The editor's active time on it (issue 12); scope `all` carries it.
+            "active_seconds": active_seconds,
             "spans": [],
             "relations": [],
             "document_labels": labels or {},
@@ -317,9 +333,7 @@ def agreement_sample(project: Project, *, limit: int, batch_size: int = 500) -> 
 def submitted_annotators(project: Project) -> tuple[str, ...]:
     """Who submitted annotations in the project, by name: the card lists them."""
     names = (
-        Annotation.objects.filter(
-            document__project=project, is_gold=False, status=AnnotationStatus.SUBMITTED
-        )
+        Annotation.objects.filter(EXPORTED_WORK, document__project=project)
         .order_by("annotator__username")
         .values_list("annotator__username", flat=True)
         .distinct()

@@ -62,7 +62,10 @@ def document_review(*, project: Project, document: Document) -> dict[str, Any]:
         names = pseudonyms(f"review:{document.pk}", names)
     work.sort(key=lambda row: names[row["annotator"]])
     submitted = {names[row["annotator"]]: row for row in work if row["status"] == SUBMITTED}
-    proposal = merging.propose_gold(submitted, project.merge_threshold, document.text)
+    # Work on a hidden gold check never enters gold: the check proposes nothing to merge
+    # (its versions are still shown, to see how each annotator did).
+    voters = {} if document.check_since is not None else submitted
+    proposal = merging.propose_gold(voters, project.merge_threshold, document.text)
     summary = agreement.agreement_summary(
         [
             {
@@ -83,6 +86,7 @@ def document_review(*, project: Project, document: Document) -> dict[str, Any]:
             "text": document.text,
             "length": document.length,
             "meta": document.meta,
+            "is_check": document.check_since is not None,
         },
         "annotators_per_document": project.annotators_per_document,
         "merge_threshold": project.merge_threshold,
@@ -164,6 +168,9 @@ def compare_to_gold(mine: list[dict[str, Any]], gold: list[dict[str, Any]]) -> d
     return {"spans": rows, "missed": len(exact - explained)}
 
 
+NOTHING_COMPARED: dict[str, Any] = {"gold_version": None, "spans": [], "missed": 0}
+
+
 def my_comparison(document: Document, annotator: User) -> dict[str, Any]:
     """The annotator's submitted spans against the document's gold (`compare_to_gold`);
     `gold_version` None (and nothing compared) without gold or a submitted version. Four
@@ -176,7 +183,7 @@ def my_comparison(document: Document, annotator: User) -> dict[str, Any]:
     }
     gold, mine = rows.get(True), rows.get(False)
     if gold is None or mine is None:
-        return {"gold_version": None, "spans": [], "missed": 0}
+        return dict(NOTHING_COMPARED)
     contents = contents_of([gold.pk, mine.pk], label_names(document.project_id))
     compared = compare_to_gold(contents[mine.pk].spans, contents[gold.pk].spans)
     return {"gold_version": gold.version, **compared}

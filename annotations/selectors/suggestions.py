@@ -71,7 +71,9 @@ def learnt_strings(project_id: int, *, besides_document: int) -> list[tuple[str,
     )
     gold = list(rows.filter(annotation__is_gold=True))
     submitted = rows.filter(
-        annotation__is_gold=False, annotation__status=AnnotationStatus.SUBMITTED
+        annotation__is_gold=False,
+        annotation__status=AnnotationStatus.SUBMITTED,
+        annotation__document__check_since=None,  # hidden gold checks teach nothing
     ).values_list("annotation__annotator_id", "string", "label__name")
     by_annotator: defaultdict[int, set[tuple[str, str]]] = defaultdict(set)
     for annotator, string, label in submitted:

@@ -171,8 +171,10 @@ def annotation_replace(
     actor: User,
     data: dict[str, Any],
     expected_version: int,
+    active_seconds: float | None = None,
 ) -> Annotation:
-    """Replace the whole annotation (annotator=None: the gold one) with `data`."""
+    """Replace the whole annotation (annotator=None: the gold one) with `data`;
+    `active_seconds`: the editor's active time since its last save (`_finish_write`)."""
     labels = labelset_for(document)
     relations = _with_relation_ids(list(data.get("relations", [])))
     data = {**data, "relations": relations}
@@ -205,6 +207,7 @@ def annotation_replace(
         changes=changes,
         data=data,
         span_count=len(spans),
+        active_seconds=active_seconds,
     )
     # What was written, in the order reads give it, so callers need not read it back.
     annotation.content = {  # type: ignore[attr-defined]
@@ -222,10 +225,14 @@ def _finish_write(
     changes: dict[str, Any],
     data: dict[str, Any],
     span_count: int,
+    active_seconds: float | None = None,
 ) -> None:
     """Bump the version, apply status and document labels, keep the annotation's own
     figures (spans, submission time, time spent), record the event, and keep the derived
-    state current (`work_state`: nothing to do for an autosave of a draft)."""
+    state current (`work_state`: nothing to do for an autosave of a draft).
+
+    The editor's active time counts only on an annotator's own work saved by them: a
+    reviewer's time on gold, or on someone else's version, is not that annotator's."""
     created = annotation.version == 0
     status_before = annotation.status
     submitted_before = annotation.submitted_at
@@ -238,6 +245,8 @@ def _finish_write(
         annotator=annotation.annotator_id,
     )
     annotation.event_seconds = add_gap(annotation.event_seconds, gap)
+    if active_seconds is not None and actor.pk == annotation.annotator_id:
+        annotation.active_seconds = (annotation.active_seconds or 0.0) + active_seconds
     annotation.span_count = span_count
     if "document_labels" in data and data["document_labels"] != annotation.document_labels:
         changes["document_labels"] = {
@@ -303,6 +312,7 @@ def annotation_patch(
     actor: User,
     ops: list[dict[str, Any]],
     expected_version: int,
+    active_seconds: float | None = None,
 ) -> Annotation:
     """Apply a batch of operations against `expected_version`, all or nothing.
 
@@ -345,7 +355,13 @@ def annotation_patch(
     changes = {"ops": ops, "removed": plan.removed}
     spans = annotation.span_count + len(plan.create_spans) - len(plan.delete_span_pks)
     _finish_write(
-        annotation, actor=actor, action="patch", changes=changes, data=data, span_count=spans
+        annotation,
+        actor=actor,
+        action="patch",
+        changes=changes,
+        data=data,
+        span_count=spans,
+        active_seconds=active_seconds,
     )
     return annotation
 

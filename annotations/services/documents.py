@@ -58,7 +58,7 @@ from annotations.models import (
 from annotations.selectors.exports import project_schema
 from annotations.selectors.projects import document_is_annotated
 from annotations.selectors.suggestions import suggester_project
-from annotations.services import work_state
+from annotations.services import checks, work_state
 from annotations.services.annotating import write_contents
 from annotations.services.suggestions import suggestions_request
 from annotations.suggesting.payload import payload_fit
@@ -459,8 +459,12 @@ def document_delete(*, document: Document) -> None:
     document.delete()
 
 
+@transaction.atomic
 def document_update(*, document: Document, fields: dict[str, Any]) -> Document:
-    """Edit title, meta or external_id; the text only while nothing refers to its offsets."""
+    """Edit title, meta or external_id; the text only while nothing refers to its offsets;
+    whether it is a hidden gold check (`services.checks`)."""
+    fields = dict(fields)
+    is_check = fields.pop("is_check", None)
     if "text" in fields and fields["text"] != document.text:
         if len(fields["text"]) > settings.DOCUMENT_MAX_CHARS:
             limit = f"over the {settings.DOCUMENT_MAX_CHARS:,}-character limit for one document"
@@ -473,12 +477,18 @@ def document_update(*, document: Document, fields: dict[str, Any]) -> Document:
     try:
         # A savepoint, so a taken external_id leaves the caller's transaction usable.
         with transaction.atomic():
-            document.save()
+            # Only the columns asked for: the derived ones belong to `work_state`.
+            changed = [*fields, *(["length"] if "text" in fields else [])]
+            if changed:
+                document.save(update_fields=changed)
     except IntegrityError as exc:
         if _constraint(exc) != "document_external_id":
             raise
         taken = f"{document.external_id!r} already exists in this project"
         raise Invalid({"external_id": [taken]}) from None
+    if is_check is not None:
+        # After the save, which writes every column: the check refreshes the derived ones.
+        checks.document_check_set(document=document, is_check=is_check)
     return document
 
 

@@ -267,9 +267,13 @@ def _derive(
     contents: Mapping[int, Any],
     assigned: bool,
     span_label_ids: Mapping[str, int],
+    is_check: bool = False,
 ) -> _Derived:
     """One document's derived columns from its annotation rows
-    `(pk, is_gold, status, submitted_at, document_labels, annotator username)`."""
+    `(pk, is_gold, status, submitted_at, document_labels, annotator username)`.
+
+    A hidden gold check's submissions are counted and dated, but enter neither agreement,
+    disputes nor the label counts (`services.checks`)."""
     derived = _Derived()
     gold = next((row for row in annotations if row[1]), None)
     submitted = sorted(
@@ -279,6 +283,12 @@ def _derive(
     derived.submitted_count = len(submitted)
     layers = []
     for pk, _, _, submitted_at, document_labels, _ in submitted:
+        if submitted_at and (
+            derived.last_submitted_at is None or submitted_at > derived.last_submitted_at
+        ):
+            derived.last_submitted_at = submitted_at
+        if is_check:
+            continue
         content = contents.get(pk)
         spans = content.spans if content else []
         layers.append(
@@ -291,10 +301,6 @@ def _derive(
         for span in spans:
             label_id = span_label_ids[span["label"]]
             derived.label_spans[label_id] = derived.label_spans.get(label_id, 0) + 1
-        if submitted_at and (
-            derived.last_submitted_at is None or submitted_at > derived.last_submitted_at
-        ):
-            derived.last_submitted_at = submitted_at
     if len(layers) >= 2:
         derived.disputed = agreed_layer(layers) is None
         derived.agreement = document_span_f1(layers)
@@ -340,11 +346,16 @@ def _refresh_batch(
     *,
     created: bool,
 ) -> None:
+    checks: set[int] = set()
     if created:
         current = dict.fromkeys(batch, NEW_COLUMNS)
     else:
         documents = Document.objects.select_for_update().filter(pk__in=batch).order_by("pk")
-        current = {row[0]: row[1:] for row in documents.values_list("pk", *STATE_COLUMNS)}
+        current = {}
+        for pk, check_since, *columns in documents.values_list("pk", "check_since", *STATE_COLUMNS):
+            current[pk] = tuple(columns)
+            if check_since is not None:
+                checks.add(pk)
     rows = Annotation.objects.filter(document_id__in=current).order_by("document_id", "pk")
     by_document: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for document_id, *row in rows.values_list(
@@ -366,13 +377,14 @@ def _refresh_batch(
     )
     submitted_pks = [
         row[0]
-        for rows_ in by_document.values()
+        for document_id, rows_ in by_document.items()
+        if document_id not in checks
         for row in rows_
         if not row[1] and row[2] == SUBMITTED
     ]
     contents = contents_of(submitted_pks, names)
     derived = {
-        pk: _derive(by_document.get(pk, []), contents, pk in assigned, span_label_ids)
+        pk: _derive(by_document.get(pk, []), contents, pk in assigned, span_label_ids, pk in checks)
         for pk in current
     }
     _write_columns(current, derived)

@@ -8,6 +8,8 @@ assign explicitly beyond that; it is their call.
 
 from __future__ import annotations
 
+import math
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -27,6 +29,7 @@ from annotations.errors import Conflict, Invalid
 from annotations.models import (
     Annotation,
     AnnotationStatus,
+    AnnotatorTally,
     Assignment,
     Document,
     DocumentState,
@@ -180,6 +183,10 @@ def queue_next(*, project: Project, annotator: User) -> Document | None:
     current = _open_assignment(project, annotator)
     if current is not None:
         return current.document
+    if project.check_rate > 0 and _check_turn(project, annotator):
+        check = _open_check(project, annotator)
+        if check is not None:
+            return _hand_out_check(project, annotator, check)
     passed: list[int] = []
     while True:  # each pass passes one document over: at most one per document
         try:
@@ -199,6 +206,57 @@ def queue_next(*, project: Project, annotator: User) -> Document | None:
                 return document
         except _Full as full:
             passed.append(full.args[0])
+
+
+# --- hidden gold checks (issue 12, `services.checks`) --------------------------------------
+
+
+def check_interval(rate: float) -> int:
+    """Every how many hand-outs one is a check: ceil(1/rate) (1: every one)."""
+    return max(1, math.ceil(1 / rate - 1e-9))
+
+
+def _check_turn(project: Project, annotator: User) -> bool:
+    """Whether the caller's next document is a check's turn: the n-th document they are
+    given (their assignments in the project, as their tally counts them, plus one) is one
+    when n is a multiple of the interval. Counting hand-outs rather than requests keeps
+    repeated asks for the same open document from moving the turn."""
+    given = (
+        AnnotatorTally.objects.filter(project=project, annotator=annotator)
+        .values_list("assigned", flat=True)
+        .first()
+    )
+    return ((given or 0) + 1) % check_interval(project.check_rate) == 0
+
+
+def _open_check(project: Project, annotator: User) -> Document | None:
+    """The first check document (by id) with gold that the caller was never given and
+    never worked on, not flagged as broken text. No overlap applies: every annotator is to
+    do every check. The caller's user row is locked, so nobody else can give it to them
+    meanwhile."""
+    return (
+        project.documents.filter(check_since__isnull=False)
+        .filter(Exists(Annotation.objects.filter(document=OuterRef("pk"), is_gold=True)))
+        .exclude(Exists(Assignment.objects.filter(document=OuterRef("pk"), annotator=annotator)))
+        .exclude(
+            Exists(
+                Annotation.objects.filter(
+                    document=OuterRef("pk"), annotator=annotator, is_gold=False
+                )
+            )
+        )
+        .exclude(flag__reason=FlagReason.BROKEN_TEXT)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _hand_out_check(project: Project, annotator: User, check: Document) -> Document:
+    """Assign a check as the queue assigns any document (the same rows and tallies), so
+    nothing the annotator can read tells it apart. Its state needs no move: it has gold."""
+    Assignment.objects.create(document=check, annotator=annotator)
+    work_state.pairs_move(project.pk, [work_state.PairMove(annotator.pk, None, "in_progress", 1)])
+    return check
 
 
 def _member(project: Project, username: str) -> User:

@@ -394,6 +394,9 @@ class MyComparison(DocumentScoped, APIView):
         if not (self.reviewer or self.project.annotators_see_gold_after_review):
             raise PermissionDenied(_("This project does not show gold to annotators."))
         document = self.get_document(doc_id)
+        if document.check_since is not None and not self.reviewer:
+            # A hidden gold check answers as a document without gold: its gold is never shown.
+            return Response(review_reads.NOTHING_COMPARED)
         return Response(review_reads.my_comparison(document, request.user))
 
 

@@ -34,6 +34,7 @@ from annotations.serializers import (
     AnnotationPutSerializer,
     AnnotationSerializer,
     AnnotatorAnnotationSerializer,
+    DocumentAdminSerializer,
     DocumentListSerializer,
     DocumentSerializer,
     DocumentUpdateSerializer,
@@ -382,7 +383,9 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
         if self.for_schema:
             return Document.objects.none()
         reviewer = RANK[Role(self.role)] >= RANK[Role.REVIEWER]
-        documents = document_reads.documents_table(self.project, self.request.user)
+        documents = document_reads.documents_table(
+            self.project, self.request.user, masks_checks=not reviewer
+        )
         return conversation_reads.with_comment_counts(documents, self.request.user, reviewer)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -398,7 +401,9 @@ class DocumentList(ProjectScoped, generics.ListCreateAPIView):
         assert ids is not None  # the list is always paginated
         page = document_reads.table_page(self.get_queryset(), list(ids))
         work = document_reads.work_on(self.project, [d.pk for d in page]) if sees_all else {}
-        rows = DocumentListSerializer(page, many=True, context={"work": work, "sees_all": sees_all})
+        reviewer = RANK[Role(self.role)] >= RANK[Role.REVIEWER]
+        context = {"work": work, "sees_all": sees_all, "reviewer": reviewer}
+        rows = DocumentListSerializer(page, many=True, context=context)
         return self.get_paginated_response(rows.data)
 
     @extend_schema(
@@ -495,7 +500,7 @@ class DocumentDetail(ProjectScoped, APIView):
     def get(self, request: Request, project_id: int, doc_id: int) -> Response:
         return Response(DocumentSerializer(self.get_document(doc_id)).data)
 
-    @extend_schema(request=DocumentUpdateSerializer, responses=DocumentSerializer)
+    @extend_schema(request=DocumentUpdateSerializer, responses=DocumentAdminSerializer)
     def patch(self, request: Request, project_id: int, doc_id: int) -> Response:
         self.require(Role.ADMIN, "edit documents")
         data = DocumentUpdateSerializer(data=request.data)
@@ -503,7 +508,7 @@ class DocumentDetail(ProjectScoped, APIView):
         document = documents.document_update(
             document=self.get_document(doc_id), fields=dict(data.validated_data)
         )
-        return Response(DocumentSerializer(document).data)
+        return Response(DocumentAdminSerializer(document).data)
 
     @extend_schema(parameters=[CONFIRM], responses={204: None})
     def delete(self, request: Request, project_id: int, doc_id: int) -> Response:
@@ -541,12 +546,14 @@ class AnnotationEndpoint(ProjectScoped, APIView):
         data = AnnotationPutSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         content = dict(data.validated_data)
+        active_seconds = content.pop("active_seconds", None)
         annotation = annotating.annotation_replace(
             document=self.get_document(doc_id),
             annotator=self.annotator(),
             actor=request.user,
             data=content,
             expected_version=content.pop("version"),
+            active_seconds=active_seconds,
         )
         return Response(annotation_reads.annotation_detail(annotation, self.project.pk))
 
@@ -563,6 +570,7 @@ class AnnotationEndpoint(ProjectScoped, APIView):
             actor=request.user,
             ops=data.validated_data["ops"],
             expected_version=data.validated_data["version"],
+            active_seconds=data.validated_data.get("active_seconds"),
         )
         return Response({"version": annotation.version, "status": annotation.status})
 

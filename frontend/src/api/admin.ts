@@ -70,6 +70,8 @@ export interface ProjectSettings {
   quotes_include_marks: boolean;
   annotators_see_gold_after_review: boolean;
   merge_threshold: number;
+  /** Hidden gold checks: the share (0 to 1) of the queue's hand-outs that are checks. */
+  check_rate: number;
   guidelines: string;
 }
 

@@ -5,6 +5,7 @@
  * backoff; unsaved ops are mirrored to localStorage so a crash loses nothing.
  */
 import type { AnnotationState, Op } from "../editor/types";
+import type { ActiveTime } from "./activeTime";
 import type { ApiResponse } from "./client";
 import { failedSave, type SaveState } from "./saveState";
 
@@ -20,6 +21,8 @@ export interface AutosaveOptions {
   storage?: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null;
   storageKey?: string;
   onState?: (state: SaveState) => void;
+  /** Where the annotator's active time comes from: each save carries what built up. */
+  activeTime?: Pick<ActiveTime, "take" | "restore"> | null;
 }
 
 export interface Backup {
@@ -89,8 +92,9 @@ export class Autosave {
     this.clearTimer();
     const version = this.state.theirVersion ?? this.state.version;
     this.set({ status: "saving" });
+    const seconds = this.takeSeconds();
     try {
-      const res = await this.options.send("PUT", { ...state, version });
+      const res = await this.options.send("PUT", { ...state, version, ...seconds });
       const saved = res.data as { version: number };
       this.queue = [];
       this.inFlight = null;
@@ -104,6 +108,7 @@ export class Autosave {
       this.settle(true);
       return true;
     } catch (err) {
+      this.restoreSeconds(seconds);
       this.fail(err);
       return false;
     }
@@ -132,8 +137,13 @@ export class Autosave {
     this.queue = this.queue.slice(MAX_OPS);
     this.inFlight = ops;
     this.set({ status: "saving" });
+    const seconds = this.takeSeconds();
     try {
-      const res = await this.options.send("PATCH", { version: this.state.version, ops });
+      const res = await this.options.send("PATCH", {
+        version: this.state.version,
+        ops,
+        ...seconds,
+      });
       const saved = res.data as { version: number };
       this.inFlight = null;
       this.retryDelay = 1000;
@@ -148,9 +158,20 @@ export class Autosave {
     } catch (err) {
       // Put the ops back in front of anything queued meanwhile, in order.
       this.queue = [...ops, ...this.queue];
+      this.restoreSeconds(seconds);
       this.inFlight = null;
       this.fail(err);
     }
+  }
+
+  /** The active seconds to send (none when nothing built up), rounded to tenths. */
+  private takeSeconds(): { active_seconds?: number } {
+    const seconds = this.options.activeTime?.take() ?? 0;
+    return seconds > 0 ? { active_seconds: Math.round(seconds * 10) / 10 } : {};
+  }
+
+  private restoreSeconds(sent: { active_seconds?: number }): void {
+    if (sent.active_seconds) this.options.activeTime?.restore(sent.active_seconds);
   }
 
   private fail(err: unknown): void {

@@ -120,6 +120,8 @@ export interface DocumentReview {
     text: string;
     length: number;
     meta: Record<string, unknown>;
+    /** A hidden gold check (issue 12). */
+    is_check: boolean;
   };
   annotators_per_document: number;
   merge_threshold: number;
@@ -197,6 +199,11 @@ export const workflowApi = {
   /** Replaces the gold; a 409 (ApiError) means someone saved since `version`. */
   saveGold: (id: number, docId: number, body: GoldBody) =>
     request<GoldAnnotation>("PUT", `${D(id, docId)}gold/`, body).then((r) => r.data),
+  /** Admins: make the document a hidden gold check (it needs gold), or no longer one. */
+  setCheck: (id: number, docId: number, isCheck: boolean) =>
+    request<{ id: number; is_check: boolean }>("PATCH", D(id, docId), { is_check: isCheck }).then(
+      (r) => r.data,
+    ),
   agreement: (id: number, order: "id" | "agreement" = "agreement") =>
     get<ProjectAgreement>(`${P(id)}agreement/?order=${order}`),
   exports: (id: number) => get<Page<ExportJob>>(`${P(id)}exports/?page_size=50`),

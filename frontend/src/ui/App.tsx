@@ -8,6 +8,7 @@ import { ExportsPage } from "../workflow/ExportsPage";
 import { HistoryPage } from "../workflow/HistoryPage";
 import { LabelsPage } from "../workflow/LabelsPage";
 import { PeoplePage } from "../workflow/PeoplePage";
+import { QualityPage } from "../workflow/QualityPage";
 import { ReviewPage } from "../workflow/ReviewPage";
 import { SettingsPage } from "../workflow/SettingsPage";
 import { SuggestionQualityPage } from "../workflow/SuggestionQualityPage";
@@ -45,6 +46,7 @@ export function App() {
       {route.name === "documents" && <DocumentsPage key={route.pk} pk={route.pk} />}
       {route.name === "settings" && <SettingsPage key={route.pk} pk={route.pk} />}
       {route.name === "suggestions" && <SuggestionQualityPage key={route.pk} pk={route.pk} />}
+      {route.name === "quality" && <QualityPage key={route.pk} pk={route.pk} />}
       {route.name === "people" && <PeoplePage key={route.pk} pk={route.pk} />}
       {route.name === "labels" && <LabelsPage key={route.pk} pk={route.pk} />}
       {route.name === "documentHistory" && (

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { ActiveTime, watchActivity } from "../api/activeTime";
 import { Autosave, readBackup } from "../api/autosave";
 import { request } from "../api/client";
 import { api } from "../api/endpoints";
@@ -150,6 +151,9 @@ function Workbench({
   const [focusedGhost, setFocusedGhost] = useState<string | null>(null);
   const [ghostsShown, setGhostsShown] = useState(true);
 
+  // The annotator's active time on this document, sent with the saves (issue 12).
+  const [clock] = useState(() => new ActiveTime(undefined, document.hasFocus()));
+  useEffect(() => watchActivity(clock), [clock]);
   // One saver for the page's lifetime: the editor's op callback holds on to it.
   const [saver] = useState(
     () =>
@@ -159,6 +163,7 @@ function Workbench({
         storage: typeof localStorage === "undefined" ? null : localStorage,
         storageKey,
         onState: setSave,
+        activeTime: clock,
       }),
   );
 

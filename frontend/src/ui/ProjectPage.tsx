@@ -43,6 +43,13 @@ export function ProjectPage({ pk }: { pk: number }) {
             </button>
           </p>
           <p aria-live="polite">{message}</p>
+          {!reviews && (
+            <p>
+              <a href={`/projects/${pk}/quality/`} onClick={onLinkClick}>
+                {t("quality.titleOwn")}
+              </a>
+            </p>
+          )}
           {reviews && (
             <nav class="row" aria-label="Review tools">
               <a href={`/projects/${pk}/dashboard/`} onClick={onLinkClick}>
@@ -59,6 +66,9 @@ export function ProjectPage({ pk }: { pk: number }) {
               </a>
               <a href={`/projects/${pk}/suggestions/`} onClick={onLinkClick}>
                 {t("suggestionQuality.title")}
+              </a>
+              <a href={`/projects/${pk}/quality/`} onClick={onLinkClick}>
+                {t("quality.title")}
               </a>
               {project.data.my_role === "admin" && (
                 <a href={`/projects/${pk}/settings/`} onClick={onLinkClick}>

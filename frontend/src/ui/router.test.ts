@@ -37,6 +37,7 @@ describe("routes", () => {
     expect(parseRoute("/projects/3/documents/9/")).toEqual({ name: "document", pk: 3, docId: 9 });
     expect(parseRoute("/projects/3/settings/")).toEqual({ name: "settings", pk: 3 });
     expect(parseRoute("/projects/3/suggestions/")).toEqual({ name: "suggestions", pk: 3 });
+    expect(parseRoute("/projects/3/quality/")).toEqual({ name: "quality", pk: 3 });
     expect(parseRoute("/projects/3/people/")).toEqual({ name: "people", pk: 3 });
   });
 });

@@ -12,6 +12,7 @@ export type Route =
   | { name: "settings"; pk: number }
   | { name: "dashboard"; pk: number }
   | { name: "suggestions"; pk: number }
+  | { name: "quality"; pk: number }
   | { name: "documents"; pk: number }
   | { name: "people"; pk: number }
   | { name: "labels"; pk: number }
@@ -25,6 +26,7 @@ type PageName =
   | "settings"
   | "dashboard"
   | "suggestions"
+  | "quality"
   | "people"
   | "labels"
   | "documents";
@@ -45,7 +47,7 @@ export function parseRoute(path: string, search = ""): Route {
   m = /^\/projects\/(\d+)\/history\/?$/.exec(path);
   if (m) return { name: "history", pk: Number(m[1]), annotator: query.get("annotator") ?? "" };
   m =
-    /^\/projects\/(\d+)\/(agreement|exports|settings|dashboard|suggestions|people|labels|documents)\/?$/.exec(
+    /^\/projects\/(\d+)\/(agreement|exports|settings|dashboard|suggestions|quality|people|labels|documents)\/?$/.exec(
       path,
     );
   if (m) return { name: m[2] as PageName, pk: Number(m[1]) };

@@ -132,6 +132,19 @@ export function ProjectSettingsForm({
             />
             <ErrorFor field="merge_threshold" errors={errors} />
           </label>
+          <label>
+            {t("settings.checkRate")}
+            <input
+              type="number"
+              min="0"
+              max="1"
+              step="0.05"
+              value={draft.check_rate}
+              onInput={(e) => set({ check_rate: e.currentTarget.value })}
+              {...described("check_rate", errors)}
+            />
+            <ErrorFor field="check_rate" errors={errors} />
+          </label>
         </div>
         <Check field="allow_overlap" draft={draft} errors={errors} set={set}>
           Allow overlapping spans

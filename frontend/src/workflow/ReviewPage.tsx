@@ -25,6 +25,7 @@ import { SaveStatus } from "../ui/SaveStatus";
 import { SpanDetails } from "../ui/SpanPanel";
 import { useAsync } from "../ui/useAsync";
 import { useKeymap } from "../ui/useKeymap";
+import { CheckToggle } from "./CheckToggle";
 import { ProposalPanel } from "./ProposalPanel";
 import {
   type AcceptContext,
@@ -262,6 +263,14 @@ function Review({
           <p class="muted">No figure yet: fewer than two submitted versions.</p>
         )}
       </section>
+      {project.my_role === "admin" && (
+        <CheckToggle
+          pk={pk}
+          docId={docId}
+          initial={review.document.is_check}
+          hasGold={review.gold !== null}
+        />
+      )}
 
       <div class="rv-main">
         <section class="rv-gold" aria-label="Gold">

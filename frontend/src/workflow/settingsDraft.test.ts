@@ -9,6 +9,7 @@ const saved = {
   quotes_include_marks: true,
   annotators_see_gold_after_review: true,
   merge_threshold: 0.5,
+  check_rate: 0.25,
   guidelines: "# Tag people",
 };
 
@@ -22,6 +23,16 @@ describe("settings draft", () => {
       const result = settingsFromDraft({ ...draftFrom(saved), annotators_per_document: bad });
       expect(result.ok).toBe(false);
       if (!result.ok) expect(Object.keys(result.errors)).toEqual(["annotators_per_document"]);
+    }
+  });
+
+  it("keeps the check rate in [0, 1]", () => {
+    for (const good of ["0", "1", "0.1"])
+      expect(settingsFromDraft({ ...draftFrom(saved), check_rate: good }).ok).toBe(true);
+    for (const bad of ["-0.1", "1.5", "", "often"]) {
+      const result = settingsFromDraft({ ...draftFrom(saved), check_rate: bad });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(Object.keys(result.errors)).toEqual(["check_rate"]);
     }
   });
 

@@ -2,6 +2,7 @@
 
 import type { ProjectSettings } from "../api/admin";
 import type { FieldErrors } from "../api/errors";
+import { t } from "../i18n";
 
 /** What the inputs hold: numbers stay text until saved, so a half-typed "0." is not lost. */
 export interface SettingsDraft {
@@ -12,6 +13,7 @@ export interface SettingsDraft {
   quotes_include_marks: boolean;
   annotators_see_gold_after_review: boolean;
   merge_threshold: string;
+  check_rate: string;
   guidelines: string;
 }
 
@@ -24,6 +26,7 @@ export function draftFrom(p: ProjectSettings): SettingsDraft {
     quotes_include_marks: p.quotes_include_marks,
     annotators_see_gold_after_review: p.annotators_see_gold_after_review,
     merge_threshold: String(p.merge_threshold),
+    check_rate: String(p.check_rate),
     guidelines: p.guidelines,
   };
 }
@@ -44,6 +47,9 @@ export function settingsFromDraft(
     threshold > 1
   )
     errors.merge_threshold = "Enter a number above 0 and at most 1.";
+  const checkRate = Number(d.check_rate);
+  if (d.check_rate.trim() === "" || !Number.isFinite(checkRate) || checkRate < 0 || checkRate > 1)
+    errors.check_rate = t("settings.checkRateInvalid");
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
@@ -55,6 +61,7 @@ export function settingsFromDraft(
       quotes_include_marks: d.quotes_include_marks,
       annotators_see_gold_after_review: d.annotators_see_gold_after_review,
       merge_threshold: threshold,
+      check_rate: checkRate,
       guidelines: d.guidelines,
     },
   };
