@@ -44,6 +44,7 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy annotations/services annotations/selectors annotations/validation.py \
 		annotations/patching.py annotations/parsers.py annotations/tasks.py annotations/errors.py \
+		annotations/files.py \
 		annotations/agreement annotations/merging.py annotations/formats \
 		annotations/suggesting annotations/project_archive
 	if [ -f frontend/package.json ] && [ -d frontend/node_modules ]; then cd frontend && npm run typecheck --silent; fi

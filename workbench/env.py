@@ -7,6 +7,7 @@ A junk value is an error at start-up, never a silent default: a typo in
 import ipaddress
 import os
 import re
+import urllib.parse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -42,6 +43,29 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}")
     return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`; unset or empty means the default."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if raw.strip() not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r}: use one of {', '.join(choices)}")
+    return raw.strip()
+
+
+def env_url(name: str, default: str) -> str:
+    """An http(s) URL with a host, no credentials in it; unset or empty means the default."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    parts = urllib.parse.urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an http(s) URL with a host")
+    if parts.username or parts.password:
+        raise ImproperlyConfigured(f"{name}: put no credentials in the URL")
+    return raw
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -5,7 +5,6 @@ Celery broker on the filesystem. DATABASE_URL and CELERY_BROKER_URL switch to
 PostgreSQL and Redis. `.env.example` lists every variable.
 """
 
-import json
 import secrets
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,16 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from workbench.env import env_bool, env_int, env_list, env_networks, env_rate, env_str
+from workbench.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_networks,
+    env_rate,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -161,24 +169,50 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
 
-def _storage_options() -> dict[str, Any]:
-    raw = env_str("STORAGE_OPTIONS", "{}")
-    try:
-        options = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ImproperlyConfigured(f"STORAGE_OPTIONS is not JSON: {exc}") from None
-    if not isinstance(options, dict):
-        raise ImproperlyConfigured("STORAGE_OPTIONS must be a JSON object")
-    return options
+# Files (export zips, the uploaded import files): the filesystem under DATA_DIR/media, or an
+# S3-compatible bucket that every web and worker machine shares (DECISIONS.md 44). Objects are
+# written with no ACL (private, as the bucket's owner holds them) and only ever read by the
+# app after its permission check: nothing links to the bucket.
+FILE_STORAGE = env_choice("FILE_STORAGE", "filesystem", ("filesystem", "s3"))
+# Multipart part size for files written to S3: the most of a file a process holds in memory
+# (S3's smallest part is 5 MiB; 10,000 parts of 8 MiB allow 80 GB).
+S3_PART_BYTES = env_int("S3_PART_BYTES", 8 * 1024 * 1024, minimum=5 * 1024 * 1024)
 
 
-# Export files go to Django's default storage: the filesystem under DATA_DIR, or
-# any storage class named here (e.g. an S3-compatible one from django-storages).
+def _s3_options() -> dict[str, Any]:
+    bucket = env_str("S3_BUCKET", "")
+    if not bucket:
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET")
+    access_key, secret_key = env_str("S3_ACCESS_KEY_ID", ""), env_str("S3_SECRET_ACCESS_KEY", "")
+    if bool(access_key) != bool(secret_key):
+        raise ImproperlyConfigured(
+            "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (then boto3's own "
+            "chain: AWS_* variables, a profile, the machine's role)"
+        )
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": env_url("S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("S3_REGION", "us-east-1"),
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+        "addressing_style": env_choice("S3_ADDRESSING_STYLE", "auto", ("auto", "path", "virtual")),
+        "location": env_str("S3_PREFIX", "").strip("/"),
+        # No ACL header: objects stay private whatever the caller; never public-read.
+        "default_acl": None,
+        # Two uploads of one name keep both (exports write per-attempt names anyway).
+        "file_overwrite": False,
+        # Nothing hands out the bucket's URLs; if something ever asks, they expire in a minute.
+        "querystring_auth": True,
+        "querystring_expire": 60,
+    }
+
+
 STORAGES = {
-    "default": {
-        "BACKEND": env_str("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": _storage_options(),
-    },
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options()}
+        if FILE_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -2,29 +2,27 @@
 
 The lease (who may run the job, heartbeats, stale runs, recovery) is `export_lease`; the zip
 and its dataset card are written by the pure `formats.write_package`; what goes in them is read
-by `selectors.exports`. The zip is written to a temporary file and saved to default storage
-only once complete, under a per-attempt name; the row names it only after that, so a partial
-file is never offered for download.
+by `selectors.exports`. The zip streams into the file storage (`files.stored_file`: a
+temporary file saved once complete, or an S3 multipart upload completed once complete) under a
+per-attempt name, hashed as it goes; the row names it only after that, so a partial file is
+never offered for download.
 """
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import logging
 import re
-import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Max
@@ -34,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from annotations.agreement import agreement_summary
 from annotations.errors import Invalid
+from annotations.files import StoredWriter, stored_file
 from annotations.formats import FORMATS, SCOPES, CardContext, export_formats, write_package
 from annotations.formats.base import label_groups, split_order
 from annotations.models import ExportJob, ExportStatus, Project
@@ -67,7 +66,6 @@ log = logging.getLogger(__name__)
 
 SPLIT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MAX_SPLITS = 10
-CHUNK = 1 << 20
 
 
 @cache
@@ -209,7 +207,7 @@ def export_run(job_id: int) -> Claim:
     directory = f"exports/{job.project_id}/{job.pk}-{attempt}"
     changes = Changes(job, attempt)
     try:
-        with tempfile.TemporaryFile() as out:
+        with stored_file(f"{directory}/{export_file_name(job)}") as out:
             written = export_write(
                 project=job.project,
                 format=job.format,
@@ -217,12 +215,12 @@ def export_run(job_id: int) -> Claim:
                 split=job.split,
                 options=job.options,
                 selection=job.documents,
-                out=out,
+                out=cast(BinaryIO, out),
                 heartbeat=heartbeat_for(job_id, attempt),
                 manifest=lambda records: entries_write(job_id, attempt, records),
                 changes=changes,
             )
-            _record_success(job, attempt, directory, out, written, changes)
+        _record_success(job, attempt, out, written, changes)
     except ExportSuperseded:
         log.warning(
             "export %s attempt %s: taken over by another delivery; stopped", job_id, attempt
@@ -270,31 +268,39 @@ class Changes:
 
 
 def failure_reason(exc: BaseException) -> str:
-    """What the job's `error` says: plain words for a full disk, else the exception."""
+    """What the job's `error` says: plain words for a full disk or a file storage that
+    refused the file, else the exception."""
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return (
             "No space left on the disk while writing the export file; its partial file was "
             "removed. Free some space under DATA_DIR (or the temporary directory) and request "
             f"the export again. ({exc})"
         )
+    if type(exc).__module__.startswith(("botocore", "boto3", "s3transfer")):
+        return (
+            "The file storage (S3_BUCKET) did not take the export file; its partial upload was "
+            "aborted. Check that the bucket is reachable and writable with the configured "
+            f"credentials, then request the export again. ({type(exc).__name__}: {exc})"
+        )
     return f"{type(exc).__name__}: {exc}"
 
 
 def _discard(directory: str) -> None:
     """Remove an attempt's files (a partial zip left by a failed save, or a whole one that
-    could not be recorded). Never raises: the job's outcome matters more."""
+    could not be recorded). Never raises: the job's outcome matters more (and a storage
+    that is away now may be what failed the export)."""
     try:
         _, files = default_storage.listdir(directory)
     except (FileNotFoundError, NotADirectoryError):
         return
-    except OSError:
-        log.exception("could not list %s", directory)
+    except Exception:
+        log.warning("could not list %s", directory, exc_info=True)
         return
     for name in files:
         try:
             default_storage.delete(f"{directory}/{name}")
-        except OSError:
-            log.exception("could not remove %s/%s", directory, name)
+        except Exception:
+            log.warning("could not remove %s/%s", directory, name, exc_info=True)
 
 
 def _discard_unless_recorded(job_id: int, directory: str) -> None:
@@ -458,28 +464,15 @@ def export_file_name(job: ExportJob) -> str:
     return f"{slugify(job.project.name) or 'project'}-{job.format}-{job.scope}-{job.pk}.zip"
 
 
-def _digest(handle: IO[bytes]) -> tuple[int, str]:
-    handle.seek(0)
-    digest, size = hashlib.sha256(), 0
-    while chunk := handle.read(CHUNK):
-        digest.update(chunk)
-        size += len(chunk)
-    handle.seek(0)
-    return size, digest.hexdigest()
-
-
 def _record_success(
     job: ExportJob,
     attempt: int,
-    directory: str,
-    out: IO[bytes],
+    out: StoredWriter,
     written: Written,
     changes: Changes | None = None,
 ) -> None:
-    """Save the finished zip under its name, then point the row at it (in that order); with
-    the row, keep this attempt's manifest and the diff against the previous version."""
-    size, sha256 = _digest(out)
-    name = default_storage.save(f"{directory}/{export_file_name(job)}", File(out))
+    """Point the row at the stored zip (stored whole before this: `stored_file`); with the
+    row, keep this attempt's manifest and the diff against the previous version."""
     now = timezone.now()
     with transaction.atomic():
         # Versions are numbered in the order exports succeed: the project row's lock makes
@@ -490,9 +483,9 @@ def _record_success(
             pk=job.pk, attempt=attempt, status=ExportStatus.RUNNING
         ).update(
             status=ExportStatus.SUCCEEDED,
-            file=name,
-            size=size,
-            sha256=sha256,
+            file=out.name,
+            size=out.size,
+            sha256=out.sha256,
             row_count=written.row_count,
             warnings=written.warnings,
             progress_done=F("progress_total"),

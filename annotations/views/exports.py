@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.files import open_stored
 from annotations.formats import SCOPES, export_formats
 from annotations.models import ExportJob, ExportStatus, Role
 from annotations.permissions import project_for, require_role, sees_all_annotations
@@ -176,7 +177,9 @@ class ExportDetail(JobScoped, APIView):
 
 
 class ExportDownload(JobScoped, APIView):
-    """The export's zip, streamed from storage."""
+    """The export's zip, streamed from the file storage through this process, only after
+    the permission check: the bucket is never public and no link to it is handed out
+    (DECISIONS.md 44)."""
 
     @extend_schema(responses={(200, "application/zip"): bytes})
     def get(self, request: Request, job_id: int) -> FileResponse:
@@ -184,7 +187,7 @@ class ExportDownload(JobScoped, APIView):
         if job.status != ExportStatus.SUCCEEDED or not job.file:
             raise Http404(f"Export {job.pk} has no file: it is {job.status}.")
         response = FileResponse(
-            job.file.open("rb"),
+            open_stored(job.file.name),
             as_attachment=True,
             filename=exports.export_file_name(job),
             content_type="application/zip",

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotations.errors import DomainError
+from annotations.files import open_stored
 from annotations.formats import SCOPES, export_formats
 from annotations.models import ExportStatus, Project
 from annotations.services.exports import export_request, export_run
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         output.parent.mkdir(parents=True, exist_ok=True)
         # Copy beside the target, then rename: a reader never sees half a zip under its name.
         partial = output.with_name(output.name + ".part")
-        with job.file.open("rb") as source, partial.open("wb") as target:
+        with open_stored(job.file.name) as source, partial.open("wb") as target:
             while chunk := source.read(1 << 20):
                 target.write(chunk)
         os.replace(partial, output)
