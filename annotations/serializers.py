@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations.formats import ALIASES, FormatSpec, import_formats
+from annotations.formats.base import UNANNOTATED_SCOPES
 from annotations.language import SUPPORTED
 from annotations.models import (
     AnnotationStatus,
@@ -544,6 +545,15 @@ class ExportOptionSerializer(serializers.Serializer):
 class ExportCapabilitySerializer(serializers.Serializer):
     scopes = serializers.ListField(child=serializers.CharField())
     options = ExportOptionSerializer(many=True)
+    unannotated_scopes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The scopes `options.include_unannotated` widens to every document "
+        "(documents nobody has annotated yet are written with no annotations)",
+    )
+    span_labels = serializers.BooleanField(
+        help_text="The request may name the span labels to tag: `options.labels`, a list of "
+        "the project's span label names (default: every span label except QUOTE)"
+    )
 
 
 class ImportCapabilitySerializer(serializers.Serializer):
@@ -579,7 +589,12 @@ class FormatSerializer(serializers.Serializer):
             {"name": o.name, "choices": list(o.choices), "default": o.default, "help": o.help}
             for o in spec.options
         ]
-        return {"scopes": list(spec.scopes), "options": options}
+        return {
+            "scopes": list(spec.scopes),
+            "options": options,
+            "unannotated_scopes": [s for s in spec.scopes if s in UNANNOTATED_SCOPES],
+            "span_labels": spec.span_label_choice,
+        }
 
     @extend_schema_field(ImportCapabilitySerializer(allow_null=True))
     def get_import(self, spec: FormatSpec) -> dict | None:

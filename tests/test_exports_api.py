@@ -278,7 +278,7 @@ def test_card_agreement_is_computed_over_a_bounded_sample(cast, gold_docs, setti
     [
         ({"shape": "table"}, "options.shape", "allowed: relation, label"),
         ({"offset_unit": "bytes"}, "options.offset_unit", "allowed: utf16, code_point, grapheme"),
-        ({"colour": "red"}, "options.colour", "exclude_flagged, shape, offset_unit"),
+        ({"colour": "red"}, "options.colour", "include_unannotated, shape, offset_unit"),
         (["label"], "options", "must be an object"),
     ],
 )
@@ -316,3 +316,168 @@ def test_export_options_are_per_format(cast, gold_docs):
     response = request_export(cast, format="jsonl", options={"shape": "label"})
     assert list(error_body(response, 400, "invalid")["errors"]) == ["options.shape"]
     assert request_export(cast, format="jsonl").json()["options"] == {}
+
+
+# --- documents nobody has annotated; the span labels a token format tags --------------------
+
+
+@pytest.fixture
+def unannotated(cast, gold_docs):
+    """Beside the three gold documents: one nobody touched, one with a draft only."""
+    DocumentFactory(project=cast.project, text="Belum dianotasi.", external_id="n0")
+    draft = DocumentFactory(project=cast.project, text="Masih draf.", external_id="n1")
+    annotate(draft, cast.annotator, spans=[], status="draft")
+    return ["n0", "n1"]
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_include_unannotated_exports_every_document_in_every_format(cast, unannotated, name):
+    """With `include_unannotated` every document is exported, in every format, those nobody
+    has annotated yet with no annotations; the card says so; without it they are left out."""
+    without = run(request_export(cast, format=name))
+    assert without["row_count"] == 3
+    job = run(request_export(cast, format=name, options={"include_unannotated": True}))
+    assert job["status"] == "succeeded", job["error"]
+    assert job["row_count"] == 5 and job["progress"] == {"done": 5, "total": 5}
+    assert job["options"]["include_unannotated"] is True
+    files = unzip(download(cast, job["id"])[1])
+    card = files["README.md"].decode()
+    assert "Scope: gold (and every document without annotations)" in card
+    assert "Documents: 5" in card
+    everything = b"".join(files.values())
+    if name not in ("spacy", "hf"):  # binary (DocBin, Arrow): checked by their own readers
+        # by text, or (csv holds none) by external id
+        texts = b"Belum" in everything and b"draf" in everything
+        assert texts or (b'"n0"' in everything and b'"n1"' in everything)
+
+
+def test_unannotated_documents_carry_no_annotations(cast, unannotated):
+    """In JSONL the untouched and the draft-only documents have empty layers, and with
+    scope `all` no per-annotator layer (a draft is not exported)."""
+    for scope in ("gold", "all"):
+        body = {"scope": scope, "options": {"include_unannotated": True}}
+        job = run(request_export(cast, format="jsonl", **body))
+        files = unzip(download(cast, job["id"])[1])
+        lines = [json.loads(line) for line in files["documents.jsonl"].splitlines()]
+        by_id = {line["external_id"]: line for line in lines}
+        assert list(by_id) == ["g0", "g1", "g2", "n0", "n1"]
+        for external_id in unannotated:
+            record = by_id[external_id]
+            assert (record["spans"], record["relations"], record["document_labels"]) == (
+                [],
+                [],
+                {},
+            )
+            assert record.get("annotations", []) == []
+        assert len(by_id["g0"]["spans"]) == 2
+
+
+def test_include_unannotated_is_refused_for_the_agreed_scope(cast):
+    """Scope `agreed` is about annotations that agree: the option is a 400 naming the scopes
+    it applies to, and `false` is accepted anywhere."""
+    response = request_export(
+        cast, format="jsonl", scope="agreed", options={"include_unannotated": True}
+    )
+    errors = error_body(response, 400, "invalid")["errors"]
+    assert list(errors) == ["options.include_unannotated"]
+    assert "gold, all" in errors["options.include_unannotated"][0]
+    response = request_export(
+        cast, format="jsonl", scope="agreed", options={"include_unannotated": False}
+    )
+    assert response.status_code == 202
+
+
+def _conll_tags(cast, job) -> list[tuple[str, str]]:
+    files = unzip(download(cast, job["id"])[1])
+    lines = files["documents.conll"].decode().splitlines()
+    return [tuple(line.split()) for line in lines if line and not line.startswith("-DOCSTART-")]
+
+
+def test_conll_tags_quotes_when_asked(cast, gold_docs):
+    """By default CoNLL tags entities only (QUOTE left out); `labels` naming QUOTE tags the
+    quote's tokens too, and the job keeps the labels in the project's order."""
+    default = run(request_export(cast, format="conll"))
+    tags = _conll_tags(cast, default)
+    assert not any(tag.endswith("QUOTE") for _, tag in tags)
+    assert tags[:3] == [("Jens", "B-PER"), ("Stoltenberg", "I-PER"), ("berkata", "O")]
+    job = run(request_export(cast, format="conll", options={"labels": ["QUOTE", "PER"]}))
+    assert job["status"] == "succeeded", job["error"]
+    assert job["options"] == {"labels": ["PER", "QUOTE"]}
+    tags = _conll_tags(cast, job)
+    assert tags[:7] == [
+        ("Jens", "B-PER"),
+        ("Stoltenberg", "I-PER"),
+        ("berkata", "O"),
+        (":", "O"),
+        ("“", "O"),
+        ("Kami", "B-QUOTE"),
+        ("siap", "I-QUOTE"),
+    ]
+    assert tags[7] == (",", "O")
+    card = unzip(download(cast, job["id"])[1])["README.md"].decode()
+    assert "Tagged labels: `PER`, `QUOTE`" in card
+    # only QUOTE: the names inside and outside it are not tagged
+    job = run(request_export(cast, format="conll", options={"labels": ["QUOTE"]}))
+    assert {tag for _, tag in _conll_tags(cast, job)} == {"O", "B-QUOTE", "I-QUOTE"}
+
+
+def test_conll_overlapping_labels_keep_the_earlier_then_the_longer(cast):
+    """A name inside a quote, both asked for: the quote (same start, longer) is tagged, the
+    name is left out with a warning that names it."""
+    doc = DocumentFactory(project=cast.project, text=TEXT, external_id="o0")
+    inner = {"id": "s9", "start": 27, "end": 31, "label": "PER", "attributes": {}}
+    annotate(doc, None, spans=[PER, QUOTE, inner])
+    job = run(request_export(cast, format="conll", options={"labels": ["PER", "QUOTE"]}))
+    assert ("Kami", "B-QUOTE") in _conll_tags(cast, job)
+    assert any("'s9'" in w and "overlaps 's3'" in w for w in job["warnings"]), job["warnings"]
+
+
+@pytest.mark.parametrize(
+    ("labels", "words"),
+    [
+        (["FOO"], "not a span label of this project: FOO; its span labels: PER"),
+        (["SPEAKER"], "not a span label of this project: SPEAKER"),  # a relation label
+        ([], "a non-empty list of span label names"),
+        ("PER", "a non-empty list of span label names"),
+        ([1], "a non-empty list of span label names"),
+    ],
+)
+def test_bad_conll_labels_name_what_is_allowed(cast, labels, words):
+    """`labels` must list the project's span labels: else a 400 at `options.labels`."""
+    response = request_export(cast, format="conll", options={"labels": labels})
+    errors = error_body(response, 400, "invalid")["errors"]
+    assert list(errors) == ["options.labels"]
+    assert words in errors["options.labels"][0]
+    assert not ExportJob.objects.exists()
+
+
+def test_labels_are_an_option_of_token_formats_only(cast):
+    """JSONL carries every span already: `labels` is an unknown option there; the format
+    list says which formats take it and which scopes `include_unannotated` widens."""
+    response = request_export(cast, format="jsonl", options={"labels": ["PER"]})
+    errors = error_body(response, 400, "invalid")["errors"]
+    assert "exclude_flagged, include_unannotated" in errors["options.labels"][0]
+    formats = {f["name"]: f for f in cast.client("annotator").get("/api/formats/").json()}
+    assert formats["conll"]["export"]["span_labels"] is True
+    assert formats["spacy"]["export"]["span_labels"] is True
+    assert formats["jsonl"]["export"]["span_labels"] is False
+    assert formats["jsonl"]["export"]["unannotated_scopes"] == ["gold", "all"]
+
+
+def test_export_dataset_command_takes_unannotated_and_labels(cast, unannotated, tmp_path):
+    """The command's `--include-unannotated` and `--labels` are the API's options."""
+    out = tmp_path / "out.zip"
+    call_command(
+        "export_dataset",
+        str(cast.project.pk),
+        "--format",
+        "conll",
+        "--include-unannotated",
+        "--labels",
+        "PER,QUOTE",
+        "--output",
+        str(out),
+    )
+    files = unzip(out.read_bytes())
+    text = files["documents.conll"].decode()
+    assert "Kami B-QUOTE" in text and "Belum O" in text

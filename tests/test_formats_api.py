@@ -18,7 +18,12 @@ def test_formats_lists_every_format_with_what_it_exports_and_imports(cast):
         "title": "Native JSONL",
         "offset_unit": "code_point",
         "offset_note": "Offsets are Unicode code points into the text as stored, end exclusive.",
-        "export": {"scopes": ["gold", "all", "agreed"], "options": []},
+        "export": {
+            "scopes": ["gold", "all", "agreed"],
+            "options": [],
+            "unannotated_scopes": ["gold", "all"],
+            "span_labels": False,
+        },
         "import": {
             "suffixes": [".jsonl", ".txt", ".csv"],
             "offset_units": [],

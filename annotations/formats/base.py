@@ -19,6 +19,11 @@ Record = dict[str, Any]
 Schema = Mapping[str, Any]
 # What an export may hold: see the scopes in annotations/selectors/exports.py.
 SCOPES = ("gold", "all", "agreed")
+# The scopes the `include_unannotated` option widens to every document (agreed is about
+# annotations that agree: a document without any has nothing to agree on).
+UNANNOTATED_SCOPES = ("gold", "all")
+# The export option of a format with `span_label_choice`: which span labels it tags.
+LABELS_OPTION = "labels"
 
 # A bad export can produce one warning per span; keep the result small enough for a job row.
 MAX_WARNINGS = 1000
@@ -87,6 +92,8 @@ class CardContext:
     annotators: tuple[str, ...] = ()
     # Flagged documents the export left out when asked to (None: not asked).
     flagged_left_out: int | None = None
+    # Documents without annotations were exported too (`include_unannotated`).
+    unannotated_included: bool = False
     # The format's own offsets, in one line for the card (its spec's `card_note`).
     format_note: str = "see format notes"
     # What a reader of this format must know beyond offsets (its spec's `card_caveat`).
@@ -150,7 +157,8 @@ class ExportOption:
         return self.choices[0]
 
 
-Options = Mapping[str, str]
+# Option name -> value: a choice's string, or (`labels`) a list of span label names.
+Options = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -178,16 +186,23 @@ class FormatSpec:
     card_note_for: Callable[[Options], str] | None = None
     # The card's "Using this export" section: which import to pick in the tool, what it loses.
     card_guide: Callable[[Options], str] | None = None
+    # The request may name the span labels to tag (`"labels": [...]`, the project's span
+    # labels; default: the entity labels, every span label but QUOTE): token formats.
+    span_label_choice: bool = False
 
     @property
     def zipped(self) -> bool:
         """A zip of several files, with README.md inside when a CardContext is given."""
         return self.content_type == "application/zip"
 
-    def with_defaults(self, options: Options | None = None) -> dict[str, str]:
-        """The export options with every default filled in (values are not checked here)."""
+    def with_defaults(self, options: Options | None = None) -> dict[str, Any]:
+        """The export options with every default filled in (values are not checked here);
+        the chosen span labels when the format takes them and they were given."""
         given = options or {}
-        return {option.name: given.get(option.name, option.default) for option in self.options}
+        chosen: dict[str, Any] = {o.name: given.get(o.name, o.default) for o in self.options}
+        if self.span_label_choice and given.get(LABELS_OPTION):
+            chosen[LABELS_OPTION] = list(given[LABELS_OPTION])
+        return chosen
 
     def card_context(self, card: CardContext, options: Options | None = None) -> CardContext:
         """The card facts with this format's notes (for these export options) filled in."""
@@ -208,8 +223,7 @@ class FormatSpec:
             # every writer converts from code points; anything else would shift every span
             raise ValueError(f"records must use {OFFSET_UNIT} offsets, not {unit!r}")
         chosen = {**self.with_defaults(options), **options}
-        declared = {option.name for option in self.options}
-        card = self.card_context(card, {k: chosen[k] for k in declared}) if card else None
+        card = self.card_context(card, self.with_defaults(chosen)) if card else None
         return self.factory(out, schema, card=card, **chosen)
 
 

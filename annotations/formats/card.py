@@ -53,7 +53,9 @@ def _export_section(result: WriteResult, card: CardContext, project: Mapping[str
         f"- Format: `{result.format}`\n"
         f"- Exported at: {card.exported_at.isoformat()}\n"
         f"- Tool version: {card.tool_version}\n"
-        f"- Scope: {card.scope}\n"
+        f"- Scope: {card.scope}"
+        + (" (and every document without annotations)" if card.unannotated_included else "")
+        + "\n"
         f"- Language: {project.get('language') or 'unknown'}\n"
         f"- Documents: {result.records}\n"
         + (

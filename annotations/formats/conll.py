@@ -5,9 +5,10 @@ recognise a shorter line, and reads it as a one-token document) and which conlle
 seqeval-based scripts skip.
 
 Tokens come from spaCy's rule-based tokenizer for the project language (``spacy.blank``) and
-sentences from its rule-based sentencizer; whitespace tokens (newlines) are not written. Only
-entity labels are tagged (default: every span label except ``NON_ENTITY_LABELS``), overlapping
-entities are resolved by ``non_overlapping`` and misaligned ones skipped, all with warnings.
+sentences from its rule-based sentencizer; whitespace tokens (newlines) are not written. The
+span labels in ``labels`` are tagged (an export's ``options.labels``; default: every span label
+except ``NON_ENTITY_LABELS``, so quotes only when asked for), overlapping ones are resolved by
+``non_overlapping`` and misaligned ones skipped, all with warnings.
 A sentence break that would cut an entity is dropped so no entity spans two sentences.
 
 An export of scope ``all`` writes each version of a document as a document of its own: the gold

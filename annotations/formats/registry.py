@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from .base import ExportOption, FormatSpec, Options, Reading, Schema
+from .base import LABELS_OPTION, ExportOption, FormatSpec, Options, Reading, Schema
 from .brat import BratWriter, read_brat
 from .conll import ConllWriter, read_conll
 from .csv_table import CSV_CAVEAT, CsvWriter
@@ -75,6 +75,20 @@ def _doccano_guide(options: Options) -> str:
     return (
         f"{project}; {unit}. doccano cannot carry {lost}. Each warning of the export says "
         "what was left out."
+    )
+
+
+def _tagged(options: Options) -> str:
+    """The card's line on which span labels a token format tagged."""
+    labels = options.get(LABELS_OPTION)
+    chosen = ", ".join(f"`{name}`" for name in labels) if labels else None
+    return (
+        f"Tagged labels: {chosen} (chosen at export); where two overlap, the earlier span is "
+        "kept, then the longer, and each left out is a warning."
+        if chosen
+        else "Tagged labels: every span label except `QUOTE` (the default; an export may "
+        "name others, quotes included); where two overlap, the earlier span is kept, then "
+        "the longer, and each left out is a warning."
     )
 
 
@@ -170,15 +184,17 @@ _SPECS = (
         content_type="text/plain; charset=utf-8",
         factory=ConllWriter,
         reading=Reading(lambda source, _: read_conll(source), suffixes=(".conll", ".iob")),
-        card_guide=lambda _: (
+        span_label_choice=True,
+        card_guide=lambda options: (
             "Each document starts with a `-DOCSTART- -X- O O` line (CoNLL-2003), sentences "
             "end with a blank line, and each token line is `token TAG` (IOB2). Read it back "
             "with `python -m spacy convert documents.conll out/ --converter ner` (one Doc per "
             "document), or split it on the `-DOCSTART-` lines and give each sentence's tags "
             "to seqeval. The text is rebuilt from tokens (single spaces), so offsets into "
-            "the original text are not kept. With scope `all` each annotator's version is a "
-            "block of its own after the gold one, opened by `# document = …` and `# annotator "
-            "= …` lines; `spacy convert` does not skip those, so convert a gold export."
+            f"the original text are not kept. {_tagged(options)} With scope `all` each "
+            "annotator's version is a block of its own after the gold one, opened by "
+            "`# document = …` and `# annotator = …` lines; `spacy convert` does not skip those, "
+            "so convert a gold export."
         ),
     ),
     FormatSpec(
@@ -190,6 +206,8 @@ _SPECS = (
         extension=".zip",
         content_type=_ZIP,
         factory=SpacyWriter,
+        span_label_choice=True,
+        card_guide=lambda options: f"`doc.ents`: {_tagged(options)}",
     ),
     FormatSpec(
         "brat",

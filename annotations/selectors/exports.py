@@ -15,6 +15,10 @@ Scopes (what a document must have to be exported, and what goes top-level):
 - ``agreed``: documents without gold whose submitted annotators (at least two)
   agree exactly on spans (start, end, label), relations and document labels;
   top level = the agreed content.
+
+With ``include_unannotated`` (scopes ``gold`` and ``all``) every document of the project is
+exported, those the scope would skip with an empty top level (and no ``annotations``): a
+corpus to annotate elsewhere, or the full set with what is done so far.
 """
 
 from __future__ import annotations
@@ -70,16 +74,24 @@ def _submitted(document_ref: Any = None) -> QuerySet[Annotation]:
 
 
 def documents_in_scope(
-    project: Project, scope: str, *, exclude_flagged: bool = False
+    project: Project,
+    scope: str,
+    *,
+    exclude_flagged: bool = False,
+    include_unannotated: bool = False,
 ) -> QuerySet[Document]:
     """The project's candidate documents for a scope (``agreed`` is checked per batch),
-    without flagged ones if asked."""
+    without flagged ones if asked; every document with ``include_unannotated``."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}; allowed: {', '.join(SCOPES)}")
     gold = Exists(Annotation.objects.filter(document=OuterRef("pk"), is_gold=True))
     documents = project.documents.all()
     if exclude_flagged:
         documents = documents.filter(flag__isnull=True)
+    if include_unannotated:
+        if scope == "agreed":
+            raise ValueError("include_unannotated applies to scopes gold and all")
+        return documents
     if scope == "gold":
         return documents.filter(gold)
     if scope == "all":
@@ -96,11 +108,14 @@ def record_batches(
     split: Mapping[str, float] | None = None,
     batch_size: int = 500,
     exclude_flagged: bool = False,
+    include_unannotated: bool = False,
     selection: Sequence[int] | None = None,
 ) -> Iterator[Batch]:
     """Native records for the scope (among the `selection`'s ids if there is one), one
     batch at a time, in document pk order."""
-    documents = documents_in_scope(project, scope, exclude_flagged=exclude_flagged).order_by("pk")
+    documents = documents_in_scope(
+        project, scope, exclude_flagged=exclude_flagged, include_unannotated=include_unannotated
+    ).order_by("pk")
     names = label_names(project.pk)
     for rows, scanned in _row_batches(documents, batch_size, selection):
         yield Batch(list(_records(rows, names, scope, split)), scanned)

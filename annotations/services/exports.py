@@ -34,7 +34,12 @@ from annotations.agreement import agreement_summary
 from annotations.errors import Invalid
 from annotations.files import StoredWriter, stored_file
 from annotations.formats import FORMATS, SCOPES, CardContext, export_formats, write_package
-from annotations.formats.base import label_groups, split_order
+from annotations.formats.base import (
+    LABELS_OPTION,
+    UNANNOTATED_SCOPES,
+    label_groups,
+    split_order,
+)
 from annotations.models import ExportJob, ExportStatus, Project
 from annotations.selectors.exports import (
     Batch,
@@ -117,25 +122,44 @@ def _choice(field_name: str, value: Any, allowed: Iterable[str]) -> str:
 
 
 # Options every format takes; a format's own are on its spec (`FormatSpec.options`).
-EXPORT_OPTIONS = {"exclude_flagged": bool}
+# exclude_flagged: leave flagged documents out; include_unannotated: also export the
+# documents the scope would skip for having no annotation yet (scopes gold and all).
+EXPORT_OPTIONS = {"exclude_flagged": bool, "include_unannotated": bool}
 
 
-def validate_options(format: str, value: Any) -> dict[str, Any]:
-    """`{"exclude_flagged": true}` and the format's own options (its spec's `options`, with
-    their defaults filled in): known names with values they take, or a 400."""
+def validate_options(
+    format: str,
+    value: Any,
+    *,
+    scope: str = "gold",
+    span_labels: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """`{"exclude_flagged": true}`, `{"include_unannotated": true}` and the format's own
+    options (its spec's `options`, with their defaults filled in; `labels` for a format
+    with a span label choice, checked against the project's `span_labels`): known names
+    with values they take, or a 400."""
     spec = FORMATS[format]
     if value is None:
         value = {}
     if not isinstance(value, dict):
         raise Invalid({"options": [_("must be an object, e.g. %(example)s") % _example(spec)]})
     declared = {option.name: option for option in spec.options}
+    chosen_labels: list[str] | None = None
     for name, given in value.items():
         option = declared.get(name)
         if name in EXPORT_OPTIONS:
             if not isinstance(given, EXPORT_OPTIONS[name]):
                 raise Invalid({f"options.{name}": [_("must be true or false")]})
+            if name == "include_unannotated" and given and scope not in UNANNOTATED_SCOPES:
+                message = _("applies to scopes %(scopes)s, not %(scope)s")
+                scopes = ", ".join(UNANNOTATED_SCOPES)
+                raise Invalid({f"options.{name}": [message % {"scopes": scopes, "scope": scope}]})
+        elif name == LABELS_OPTION and spec.span_label_choice:
+            chosen_labels = _chosen_labels(given, span_labels)
         elif option is None:
-            allowed = ", ".join([*EXPORT_OPTIONS, *declared])
+            allowed = ", ".join(
+                [*EXPORT_OPTIONS, *([LABELS_OPTION] if spec.span_label_choice else []), *declared]
+            )
             message = _("%(format)s takes no option “%(name)s”; its options: %(allowed)s")
             raise Invalid(
                 {
@@ -151,7 +175,29 @@ def validate_options(format: str, value: Any) -> dict[str, Any]:
                 {f"options.{name}": [message % {"value": repr(given), "allowed": allowed}]}
             )
     general = {name: given for name, given in value.items() if name in EXPORT_OPTIONS}
-    return {**general, **spec.with_defaults(value)}
+    chosen = {**general, **spec.with_defaults(value)}
+    if chosen_labels is not None:
+        chosen[LABELS_OPTION] = chosen_labels  # in the project's order, not the request's
+    return chosen
+
+
+def _chosen_labels(given: Any, span_labels: Sequence[str] | None) -> list[str]:
+    """A non-empty list of the project's span label names, in the project's order."""
+    known = list(span_labels or ())
+    if not isinstance(given, list) or not given or not all(isinstance(name, str) for name in given):
+        message = _("a non-empty list of span label names, e.g. %(example)s")
+        raise Invalid({f"options.{LABELS_OPTION}": [message % {"example": json.dumps(known[:2])}]})
+    unknown = [name for name in given if name not in known]
+    if unknown:
+        message = _("not a span label of this project: %(names)s; its span labels: %(known)s")
+        raise Invalid(
+            {
+                f"options.{LABELS_OPTION}": [
+                    message % {"names": ", ".join(unknown), "known": ", ".join(known)}
+                ]
+            }
+        )
+    return [name for name in known if name in set(given)]
 
 
 def _example(spec: Any) -> dict[str, str]:
@@ -175,13 +221,17 @@ def export_request(
     `documents`: export only these (ids of the project's documents, as the documents
     table's bulk action resolved them); None: every document in scope."""
     format = _choice("format", format, export_formats())
+    scope = _choice("scope", scope, SCOPES)
+    span_labels = None
+    if FORMATS[format].span_label_choice:
+        span_labels = label_groups(project.labels.order_by("position", "pk")).spans
     job = ExportJob.objects.create(
         project=project,
         requested_by=requested_by,
         format=format,
-        scope=_choice("scope", scope, SCOPES),
+        scope=scope,
         split=validate_split(split),
-        options=validate_options(format, options),
+        options=validate_options(format, options, scope=scope, span_labels=span_labels),
         documents=sorted(set(documents)) if documents is not None else None,
     )
     if enqueue:
@@ -348,14 +398,18 @@ def export_write(
     schema = project_schema(project)
     split = ordered_split(split) if split else None
     exclude_flagged = bool((options or {}).get("exclude_flagged"))
+    unannotated = bool((options or {}).get("include_unannotated"))
     total = (
         len(selection)
         if selection is not None
-        else documents_in_scope(project, scope, exclude_flagged=exclude_flagged).count()
+        else documents_in_scope(
+            project, scope, exclude_flagged=exclude_flagged, include_unannotated=unannotated
+        ).count()
     )
     left_out = None
     if exclude_flagged:
-        left_out = documents_in_scope(project, scope).filter(flag__isnull=False).count()
+        in_scope = documents_in_scope(project, scope, include_unannotated=unannotated)
+        left_out = in_scope.filter(flag__isnull=False).count()
     heartbeat(0, total)
     warnings: list[str] = []
     card = CardContext(
@@ -366,6 +420,7 @@ def export_write(
         annotators=submitted_annotators(project),
         flagged_left_out=left_out,
         changes=changes,
+        unannotated_included=unannotated,
     )
     batches = record_batches(
         project,
@@ -373,6 +428,7 @@ def export_write(
         split=split,
         batch_size=settings.EXPORT_BATCH_SIZE,
         exclude_flagged=exclude_flagged,
+        include_unannotated=unannotated,
         selection=selection,
     )
     result = write_package(

@@ -42,7 +42,11 @@ class ExportRequestSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text='{"exclude_flagged": true} leaves flagged documents out (the card counts them); '
-        "and the format's own options (`export.options` of GET /api/formats/), e.g. for doccano "
+        '{"include_unannotated": true} (scopes gold and all) exports every document, those '
+        "nobody has annotated yet with no annotations; for a format whose "
+        '`export.span_labels` is true, {"labels": ["PER", "QUOTE"]} names the span labels to '
+        "tag (default: every span label except QUOTE); and the format's own options "
+        "(`export.options` of GET /api/formats/), e.g. for doccano "
         '{"shape": "label", "offset_unit": "grapheme"}; defaults filled in.',
     )
 

@@ -235,3 +235,36 @@ def test_a_versions_changes_are_shown_with_a_link_to_each_document(
     link = changed.get_by_role("link", name="art-1")
     link.click()
     page.wait_for_url(f"**/projects/{cast.project.pk}/documents/{docs[1].pk}/review/")
+
+
+def test_export_options_from_the_page(cast, live_server, page):
+    """The page sends `include_unannotated` (disabled for scope agreed), `exclude_flagged`
+    and, for CoNLL, the span labels to tag: the entities by default, QUOTE when ticked."""
+    login(page, live_server, "rita")
+    open_exports(page, live_server, cast.project.pk)
+    page.get_by_label("Format").select_option("jsonl")
+    unannotated = page.get_by_label("Include documents nobody has annotated yet")
+    page.get_by_label("Scope").select_option("agreed")
+    assert unannotated.is_disabled()
+    page.get_by_label("Scope").select_option("gold")
+    unannotated.check()
+    page.get_by_label("Leave flagged documents out").check()
+    page.get_by_role("button", name="Start export").click()
+    page.locator("tr[data-job]").first.wait_for()
+    job = ExportJob.objects.get()
+    assert job.options == {"include_unannotated": True, "exclude_flagged": True}
+
+    page.get_by_label("Leave flagged documents out").uncheck()
+    page.get_by_label("Format").select_option("conll")
+    tagged = page.locator("fieldset.tagged-labels")
+    assert tagged.get_by_label("PER").is_checked()
+    assert not tagged.get_by_label("QUOTE").is_checked()
+    tagged.get_by_label("QUOTE").check()
+    tagged.get_by_label("LOC").uncheck()
+    page.get_by_role("button", name="Start export").click()
+    page.locator("tr[data-job]").nth(1).wait_for()
+    job = ExportJob.objects.latest("pk")
+    assert job.format == "conll"
+    assert job.options["include_unannotated"] is True
+    assert "QUOTE" in job.options["labels"] and "LOC" not in job.options["labels"]
+    assert "PER" in job.options["labels"]

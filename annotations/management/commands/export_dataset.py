@@ -2,6 +2,7 @@
 
     python manage.py export_dataset PROJECT_ID --format jsonl --scope gold --output out.zip \
         [--split train=0.8,dev=0.1,test=0.1] [--option shape=label --option offset_unit=grapheme]
+        [--include-unannotated] [--exclude-flagged] [--labels PER,ORG,QUOTE]
 """
 
 from __future__ import annotations
@@ -62,6 +63,17 @@ class Command(BaseCommand):
             metavar="NAME=VALUE",
             help="an export option of the format (GET /api/formats/), e.g. shape=label",
         )
+        parser.add_argument(
+            "--include-unannotated",
+            action="store_true",
+            help="also export documents nobody has annotated yet (scopes gold and all)",
+        )
+        parser.add_argument(
+            "--exclude-flagged", action="store_true", help="leave flagged documents out"
+        )
+        parser.add_argument(
+            "--labels", help="span labels to tag, comma-separated (conll, spacy), e.g. PER,QUOTE"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         project = Project.objects.filter(pk=options["project_id"]).first()
@@ -74,7 +86,7 @@ class Command(BaseCommand):
                 format=options["format"],
                 scope=options["scope"],
                 split=parse_split(options["split"]),
-                options=parse_options(options["option"]),
+                options=_all_options(options),
                 enqueue=False,
             )
         except DomainError as exc:
@@ -97,6 +109,17 @@ class Command(BaseCommand):
             f"export {job.pk}: {job.row_count} documents, {job.size} bytes, "
             f"sha256 {job.sha256} → {output}"
         )
+
+
+def _all_options(options: dict[str, Any]) -> dict[str, Any]:
+    chosen: dict[str, Any] = dict(parse_options(options["option"]))
+    if options["include_unannotated"]:
+        chosen["include_unannotated"] = True
+    if options["exclude_flagged"]:
+        chosen["exclude_flagged"] = True
+    if options["labels"] is not None:
+        chosen["labels"] = [name.strip() for name in options["labels"].split(",") if name.strip()]
+    return chosen
 
 
 def _messages(error: DomainError) -> str:

@@ -19,7 +19,14 @@ export interface FormatSpec {
   title: string;
   offset_unit: string;
   offset_note: string;
-  export: { scopes: string[]; options?: ExportOption[] } | null;
+  export: {
+    scopes: string[];
+    options?: ExportOption[];
+    /** The scopes `options.include_unannotated` widens to every document. */
+    unannotated_scopes?: string[];
+    /** The request may name the span labels to tag (`options.labels`). */
+    span_labels?: boolean;
+  } | null;
   /** `detects_unit`: with no `offset_unit` sent, the server detects it from the spans. */
   import: { suffixes: string[]; offset_units: string[]; detects_unit?: boolean } | null;
 }

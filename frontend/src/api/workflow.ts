@@ -184,6 +184,8 @@ export interface ExportRequest {
   format: string;
   scope: string;
   split?: Record<string, number> | null;
+  /** `include_unannotated`, `exclude_flagged`, `labels` (token formats) and the format's own. */
+  options?: Record<string, unknown>;
 }
 
 export interface GoldBody {

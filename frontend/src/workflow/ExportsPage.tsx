@@ -22,6 +22,11 @@ export function ExportsPage({ pk }: { pk: number }) {
   const formats = useAsync(() => formatsApi.list(), []);
   const [format, setFormat] = useState("");
   const [scope, setScope] = useState("gold");
+  const [unannotated, setUnannotated] = useState(false);
+  const [excludeFlagged, setExcludeFlagged] = useState(false);
+  // null: the format's default (every span label but QUOTE)
+  const [tagged, setTagged] = useState<string[] | null>(null);
+  const labels = useAsync(() => api.labels(pk), [pk]);
   const [splitOn, setSplitOn] = useState(false);
   const [split, setSplit] = useState({ train: "0.8", dev: "0.1", test: "0.1" });
   const [formError, setFormError] = useState("");
@@ -31,6 +36,10 @@ export function ExportsPage({ pk }: { pk: number }) {
   const chosen = exportable.find((f) => f.name === format) ?? exportable[0];
   const scopes = chosen?.export?.scopes ?? [];
   const chosenScope = scopes.includes(scope) ? scope : scopes[0];
+  const widens =
+    chosenScope !== undefined && chosen?.export?.unannotated_scopes?.includes(chosenScope);
+  const spanLabels = (labels.data ?? []).filter((l) => l.kind === "span").map((l) => l.name);
+  const taggedLabels = tagged ?? spanLabels.filter((name) => name !== "QUOTE");
 
   const upsert = (job: ExportJob) =>
     setJobs((list) => {
@@ -92,12 +101,23 @@ export function ExportsPage({ pk }: { pk: number }) {
         return;
       }
     }
+    const options: Record<string, unknown> = {};
+    if (widens && unannotated) options.include_unannotated = true;
+    if (excludeFlagged) options.exclude_flagged = true;
+    if (chosen.export?.span_labels && tagged !== null) {
+      if (tagged.length === 0) {
+        setFormError("Choose at least one label to tag.");
+        return;
+      }
+      options.labels = tagged;
+    }
     setBusy(true);
     try {
       const job = await workflowApi.requestExport(pk, {
         format: chosen.name,
         scope: chosenScope,
         split: ratios,
+        options,
       });
       upsert(job);
       follow(job);
@@ -137,6 +157,46 @@ export function ExportsPage({ pk }: { pk: number }) {
             ))}
           </select>
         </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={widens && unannotated}
+            disabled={!widens}
+            onChange={(e) => setUnannotated(e.currentTarget.checked)}
+          />{" "}
+          Include documents nobody has annotated yet
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={excludeFlagged}
+            onChange={(e) => setExcludeFlagged(e.currentTarget.checked)}
+          />{" "}
+          Leave flagged documents out
+        </label>
+        {chosen?.export?.span_labels && spanLabels.length > 0 && (
+          <fieldset class="tagged-labels">
+            <legend>
+              Labels to tag (where two overlap, the earlier, then the longer, is kept)
+            </legend>
+            {spanLabels.map((name) => (
+              <label key={name}>
+                <input
+                  type="checkbox"
+                  checked={taggedLabels.includes(name)}
+                  onChange={(e) => {
+                    const on = e.currentTarget.checked;
+                    const next = on
+                      ? [...taggedLabels, name]
+                      : taggedLabels.filter((n) => n !== name);
+                    setTagged(spanLabels.filter((n) => next.includes(n)));
+                  }}
+                />{" "}
+                {name}
+              </label>
+            ))}
+          </fieldset>
+        )}
         <fieldset class="split">
           <legend>
             <label>
