@@ -1,4 +1,4 @@
-"""Quote attribution as researchers model it (DECISIONS 44): interrupted spans, speech cues,
+"""Quote attribution as researchers model it (DECISIONS 46): interrupted spans, speech cues,
 speaker chains and the speaker a quote resolves to.
 
 Pure code over the API's plain span and relation dicts, shared by the API, agreement,

@@ -1,5 +1,5 @@
 """What changed between two dataset versions, on plain rows (no ORM): the per-document
-manifest an export keeps, and the counts a diff reports (DECISIONS.md 46).
+manifest an export keeps, and the counts a diff reports (DECISIONS.md 50).
 
 A manifest entry is one document as the diff needs it: a digest of everything the export
 wrote for it at the top level (text, title, meta, spans with attributes, relations, document

@@ -1,7 +1,7 @@
 """Writing and reading stored files (export zips, uploaded import files) in pieces.
 
 The configured storage is the filesystem under DATA_DIR or an S3-compatible bucket
-(`settings.FILE_STORAGE`, DECISIONS.md 44). Either way no process holds a whole file: a file
+(`settings.FILE_STORAGE`, DECISIONS.md 54). Either way no process holds a whole file: a file
 is written through `stored_file` (a temporary file saved once complete, or an S3 multipart
 upload of `S3_PART_BYTES` parts, completed once complete and aborted otherwise) and read
 through `open_stored` (the object's body as it arrives). Nothing here knows a local path, so

@@ -259,7 +259,7 @@ def propose_gold(
     by the positions of their ends, document labels and span attributes by untied
     majority value. Status per distinct item: `agreed` (everyone), `majority` (passes),
     `disputed` (not). With the document's `text`, each quote also gets a row of the speaker
-    each annotator's version resolves it to (`speakers`, DECISIONS 45).
+    each annotator's version resolves it to (`speakers`, DECISIONS 47).
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError("threshold is a share of annotators, between 0 and 1")

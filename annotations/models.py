@@ -312,7 +312,7 @@ class Annotation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_at = models.DateTimeField(null=True, blank=True)
-    # Speaker chains (coreference, DECISIONS 44): the names people gave them, by chain id.
+    # Speaker chains (coreference, DECISIONS 46): the names people gave them, by chain id.
     # Membership is on the spans (`Span.chain`); a chain without a name has no entry, and a
     # chain left without mentions loses its entry, so nothing here outlives its mentions.
     chain_names = models.JSONField(default=dict, blank=True)
@@ -370,7 +370,7 @@ class Span(models.Model):
     # (`quotes`, `gold`, …, see `suggesting.registry`) and that suggestion's score.
     source = models.CharField(max_length=64, blank=True, default="", db_default="")
     score = models.FloatField(null=True, blank=True)
-    # An interrupted span (a quote broken by its speaker tag, DECISIONS 44): its pieces as
+    # An interrupted span (a quote broken by its speaker tag, DECISIONS 46): its pieces as
     # [[start, end], …], at least two, in order, apart; `start`/`end` are the first's start
     # and the last's end. Null for the usual one-piece span.
     fragments = models.JSONField(null=True, blank=True)
@@ -580,7 +580,7 @@ class ExportJob(models.Model):
     row_count = models.PositiveIntegerField(default=0)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
-    # A succeeded export is a dataset version (DECISIONS.md 44): numbered 1, 2, … per project
+    # A succeeded export is a dataset version (DECISIONS.md 48): numbered 1, 2, … per project
     # when it succeeds, and chained to the previous succeeded export of the same project,
     # format, scope and split (null for the first).
     version = models.PositiveIntegerField(null=True, blank=True)
@@ -930,7 +930,7 @@ class TrashItem(models.Model):
         return f"trash {self.kind} {self.name}"
 
 
-# --- Dataset versions: manifests and diffs (issue 12, DECISIONS.md 46) ---------------------
+# --- Dataset versions: manifests and diffs (issue 12, DECISIONS.md 50) ---------------------
 
 
 class ExportEntry(models.Model):

@@ -1,4 +1,4 @@
-"""Agreement and gold proposals over quote attribution (DECISIONS 44): whole interrupted
+"""Agreement and gold proposals over quote attribution (DECISIONS 46): whole interrupted
 quotes, speakers compared as the names they resolve to, speaker chains scored with MUC, B³,
 CEAF-e and CoNLL against hand-worked values. Pure: no database."""
 

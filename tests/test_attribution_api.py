@@ -1,4 +1,4 @@
-"""Quote attribution through the annotation API (DECISIONS 44): interrupted quotes as one
+"""Quote attribution through the annotation API (DECISIONS 46): interrupted quotes as one
 span with fragments, speech cues, speaker chains with canonical names; PUT, PATCH, GET,
 bad input, history and query counts."""
 

@@ -1,4 +1,4 @@
-"""Articles fully attributed through the API (DECISIONS 44): every quote, its cue and its
+"""Articles fully attributed through the API (DECISIONS 46): every quote, its cue and its
 speaker resolved through a chain; two annotators reviewed and merged into gold; exported as
 the quotes dataset, JSONL and brat, and brat and JSONL uploaded back."""
 

@@ -170,7 +170,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 
 # Files (export zips, the uploaded import files): the filesystem under DATA_DIR/media, or an
-# S3-compatible bucket that every web and worker machine shares (DECISIONS.md 44). Objects are
+# S3-compatible bucket that every web and worker machine shares (DECISIONS.md 54). Objects are
 # written with no ACL (private, as the bucket's owner holds them) and only ever read by the
 # app after its permission check: nothing links to the bucket.
 FILE_STORAGE = env_choice("FILE_STORAGE", "filesystem", ("filesystem", "s3"))

@@ -1,4 +1,4 @@
-"""Agreement over quote attribution (DECISIONS 44): whom quotes are attributed to, and the
+"""Agreement over quote attribution (DECISIONS 46): whom quotes are attributed to, and the
 speaker chains.
 
 - **Speakers**: two annotators' QUOTEs are paired by the overlap matching (whole quotes,

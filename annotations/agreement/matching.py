@@ -16,7 +16,7 @@ class Span(NamedTuple):
     end: int
     label: str
     id: str
-    # An interrupted span's pieces (DECISIONS 44); () for a one-piece span.
+    # An interrupted span's pieces (DECISIONS 46); () for a one-piece span.
     fragments: tuple[tuple[int, int], ...] = ()
 
     @property

@@ -253,7 +253,7 @@ _CHAIN_FIGURES = ("muc", "b_cubed", "ceaf_e")
 
 def _attribution_figures(tally: _ProjectTally) -> dict[str, Any]:
     """Whole quotes (QUOTE spans, every fragment), the speakers they resolve to, and the
-    speaker chains, over annotator pairs (DECISIONS 44)."""
+    speaker chains, over annotator pairs (DECISIONS 46)."""
     exact = sum(
         (p.span_prf("exact").per_label.get("QUOTE", PRF()) for p in tally.pairs.values()), PRF()
     )

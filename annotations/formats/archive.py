@@ -1,7 +1,7 @@
 """The export zip: one per export, with the format's file(s), extra files and the card.
 
 `ZipOut` writes deterministic entries (a fixed timestamp, 1980-01-01, and fixed permissions),
-so the same data gives the same entry bytes whenever it is exported (DECISIONS.md 44): only
+so the same data gives the same entry bytes whenever it is exported (DECISIONS.md 48): only
 the card's "Exported at" line differs. Every entry's sha256 is recorded for the dataset card.
 The multi-file formats (brat, hf, spaCy) write their zip with it, card included.
 

@@ -313,7 +313,7 @@ def versions(record: Record, carried: bool = True) -> Iterator[tuple[str | None,
     record of scope ``all`` carries, in the record's order (by username).
 
     The formats that hold one layer per record (brat, CoNLL, spaCy, CSV, doccano) write one
-    record per version with the annotator named (DECISIONS.md 45). Under scope ``all`` a
+    record per version with the annotator named (DECISIONS.md 49). Under scope ``all`` a
     document that has annotators' work but no gold content has no gold version: an empty
     gold record would read as "no entities here".
     """

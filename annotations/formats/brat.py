@@ -5,7 +5,7 @@ Offsets are characters of the UTF-8 ``.txt``, which brat's Python reads without 
 translation: code points, our unit, so no conversion. The ``.txt`` holds the text byte for byte
 (CRLF kept). A span crossing a line break is written as brat writes it, as fragments split at
 the break (``T1\\tQUOTE 0 5;7 12\\t…``); the reader joins fragments whose gaps are only
-whitespace. An interrupted quote (`fragments`, DECISIONS 44) is one discontinuous ``T``
+whitespace. An interrupted quote (`fragments`, DECISIONS 46) is one discontinuous ``T``
 (``T1\\tQUOTE 1 40;58 120``), and a discontinuous ``T`` whose gaps hold words is read back as
 one. Speaker and cue links are ``R`` lines like any relation; a speaker chain is an
 ``*\\tEquiv T3 T7 T9`` line (brat's equivalence, drawn as one entity), its id and name (brat

@@ -101,7 +101,7 @@ class DoccanoWriter:
             self._write_version(annotator, version)
 
     def _write_version(self, annotator: str | None, record: Record) -> None:
-        """One line per version (DECISIONS.md 45): an annotator's carries ``annotator``."""
+        """One line per version (DECISIONS.md 49): an annotator's carries ``annotator``."""
         entities, ids = self._entities(record)
         self._lines += 1
         line: dict[str, Any] = {

@@ -9,7 +9,7 @@
 An interrupted span has `fragments` ([[start, end], …]; `start`/`end` are its first piece's
 start and last piece's end); a mention of a speaker chain has `chain`, the id of one of its
 layer's `chains` (`canonical` is the chain's name or its longest named mention; it is
-written for readers and ignored on import). Both are absent otherwise (DECISIONS 44).
+written for readers and ignored on import). Both are absent otherwise (DECISIONS 46).
 
 Offsets are Unicode code points into ``text`` (CRLF kept, never normalised), end exclusive. The
 unit is stated once in the dataset card rather than on every line: a per-line key would repeat

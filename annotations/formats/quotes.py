@@ -1,5 +1,5 @@
 """The quotes dataset, zipped: one row per quote, as a newsroom researcher opens it first
-(DECISIONS 44). ``quotes.csv`` for spreadsheets and ``quotes.jsonl`` for scripts hold the
+(DECISIONS 46). ``quotes.csv`` for spreadsheets and ``quotes.jsonl`` for scripts hold the
 same rows, beside the dataset card.
 
 A row: the document's external id, whose layer it is (``gold`` or the annotator's name, with

@@ -117,7 +117,7 @@ class SpacyWriter:
         return doc
 
     def _attribution_groups(self, doc: Any, record: Record) -> None:
-        """Span groups for quote attribution (DECISIONS 44): ``quotes`` (every QUOTE piece by
+        """Span groups for quote attribution (DECISIONS 46): ``quotes`` (every QUOTE piece by
         piece, so an interrupted quote is its fragments), ``cues`` (CUE spans) and one
         ``chain:<id>`` group per speaker chain (its mentions); the chains' ids, names and
         canonical names in ``user_data["chains"]``."""

@@ -1,4 +1,4 @@
-"""Dataset diffs (DECISIONS.md 46): the manifest an export keeps, and what changed between
+"""Dataset diffs (DECISIONS.md 50): the manifest an export keeps, and what changed between
 two versions.
 
 While an export runs, each batch's records become `ExportEntry` rows (one per document:

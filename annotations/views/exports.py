@@ -183,7 +183,7 @@ class ExportDetail(JobScoped, APIView):
 class ExportDownload(JobScoped, APIView):
     """The export's zip, streamed from the file storage through this process, only after
     the permission check: the bucket is never public and no link to it is handed out
-    (DECISIONS.md 44)."""
+    (DECISIONS.md 54)."""
 
     @extend_schema(responses={(200, "application/zip"): bytes})
     def get(self, request: Request, job_id: int) -> FileResponse:
@@ -202,7 +202,7 @@ class ExportDownload(JobScoped, APIView):
 
 
 class ExportDiffSerializer(serializers.Serializer):
-    """What changed from export `against` to this one (DECISIONS.md 46)."""
+    """What changed from export `against` to this one (DECISIONS.md 50)."""
 
     against = serializers.IntegerField()
     documents = serializers.DictField(

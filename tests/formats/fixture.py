@@ -197,7 +197,7 @@ def card() -> CardContext:
     )
 
 
-# Quote attribution (DECISIONS 44): an interrupted quote ("…," kata X, "…") as one span with
+# Quote attribution (DECISIONS 46): an interrupted quote ("…," kata X, "…") as one span with
 # two fragments, speech cues, and a speaker chain joining a name, a surname and "-nya".
 ATTRIBUTION_TEXT = (
     "Sekjen NATO Jens Stoltenberg mengatakan latihan tetap berjalan. "

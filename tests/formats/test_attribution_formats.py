@@ -1,4 +1,4 @@
-"""Quote attribution in every format (DECISIONS 44): an interrupted quote, its cues, and a
+"""Quote attribution in every format (DECISIONS 46): an interrupted quote, its cues, and a
 speaker chain ("Jens Stoltenberg", "Stoltenberg", "-nya") written and read back; golden
 files for the formats people read; what a format cannot carry is named in a warning."""
 

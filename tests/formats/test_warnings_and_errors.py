@@ -157,7 +157,7 @@ def test_brat_malformed_line_names_file_and_line() -> None:
 
 def test_brat_events_and_notes_are_reported_and_a_discontinuous_span_is_kept() -> None:
     """What brat can say and we cannot (events, notes) is listed; a discontinuous span is an
-    interrupted span of ours (DECISIONS 44)."""
+    interrupted span of ours (DECISIONS 46)."""
     ann = (
         "T1\tPER 0 4;15 22\tJoko Jakarta\n"
         "T2\tLOC 15 22\tJakarta\n"
