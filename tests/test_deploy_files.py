@@ -24,6 +24,8 @@ def test_every_compose_service_is_started_again_when_it_dies():
         services, "unless-stopped"
     )
     assert "gunicorn -c workbench/gunicorn.conf.py" in services["web"]["command"]
+    # The web service is healthy when /readyz says so (the worker answers Celery's ping).
+    assert "http://127.0.0.1:8000/readyz" in " ".join(services["web"]["healthcheck"]["test"])
 
 
 @pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose is not installed")

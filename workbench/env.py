@@ -100,3 +100,14 @@ def env_rate(name: str, default: str) -> str:
             f"{name}={raw!r} is not a rate (a count per second, minute, hour or day: 10/minute)"
         )
     return raw.strip()
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    """One of a few words (`LOG_FORMAT=json`), case-folded; anything else is an error."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r}: use one of {', '.join(choices)}")
+    return value

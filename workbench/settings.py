@@ -64,6 +64,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id and the latency of everything (workbench/middleware.py); then
+    # /healthz, /readyz and /metrics, before the host check and the HTTPS redirect
+    # (workbench/health.py).
+    "workbench.middleware.RequestObservability",
+    "workbench.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -386,9 +391,35 @@ SUGGESTION_BACKEND_ALLOWED_NETWORKS = env_networks("SUGGESTION_BACKEND_ALLOWED_N
 SUGGESTION_BACKEND_TIMEOUT_SECONDS = env_int("SUGGESTION_BACKEND_TIMEOUT_SECONDS", 10, minimum=1)
 SUGGESTION_BACKEND_MAX_BYTES = env_int("SUGGESTION_BACKEND_MAX_BYTES", 5_000_000, minimum=1000)
 
+# Health and metrics (workbench/health.py, workbench/metrics.py). /metrics answers only
+# these addresses (comma-separated networks; the client address as TRUSTED_PROXIES reads it).
+METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS", ["127.0.0.1/32", "::1/128"])
+# Seconds /readyz waits for the broker (and the storage) before calling it unreachable.
+READYZ_TIMEOUT_SECONDS = env_int("READYZ_TIMEOUT_SECONDS", 2, minimum=1)
+
+# `text` (default) or `json`: one JSON object per line, each with the request id
+# (workbench/logs.py), plus one line per request (method, route, status, duration).
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ["text", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "workbench.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# The export worker logs through the same handler (Celery would install its own format).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
