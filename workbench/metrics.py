@@ -1,4 +1,4 @@
-"""Prometheus metrics (DECISIONS.md 44): what this process measured, and what the database
+"""Prometheus metrics (DECISIONS.md 56): what this process measured, and what the database
 says about the whole installation.
 
 Request latency is measured where it happens, in each gunicorn worker process. gunicorn
