@@ -8,6 +8,7 @@ import ipaddress
 import os
 import re
 import urllib.parse
+from collections.abc import Sequence
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -45,14 +46,16 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
-def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
-    """One of `choices`; unset or empty means the default."""
+def env_choice(name: str, default: str, choices: Sequence[str]) -> str:
+    """One of a few words (`FILE_STORAGE=s3`, `LOG_FORMAT=json`), case-folded; unset or
+    empty means the default, anything else is an error."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
-    if raw.strip() not in choices:
+    value = raw.strip().lower()
+    if value not in choices:
         raise ImproperlyConfigured(f"{name}={raw!r}: use one of {', '.join(choices)}")
-    return raw.strip()
+    return value
 
 
 def env_url(name: str, default: str) -> str:
@@ -100,14 +103,3 @@ def env_rate(name: str, default: str) -> str:
             f"{name}={raw!r} is not a rate (a count per second, minute, hour or day: 10/minute)"
         )
     return raw.strip()
-
-
-def env_choice(name: str, default: str, choices: list[str]) -> str:
-    """One of a few words (`LOG_FORMAT=json`), case-folded; anything else is an error."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip().lower()
-    if value not in choices:
-        raise ImproperlyConfigured(f"{name}={raw!r}: use one of {', '.join(choices)}")
-    return value

@@ -399,7 +399,7 @@ READYZ_TIMEOUT_SECONDS = env_int("READYZ_TIMEOUT_SECONDS", 2, minimum=1)
 
 # `text` (default) or `json`: one JSON object per line, each with the request id
 # (workbench/logs.py), plus one line per request (method, route, status, duration).
-LOG_FORMAT = env_choice("LOG_FORMAT", "text", ["text", "json"])
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -101,7 +101,7 @@ class QuotesWriter:
     def __init__(self, out: BinaryIO, schema: Schema, *, card: CardContext | None = None) -> None:
         self._schema = schema
         self._card = card
-        self._zip = ZipOut(out, card.exported_at if card else None)
+        self._zip = ZipOut(out)
         self._tally = Tally("quotes")
         # closed in close(); a writer spans many calls, so no with-block fits
         self._csv_file = tempfile.TemporaryFile()  # noqa: SIM115
