@@ -178,7 +178,7 @@ def _work_figures(project: Project, only: User | None) -> dict[int, dict[str, An
                 per_span=Median(per_span, filter=Q(span_count__gt=0)),
             )
         )
-        return {row["annotator_id"]: row for row in rows}
+        return {row["annotator_id"]: dict(row) for row in rows}
     figures: dict[int, dict[str, Any]] = {}
     values = submitted.annotate(seconds_=seconds).values_list(
         "annotator_id",
