@@ -180,3 +180,19 @@ def test_unknown_option_values_are_refused(cast):
     for field in ("annotators", "duplicates"):
         response = upload(admin, cast.project, "d.jsonl", jsonl(record("a", [])), **{field: "x"})
         assert field in error_body(response, 400, "import_failed")["errors"]
+
+
+def test_native_annotations_by_non_members_need_annotators_create(cast):
+    """A native JSONL version by someone who is not a member: refused, naming the option;
+    with annotators=create an account is made and the version is theirs."""
+    line = {
+        **record("z", []),
+        "annotations": [{"annotator": "zed", "status": "submitted", "spans": [PER]}],
+    }
+    admin = cast.client("admin")
+    refused = error_body(upload(admin, cast.project, "z.jsonl", jsonl(line)), 400, "import_failed")
+    assert "annotators=create" in refused["errors"]["lines.1.annotations.0.annotator"][0]
+    response = upload(admin, cast.project, "z.jsonl", jsonl(line), annotators="create")
+    assert response.status_code == 201, response.json()
+    assert response.json()["annotators"]["created"] == ["zed"]
+    assert versions(cast.project, "z") == {"zed": ["PER"]}
