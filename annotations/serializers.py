@@ -513,6 +513,20 @@ class UploadSerializer(serializers.Serializer):
         help_text="A JSON object from the file's labels and choice groups to ours, e.g. "
         '{"PERSON": "PER", "tone": "sentiment"}',
     )
+    annotators = serializers.ChoiceField(
+        choices=["map", "create", "suggestions"],
+        required=False,
+        help_text="An annotator who maps to no member (by annotator_map, username or email): "
+        "`map` refuses the file, `create` makes them members (an account, without password, "
+        "for a new name), `suggestions` imports their work as the documents' suggestions",
+    )
+    duplicates = serializers.ChoiceField(
+        choices=["error", "skip", "update"],
+        required=False,
+        help_text="A document whose external_id the file repeats or the project has: `error` "
+        "refuses the file, `skip` keeps the first, `update` replaces the stored document's "
+        "title, meta and layers (same text only)",
+    )
     external_id_key = serializers.CharField(
         required=False,
         max_length=100,
@@ -607,9 +621,36 @@ class FormatSerializer(serializers.Serializer):
         }
 
 
+class ImportAnnotatorsSerializer(serializers.Serializer):
+    mapped = serializers.DictField(
+        child=serializers.CharField(), help_text="The file's annotator names -> members"
+    )
+    created = serializers.ListField(
+        child=serializers.CharField(), help_text="Accounts made (annotators=create)"
+    )
+    added = serializers.ListField(
+        child=serializers.CharField(), help_text="Existing accounts made members"
+    )
+    suggestions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Annotators whose work became suggestions (annotators=suggestions)",
+    )
+
+
 class ImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     ids = serializers.ListField(child=serializers.IntegerField())
     warnings = serializers.ListField(
         child=serializers.CharField(), help_text="What could not be carried over, and why"
+    )
+    annotators = ImportAnnotatorsSerializer(required=False)
+    skipped = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="External ids not imported (duplicates=skip)",
+    )
+    updated = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="External ids whose stored document was updated (duplicates=update)",
     )

@@ -73,9 +73,9 @@ def change(project_id: int, n: int) -> dict[str, int]:
             [project_id, base.PARAGRAPH, len(base.PARAGRAPH) + 1, added],
         )
         cur.execute(
-            f"""INSERT INTO {ann} (document_id, is_gold, status, version, document_labels,
-                                   created_at, updated_at)
-            SELECT id, true, 'submitted', 1, '{{}}', now(), now() FROM {doc}
+            f"""INSERT INTO {ann} (document_id, project_id, is_gold, status, version,
+                                   document_labels, created_at, updated_at)
+            SELECT id, project_id, true, 'submitted', 1, '{{}}', now(), now() FROM {doc}
             WHERE project_id = %s AND external_id LIKE 'bench-new-%%'""",
             [project_id],
         )

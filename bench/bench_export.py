@@ -95,9 +95,10 @@ def fill(n: int, annotators: int = 0) -> int:
             [project.pk, PARAGRAPH, len(PARAGRAPH), n],
         )
         cur.execute(
-            f"""INSERT INTO {ann} (document_id, is_gold, status, version, document_labels,
-                                   created_at, updated_at)
-            SELECT id, true, 'submitted', 1, '{{"sentiment": "neutral"}}', now(), now()
+            f"""INSERT INTO {ann} (document_id, project_id, is_gold, status, version,
+                                   document_labels, created_at, updated_at)
+            SELECT id, project_id, true, 'submitted', 1, '{{"sentiment": "neutral"}}', now(),
+                   now()
             FROM {doc} WHERE project_id = %s""",
             [project.pk],
         )
@@ -132,9 +133,10 @@ def _copy_gold_to(cur, project_id: int, username: str) -> None:
     user, _ = get_user_model().objects.get_or_create(username=username)
     doc, ann, span = Document._meta.db_table, Annotation._meta.db_table, Span._meta.db_table
     cur.execute(
-        f"""INSERT INTO {ann} (document_id, annotator_id, is_gold, status, version,
+        f"""INSERT INTO {ann} (document_id, project_id, annotator_id, is_gold, status, version,
                                document_labels, created_at, updated_at)
-        SELECT id, %s, false, 'submitted', 1, '{{"sentiment": "neutral"}}', now(), now()
+        SELECT id, project_id, %s, false, 'submitted', 1, '{{"sentiment": "neutral"}}', now(),
+               now()
         FROM {doc} WHERE project_id = %s""",
         [user.pk, project_id],
     )

@@ -15,6 +15,10 @@ by (``_names``: our own ``annotator``, else ``completed_by``'s id, then its emai
 - ``as`` ``suggestions``: every layer (gold, annotations, Label Studio's predictions with
   their scores) becomes the document's suggestions (``_suggestions``, source
   ``IMPORT_SOURCE``); no version or gold is made.
+- ``annotators`` (``Layering.unmapped``) for a foreign annotator who maps to no member (by
+  ``annotator_map``, username or email): ``map`` refuses, ``create`` names a new member (the
+  importer makes the account), ``suggestions`` makes their layer the document's suggestions;
+  ``Layering.report`` records who was mapped, created or suggested for the upload's answer.
 - ``label_map`` renames span and relation labels, document label groups and values, and span
   attribute names before anything is checked.
 
@@ -23,6 +27,7 @@ Pure code: the importer checks the result like any native record.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,15 +67,44 @@ class Layering:
     # The format's files are one person's each, named after them (doccano's export), so by
     # default a file is its owner's version; elsewhere only as=annotations says so.
     owner_by_default: bool = False
+    # Our members' usernames by lower-cased email (asked for only when a name has an @).
+    emails: Callable[[], Mapping[str, str]] = dict
+    # What to do with an annotator who maps to no member (the upload's `annotators`):
+    # "map" refuses the file, "create" names a new member (the importer makes the account),
+    # "suggestions" makes their work the document's suggestions.
+    unmapped: str = "map"
+    # Filled while reading: foreign name -> member, and who will be created or suggested.
+    report: dict[str, Any] = field(
+        default_factory=lambda: {"mapped": {}, "created": [], "suggestions": []}
+    )
 
     def member(self, names: Iterable[str]) -> str | None:
-        """Our username for a foreign annotator known by ``names``: mapped, else the same."""
+        """Our username for a foreign annotator known by ``names``: mapped, else a member of
+        the same name, else the member with that email."""
         names = [n for n in names if n]
         for name in names:
             if name in self.annotators:
                 return self.annotators[name]
         members = self.members()
-        return next((name for name in names if name in members), None)
+        found = next((name for name in names if name in members), None)
+        if found is None and any("@" in name for name in names):
+            emails = self.emails()
+            found = next((emails[n.lower()] for n in names if n.lower() in emails), None)
+        return found
+
+
+def new_member_name(names: Iterable[str]) -> str:
+    """The username a new account for a foreign annotator gets (`annotators=create`): its
+    first name that is not a bare number (Label Studio's user ids), in the characters a
+    username may hold."""
+    names = [n for n in names if n]
+    chosen = next((n for n in names if not n.isdigit()), None)
+    if chosen is None:
+        chosen = f"annotator-{names[0]}" if names else "annotator"
+    return _USERNAME_UNSAFE.sub("_", chosen)[:150]
+
+
+_USERNAME_UNSAFE = re.compile(r"[^\w.@+-]")
 
 
 def unmapped(annotators: Mapping[str, tuple[str, ...]], layering: Layering) -> list[str]:
@@ -143,6 +177,10 @@ def _has_content(record: Record) -> bool:
 def _owned_file(record: Record, layering: Layering, counts: dict[str, int]) -> None:
     """A single-layer file (doccano): the version of the member it belongs to."""
     owner = layering.member([layering.owner or ""])
+    if owner is None and layering.unmapped == "create" and layering.owner:
+        owner = new_member_name([layering.owner])
+        if owner not in layering.report["created"]:
+            layering.report["created"].append(owner)
     if owner is None:
         if layering.layer == "annotations":
             raise LayerProblem(
@@ -176,17 +214,29 @@ def _foreign_annotations(record: Record, layering: Layering, counts: dict[str, i
         elif annotations:
             record.update({key: annotations[0].get(key) or _empty(key) for key in CONTENT})
         return
-    versions, authors = [], set()
+    versions, authors, suggested = [], set(), []
     for annotation in annotations:
         names = annotation.pop("_names", ())
         annotation.pop("_ground_truth", None)
         if not names:
             continue  # no author: a gold layer only (our own Label Studio export's)
         member = layering.member(names)
-        if member is None:  # checked before reading (`unmapped`); a guard for direct callers
+        report = layering.report
+        if member is None and layering.unmapped == "create":
+            member = new_member_name(names)
+            if member not in report["created"]:
+                report["created"].append(member)
+        elif member is None and layering.unmapped == "suggestions":
+            suggested.append(annotation)
+            if names[0] not in report["suggestions"]:
+                report["suggestions"].append(names[0])
+            continue
+        elif member is None:  # checked before reading (`unmapped`); a guard for callers
             raise LayerProblem(
                 "unmapped", "unmapped annotator", found=list(names), unmapped=list(names)
             )
+        else:
+            report["mapped"].setdefault(names[0], member)
         if member in authors:
             raise LayerProblem(
                 "duplicate_author",
@@ -197,6 +247,8 @@ def _foreign_annotations(record: Record, layering: Layering, counts: dict[str, i
         authors.add(member)
         versions.append({**annotation, "annotator": member})
     record["annotations"] = versions
+    if suggested:
+        record["_suggestions"] = suggestion_payload(suggested)
 
 
 def _empty(key: str) -> Any:

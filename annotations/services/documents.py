@@ -38,6 +38,7 @@ from annotations.formats import (
 from annotations.formats.doccano import UnitUnclear
 from annotations.formats.jsonl import KEY_ORDER
 from annotations.formats.layers import (
+    CONTENT,
     IMPORT_SOURCE,
     LAYERS,
     Layering,
@@ -52,14 +53,17 @@ from annotations.models import (
     AnnotationStatus,
     Document,
     Project,
+    Role,
     SuggestionSet,
     SuggestionStatus,
 )
+from annotations.selectors.annotations import annotation_of
 from annotations.selectors.exports import project_schema
 from annotations.selectors.projects import document_is_annotated
 from annotations.selectors.suggestions import suggester_project
 from annotations.services import checks, work_state
-from annotations.services.annotating import write_contents
+from annotations.services.annotating import annotation_replace, write_contents
+from annotations.services.people import account_create, member_add, user_by_name_or_email
 from annotations.services.suggestions import suggestions_request
 from annotations.suggesting.payload import payload_fit
 from annotations.validation import LabelSet, chain_names, validate_content
@@ -72,6 +76,16 @@ NATIVE_KEYS = {*KEY_ORDER, "id", "suggestions"}
 BATCH = 1_000
 # What an upload's `as` may say (`formats.layers`).
 IMPORT_LAYERS = LAYERS
+# What an upload does with an annotator who is no member (`annotators`), and with a document
+# whose external id it repeats or the project has (`duplicates`); the first is the default.
+ANNOTATOR_CHOICES = ("map", "create", "suggestions")
+DUPLICATE_CHOICES = ("error", "skip", "update")
+
+
+def _empty_content(key: str) -> Any:
+    return {} if key == "document_labels" else []
+
+
 MAX_REPORTED_ERRORS = 50
 # Where a record came from, which decides how its errors are keyed: a file's line
 # (`lines.3.text`), an item of a JSON array (`2.text`), or a single JSON object (`text`).
@@ -86,6 +100,15 @@ class Imported:
 
     ids: list[int] = dataclasses.field(default_factory=list)
     first: Document | None = None
+    # Repeated documents (`duplicates`): external ids skipped, and those updated in place.
+    skipped: list[str] = dataclasses.field(default_factory=list)
+    updated: list[str] = dataclasses.field(default_factory=list)
+    # Annotators: foreign name -> member, accounts made, existing accounts made members,
+    # and those whose work became suggestions (`annotators`).
+    mapped: dict[str, str] = dataclasses.field(default_factory=dict)
+    accounts_created: list[str] = dataclasses.field(default_factory=list)
+    members_added: list[str] = dataclasses.field(default_factory=list)
+    suggested_from: list[str] = dataclasses.field(default_factory=list)
     # Documents given suggestions (`as=suggestions`), and suggested items that did not fit.
     suggested: int = 0
     suggestions_dropped: int = 0
@@ -158,10 +181,23 @@ def _record_errors(record: dict[str, Any]) -> list[tuple[str, str]]:
 class _Importer:
     """Checks records and inserts them batch by batch inside the caller's transaction."""
 
-    def __init__(self, project: Project, actor: User, origin: Origin):
+    def __init__(
+        self,
+        project: Project,
+        actor: User,
+        origin: Origin,
+        *,
+        duplicates: str = "error",
+        create_annotators: bool = False,
+    ):
         self.project = project
         self.actor = actor
         self.origin = origin
+        self.duplicates = duplicates
+        self.create_annotators = create_annotators
+        # Records that update a document already stored (`duplicates=update`), applied once
+        # every new document is in.
+        self.updates: list[dict[str, Any]] = []
         self.labels = LabelSet.from_rows(project.labels.all())
         self.members = {m.user.username: m.user for m in project.memberships.select_related("user")}
         self.seen_ids: set[str] = set()
@@ -191,11 +227,14 @@ class _Importer:
         iterator: Iterator[dict[str, Any]] = iter(records)
         while batch := list(islice(iterator, BATCH)):
             checked = [r for r in batch if self.check(r)]
-            self.check_existing_ids(checked)
-            if not self.errors:
+            checked = self.check_existing_ids(checked)
+            if not self.errors and checked:
                 self.insert(checked)
             if self.error_count >= MAX_REPORTED_ERRORS:
                 break  # enough to fix; reading on would only cost time
+        if not self.errors:
+            for record in self.updates:
+                self.update(record)
         if self.errors:
             raise ImportFailed(self.errors)
         return self.imported
@@ -214,11 +253,23 @@ class _Importer:
             return False
         external_id = record.get("external_id") or uuid.uuid4().hex[:16]
         record["external_id"] = external_id
-        if external_id in self.seen_ids:
-            self.error(line, "external_id", f"duplicate external_id {external_id!r} in this import")
+        repeated = external_id in self.seen_ids
+        if repeated and self.duplicates == "skip":
+            self.imported.skipped.append(external_id)
+            return False
+        if repeated and self.duplicates == "error":
+            message = (
+                f"duplicate external_id {external_id!r} in this import (send duplicates=skip "
+                "or duplicates=update)"
+            )
+            self.error(line, "external_id", message)
             return False
         self.seen_ids.add(external_id)
-        return self.check_annotations(record, line)
+        ok = self.check_annotations(record, line)
+        if ok and repeated:  # duplicates=update: the later record updates the earlier's
+            self.updates.append(record)
+            return False
+        return ok
 
     def check_limits(self, record: dict[str, Any], line: int | None) -> None:
         """Stop at once, storing nothing, at the record that takes the project past its
@@ -250,9 +301,15 @@ class _Importer:
             # The gold layer's spans are the record's own; annotators' are under annotations.N.
             where = "" if item.get("_gold") else f"annotations.{index}."
             if not item.get("_gold") and item.get("annotator") not in self.members:
-                self.error(line, f"{where}annotator", "must be a member of this project")
-                ok = False
-                continue
+                if not self.create_annotators or not isinstance(item.get("annotator"), str):
+                    message = "must be a member of this project (or send annotators=create)"
+                    self.error(line, f"{where}annotator", message)
+                    ok = False
+                    continue
+                self.add_member(item["annotator"], line, f"{where}annotator")
+                if item["annotator"] not in self.members:
+                    ok = False
+                    continue
             if item.get("status", "submitted") not in AnnotationStatus.values:
                 self.error(line, f"{where}status", f"must be one of {AnnotationStatus.values}")
                 ok = False
@@ -280,12 +337,90 @@ class _Importer:
             items.append({**gold, "_gold": True, "status": "submitted"})
         return items
 
-    def check_existing_ids(self, records: list[dict[str, Any]]) -> None:
+    def add_member(self, name: str, line: int | None, field: str) -> None:
+        """`annotators=create`: make `name` a member, an existing account's or a new one's
+        (with no password: the admin sends its invitation from People)."""
+        try:
+            if user_by_name_or_email(name) is not None:
+                membership = member_add(project=self.project, name=name, role=Role.ANNOTATOR)
+                self.imported.members_added.append(name)
+            else:
+                made = account_create(
+                    project=self.project,
+                    creator=self.actor,
+                    username=name,
+                    email="",
+                    role=Role.ANNOTATOR,
+                    method="invitation",
+                )
+                membership = made.membership
+                self.imported.accounts_created.append(name)
+        except Invalid as exc:
+            self.error(line, field, f"cannot make {name!r} a member: {exc.detail}")
+            return
+        self.members[name] = membership.user
+
+    def check_existing_ids(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The records to insert: those whose external id is new to the project; a taken one
+        is refused, skipped or kept to update its document (`duplicates`)."""
         ids = [r["external_id"] for r in records]
-        taken = self.project.documents.filter(external_id__in=ids)
-        for external_id in taken.values_list("external_id", flat=True):
-            line = next(r.get("_line") for r in records if r["external_id"] == external_id)
-            self.error(line, "external_id", f"{external_id!r} already exists in this project")
+        taken = set(
+            self.project.documents.filter(external_id__in=ids).values_list("external_id", flat=True)
+        )
+        fresh = []
+        for record in records:
+            external_id = record["external_id"]
+            if external_id not in taken:
+                fresh.append(record)
+            elif self.duplicates == "skip":
+                self.imported.skipped.append(external_id)
+            elif self.duplicates == "update":
+                self.updates.append(record)
+            else:
+                message = (
+                    f"{external_id!r} already exists in this project (send duplicates=skip "
+                    "or duplicates=update)"
+                )
+                self.error(record.get("_line"), "external_id", message)
+        return fresh
+
+    def update(self, record: dict[str, Any]) -> None:
+        """`duplicates=update`: the stored document takes the record's title, meta and
+        layers (each replaced as a save would: versioned, with history). Its text must be
+        the same: offsets into another text would land on other words."""
+        line, external_id = record.get("_line"), record["external_id"]
+        document = self.project.documents.get(external_id=external_id)
+        if document.text != record["text"]:
+            message = (
+                f"{external_id!r} exists with another text; duplicates=update keeps a "
+                "document's text (its annotations' offsets point into it)"
+            )
+            self.error(line, "text", message)
+            return
+        Document.objects.filter(pk=document.pk).update(
+            title=record.get("title") or document.title, meta=record.get("meta") or document.meta
+        )
+        for item in self.annotation_items(record):
+            annotator = None if item.get("_gold") else self.members[item["annotator"]]
+            current = annotation_of(document, annotator)
+            data = {key: item.get(key) or _empty_content(key) for key in CONTENT}
+            if annotator is not None:
+                data["status"] = item.get("status", "submitted")
+            try:
+                annotation_replace(
+                    document=document,
+                    annotator=annotator,
+                    actor=self.actor,
+                    data=data,
+                    expected_version=current.version if current else 0,
+                )
+            except Invalid as exc:
+                for path, messages in exc.errors.items():
+                    for message in messages:
+                        self.error(line, path, message)
+        if record.get("_suggestions") or record.get("suggestions"):
+            self.insert_suggestions([(document, _uploaded_suggestions(record))])
+        self.imported.updated.append(external_id)
 
     def insert(self, records: list[dict[str, Any]]) -> None:
         """Insert a batch: documents, then all their annotations, in a fixed number of queries."""
@@ -439,12 +574,18 @@ def documents_import(
     records: Iterable[dict[str, Any]],
     actor: User,
     origin: Origin = "file",
+    duplicates: str = "error",
+    create_annotators: bool = False,
 ) -> Imported:
     """Store every record (with its annotations), or none and raise ImportFailed (or
-    PayloadTooLarge past the project's document quota or a document's length limit)."""
+    PayloadTooLarge past the project's document quota or a document's length limit).
+    `duplicates` and `create_annotators`: the upload's `duplicates` and `annotators=create`."""
     # One import per project at a time, so two cannot both fit under the quota.
     Project.objects.select_for_update().filter(pk=project.pk).first()
-    imported = _Importer(project, actor, origin).run(records)
+    importer = _Importer(
+        project, actor, origin, duplicates=duplicates, create_annotators=create_annotators
+    )
+    imported = importer.run(records)
     # Workers compute the new documents' suggestions once the import commits.
     suggestions_request(project=project, document_ids=imported.ids, on_import=True)
     return imported
@@ -514,6 +655,8 @@ def documents_upload(
     layer: str | None = None,
     annotator_map: dict[str, str] | None = None,
     label_map: dict[str, str] | None = None,
+    annotators: str | None = None,
+    duplicates: str | None = None,
 ) -> tuple[Imported, list[str]]:
     """Import an uploaded file with its format's reader (named, else by the file's suffix):
     (documents, what the reader could not carry). All of it, or nothing.
@@ -538,17 +681,41 @@ def documents_upload(
         limits=read_limits(),
         external_id_key=external_id_key or None,
     )
+    annotators = _option("annotators", annotators, ANNOTATOR_CHOICES)
+    duplicates = _option("duplicates", duplicates, DUPLICATE_CHOICES)
     layering = _layering(project, name, layer, annotator_map or {}, label_map or {})
-    layering = dataclasses.replace(layering, owner_by_default=reading.owner_from_name)
+    layering = dataclasses.replace(
+        layering, owner_by_default=reading.owner_from_name, unmapped=annotators
+    )
     warnings: list[str] = []
     records = _read(spec, raw, options, warnings, layering)
-    imported = documents_import(project=project, records=records, actor=actor)
+    # One transaction: accounts made for the file's annotators go if the import fails.
+    imported = documents_import(
+        project=project,
+        records=records,
+        actor=actor,
+        duplicates=duplicates,
+        create_annotators=annotators == "create",
+    )
+    imported.mapped = dict(layering.report["mapped"])
+    imported.suggested_from = list(layering.report["suggestions"])
     if imported.suggestions_dropped:
         warnings.append(
             f"{imported.suggestions_dropped} suggested item(s) do not fit this project's labels "
             "or text and were left out"
         )
     return imported, warnings
+
+
+def _option(name: str, value: str | None, choices: tuple[str, ...]) -> str:
+    if value is None or value == "":
+        return choices[0]
+    if value not in choices:
+        message = _("unknown value %(value)s; allowed: %(allowed)s")
+        raise ImportFailed(
+            {name: [message % {"value": repr(value), "allowed": ", ".join(choices)}]}
+        )
+    return value
 
 
 def _layering(
@@ -573,8 +740,16 @@ def _layering(
         if ours not in members():
             message = _("“%(name)s” is not a member of this project")
             raise ImportFailed({f"annotator_map.{foreign}": [message % {"name": ours}]})
+
+    @functools.cache
+    def emails() -> dict[str, str]:
+        rows = project.memberships.exclude(user__email="").values_list(
+            "user__email", "user__username"
+        )
+        return {email.lower(): username for email, username in rows}
+
     owner = PurePath(name).stem or None
-    return Layering(layer, annotators, labels, members, owner)
+    return Layering(layer, annotators, labels, members, owner, emails=emails)
 
 
 def read_limits() -> ReadLimits:
@@ -615,7 +790,11 @@ def _read(
     assert spec.reading is not None
     try:
         result = spec.reading.read(raw, options)
-        if result.annotators is not None and layering.layer not in ("gold", "suggestions"):
+        if (
+            result.annotators is not None
+            and layering.layer not in ("gold", "suggestions")
+            and layering.unmapped == "map"
+        ):
             missing = unmapped(result.annotators, layering)
             if missing:
                 raise ImportFailed({"annotator_map": [_unmapped_message(result, missing)]})

@@ -483,11 +483,23 @@ class DocumentUpload(ProjectScoped, APIView):
             layer=request.data.get("as") or None,
             annotator_map=_names_field(request.data, "annotator_map"),
             label_map=_names_field(request.data, "label_map"),
+            annotators=request.data.get("annotators") or None,
+            duplicates=request.data.get("duplicates") or None,
         )
-        return Response(
-            {"created": len(created.ids), "ids": created.ids, "warnings": warnings},
-            status=status.HTTP_201_CREATED,
-        )
+        body = {
+            "created": len(created.ids),
+            "ids": created.ids,
+            "warnings": warnings,
+            "annotators": {
+                "mapped": created.mapped,
+                "created": created.accounts_created,
+                "added": created.members_added,
+                "suggestions": created.suggested_from,
+            },
+            "skipped": created.skipped,
+            "updated": created.updated,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class DocumentDetail(ProjectScoped, APIView):

@@ -52,12 +52,26 @@ export interface UploadOptions {
   /** JSON objects, sent as typed: the server checks them and says what is wrong. */
   annotatorMap?: string;
   labelMap?: string;
+  /** An annotator who maps to no member: "map" (refuse, the default), "create", "suggestions". */
+  annotators?: string;
+  /** A repeated or already stored external id: "error" (default), "skip", "update". */
+  duplicates?: string;
 }
 
 export interface UploadResult {
   created: number;
   ids: number[];
   warnings: string[];
+  /** Whose work the file's layers became: names mapped to members, accounts made, existing
+   * accounts made members, annotators whose work became suggestions. */
+  annotators?: {
+    mapped: Record<string, string>;
+    created: string[];
+    added: string[];
+    suggestions: string[];
+  };
+  skipped?: string[];
+  updated?: string[];
 }
 
 /** The project settings an admin edits on the settings page. */
@@ -110,6 +124,8 @@ export const adminApi = {
     if (options.layer) form.append("as", options.layer);
     if (options.annotatorMap?.trim()) form.append("annotator_map", options.annotatorMap.trim());
     if (options.labelMap?.trim()) form.append("label_map", options.labelMap.trim());
+    if (options.annotators) form.append("annotators", options.annotators);
+    if (options.duplicates) form.append("duplicates", options.duplicates);
     return request<UploadResult>("POST", `${P(id)}documents/upload/`, form).then((r) => r.data);
   },
 };

@@ -101,6 +101,40 @@ describe("UploadDocuments", () => {
     expect(form.get("label_map")).toBe('{"PERSON": "PER"}');
   });
 
+  it("sends annotators and duplicates, and lists who was mapped, created, skipped", async () => {
+    const fetchMock = answer(201, {
+      created: 1,
+      ids: [1],
+      warnings: [],
+      annotators: {
+        mapped: { "bob@x.org": "bob", alice: "alice" },
+        created: ["dewi"],
+        added: [],
+        suggestions: [],
+      },
+      skipped: ["a"],
+      updated: [],
+    });
+    const el = await mount(fetchMock);
+    const input = el.querySelector<HTMLInputElement>('input[type="file"]') as HTMLInputElement;
+    const file = new File(["[]"], "tasks.json", { type: "application/json" });
+    Object.defineProperty(input, "files", { value: [file], configurable: true });
+    choose(el, "create", 2);
+    choose(el, "skip", 3);
+    await vi.waitFor(() => expect(el.querySelectorAll("select")[3].value).toBe("skip"));
+    el.querySelector<HTMLButtonElement>('button[type="submit"]')?.click();
+    await vi.waitFor(() => expect(el.textContent).toContain("1 document imported"));
+    const form = uploadCall(fetchMock)[1].body as FormData;
+    expect(form.get("annotators")).toBe("create");
+    expect(form.get("duplicates")).toBe("skip");
+    const facts = [...el.querySelectorAll(".upload-facts li")].map((li) => li.textContent);
+    expect(facts).toEqual([
+      "Mapped (1): bob@x.org → bob",
+      "Accounts created (1): dewi",
+      "Skipped (1): a",
+    ]);
+  });
+
   it("offers the registry's import formats, suffixes and offset units, and nothing else", async () => {
     const el = await mount(answer(201, {}));
     const options = [...(el.querySelector("select")?.options ?? [])].map((o) => o.textContent);
@@ -113,9 +147,10 @@ describe("UploadDocuments", () => {
     ]);
     const input = el.querySelector<HTMLInputElement>('input[type="file"]');
     expect(input?.accept).toBe(".jsonl,.txt,.csv,.zip,.tsv");
-    expect(el.querySelectorAll("select")).toHaveLength(2);
+    // format, layer, annotators, duplicates; a format with offset units adds its unit
+    expect(el.querySelectorAll("select")).toHaveLength(4);
     choose(el, "doccano");
-    await vi.waitFor(() => expect(el.querySelectorAll("select")).toHaveLength(3));
+    await vi.waitFor(() => expect(el.querySelectorAll("select")).toHaveLength(5));
     const units = [...el.querySelectorAll("select")[1].options].map((o) => o.textContent);
     expect(units).toEqual([
       "Detect from the spans (refused, saying why, when unclear)",

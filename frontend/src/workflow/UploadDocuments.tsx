@@ -44,6 +44,8 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
   const [layer, setLayer] = useState("");
   const [annotatorMap, setAnnotatorMap] = useState("");
   const [labelMap, setLabelMap] = useState("");
+  const [annotators, setAnnotators] = useState("");
+  const [duplicates, setDuplicates] = useState("");
   const guessed = fileName ? formatForFile(importable, fileName) : null;
 
   async function submit(e: Event): Promise<void> {
@@ -64,6 +66,8 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
           layer,
           annotatorMap,
           labelMap,
+          annotators,
+          duplicates,
         }),
       );
       // Cleared so a second click cannot import the same file twice.
@@ -143,6 +147,22 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
             onInput={(e) => setLabelMap(e.currentTarget.value)}
           />
         </label>
+        <label>
+          Annotators who are not members
+          <select value={annotators} onChange={(e) => setAnnotators(e.currentTarget.value)}>
+            <option value="">Refuse the file, naming them</option>
+            <option value="create">Make them members (new accounts for new names)</option>
+            <option value="suggestions">Import their work as suggestions</option>
+          </select>
+        </label>
+        <label>
+          Documents already here or repeated in the file
+          <select value={duplicates} onChange={(e) => setDuplicates(e.currentTarget.value)}>
+            <option value="">Refuse the file, naming them</option>
+            <option value="skip">Skip them</option>
+            <option value="update">Update them (same text only)</option>
+          </select>
+        </label>
         <button type="submit" class="primary" disabled={busy}>
           {busy ? "Uploading…" : "Upload"}
         </button>
@@ -163,6 +183,7 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
                 {result.created} {result.created === 1 ? "document" : "documents"} imported
               </strong>
             </p>
+            <UploadFacts result={result} />
             {result.warnings.length > 0 && (
               <>
                 <p>
@@ -191,5 +212,31 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
         </div>
       )}
     </section>
+  );
+}
+
+/** Whose work the file became and which documents were skipped or updated, when any. */
+function UploadFacts({ result }: { result: UploadResult }) {
+  const who = result.annotators;
+  const mapped = Object.entries(who?.mapped ?? {}).filter(([from, to]) => from !== to);
+  const lines: [string, string[]][] = [
+    ["Mapped", mapped.map(([from, to]) => `${from} → ${to}`)],
+    ["Accounts created", who?.created ?? []],
+    ["Made members", who?.added ?? []],
+    ["Imported as suggestions", who?.suggestions ?? []],
+    ["Skipped", result.skipped ?? []],
+    ["Updated", result.updated ?? []],
+  ];
+  const shown = lines.filter(([, names]) => names.length > 0);
+  if (!shown.length) return null;
+  return (
+    <ul class="upload-facts">
+      {shown.map(([title, names]) => (
+        <li key={title}>
+          {title} ({names.length}): {names.slice(0, 20).join(", ")}
+          {names.length > 20 ? ", …" : ""}
+        </li>
+      ))}
+    </ul>
   );
 }
