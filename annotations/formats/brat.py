@@ -10,7 +10,8 @@ whitespace. An interrupted quote (`fragments`, DECISIONS 46) is one discontinuou
 one. Speaker and cue links are ``R`` lines like any relation; a speaker chain is an
 ``*\\tEquiv T3 T7 T9`` line (brat's equivalence, drawn as one entity), its id and name (brat
 has none) in the sidecar with its mentions, so a chain of one mention survives too. A foreign
-file's Equiv lines become chains ``e1``, ``e2``, …
+file's Equiv lines, and its ``R`` lines of a coreference type (``Coref``, ``Coreference``,
+``Same_as``, …), become chains ``e1``, ``e2``, … (links sharing a mention are one chain).
 
 brat has no document-level annotation, so document labels, title, meta, split and the original
 external id go in one ``documents.jsonl`` sidecar (a line per document, keyed by file name),
@@ -54,6 +55,8 @@ from .zip_reading import ZipIn
 SIDECAR = "documents.jsonl"
 # Where an export of scope all puts each annotator's version: <ANNOTATORS>/<user>/<name>.ann.
 ANNOTATORS = "annotators"
+# Relation types other brat setups draw coreference with: read as chains, like Equiv.
+COREFERENCE_LABELS = frozenset({"coref", "coreference", "equiv", "same_as", "identity"})
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -278,8 +281,9 @@ def _records(source: IO[bytes], limits: ReadLimits, warnings: list[str]) -> Iter
             for key in ("external_id", "title", "document_labels", "meta", "split"):
                 if key in sidecar.get(stem, {}):
                     record[key] = sidecar[stem][key]
-            equivalences = _parse_ann(record, ann, f"{stem}.ann", warnings)
-            _chains(record, sidecar.get(stem, {}).get("chains"), equivalences, f"{stem}.ann")
+            ours = sidecar.get(stem, {}).get("chains")
+            equivalences = _parse_ann(record, ann, f"{stem}.ann", warnings, ours is None)
+            _chains(record, ours, equivalences, f"{stem}.ann")
             for layer in sidecar.get(stem, {}).get("annotations") or ():
                 record.setdefault("annotations", []).append(
                     _version(archive, names, record, layer, warnings)
@@ -297,8 +301,10 @@ def _version(
         raise FormatError(f"{SIDECAR} names {name!r}, which the zip does not hold")
     version: Record = {**record, "spans": [], "relations": []}
     version.pop("chains", None)
-    equivalences = _parse_ann(version, _decode(archive.read(name), name), name, warnings)
-    _chains(version, layer.get("chains"), equivalences, name)
+    ours = layer.get("chains")
+    ann = _decode(archive.read(name), name)
+    equivalences = _parse_ann(version, ann, name, warnings, ours is None)
+    _chains(version, ours, equivalences, name)
     return {
         "annotator": str(layer.get("annotator") or ""),
         "status": "submitted",
@@ -328,8 +334,11 @@ def _sidecar(archive: ZipIn) -> dict[str, dict[str, Any]]:
         raise FormatError(exc.message, line=exc.line, field=SIDECAR) from exc
 
 
-def _parse_ann(record: Record, ann: str, name: str, warnings: list[str]) -> list[list[str]]:
-    """Spans, attributes and relations into the record; the Equiv lines' T ids, returned."""
+def _parse_ann(
+    record: Record, ann: str, name: str, warnings: list[str], foreign_chains: bool = True
+) -> list[list[str]]:
+    """Spans, attributes and relations into the record; the Equiv lines' T ids (and, in a
+    file without our sidecar's chains, coreference links' ends), returned."""
     text, spans = record["text"], {}
     relations: list[dict[str, Any]] = []
     equivalences: list[list[str]] = []
@@ -344,7 +353,12 @@ def _parse_ann(record: Record, ann: str, name: str, warnings: list[str]) -> list
             if span is not None:
                 spans[span["id"]] = span
         elif kind == "R":
-            relations.append(_relation(fields, number, name))
+            relation = _relation(fields, number, name)
+            if foreign_chains and relation["label"].casefold() in COREFERENCE_LABELS:
+                # Another tool's chains drawn as links: one chain per connected group.
+                equivalences.append([relation["from"], relation["to"]])
+            else:
+                relations.append(relation)
         elif kind in "AM":
             parts = fields[1].split() if len(fields) > 1 else []
             if len(parts) not in (2, 3):
@@ -374,8 +388,8 @@ def _parse_ann(record: Record, ann: str, name: str, warnings: list[str]) -> list
 
 
 def _chains(record: Record, ours: Any, equivalences: list[list[str]], name: str) -> None:
-    """Speaker chains: our sidecar's (ids, names, mentions), else the Equiv lines' (chains
-    e1, e2, … unnamed; lines sharing a mention are one chain)."""
+    """Speaker chains: our sidecar's (ids, names, mentions), else the Equiv lines' and
+    coreference links' (chains e1, e2, … unnamed; lines sharing a mention are one chain)."""
     spans = {span["id"]: span for span in record["spans"]}
     if isinstance(ours, list):
         groups = [

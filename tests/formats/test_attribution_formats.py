@@ -76,8 +76,8 @@ def test_brat_round_trip_keeps_fragments_links_and_chains() -> None:
 
 def test_a_foreign_brat_files_discontinuous_spans_and_equiv_lines_are_read() -> None:
     """A brat file of someone else's (no sidecar): a discontinuous T with words between its
-    fragments is one interrupted span, fragments across a line break join, and Equiv lines
-    sharing a mention are one chain."""
+    fragments is one interrupted span, fragments across a line break join, and an Equiv line
+    and a Coref link sharing a mention are one chain (not a link)."""
     import zipfile
 
     text = "Ani: satu dua, ujar dia, tiga.\nBudi\ndatang. Dia pergi."
@@ -88,7 +88,7 @@ def test_a_foreign_brat_files_discontinuous_spans_and_equiv_lines_are_read() -> 
         "T4\tPER 31 43\tBudi datang\n"
         "T5\tPER 45 48\tDia\n"
         "*\tEquiv T2 T3\n"
-        "*\tEquiv T3 T5\n"
+        "R1\tCoref Arg1:T5 Arg2:T3\n"
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -104,6 +104,7 @@ def test_a_foreign_brat_files_discontinuous_spans_and_equiv_lines_are_read() -> 
     )
     assert {spans[t]["chain"] for t in ("T2", "T3", "T5")} == {"e1"}
     assert record["chains"] == [{"id": "e1", "name": ""}]
+    assert record["relations"] == []
     assert result.warnings == []
 
 
