@@ -14,13 +14,14 @@ CATALOGS := $(wildcard locale/*/LC_MESSAGES/django.po)
 FRONTEND_SOURCES := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print 2>/dev/null)
 
 .PHONY: run test test-faults lint fmt typecheck migrate bench bench-peers interop install install-dev frontend lock \
+	oidc-provider \
 	messages messages-update
 
 run: install frontend messages migrate  ## Serve the UI and API on $PORT (default 8000) with the export worker
 	$(BIN)/python manage.py seed_demo
 	scripts/serve
 
-test: install-dev frontend messages lint typecheck  ## Lint, type-check, then every test (unit, API, worker, browser)
+test: install-dev frontend messages oidc-provider lint typecheck  ## Lint, type-check, then every test (unit, API, worker, browser)
 	scripts/ensure-chromium
 	if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
@@ -87,6 +88,12 @@ frontend/dist/.built: $(FRONTEND_SOURCES)
 		cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
 		mkdir -p dist && touch dist/.built; \
 	fi
+
+# The single sign-on tests' OpenID provider (the oidc-provider npm package, run with node).
+oidc-provider: tests/oidc_provider/node_modules/.installed
+tests/oidc_provider/node_modules/.installed: tests/oidc_provider/package.json tests/oidc_provider/package-lock.json
+	cd tests/oidc_provider && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 messages: $(CATALOGS:.po=.mo)  ## Compile the server-side translations
 %.mo: %.po | $(VENV)/.runtime

@@ -71,7 +71,15 @@ class UserLanguageMiddleware:
 
 
 class PreferencesBackend(ModelBackend):
-    """The model backend, loading the user's preferences with the user."""
+    """The model backend, loading the user's preferences with the user; it checks no
+    password when PASSWORD_LOGIN is off (single sign-on only, annotations/sso.py)."""
+
+    def authenticate(
+        self, request: Any, username: Any = None, password: Any = None, **kw: Any
+    ) -> Any:
+        if not settings.PASSWORD_LOGIN:
+            return None
+        return super().authenticate(request, username=username, password=password, **kw)
 
     def get_user(self, user_id: Any) -> Any:
         users = get_user_model()._default_manager.select_related("preferences")

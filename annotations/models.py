@@ -987,3 +987,30 @@ class ExportDiff(models.Model):
 
     def __str__(self) -> str:
         return f"diff of export {self.export_id} against {self.against_id} ({self.status})"
+
+
+# --- Single sign-on (issue 14) -------------------------------------------------------------
+
+
+class SsoIdentity(models.Model):
+    """The provider's account behind one of ours: its issuer and `sub` claim (stable where
+    an email or a username may change), and the project roles its groups claim gave at the
+    last sign-in (`services.sso`), so a role the claim stops naming can be taken back."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identity"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    # {"<project id>": "<role>"} as the groups claim gave them.
+    granted_roles = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject} → {self.user_id}"

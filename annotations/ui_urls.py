@@ -2,11 +2,14 @@
 
 from django.urls import path, re_path
 
-from annotations import ui_views
+from annotations import sso, ui_views
 
 urlpatterns = [
     path("login/", ui_views.WorkbenchLoginView.as_view(), name="ui-login"),
     path("logout/", ui_views.logout_view, name="ui-logout"),
+    # Single sign-on (annotations/sso.py): off to the provider, and back with a code.
+    path("sso/start/", sso.SsoStart.as_view(), name="sso-start"),
+    path("sso/callback/", sso.SsoCallback.as_view(), name="sso-callback"),
     path("language/", ui_views.language_set, name="ui-language"),
     path("invitation/<str:token>/", ui_views.invitation_accept, name="ui-invitation"),
     path("", ui_views.app_shell, name="ui-home"),

@@ -5,11 +5,17 @@ assets/app.css) so the shell references them with {% static %}; every SPA
 route renders the same shell and the client router picks the screen.
 """
 
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,6 +23,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from annotations import sso
 from annotations.errors import Invalid
 from annotations.language import SUPPORTED
 from annotations.models import Document
@@ -29,23 +36,56 @@ from annotations.throttling import login_throttled
 
 @method_decorator(login_throttled, name="dispatch")
 class WorkbenchLoginView(LoginView):
+    """The password form and, with single sign-on, the provider's button; with
+    PASSWORD_LOGIN off, the button alone (and a posted password is refused)."""
+
     template_name = "annotations/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.PASSWORD_LOGIN:
+            context = self.get_context_data(sso_failure=sso.password_login_off())
+            return self.render_to_response(context, status=403)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["password_login"] = settings.PASSWORD_LOGIN
+        context["sso_enabled"] = sso.sso_enabled()
+        context["sso_provider"] = settings.OIDC_PROVIDER_NAME
+        if "sso_failure" not in context and self.request.GET.get("sso") == "failed":
+            context["sso_failure"] = self.request.session.pop(sso.FAILURE_KEY, None) or (
+                _("Signing in with %(provider)s did not succeed. Try again.")
+                % {"provider": settings.OIDC_PROVIDER_NAME}
+            )
+        return context
 
 
 @require_http_methods(["GET", "POST"])
 def logout_view(request: HttpRequest) -> HttpResponse:
-    """GET asks for confirmation; only a POST (with CSRF) logs out."""
+    """GET asks for confirmation; only a POST (with CSRF) logs out, and someone who signed
+    in with the provider goes on to its end-session page, which comes back to the login."""
     if request.method == "POST":
+        provider_logout = sso.provider_logout_url(request)
         logout(request)
-        return redirect("ui-login")
-    return render(request, "annotations/logout.html")
+        return redirect(provider_logout or "ui-login")
+    return sso.allow_provider_logout(render(request, "annotations/logout.html"))
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's own login form (throttled with ours), or, with PASSWORD_LOGIN off, our
+    login page, whose provider button brings the admin back."""
+    if not settings.PASSWORD_LOGIN:
+        next_url = request.GET.get("next", "/admin/")
+        return redirect(f"{reverse('ui-login')}?{urlencode({'next': next_url})}")
+    return login_throttled(admin.site.login)(request)
 
 
 @login_required
 @ensure_csrf_cookie
 def app_shell(request: HttpRequest, **_route: object) -> HttpResponse:
-    return render(request, "annotations/app.html")
+    # The header's logout form may lead on to the provider's end-session page.
+    return sso.allow_provider_logout(render(request, "annotations/app.html"))
 
 
 @login_required
@@ -90,11 +130,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             errors["password2"] = [_("The two passwords differ.")]
         else:
             try:
+                if not settings.PASSWORD_LOGIN:
+                    raise Invalid({"password": [sso.password_login_off()]})
                 invitation = accept(token=token, password=password)
             except Invalid as error:
                 errors = error.errors
             else:
-                login(request, invitation.user)
+                login(request, invitation.user, backend=sso.PASSWORD_BACKEND)
                 return redirect(f"/projects/{invitation.project_id}/")
     if "non_field_errors" in errors:
         invitation = None  # spent by a simultaneous submission

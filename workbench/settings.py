@@ -269,6 +269,49 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
+# Single sign-on with an OpenID Connect provider (annotations/sso.py, DECISIONS.md 45).
+# On when OIDC_ISSUER is set: its discovery document names the endpoints, each of which
+# may also be given (a provider without discovery, or one endpoint behind another host).
+OIDC_ISSUER = env_str("OIDC_ISSUER", "").rstrip("/")
+OIDC_ENDPOINTS = {
+    "authorization_endpoint": env_str("OIDC_AUTHORIZATION_ENDPOINT", ""),
+    "token_endpoint": env_str("OIDC_TOKEN_ENDPOINT", ""),
+    "userinfo_endpoint": env_str("OIDC_USERINFO_ENDPOINT", ""),
+    "jwks_uri": env_str("OIDC_JWKS_URI", ""),
+    "end_session_endpoint": env_str("OIDC_END_SESSION_ENDPOINT", ""),
+}
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_choice(
+    "OIDC_SIGN_ALGO", "RS256", ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]
+)
+# The login page's button: "Sign in with <name>".
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "single sign-on")
+# The claim a new account's username comes from.
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+# Project roles from a groups claim: its name (empty: roles are given in the app only) and
+# the prefix of the groups that give roles, `<prefix>:<project id>:<role>`.
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "")
+OIDC_GROUPS_PREFIX = env_str("OIDC_GROUPS_PREFIX", "workbench")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+# Off: only the provider signs in (the login page shows its button alone; the password
+# form, POST /api/auth/token/, password changes and invitation links refuse).
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
+if OIDC_ISSUER:
+    if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        raise ImproperlyConfigured("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET")
+    if "openid" not in OIDC_RP_SCOPES.split():
+        raise ImproperlyConfigured(f"OIDC_SCOPES={OIDC_RP_SCOPES!r} must include openid")
+    AUTHENTICATION_BACKENDS.append("annotations.sso.SsoBackend")
+elif not PASSWORD_LOGIN:
+    raise ImproperlyConfigured("PASSWORD_LOGIN=false needs single sign-on: set OIDC_ISSUER")
+# The library's fixed choices: the code flow with PKCE and a nonce; the ID token kept in
+# the session for the provider's logout; sign-in failures back to the login page.
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+
 # Every response: scripts, styles, fonts, images and requests from this origin only (no
 # inline script or style; images also as data: URLs, which Swagger UI's icons are); no
 # plugins, no <base>, forms post here, no framing.

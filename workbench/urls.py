@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from annotations.throttling import login_throttled
+from annotations.ui_views import admin_login
 
 urlpatterns = [
-    # The admin's login form counts attempts with the workbench's.
-    path("admin/login/", login_throttled(admin.site.login)),
+    # The admin's login form counts attempts with the workbench's (and gives way to the
+    # single sign-on button when PASSWORD_LOGIN is off).
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its start-up script as a file of its own (the Content-Security-Policy

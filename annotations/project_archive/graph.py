@@ -25,9 +25,10 @@ APP = "annotations"
 DERIVED = frozenset(
     {"annotatortally", "documentlabelcount", "labeltally", "submissiontally", "agreementtally"}
 )
-# A person's, not a project's (preferences, API tokens, how an account was made), or a secret
+# A person's, not a project's (preferences, API tokens, how an account was made, the single
+# sign-on identity), or a secret
 # that must not travel to another instance (invitation links): never archived.
-PERSONAL = frozenset({"userpreferences", "apitoken", "accountorigin", "invitation"})
+PERSONAL = frozenset({"userpreferences", "apitoken", "accountorigin", "invitation", "ssoidentity"})
 # Not the work itself: a deleted project's trash is the archive.
 OWN = frozenset({"trashitem"})
 LEFT_OUT = DERIVED | PERSONAL | OWN

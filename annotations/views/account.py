@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 from annotations.models import ApiToken
 from annotations.selectors.tokens import tokens_of
 from annotations.services import tokens
+from annotations.sso import password_login_off
 from annotations.throttling import LoginThrottled, login_wait
 from annotations.views.errors import ErrorSerializer
 
@@ -86,6 +88,8 @@ class PasswordView(APIView):
 
     @extend_schema(request=PasswordChangeSerializer, responses={204: None, 429: ErrorSerializer})
     def post(self, request: Request) -> Response:
+        if not settings.PASSWORD_LOGIN:
+            raise exceptions.PermissionDenied(password_login_off())
         wait = login_wait(request)  # the current password is a guess like a login's
         if wait is not None:
             raise LoginThrottled(wait)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -55,6 +55,7 @@ from annotations.services import (
     tokens,
     trash,
 )
+from annotations.sso import password_login_off
 from annotations.suggesting.registry import QUOTES
 from annotations.throttling import LoginThrottled, login_wait
 from annotations.views.errors import ErrorSerializer
@@ -89,6 +90,8 @@ class TokenView(APIView):
         request=TokenRequestSerializer, responses={200: TokenSerializer, 429: ErrorSerializer}
     )
     def post(self, request: Request) -> Response:
+        if not settings.PASSWORD_LOGIN:
+            raise exceptions.PermissionDenied(password_login_off())
         wait = login_wait(request)
         if wait is not None:
             raise LoginThrottled(wait)
