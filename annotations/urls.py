@@ -12,6 +12,7 @@ from annotations.views import (
     suggestion_quality,
     suggestions,
     team,
+    uploads,
     workflow,
 )
 from annotations.views import core as views
@@ -48,4 +49,5 @@ urlpatterns += (
     + suggestion_backend.urlpatterns
     + suggestion_quality.urlpatterns
     + people.urlpatterns
+    + uploads.urlpatterns
 )

@@ -61,6 +61,7 @@ from annotations.selectors.suggestions import suggester_project
 from annotations.services import work_state
 from annotations.services.annotating import write_contents
 from annotations.services.suggestions import suggestions_request
+from annotations.services.uploads import upload_discard, upload_record, upload_store
 from annotations.suggesting.payload import payload_fit
 from annotations.validation import LabelSet, validate_content
 
@@ -528,8 +529,23 @@ def documents_upload(
     layering = _layering(project, name, layer, annotator_map or {}, label_map or {})
     layering = dataclasses.replace(layering, owner_by_default=reading.owner_from_name)
     warnings: list[str] = []
-    records = _read(spec, raw, options, warnings, layering)
-    imported = documents_import(project=project, records=records, actor=actor)
+    # The file is kept as uploaded (`services.uploads`) only if the import stores something.
+    kept = upload_store(project=project, raw=raw, name=name)
+    try:
+        with transaction.atomic():
+            records = _read(spec, raw, options, warnings, layering)
+            imported = documents_import(project=project, records=records, actor=actor)
+            upload_record(
+                project=project,
+                actor=actor,
+                name=name,
+                format=spec.name,
+                kept=kept,
+                documents=len(imported.ids),
+            )
+    except BaseException:
+        upload_discard(kept)
+        raise
     if imported.suggestions_dropped:
         warnings.append(
             f"{imported.suggestions_dropped} suggested item(s) do not fit this project's labels "

@@ -43,6 +43,7 @@ STATUS = {
     "version_conflict": status.HTTP_409_CONFLICT,
     "conflict": status.HTTP_409_CONFLICT,
     "payload_too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "unavailable": status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
 # DRF's exceptions by code; anything else is named by its status.
