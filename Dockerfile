@@ -1,4 +1,4 @@
-# One image for the web server and the export worker.
+# One image for the web server, the export worker and Celery beat.
 FROM node:20-bookworm-slim AS frontend
 WORKDIR /app/frontend
 COPY frontend/package.json frontend/package-lock.json ./

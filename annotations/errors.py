@@ -158,3 +158,10 @@ class PayloadTooLarge(DomainError):
     def at(cls, path: str, message: str) -> PayloadTooLarge:
         """Too large at one place of the input (`lines.3.text`, `file`)."""
         return cls(f"{where_readable(path)}: {message}", {path: [message]})
+
+
+class StorageUnavailable(DomainError):
+    """The file storage (the disk under DATA_DIR, or the bucket) could not take a file; the
+    request stored nothing and may succeed when retried."""
+
+    code = "unavailable"

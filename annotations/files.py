@@ -21,12 +21,25 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 
+CHUNK = 1 << 20
+
 
 def is_s3(storage: Storage = default_storage) -> bool:
     """True when files go to an S3-compatible bucket (django-storages' S3Storage)."""
     # By name: the S3 backend (and boto3) is imported only when configured. `__class__`,
     # not type(): default_storage is a lazy object, whose __class__ is the backend's.
     return storage.__class__.__module__.startswith("storages.backends.s3")
+
+
+def is_s3_error(exc: BaseException) -> bool:
+    """An error of the bucket or the way to it (boto3's, botocore's, s3transfer's)."""
+    return type(exc).__module__.startswith(("botocore", "boto3", "s3transfer"))
+
+
+def is_storage_error(exc: BaseException) -> bool:
+    """An error of the storage itself (a disk full or unwritable, a bucket away or
+    refusing), not of the data being written."""
+    return isinstance(exc, OSError) or is_s3_error(exc)
 
 
 class StoredWriter(io.RawIOBase):
@@ -62,8 +75,9 @@ class StoredWriter(io.RawIOBase):
 class _MultipartUpload:
     """One S3 object written part by part: at most one part (`part_bytes`) in memory."""
 
-    def __init__(self, storage: Any, name: str, part_bytes: int) -> None:
+    def __init__(self, storage: Any, name: str, part_bytes: int, content_type: str) -> None:
         self._object = storage.bucket.Object(_s3_key(storage, name))
+        self._content_type = content_type
         self._part_bytes = part_bytes
         self._buffer = bytearray()
         self._parts: list[dict[str, Any]] = []
@@ -77,14 +91,14 @@ class _MultipartUpload:
 
     def _send(self, body: bytes) -> None:
         if self._upload is None:
-            self._upload = self._object.initiate_multipart_upload(ContentType="application/zip")
+            self._upload = self._object.initiate_multipart_upload(ContentType=self._content_type)
         number = len(self._parts) + 1
         answer = self._upload.Part(number).upload(Body=body)
         self._parts.append({"ETag": answer["ETag"], "PartNumber": number})
 
     def complete(self) -> None:
         if self._upload is None:  # smaller than one part: one plain PUT
-            self._object.put(Body=bytes(self._buffer), ContentType="application/zip")
+            self._object.put(Body=bytes(self._buffer), ContentType=self._content_type)
             return
         if self._buffer or not self._parts:
             self._send(bytes(self._buffer))
@@ -106,7 +120,12 @@ def _s3_key(storage: Any, name: str) -> str:
 
 
 @contextmanager
-def stored_file(name: str, *, storage: Storage = default_storage) -> Iterator[StoredWriter]:
+def stored_file(
+    name: str,
+    *,
+    content_type: str = "application/octet-stream",
+    storage: Storage = default_storage,
+) -> Iterator[StoredWriter]:
     """Write a file to storage as `name`: it exists there, whole, only if the block ends
     without an exception; `writer.name` is then the name it was stored under.
 
@@ -114,7 +133,7 @@ def stored_file(name: str, *, storage: Storage = default_storage) -> Iterator[St
     under `name` at the end. S3: a multipart upload, so nothing touches the local disk;
     an object appears only when the upload completes, and a failed one is aborted."""
     if is_s3(storage):
-        upload = _MultipartUpload(storage, name, settings.S3_PART_BYTES)
+        upload = _MultipartUpload(storage, name, settings.S3_PART_BYTES, content_type)
         writer = StoredWriter(upload)
         try:
             yield writer

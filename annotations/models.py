@@ -1014,3 +1014,32 @@ class SsoIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.subject} → {self.user_id}"
+
+
+# --- Uploaded import files, kept in the file storage (issue 14) --------------------------
+
+
+class Upload(models.Model):
+    """An import file as it was uploaded, kept whole in the file storage (the bucket with
+    FILE_STORAGE=s3): which file a project's documents came from, to check or import again.
+    Only an upload that imported is kept; project admins read it (it may hold anyone's
+    work)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The file's name as the browser sent it (the stored name adds a folder of its own).
+    name = models.CharField(max_length=255)
+    format = models.CharField(max_length=32)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    documents = models.PositiveIntegerField()
+    file = models.FileField(upload_to="uploads/", max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.documents} documents)"

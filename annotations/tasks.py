@@ -7,18 +7,23 @@ imports this module but Celery's autodiscovery.
 from __future__ import annotations
 
 import logging
-import threading
-import time
+import os
 from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from annotations.services.export_diff import DIFF_TASK, diff_run
-from annotations.services.export_lease import EXPORT_TASK, export_recover, export_sweep
+from annotations.services.export_lease import (
+    EXPORT_SWEEP_TASK,
+    EXPORT_TASK,
+    export_recover,
+    export_sweep,
+)
 from annotations.services.exports import export_run
 from annotations.services.suggestions import (
     SUGGESTIONS_TASK,
@@ -52,37 +57,42 @@ def suggestions_compute_task(document_ids: list[int]) -> None:
     suggestions_compute(document_ids)
 
 
-@shared_task(name="annotations.trash_purge", ignore_result=True)
+@shared_task(name=EXPORT_SWEEP_TASK, ignore_result=True, acks_late=False)
+def export_sweep_task() -> None:
+    """Celery beat's periodic sweep of export jobs (`export_sweep`), once per cluster."""
+    _once_per_window("export-sweep", settings.EXPORT_SWEEP_SECONDS, export_sweep)
+
+
+@shared_task(name="annotations.trash_purge", ignore_result=True, acks_late=False)
 def trash_purge_task() -> None:
-    """Delete what the trash has kept past TRASH_RETENTION_DAYS (scheduled by Celery beat)."""
-    purged = trash_purge()
-    if purged:
-        log.info("trash: purged %d items", purged)
+    """Celery beat's purge of what the trash kept past TRASH_RETENTION_DAYS, once per
+    cluster (DECISIONS 44)."""
+    _once_per_window("trash-purge", settings.TRASH_PURGE_SECONDS, trash_purge)
 
 
 @worker_ready.connect
-def start_export_sweep(**_: Any) -> None:
+def recover_at_start(**_: Any) -> None:
     """At worker start, re-queue unfinished jobs (a job whose worker was killed outright
-    need not wait for the broker to redeliver its message), then sweep every
-    EXPORT_SWEEP_SECONDS for as long as the worker lives (`export_sweep`).
-    Pending suggestions are queued again too (`suggestions_recover`).
-
-    The sweep is a thread of the worker's main process, not a task: it must run while
-    every pool process is busy or the broker is away, and it needs no beat scheduler."""
+    need not wait for the broker to redeliver its message, nor for the next sweep) and
+    pending suggestions. Once, not periodically: the periodic sweep is beat's
+    (`export_sweep_task`); sending twice is harmless (the claim)."""
     _guarded(export_recover, "re-queue unfinished exports")
     _guarded(suggestions_recover, "re-queue pending suggestions")
-    threading.Thread(target=_sweep_forever, name="export-sweep", daemon=True).start()
 
 
-def _sweep_forever() -> None:
-    while True:
-        time.sleep(settings.EXPORT_SWEEP_SECONDS)
-        _guarded(export_sweep, "sweep export jobs")
+def _once_per_window(name: str, seconds: int, step: Callable[[], Any]) -> None:
+    """Run `step` unless another process ran it in the last half interval: two beats
+    (a second one started by mistake) or a backlog of beat's messages delivered to two
+    workers at once still sweep once. The mark lives in the shared cache (DECISIONS.md 36)."""
+    if cache.add(f"periodic:{name}", os.getpid(), timeout=max(1, seconds // 2)):
+        _guarded(step, name.replace("-", " "))
+    else:
+        log.info("%s: another process ran it just now; skipped", name)
 
 
 def _guarded(step: Callable[[], Any], what: str) -> None:
-    """Run one step of the sweep on a fresh connection; log, never raise (the next tick
-    tries again: the database or broker may be back)."""
+    """Run one step on a fresh connection; log, never raise (the next tick tries again:
+    the database or broker may be back)."""
     try:
         result = step()
     except Exception:

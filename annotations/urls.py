@@ -14,6 +14,7 @@ from annotations.views import (
     suggestions,
     team,
     trash,
+    uploads,
     workflow,
 )
 from annotations.views import core as views
@@ -52,4 +53,5 @@ urlpatterns += (
     + people.urlpatterns
     + trash.urlpatterns
     + quality.urlpatterns
+    + uploads.urlpatterns
 )

@@ -1,6 +1,7 @@
 """The cast: an annotator, a teammate, a reviewer, an admin, and an outsider who
 administers another project. Every permission test includes the outsider."""
 
+import hashlib
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +16,7 @@ from annotations.models import (
     ExportStatus,
     Project,
     Role,
+    Upload,
 )
 from annotations.services.conversation import Target, comment_create
 from annotations.services.people import account_create
@@ -63,6 +65,12 @@ def _fresh_cache(settings, request):
     }
 
 
+@pytest.fixture(autouse=True)
+def _files_in_tmp(settings, tmp_path):
+    """Files a test stores (uploads kept, exports) go to its own folder, not DATA_DIR."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     admin = UserFactory(username="adam")
@@ -101,6 +109,11 @@ def world(cast, settings, tmp_path):
         project=cast.project, format="jsonl", status=ExportStatus.SUCCEEDED, size=2
     )
     job.file.save("export.zip", ContentFile(b"PK"))
+    upload = Upload.objects.create(
+        project=cast.project, uploaded_by=cast.admin, name="docs.txt", format="txt", size=5,
+        sha256=hashlib.sha256(b"Halo.").hexdigest(), documents=1,
+    )  # fmt: skip
+    upload.file.save("docs.txt", ContentFile(b"Halo."))
     comment = comment_create(
         document=document,
         author=cast.annotator,
@@ -134,6 +147,7 @@ def world(cast, settings, tmp_path):
         "member": cast.project.memberships.get(user=cast.teammate).pk,
         "assignment": Assignment.objects.create(document=document, annotator=cast.teammate).pk,
         "job": job.pk,
+        "upload": upload.pk,
         "comment": comment.pk,
         "annotator": "bob",
         "token": token.pk,

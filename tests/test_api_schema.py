@@ -31,6 +31,7 @@ def _real_ids(case, world) -> None:
         "project_id": "project",
         "doc_id": "document",
         "job_id": "job",
+        "upload_id": "upload",
         "token_id": "token",
         "username": "annotator",
     }

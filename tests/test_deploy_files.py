@@ -15,32 +15,60 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def test_every_compose_service_is_started_again_when_it_dies():
-    """`restart: unless-stopped` on db, redis, web and worker (a killed gunicorn master, an
-    OOM kill); web and worker start gunicorn and Celery as `scripts/serve` does."""
+    """`restart: unless-stopped` on every long-running service (a killed gunicorn master, an
+    OOM kill); the migration runs once, before web, worker and beat; they start gunicorn and
+    Celery as `scripts/serve` does."""
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "redis", "web", "worker"}
-    assert {name: s.get("restart") for name, s in services.items()} == dict.fromkeys(
-        services, "unless-stopped"
-    )
-    assert "gunicorn -c workbench/gunicorn.conf.py" in services["web"]["command"]
+    assert set(services) == {"db", "redis", "migrate", "web", "proxy", "worker", "beat"}
+    assert {name: s.get("restart") for name, s in services.items()} == {
+        **dict.fromkeys(services, "unless-stopped"),
+        "migrate": "no",
+    }
+    assert "gunicorn" in services["web"]["command"]
+    assert "workbench/gunicorn.conf.py" in services["web"]["command"]
+    assert "migrate" in " ".join(services["migrate"]["command"])
     # The web service is healthy when /readyz says so (the worker answers Celery's ping).
     assert "http://127.0.0.1:8000/readyz" in " ".join(services["web"]["healthcheck"]["test"])
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }
+
+
+def test_compose_scales_web_and_worker_and_keeps_one_beat():
+    """Web and worker take a replica count; beat is one; every app service shares the
+    database, the broker and a Redis cache (no state in one process); the proxy sends
+    requests to the web service by name, resolved again as replicas come and go."""
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert services["web"]["deploy"]["replicas"] == "${WEB_REPLICAS:-1}"
+    assert services["worker"]["deploy"]["replicas"] == "${WORKER_REPLICAS:-1}"
+    assert services["beat"]["deploy"]["replicas"] == 1
+    assert "beat" in services["beat"]["command"]
+    for name in ("migrate", "web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["CACHE_URL"].startswith("redis://redis:") and "@db:" in env["DATABASE_URL"]
+    assert "ports" not in services["web"]  # replicas cannot share a host port: the proxy has it
+    nginx = (REPO / "deploy" / "nginx.conf").read_text()
+    assert "resolver 127.0.0.11" in nginx and "set $web http://web:8000;" in nginx
 
 
 @pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose is not installed")
 def test_compose_file_is_valid(tmp_path):
-    """`docker-compose config -q` accepts it with a .env made from .env.example."""
+    """`docker-compose config -q` accepts it with a .env made from .env.example, with the
+    default replica counts and with more."""
     env = (
         (REPO / ".env.example").read_text().replace("POSTGRES_PASSWORD=\n", "POSTGRES_PASSWORD=x\n")
     )
-    (tmp_path / ".env").write_text(env)
-    result = subprocess.run(
-        ["docker-compose", "--project-directory", str(tmp_path), "-f",
-         str(REPO / "docker-compose.yml"), "config", "-q"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    for replicas in ("", "WEB_REPLICAS=3\nWORKER_REPLICAS=2\n"):
+        (tmp_path / ".env").write_text(env + replicas)
+        result = subprocess.run(
+            ["docker-compose", "--project-directory", str(tmp_path), "-f",
+             str(REPO / "docker-compose.yml"), "config", "-q"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
 """The export sweep, the dead-runner check and the give-back after an outage (no worker:
-the services are called as the worker's sweep thread and task call them)."""
+the services are called as beat's sweep task and the export task call them)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 import pytest
@@ -152,3 +153,36 @@ def test_run_cut_by_a_database_outage_is_given_back_and_sent_again(
     export_run(job.pk)
     job.refresh_from_db()
     assert (job.status, job.attempt, job.row_count) == ("succeeded", 2, 3)
+
+
+# --- beat ----------------------------------------------------------------------------------
+
+
+def test_beat_sends_the_export_sweep_at_its_interval(settings):
+    """Beat's schedule names the sweep task, which a worker has, every EXPORT_SWEEP_SECONDS;
+    a message not taken within one interval expires (the next one is on its way)."""
+    from annotations import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["export-sweep"]
+    assert entry["task"] == export_lease.EXPORT_SWEEP_TASK == tasks.export_sweep_task.name
+    assert entry["schedule"] == entry["options"]["expires"] == settings.EXPORT_SWEEP_SECONDS
+    assert export_lease.EXPORT_SWEEP_TASK in app.tasks
+
+
+def test_two_sweeps_at_once_run_one(transactional_db, settings, monkeypatch):
+    """Two deliveries of the sweep in the same half interval (two beats, or a backlog taken by
+    two workers) sweep once, marked in the shared cache (here the database table); the next
+    interval's sweep runs again."""
+    from annotations import tasks
+    from workbench.settings import _cache
+
+    settings.CACHES = {"default": _cache("")}
+    settings.EXPORT_SWEEP_SECONDS = 2
+    runs: list[int] = []
+    monkeypatch.setattr(tasks, "export_sweep", lambda: runs.append(1) or {})
+    tasks.export_sweep_task()
+    tasks.export_sweep_task()
+    assert runs == [1]
+    time.sleep(2.1)  # the mark's 1 s, and the database cache keeps whole seconds
+    tasks.export_sweep_task()
+    assert runs == [1, 1]

@@ -269,6 +269,32 @@ def celery_worker(tmp_path: Path, name: str, broker: str, **env: str) -> Iterato
         kill_worker(process)
 
 
+@contextmanager
+def celery_beat(tmp_path: Path, broker: str, **env: str) -> Iterator[subprocess.Popen]:
+    """A real `celery beat` process (the cluster's one), sending the periodic tasks of
+    settings.CELERY_BEAT_SCHEDULE to `broker`; killed on exit."""
+    log_path = tmp_path / "beat.log"
+    environment = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": broker,
+        "DATA_DIR": str(tmp_path / "data"),
+        **env,
+    }
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "workbench", "beat", "-l", "info"],
+            cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        wait_for(lambda: b"beat: Starting" in log_path.read_bytes(), 60, "beat", log_path)
+        process.log_path = log_path  # type: ignore[attr-defined]
+        yield process
+    finally:
+        kill_worker(process)
+
+
 def kill_worker(process: subprocess.Popen) -> None:
     """SIGKILL the worker's whole process group (parent and pool child), then reap it."""
     with suppress(ProcessLookupError):

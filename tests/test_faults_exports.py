@@ -22,6 +22,7 @@ from tests.conftest import api
 from tests.factories import DocumentFactory
 from tests.test_export_records import PER, annotate
 from tests.test_exports_worker import (
+    celery_beat,
     celery_worker,
     downloaded_records,
     gold_corpus,
@@ -69,11 +70,14 @@ def test_redis_stopped_export_is_queued_and_runs_once_redis_is_back(
     cast, transactional_db, own_redis, media, tmp_path
 ):
     """Redis killed: requesting an export still answers 202 at once, the job stays pending
-    (its message could not be sent); once Redis is back, the worker's sweep sends it and
-    it runs, with no other action."""
+    (its message could not be sent); once Redis is back, beat's sweep sends it and it
+    runs, with no other action."""
     gold_corpus(cast, 5)
     client = cast.client("reviewer")
-    with celery_worker(tmp_path, "faults-redis", own_redis.url, **SWEEP) as worker:
+    with (
+        celery_worker(tmp_path, "faults-redis", own_redis.url, **SWEEP) as worker,
+        celery_beat(tmp_path, own_redis.url, **SWEEP),
+    ):
         own_redis.stop()
         started = time.monotonic()
         job = request_export(client, cast.project.pk)
@@ -107,6 +111,7 @@ def test_sigkilled_export_is_taken_over_within_seconds(
     with (
         celery_worker(tmp_path, "faults-a", own_redis.url, **SLOW) as first,
         celery_worker(tmp_path, "faults-b", own_redis.url, **SLOW) as second,
+        celery_beat(tmp_path, own_redis.url, **SWEEP),
     ):
         job_id = request_export(client, cast.project.pk)["id"]
         wait_for(lambda: job_state(job_id).progress_done >= 3, 60, "progress", first.log_path)

@@ -132,6 +132,11 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
              "--concurrency=1", "-l", "info", "--without-gossip", "--without-mingle"],
             env, logs / "worker.log",
         )  # fmt: skip
+        # The cluster's one beat: the export sweep that sends a job given back again.
+        beat = _spawn(
+            [sys.executable, "-m", "celery", "-A", "workbench", "beat", "-l", "info"],
+            env, logs / "beat.log",
+        )  # fmt: skip
         try:
             wait_port(port, 60)
             base = f"http://127.0.0.1:{port}"
@@ -144,6 +149,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         finally:
             _stop(web)
             _stop(worker)
+            _stop(beat)
 
 
 def new_project(stack: Stack, name: str, documents: list[dict]) -> int:

@@ -96,6 +96,8 @@ MATRIX = [
                                                               "403 404 403 202 202"),
     ("GET", "/api/exports/{job}/", None,                      "403 404 403 200 200"),
     ("GET", "/api/exports/{job}/download/", None,             "403 404 403 200 200"),
+    ("GET", P + "uploads/", None,                             "403 404 403 403 200"),
+    ("GET", "/api/uploads/{upload}/download/", None,          "403 404 403 403 200"),
     ("GET", "/api/formats/", None,                            "403 200 200 200 200"),
     ("GET", D + "comments/", None,                            "403 404 200 200 200"),
     ("POST", D + "comments/", {"text": "Hi", "annotation": None},
@@ -223,6 +225,7 @@ OBJECT_PATHS = [
     P + "members/{member}/",
     "/api/exports/{job}/",
     "/api/exports/{job}/download/",
+    "/api/uploads/{upload}/download/",
     D + "comments/{comment}/",
     D + "flag/",
 ]

@@ -146,7 +146,7 @@ def test_the_purge_deletes_what_is_past_its_retention_with_its_archive(cast, bus
     path = item.archive.path
     trash_purge_task()
     assert TrashItem.objects.filter(pk=item.pk).exists()
-    assert trash_purge(now=timezone.now() + timedelta(days=31)) == 1
+    assert trash_purge(now=timezone.now() + timedelta(days=31)) == {"purged": 1}
     assert not TrashItem.objects.exists()
     import os
 

@@ -5,6 +5,7 @@ Celery broker on the filesystem. DATABASE_URL and CELERY_BROKER_URL switch to
 PostgreSQL and Redis. `.env.example` lists every variable.
 """
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,17 @@ def _secret_key() -> str:
         return configured
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Made aside, then linked into place: of processes starting at once (replicas
+        # sharing DATA_DIR), the first link wins and every process reads that one key.
+        draft = DATA_DIR / f".secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 
@@ -410,20 +420,32 @@ EXPORT_BATCH_SIZE = env_int("EXPORT_BATCH_SIZE", 500, minimum=1)
 EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 120, minimum=1)
 # Deliveries an export may take before it is marked failed.
 EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 3, minimum=1)
-# Every worker looks for lost or dead export jobs this often (annotations/tasks.py).
+# Celery beat has a worker look for lost or dead export jobs this often (annotations/tasks.py).
 EXPORT_SWEEP_SECONDS = env_int("EXPORT_SWEEP_SECONDS", 10, minimum=1)
 # A confirmed delete stays restorable from the trash this long (DECISIONS 44); Celery beat
 # purges what is older every TRASH_PURGE_SECONDS.
 TRASH_RETENTION_DAYS = env_int("TRASH_RETENTION_DAYS", 30, minimum=0)
 TRASH_PURGE_SECONDS = env_int("TRASH_PURGE_SECONDS", 3600, minimum=60)
-CELERY_BEAT_SCHEDULE = {
-    "trash-purge": {"task": "annotations.trash_purge", "schedule": TRASH_PURGE_SECONDS},
-}
 # The dataset card's agreement figures are computed over at most this many documents.
 EXPORT_AGREEMENT_MAX_DOCUMENTS = env_int("EXPORT_AGREEMENT_MAX_DOCUMENTS", 2000, minimum=0)
 # A diff between two exports of at most this many documents in all is computed in the
 # request; a larger one by a worker (the API answers 202 until it is stored).
 EXPORT_DIFF_INLINE_DOCUMENTS = env_int("EXPORT_DIFF_INLINE_DOCUMENTS", 20000, minimum=0)
+
+
+# Periodic work, sent by Celery beat: one `celery beat` process per cluster (the compose file's
+# `beat` service, `make run`), never one per worker (DECISIONS.md 45). Each entry is a task
+# name and its interval; a message not taken within its interval expires (the next one comes).
+# New periodic work (a trash purge, say) adds an entry here and a task in annotations/tasks.py.
+def _every(task: str, seconds: int) -> dict[str, Any]:
+    return {"task": task, "schedule": float(seconds), "options": {"expires": float(seconds)}}
+
+
+CELERY_BEAT_SCHEDULE = {
+    "export-sweep": _every("annotations.export_sweep", EXPORT_SWEEP_SECONDS),
+    "trash-purge": _every("annotations.trash_purge", TRASH_PURGE_SECONDS),
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # Model backends for suggestions (DECISIONS.md 34): only public addresses
 # are called, and those inside these networks (comma-separated CIDRs, e.g. 10.20.0.5/32 for

@@ -65,6 +65,7 @@ from annotations.services import checks, work_state
 from annotations.services.annotating import annotation_replace, write_contents
 from annotations.services.people import account_create, member_add, user_by_name_or_email
 from annotations.services.suggestions import suggestions_request
+from annotations.services.uploads import upload_discard, upload_record, upload_store
 from annotations.suggesting.payload import payload_fit
 from annotations.validation import LabelSet, chain_names, validate_content
 
@@ -688,15 +689,30 @@ def documents_upload(
         layering, owner_by_default=reading.owner_from_name, unmapped=annotators
     )
     warnings: list[str] = []
-    records = _read(spec, raw, options, warnings, layering)
-    # One transaction: accounts made for the file's annotators go if the import fails.
-    imported = documents_import(
-        project=project,
-        records=records,
-        actor=actor,
-        duplicates=duplicates,
-        create_annotators=annotators == "create",
-    )
+    # The file is kept as uploaded (`services.uploads`) only if the import stores something.
+    kept = upload_store(project=project, raw=raw, name=name)
+    try:
+        # One transaction: accounts made for the file's annotators go if the import fails.
+        with transaction.atomic():
+            records = _read(spec, raw, options, warnings, layering)
+            imported = documents_import(
+                project=project,
+                records=records,
+                actor=actor,
+                duplicates=duplicates,
+                create_annotators=annotators == "create",
+            )
+            upload_record(
+                project=project,
+                actor=actor,
+                name=name,
+                format=spec.name,
+                kept=kept,
+                documents=len(imported.ids),
+            )
+    except BaseException:
+        upload_discard(kept)
+        raise
     imported.mapped = dict(layering.report["mapped"])
     imported.suggested_from = list(layering.report["suggestions"])
     if imported.suggestions_dropped:

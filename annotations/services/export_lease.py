@@ -9,10 +9,10 @@ beaten since it looked. The winner's attempt number then guards every later writ
 
 A run is over when its heartbeat is older than EXPORT_STALE_SECONDS, or at once when the
 row names its process (`worker`: host, pid, start time) and that process is gone from this
-host: a SIGKILLed worker is taken over in seconds, not after the whole window. Every worker
-sweeps the table every EXPORT_SWEEP_SECONDS (`export_sweep`), so a job whose message was
-lost (broker down, worker killed) or whose run died is sent again, or failed with the
-reason, while any worker is alive.
+host: a SIGKILLed worker is taken over in seconds, not after the whole window. Celery beat
+has a worker sweep the table every EXPORT_SWEEP_SECONDS (`export_sweep`, once per cluster),
+so a job whose message was lost (broker down, worker killed) or whose run died is sent
+again, or failed with the reason, while beat and any worker are alive.
 
 Messages carry the job id only and go to the task by name (`EXPORT_TASK`), so this module
 needs no import of the tasks (and the tasks none of the service's internals).
@@ -41,6 +41,8 @@ from workbench.celery import app
 log = logging.getLogger(__name__)
 
 EXPORT_TASK = "annotations.export_run"
+# Sent by Celery beat every EXPORT_SWEEP_SECONDS (settings.CELERY_BEAT_SCHEDULE).
+EXPORT_SWEEP_TASK = "annotations.export_sweep"
 FINISHED = (ExportStatus.SUCCEEDED, ExportStatus.FAILED)
 
 Heartbeat = Callable[[int, int], None]
@@ -254,7 +256,8 @@ def export_recover() -> list[int]:
 
 
 def export_sweep() -> dict[str, list[int]]:
-    """Every worker, every EXPORT_SWEEP_SECONDS: no unfinished job is left without a way on.
+    """Beat's periodic sweep, every EXPORT_SWEEP_SECONDS: no unfinished job is left without
+    a way on.
 
     - a stale run with no attempts left is failed, with the reason;
     - a stale run with attempts left, or a pending job, is sent again unless it was sent

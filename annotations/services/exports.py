@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from annotations.agreement import agreement_summary
 from annotations.errors import Invalid
-from annotations.files import StoredWriter, stored_file
+from annotations.files import StoredWriter, is_s3_error, stored_file
 from annotations.formats import FORMATS, SCOPES, CardContext, export_formats, write_package
 from annotations.formats.base import (
     LABELS_OPTION,
@@ -257,7 +257,8 @@ def export_run(job_id: int) -> Claim:
     directory = f"exports/{job.project_id}/{job.pk}-{attempt}"
     changes = Changes(job, attempt)
     try:
-        with stored_file(f"{directory}/{export_file_name(job)}") as out:
+        name = f"{directory}/{export_file_name(job)}"
+        with stored_file(name, content_type="application/zip") as out:
             written = export_write(
                 project=job.project,
                 format=job.format,
@@ -326,7 +327,7 @@ def failure_reason(exc: BaseException) -> str:
             "removed. Free some space under DATA_DIR (or the temporary directory) and request "
             f"the export again. ({exc})"
         )
-    if type(exc).__module__.startswith(("botocore", "boto3", "s3transfer")):
+    if is_s3_error(exc):
         return (
             "The file storage (S3_BUCKET) did not take the export file; its partial upload was "
             "aborted. Check that the bucket is reachable and writable with the configured "

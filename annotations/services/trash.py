@@ -229,7 +229,7 @@ def _restore_member(item: TrashItem) -> Restored:
     return Restored(item.kind, item.project_id, member=membership.pk)
 
 
-def trash_purge(*, now: datetime | None = None) -> int:
+def trash_purge(*, now: datetime | None = None) -> dict[str, int]:
     """Delete what is past its retention (and restored items, whose archive is spent),
     with their archives. Run by Celery beat every `TRASH_PURGE_SECONDS`."""
     now = now or timezone.now()
@@ -240,4 +240,4 @@ def trash_purge(*, now: datetime | None = None) -> int:
             item.archive.delete(save=False)
         item.delete()
         purged += 1
-    return purged
+    return {"purged": purged}

@@ -46,6 +46,7 @@ STATUS = {
     "archive_refused": status.HTTP_400_BAD_REQUEST,
     "not_found": status.HTTP_404_NOT_FOUND,
     "payload_too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "unavailable": status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
 # DRF's exceptions by code; anything else is named by its status.
