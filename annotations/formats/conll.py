@@ -21,9 +21,17 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from typing import IO, Any, BinaryIO
 
-from .base import CardContext, FormatError, Record, Schema, Tally, WriteResult
+from .base import CardContext, FormatError, Record, Schema, Tally, WriteResult, language
 from .reading import ReadResult, new_record, text_lines
-from .tokens import entity_labels, non_overlapping, pipeline_for, token_span
+from .tokens import (
+    TOKENS,
+    TokenTable,
+    entity_labels,
+    non_overlapping,
+    pipeline_for,
+    table_span,
+    token_span,
+)
 
 DOCSTART = "-DOCSTART-"
 # CoNLL-2003's document line: word, POS, chunk and NER columns.
@@ -42,14 +50,22 @@ class ConllWriter:
         labels: Collection[str] | None = None,
     ) -> None:
         self._out = out
+        self._schema = schema
         self._tally = Tally("conll")
         self._labels = entity_labels(schema, labels)
-        self._nlp = pipeline_for(schema, self._tally)
+        self._nlp: Any = None  # loaded for the first record without stored tokens
+        self._fallback_reported = False
 
     def write(self, record: Record) -> None:
         tally = self._tally
         tally.count(record)
         tally.uncarried_annotations(record)
+        table = record.get(TOKENS)
+        if table is not None:
+            self._out.write(self._from_table(record, table).encode("utf-8"))
+            return
+        if self._nlp is None:
+            self._nlp = pipeline_for(self._schema, tally)
         doc = self._nlp(record["text"])
         tags = ["O"] * len(doc)
         starts = {sent.start for sent in doc.sents}
@@ -68,8 +84,68 @@ class ConllWriter:
                 starts.discard(i)
         self._out.write(_document(doc, tags, starts).encode("utf-8"))
 
+    def _from_table(self, record: Record, table: TokenTable) -> str:
+        """The same lines as the spaCy path, from the text's stored tokens: no tokenizer,
+        and a sentence with no tagged token written by one join (the hot path)."""
+        if table.lang != language(self._schema) and not self._fallback_reported:
+            self._fallback_reported = True
+            self._tally.warn(
+                f"spaCy has no tokenizer for {language(self._schema)!r}; used the "
+                "multi-language one"
+            )
+        tags: dict[int, str] = {}
+        starts = set(table.sentence_starts)
+        chosen = [s for s in record.get("spans") or () if s["label"] in self._labels]
+        if chosen:
+            aligned = {}
+            for span in chosen:
+                tokens = table_span(table, record, span, self._tally)
+                if tokens is not None:
+                    aligned[span["id"]] = (span, tokens)
+            kept = non_overlapping(record, (s for s, _ in aligned.values()), self._tally)
+            for span in kept:
+                tokens = aligned[span["id"]][1]
+                tags[tokens.start] = f" B-{span['label']}"
+                for i in tokens[1:]:
+                    tags[i] = f" I-{span['label']}"
+                    starts.discard(i)
+        return _table_lines(record["text"], table, tags, sorted(starts))
+
     def close(self) -> WriteResult:
         return self._tally.finish()
+
+
+def _table_lines(text: str, table: TokenTable, tags: dict[int, str], starts: list[int]) -> str:
+    """`_document`'s layout from stored tokens: whitespace tokens left out, a blank line
+    before each sentence start that has a token before it. `tags`: the tagged tokens only
+    (" B-PER"); every other token is " O"."""
+    spaces = set(table.spaces)
+    parts = [DOCSTART_LINE, "\n\n"]
+    bounds = [*(i for i in starts if i > 0), len(table.starts)]
+    first = 0
+    for last in bounds:
+        if (
+            table.plain
+            and not spaces.intersection(range(first, last))
+            and not any(first <= i < last for i in tags)
+        ):
+            if last > first:
+                words = map(
+                    text.__getitem__, map(slice, table.starts[first:last], table.ends[first:last])
+                )
+                parts.append(" O\n".join(words))
+                parts.append(" O\n\n")
+        else:
+            lines = [
+                _WHITESPACE.sub("_", text[table.starts[i] : table.ends[i]]) + tags.get(i, " O")
+                for i in range(first, last)
+                if i not in spaces
+            ]
+            if lines:
+                parts.append("\n".join(lines))
+                parts.append("\n\n")
+        first = last
+    return "".join(parts)
 
 
 def _document(doc: Any, tags: list[str], starts: set[int]) -> str:

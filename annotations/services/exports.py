@@ -39,6 +39,7 @@ from annotations.formats.base import (
     LABELS_OPTION,
     UNANNOTATED_SCOPES,
     label_groups,
+    language,
     split_order,
 )
 from annotations.models import ExportJob, ExportStatus, Project
@@ -51,6 +52,7 @@ from annotations.selectors.exports import (
     record_batches,
     submitted_annotators,
 )
+from annotations.services.document_tokens import tokens_attached
 from annotations.services.export_lease import (
     Claim,
     ExportSuperseded,
@@ -385,6 +387,8 @@ def export_write(
         include_unannotated=unannotated,
         selection=selection,
     )
+    if spec.stored_tokens:
+        batches = tokens_attached(batches, language(schema))
     result = write_package(
         out, spec, schema, card, _beating(batches, heartbeat, total), spec.with_defaults(options)
     )
