@@ -1043,3 +1043,27 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.documents} documents)"
+
+
+# --- Stored tokens: a document's text tokenised once, for the token formats (issue 9) ------
+
+
+class DocumentTokens(models.Model):
+    """A document's tokens and sentence starts as code-point offsets (`formats.tokens.
+    TokenTable`, ~8 bytes a token), made by the first CoNLL export that needed them, so later
+    exports map spans to tokens without loading or running spaCy (DECISIONS 45).
+
+    Valid only for the text it was made from (`digest`) by the tokenizer it names
+    (`tokenizer`: spaCy's version, the language asked for, the layout); an export that finds
+    either different makes the table again. Nothing else reads or writes it.
+    """
+
+    document = models.OneToOneField(
+        Document, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    tokenizer = models.CharField(max_length=100)
+    digest = models.BinaryField(max_length=16)
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"tokens of document {self.document_id} ({self.tokenizer})"

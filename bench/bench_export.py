@@ -1,7 +1,7 @@
 """Export benchmark: N gold documents x 10 spans (+1 relation each), exported as jsonl.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/bench_export.py \
-        [10000,100000] [--format jsonl] [--scope gold] [--annotators 0]
+        [10000,100000] [--format jsonl] [--scope gold] [--annotators 0] [--repeat 1] [--chars 0]
 
 The database named by DATABASE_URL is created if missing (PostgreSQL) and migrated. For
 each N, a dedicated project is filled server-side (INSERT … SELECT generate_series, so
@@ -10,7 +10,11 @@ no Celery) runs in a fresh child process, so its peak RSS (`ru_maxrss`) is the e
 alone and not the setup's. The project, its rows and the export file are removed after.
 Prints documents, spans, seconds, peak RSS and file size per N. `--annotators K` also
 submits K copies of each gold annotation (spans only), so the export computes agreement
-for the card and, with `--scope all`, carries K layers per document.
+for the card and, with `--scope all`, carries K layers per document. `--repeat R` runs R
+exports of the same project, each in a fresh process (CoNLL: the first tokenises and stores
+the tokens, the later ones reuse them; `spacy_loaded` says whether the process imported
+spaCy). `--chars C` makes each article about C code points (default ~800; the peers
+comparison uses ~2,000).
 """
 
 from __future__ import annotations
@@ -160,6 +164,7 @@ def clean(project_id: int) -> None:
         Annotation,
         AnnotationEvent,
         Document,
+        DocumentTokens,
         ExportJob,
         Project,
         Relation,
@@ -178,6 +183,11 @@ def clean(project_id: int) -> None:
             )
         cur.execute(
             f"DELETE FROM {ann} WHERE document_id IN (SELECT id FROM {doc} WHERE project_id = %s)",
+            [project_id],
+        )
+        cur.execute(
+            f"DELETE FROM {DocumentTokens._meta.db_table} WHERE document_id IN "
+            f"(SELECT id FROM {doc} WHERE project_id = %s)",
             [project_id],
         )
         cur.execute(f"DELETE FROM {doc} WHERE project_id = %s", [project_id])
@@ -205,12 +215,13 @@ def export_child(job_id: int) -> None:
                 "seconds": seconds,
                 "baseline_rss_mb": baseline,
                 "peak_rss_mb": peak_rss_mb(),
+                "spacy_loaded": "spacy" in sys.modules,
             }
         )
     )
 
 
-def bench(n: int, format: str, scope: str, annotators: int) -> None:
+def bench(n: int, format: str, scope: str, annotators: int, repeat: int = 1) -> None:
     from annotations.models import Project, Span
     from annotations.services.exports import export_request
 
@@ -219,31 +230,33 @@ def bench(n: int, format: str, scope: str, annotators: int) -> None:
     setup = time.perf_counter() - t0
     try:
         spans = Span.objects.filter(annotation__document__project_id=project_id).count()
-        job = export_request(
-            project=Project.objects.get(pk=project_id),
-            requested_by=None,
-            format=format,
-            scope=scope,
-            enqueue=False,
-        )
-        child = subprocess.run(
-            [sys.executable, __file__, "--export-job", str(job.pk)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ},
-        )
-        result = json.loads(child.stdout.strip().splitlines()[-1])
-        if result["status"] != "succeeded":
-            raise SystemExit(f"export failed: {result['error']}")
-        print(
-            f"{format}/{scope} annotators={annotators} docs={n:>7} spans={spans:>8} "
-            f"rows={result['rows']:>7} "
-            f"seconds={result['seconds']:6.1f} peak_rss={result['peak_rss_mb']:6.1f} MB "
-            f"(after django.setup {result['baseline_rss_mb']:.1f} MB) "
-            f"zip={result['size'] / 1e6:.1f} MB  [setup {setup:.1f} s]",
-            flush=True,
-        )
+        for run in range(1, repeat + 1):
+            job = export_request(
+                project=Project.objects.get(pk=project_id),
+                requested_by=None,
+                format=format,
+                scope=scope,
+                enqueue=False,
+            )
+            child = subprocess.run(
+                [sys.executable, __file__, "--export-job", str(job.pk)],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ},
+            )
+            result = json.loads(child.stdout.strip().splitlines()[-1])
+            if result["status"] != "succeeded":
+                raise SystemExit(f"export failed: {result['error']}")
+            print(
+                f"{format}/{scope} run {run} annotators={annotators} docs={n:>7} "
+                f"spans={spans:>8} rows={result['rows']:>7} "
+                f"seconds={result['seconds']:6.2f} peak_rss={result['peak_rss_mb']:6.1f} MB "
+                f"(after django.setup {result['baseline_rss_mb']:.1f} MB) "
+                f"spacy_loaded={result.get('spacy_loaded')} "
+                f"zip={result['size'] / 1e6:.1f} MB  [setup {setup:.1f} s]",
+                flush=True,
+            )
     finally:
         clean(project_id)
 
@@ -254,7 +267,13 @@ def main(argv: list[str]) -> None:
         return
     if "DATABASE_URL" not in os.environ:
         raise SystemExit("set DATABASE_URL (a database of its own, e.g. .../bench)")
-    options = {"--format": "jsonl", "--scope": "gold", "--annotators": "0"}
+    options = {
+        "--format": "jsonl",
+        "--scope": "gold",
+        "--annotators": "0",
+        "--repeat": "1",
+        "--chars": "0",
+    }
     for flag in options:
         if flag in argv:
             index = argv.index(flag)
@@ -266,6 +285,10 @@ def main(argv: list[str]) -> None:
         int(options["--annotators"]),
     )
     sizes = [int(x) for x in (argv[0] if argv else "10000,100000").split(",")]
+    global PARAGRAPH
+    chars = int(options["--chars"])
+    if chars > len(PARAGRAPH):  # longer articles: the same sentences again (spans stay put)
+        PARAGRAPH = (PARAGRAPH * (chars // len(PARAGRAPH) + 1))[:chars]
     ensure_database()
     # Export files go to a scratch DATA_DIR (inherited by the child), removed at the end.
     scratch = None
@@ -273,19 +296,19 @@ def main(argv: list[str]) -> None:
         scratch = tempfile.mkdtemp(prefix="bench-export-")
         os.environ["DATA_DIR"] = scratch
     try:
-        run_all(sizes, format, scope, annotators)
+        run_all(sizes, format, scope, annotators, int(options["--repeat"]))
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run_all(sizes: list[int], format: str, scope: str, annotators: int) -> None:
+def run_all(sizes: list[int], format: str, scope: str, annotators: int, repeat: int) -> None:
     setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     for n in sizes:
-        bench(n, format, scope, annotators)
+        bench(n, format, scope, annotators, repeat)
 
 
 if __name__ == "__main__":

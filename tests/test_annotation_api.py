@@ -389,3 +389,38 @@ def test_put_uses_constant_queries(cast, size, django_assert_num_queries):
         response = cast.client("annotator").put(mine(doc), body, format="json")
     assert response.status_code == 200
     assert len(response.json()["spans"]) == size
+
+
+@pytest.mark.parametrize("size", [3, 300])
+def test_reading_a_document_and_its_annotation_uses_constant_queries(cast, size):
+    """The editor's read (the document, then the caller's annotation) costs the same queries
+    on 3 spans or 300; each is listed below so a new one shows up in review."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    doc, _ = _annotated(cast, size)
+    client = cast.client("annotator")
+    with CaptureQueriesContext(connection) as document_queries:
+        response = client.get(api(cast.project.pk, f"documents/{doc.pk}/"))
+    assert response.status_code == 200 and response.json()["text"] == doc.text
+    with CaptureQueriesContext(connection) as annotation_queries:
+        response = client.get(mine(doc))
+    assert response.status_code == 200 and len(response.json()["spans"]) == size
+    tables = [_tables(q["sql"]) for q in document_queries.captured_queries]
+    # the project with the caller's role (membership joined), the document
+    assert len(tables) == READ_DOCUMENT_QUERIES, tables
+    tables = [_tables(q["sql"]) for q in annotation_queries.captured_queries]
+    # the project with the caller's role, the document, the annotation, the label names,
+    # its spans, its relations
+    assert len(tables) == READ_ANNOTATION_QUERIES, tables
+
+
+READ_DOCUMENT_QUERIES = 2
+READ_ANNOTATION_QUERIES = 6
+
+
+def _tables(sql: str) -> str:
+    """The tables a query reads, for the failure message."""
+    import re
+
+    return " ".join(sorted(set(re.findall(r'FROM "(\w+)"', sql))))

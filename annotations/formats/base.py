@@ -189,6 +189,9 @@ class FormatSpec:
     # The request may name the span labels to tag (`"labels": [...]`, the project's span
     # labels; default: the entity labels, every span label but QUOTE): token formats.
     span_label_choice: bool = False
+    # The writer takes a record's stored tokens (`formats.tokens.TOKENS`) instead of
+    # tokenising its text: the export attaches them (`services.document_tokens`).
+    stored_tokens: bool = False
 
     @property
     def zipped(self) -> bool:

@@ -11,13 +11,6 @@ except ``NON_ENTITY_LABELS``, so quotes only when asked for), overlapping ones a
 ``non_overlapping`` and misaligned ones skipped, all with warnings.
 A sentence break that would cut an entity is dropped so no entity spans two sentences.
 
-An export of scope ``all`` writes each version of a document as a document of its own: the gold
-one, then one per submitted annotation. Under that scope each block starts (after its ``-DOCSTART-``
-line) with ``# document = <external_id>`` and, for an annotator's version, ``# annotator =
-<username>`` (CoNLL-U's comment form). The reader makes those versions the annotators' layers
-of their document. ``spacy convert`` does not skip comment lines:
-convert a gold-scope export.
-
 The file loses the original whitespace: the reader rebuilds text with single spaces between
 tokens and newlines between sentences, so offsets after a round trip refer to that text.
 """
@@ -36,10 +29,19 @@ from .base import (
     Tally,
     WriteResult,
     carries_versions,
+    language,
     versions,
 )
 from .reading import ReadResult, new_record, text_lines
-from .tokens import entity_labels, non_overlapping, pipeline_for, token_span
+from .tokens import (
+    TOKENS,
+    TokenTable,
+    entity_labels,
+    non_overlapping,
+    pipeline_for,
+    table_span,
+    token_span,
+)
 
 DOCSTART = "-DOCSTART-"
 # CoNLL-2003's document line: word, POS, chunk and NER columns.
@@ -62,10 +64,12 @@ class ConllWriter:
         labels: Collection[str] | None = None,
     ) -> None:
         self._out = out
+        self._schema = schema
         self._tally = Tally("conll")
         self._all = carries_versions(card)
         self._labels = entity_labels(schema, labels)
-        self._nlp = pipeline_for(schema, self._tally)
+        self._nlp: Any = None  # loaded for the first record without stored tokens
+        self._fallback_reported = False
 
     def write(self, record: Record) -> None:
         tally = self._tally
@@ -73,18 +77,27 @@ class ConllWriter:
         if not self._all:
             tally.uncarried_annotations(record)
         tally.uncarried_attribution(record, fragments=False, chains=True)
-        doc = self._nlp(record["text"])
-        sentence_starts = {sent.start for sent in doc.sents}
+        table = record.get(TOKENS)
+        doc = None
+        if table is None:
+            if self._nlp is None:
+                self._nlp = pipeline_for(self._schema, tally)
+            doc = self._nlp(record["text"])
         for annotator, version in versions(record, self._all):
-            tags, starts = self._tags(doc, version, set(sentence_starts))
-            header = [] if not self._all else [f"{DOCUMENT_COMMENT}{record['external_id']}"]
+            header = [f"{DOCUMENT_COMMENT}{record['external_id']}"] if self._all else []
             if annotator is not None:
                 header.append(f"{ANNOTATOR_COMMENT}{annotator}")
-            self._out.write(_document(doc, tags, starts, header).encode("utf-8"))
+            if table is not None:
+                block = self._from_table(version, table, header)
+            else:
+                block = self._from_doc(doc, version, header)
+            self._out.write(block.encode("utf-8"))
 
-    def _tags(self, doc: Any, record: Record, starts: set[int]) -> tuple[list[str], set[int]]:
+    def _from_doc(self, doc: Any, record: Record, header: list[str]) -> str:
+        """One version's block from spaCy's tokens (a text with no stored tokens)."""
         tally = self._tally
         tags = ["O"] * len(doc)
+        starts = {sent.start for sent in doc.sents}
         # align first, so a misaligned span cannot push out an aligned one it overlaps
         aligned = {}
         for span in record.get("spans") or ():
@@ -98,10 +111,72 @@ class ConllWriter:
             for i in range(tokens.start + 1, tokens.end):
                 tags[i] = f"I-{span['label']}"
                 starts.discard(i)
-        return tags, starts
+        return _document(doc, tags, starts, header)
+
+    def _from_table(self, record: Record, table: TokenTable, header: list[str]) -> str:
+        """The same lines as the spaCy path, from the text's stored tokens: no tokenizer,
+        and a sentence with no tagged token written by one join (the hot path)."""
+        if table.lang != language(self._schema) and not self._fallback_reported:
+            self._fallback_reported = True
+            self._tally.warn(
+                f"spaCy has no tokenizer for {language(self._schema)!r}; used the "
+                "multi-language one"
+            )
+        tags: dict[int, str] = {}
+        starts = set(table.sentence_starts)
+        chosen = [s for s in record.get("spans") or () if s["label"] in self._labels]
+        if chosen:
+            aligned = {}
+            for span in chosen:
+                tokens = table_span(table, record, span, self._tally)
+                if tokens is not None:
+                    aligned[span["id"]] = (span, tokens)
+            kept = non_overlapping(record, (s for s, _ in aligned.values()), self._tally)
+            for span in kept:
+                tokens = aligned[span["id"]][1]
+                tags[tokens.start] = f" B-{span['label']}"
+                for i in tokens[1:]:
+                    tags[i] = f" I-{span['label']}"
+                    starts.discard(i)
+        return _table_lines(record["text"], table, tags, sorted(starts), header)
 
     def close(self) -> WriteResult:
         return self._tally.finish()
+
+
+def _table_lines(
+    text: str, table: TokenTable, tags: dict[int, str], starts: list[int], header: list[str]
+) -> str:
+    """`_document`'s layout from stored tokens: whitespace tokens left out, a blank line
+    before each sentence start that has a token before it. `tags`: the tagged tokens only
+    (" B-PER"); every other token is " O"."""
+    spaces = set(table.spaces)
+    parts = [DOCSTART_LINE, "\n\n", *(line + "\n" for line in header)]
+    bounds = [*(i for i in starts if i > 0), len(table.starts)]
+    first = 0
+    for last in bounds:
+        if (
+            table.plain
+            and not spaces.intersection(range(first, last))
+            and not any(first <= i < last for i in tags)
+        ):
+            if last > first:
+                words = map(
+                    text.__getitem__, map(slice, table.starts[first:last], table.ends[first:last])
+                )
+                parts.append(" O\n".join(words))
+                parts.append(" O\n\n")
+        else:
+            lines = [
+                _WHITESPACE.sub("_", text[table.starts[i] : table.ends[i]]) + tags.get(i, " O")
+                for i in range(first, last)
+                if i not in spaces
+            ]
+            if lines:
+                parts.append("\n".join(lines))
+                parts.append("\n\n")
+        first = last
+    return "".join(parts)
 
 
 def _document(doc: Any, tags: list[str], starts: set[int], header: list[str]) -> str:

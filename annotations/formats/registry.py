@@ -185,6 +185,7 @@ _SPECS = (
         factory=ConllWriter,
         reading=Reading(lambda source, _: read_conll(source), suffixes=(".conll", ".iob")),
         span_label_choice=True,
+        stored_tokens=True,
         card_guide=lambda options: (
             "Each document starts with a `-DOCSTART- -X- O O` line (CoNLL-2003), sentences "
             "end with a blank line, and each token line is `token TAG` (IOB2). Read it back "

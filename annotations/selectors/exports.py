@@ -45,6 +45,8 @@ class Batch:
 
     records: list[Record] = field(default_factory=list)
     scanned: int = 0
+    # The document pk of each record, in the same order.
+    ids: list[int] = field(default_factory=list)
 
 
 def project_schema(project: Project) -> dict[str, Any]:
@@ -118,7 +120,11 @@ def record_batches(
     ).order_by("pk")
     names = label_names(project.pk)
     for rows, scanned in _row_batches(documents, batch_size, selection):
-        yield Batch(list(_records(rows, names, scope, split)), scanned)
+        batch = Batch(scanned=scanned)
+        for pk, record in _records(rows, names, scope, split):
+            batch.records.append(record)
+            batch.ids.append(pk)
+        yield batch
 
 
 ROW = ("pk", "external_id", "title", "text", "meta")
@@ -151,7 +157,7 @@ def _records(
     names: Mapping[int, str],
     scope: str,
     split: Mapping[str, float] | None,
-) -> Iterator[Record]:
+) -> Iterator[tuple[int, Record]]:
     layers = _layers([row[0] for row in rows], names, with_submitted=scope != "gold")
     for pk, external_id, title, text, meta in rows:
         gold, submitted = layers.get(pk, (None, []))
@@ -178,7 +184,7 @@ def _records(
                 }
                 for layer in submitted
             ]
-        yield record
+        yield pk, record
 
 
 def _content(layer: Mapping[str, Any] | None, text: str) -> dict[str, Any]:

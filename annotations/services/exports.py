@@ -38,6 +38,7 @@ from annotations.formats.base import (
     LABELS_OPTION,
     UNANNOTATED_SCOPES,
     label_groups,
+    language,
     split_order,
 )
 from annotations.models import ExportJob, ExportStatus, Project
@@ -57,6 +58,7 @@ from annotations.services.export_diff import (
     entries_keep,
     entries_write,
 )
+from annotations.services.document_tokens import tokens_attached
 from annotations.services.export_lease import (
     Claim,
     ExportSuperseded,
@@ -432,6 +434,8 @@ def export_write(
         include_unannotated=unannotated,
         selection=selection,
     )
+    if spec.stored_tokens:
+        batches = tokens_attached(batches, language(schema))
     result = write_package(
         out,
         spec,
