@@ -51,6 +51,7 @@ from annotations.selectors.exports import (
     record_batches,
     submitted_annotators,
 )
+from annotations.services.document_tokens import tokens_attached
 from annotations.services.export_diff import (
     diff_compute,
     diff_store,
@@ -58,7 +59,6 @@ from annotations.services.export_diff import (
     entries_keep,
     entries_write,
 )
-from annotations.services.document_tokens import tokens_attached
 from annotations.services.export_lease import (
     Claim,
     ExportSuperseded,
