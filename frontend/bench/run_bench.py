@@ -197,6 +197,14 @@ def main() -> int:
         f"5,000 suggestions: shown in {ghosts['show_ms']} ms, accept/reject/step p95 {worst} ms "
         f"(target < 16), scroll frame p95 {frames} ms, accept all {ghosts['accept_all']['ms']} ms"
     )
+    st = perf["structure"]
+    keys = [k for k in st if k.endswith("_ms") and isinstance(st[k], dict)]
+    worst = max(st[k]["p95"] for k in keys)
+    print(
+        f"{st['two_fragment_quotes']} two-fragment quotes and {st['chains']} chains: "
+        f"join/split/chain edits p95 up to {worst} ms (target < 16): "
+        + ", ".join(f"{k[:-3]} {st[k]['p95']}" for k in keys)
+    )
     return 0
 
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { emptyChange, SpanStore } from "./spanStore";
 import { label } from "./testing";
-import type { Label, Op } from "./types";
+import type { Label, Op, Span } from "./types";
 
 const LABELS: Label[] = [
   label("PER"),
@@ -131,5 +131,117 @@ describe("span store", () => {
         emptyChange(),
       ),
     ).toThrow();
+  });
+});
+
+describe("span store: fragments and chains", () => {
+  const quote: Span = {
+    id: "q",
+    start: 1,
+    end: 30,
+    label: "QUOTE",
+    attributes: {},
+    fragments: [
+      [1, 10],
+      [20, 30],
+    ],
+  };
+
+  it("stores an interrupted span and refuses fragments the API would", () => {
+    const store = new SpanStore(LABELS);
+    applyAll(store, [{ op: "add_span", span: quote }]);
+    expect(store.snapshot().spans[0].fragments).toEqual([
+      [1, 10],
+      [20, 30],
+    ]);
+    const bad: Span = { ...quote, id: "b", fragments: [[1, 10]] };
+    expect(() => store.apply({ op: "add_span", span: bad }, emptyChange())).toThrow(/two/);
+    const crossing: Span = {
+      ...quote,
+      id: "c",
+      fragments: [
+        [1, 10],
+        [5, 30],
+      ],
+    };
+    expect(() => store.apply({ op: "add_span", span: crossing }, emptyChange())).toThrow();
+  });
+
+  it("undoes a join and a split with the extent and fragments together", () => {
+    const store = new SpanStore(LABELS, {
+      spans: [{ id: "q", start: 1, end: 10, label: "QUOTE", attributes: {} }],
+      relations: [],
+      document_labels: {},
+    });
+    const inverse = applyAll(store, [
+      {
+        op: "update_span",
+        id: "q",
+        start: 1,
+        end: 30,
+        fragments: [
+          [1, 10],
+          [20, 30],
+        ],
+      },
+    ]);
+    expect(inverse).toEqual([{ op: "update_span", id: "q", start: 1, end: 10, fragments: null }]);
+    applyAll(store, inverse);
+    expect(store.spans.get("q")).toEqual({
+      id: "q",
+      start: 1,
+      end: 10,
+      label: "QUOTE",
+      attributes: {},
+    });
+  });
+
+  it("moves an interrupted span's outer edge inside its last fragment", () => {
+    const store = new SpanStore(LABELS, { spans: [quote], relations: [], document_labels: {} });
+    const inverse = applyAll(store, [{ op: "update_span", id: "q", end: 25 }]);
+    expect(store.spans.get("q")?.fragments).toEqual([
+      [1, 10],
+      [20, 25],
+    ]);
+    expect(inverse[0]).toMatchObject({ start: 1, end: 30, fragments: quote.fragments });
+    expect(() => store.apply({ op: "update_span", id: "q", end: 15 }, emptyChange())).toThrow(
+      /cross/,
+    );
+  });
+
+  it("counts only fragments as overlapping: the interruption is free", () => {
+    const store = new SpanStore(LABELS, { spans: [quote], relations: [], document_labels: {} });
+    expect(store.overlaps(12, 16)).toBe(false);
+    expect(store.overlaps(8, 12)).toBe(true);
+    expect(store.overlaps(0, 40, undefined, [[12, 18]])).toBe(false);
+  });
+
+  it("keeps chain members with every op and refuses a mention of an unknown chain", () => {
+    const store = new SpanStore(LABELS, {
+      spans: [{ id: "p", start: 0, end: 4, label: "PER", attributes: {} }],
+      relations: [],
+      document_labels: {},
+      chains: [{ id: "c", name: "", canonical: "Jens" }],
+    });
+    expect(() => store.apply({ op: "update_span", id: "p", chain: "nope" }, emptyChange())).toThrow(
+      /no chain/,
+    );
+    const inverse = applyAll(store, [
+      { op: "set_chain", id: "c2", name: "NATO" },
+      { op: "update_span", id: "p", chain: "c2" },
+    ]);
+    expect([...store.membersOf("c2")]).toEqual(["p"]);
+    expect(store.snapshot().chains).toEqual([
+      { id: "c", name: "" },
+      { id: "c2", name: "NATO" },
+    ]);
+    applyAll(store, inverse);
+    expect(store.chains.has("c2")).toBe(false);
+    expect(store.spans.get("p")?.chain).toBeUndefined();
+    applyAll(store, [
+      { op: "update_span", id: "p", chain: "c" },
+      { op: "delete_span", id: "p" },
+    ]);
+    expect(store.membersOf("c").size).toBe(0);
   });
 });
