@@ -166,7 +166,7 @@ def main() -> int:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(f"{base}/index.html?mode=perf")
-            page.wait_for_function("window.__bench !== undefined", timeout=120_000)
+            page.wait_for_function("window.__bench !== undefined", timeout=600_000)
             perf = page.evaluate("window.__bench")
             print("PROF", page.evaluate("window.__prof"))
             counts = interaction_counts(

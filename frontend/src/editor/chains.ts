@@ -50,7 +50,10 @@ export function canonicalName(
   return pick(mentions.filter((s) => NAMING_LABELS.has(s.label))) || pick(mentions);
 }
 
-/** Ops moving every mention of chain `from` into chain `into`, then deleting `from`. */
+/**
+ * Ops moving every mention of chain `from` into chain `into`; `from` goes with its last
+ * mention (chains live as long as they have mentions, on the server as in the store).
+ */
 export function mergeOps(store: SpanStore, into: string, from: string): Op[] {
   if (into === from || !store.chains.has(into) || !store.chains.has(from)) return [];
   const ops: Op[] = [...store.membersOf(from)].map(
@@ -60,26 +63,17 @@ export function mergeOps(store: SpanStore, into: string, from: string): Op[] {
   const intoName = store.chains.get(into)?.name.trim();
   const fromName = store.chains.get(from)?.name.trim();
   if (!intoName && fromName) ops.push({ op: "set_chain", id: into, name: fromName });
-  ops.push({ op: "delete_chain", id: from });
   return ops;
 }
 
-/** Ops taking one mention out of its chain; the chain goes when it is left empty. */
+/** Ops taking one mention out of its chain (the chain goes with its last mention). */
 export function removeOps(store: SpanStore, spanId: string): Op[] {
-  const chain = store.spans.get(spanId)?.chain;
-  if (!chain) return [];
-  const ops: Op[] = [{ op: "update_span", id: spanId, chain: null }];
-  if (store.membersOf(chain).size <= 1) ops.push({ op: "delete_chain", id: chain });
-  return ops;
+  return store.spans.get(spanId)?.chain ? [{ op: "update_span", id: spanId, chain: null }] : [];
 }
 
-/** Ops deleting a chain: its mentions leave it first, so the server never sees a dangling id. */
+/** Ops deleting a chain: its mentions stay, in no chain. */
 export function deleteOps(store: SpanStore, chainId: string): Op[] {
-  if (!store.chains.has(chainId)) return [];
-  return [
-    ...[...store.membersOf(chainId)].map((id): Op => ({ op: "update_span", id, chain: null })),
-    { op: "delete_chain", id: chainId },
-  ];
+  return store.membersOf(chainId).size ? [{ op: "delete_chain", id: chainId }] : [];
 }
 
 /**
@@ -108,12 +102,10 @@ export function chainOps(
       result: { done: "added", chain: target },
     };
   if (span.chain) return { ops: [], result: { done: "already", chain: span.chain } };
+  // A mention naming a new chain id makes the chain (unnamed).
   const id = newChainId();
   return {
-    ops: [
-      { op: "set_chain", id, name: "" },
-      { op: "update_span", id: spanId, chain: id },
-    ],
+    ops: [{ op: "update_span", id: spanId, chain: id }],
     result: { done: "started", chain: id },
   };
 }

@@ -325,9 +325,16 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     selection.select(id);
   }
 
+  /** A span's text; an interrupted one's fragments joined by " … " (as the API names chains). */
+  function textOf(span: Pick<Span, "start" | "end" | "fragments">): string {
+    return fragmentsOf(span)
+      .map(([start, end]) => surface.textOf({ start, end }))
+      .join(" … ");
+  }
+
   function chainView(chain: Chain): ChainView {
     const mentions = chainMentions(store, chain.id);
-    return { chain, canonical: canonicalName(chain, mentions, surface.textOf), mentions };
+    return { chain, canonical: canonicalName(chain, mentions, textOf), mentions };
   }
 
   function afterChange(change: StoreChange, ops: Op[]): void {
@@ -385,14 +392,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
       if (has(id)) apply([{ op: "update_span", id, attributes }]);
     },
     deleteSpan(id) {
-      const span = store.spans.get(id);
-      if (!span) return;
-      // The last mention of a chain takes the chain with it.
-      const chain = span.chain && store.membersOf(span.chain).size <= 1 ? span.chain : null;
-      apply([
-        { op: "delete_span", id },
-        ...(chain ? [{ op: "delete_chain", id: chain } as Op] : []),
-      ]);
+      if (has(id)) apply([{ op: "delete_span", id }]);
     },
     deleteRelation(id) {
       if (store.relations.has(id)) apply([{ op: "delete_relation", id }]);
@@ -462,7 +462,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
       const chain = store.chains.get(chainId);
       return chain ? chainView(chain) : undefined;
     },
-    resolvedSpeaker: (quoteId) => resolvedSpeaker(store, quoteId, surface.textOf),
+    resolvedSpeaker: (quoteId) => resolvedSpeaker(store, quoteId, textOf),
     undo: () => undo.undo(),
     redo: () => undo.redo(),
     get canUndo() {
@@ -491,10 +491,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     relations: () => [...store.relations.values()],
     documentLabels: () => store.documentLabels,
     // An interrupted span reads as its fragments with an ellipsis for the interruption.
-    textOf: (span) =>
-      fragmentsOf(span)
-        .map(([start, end]) => surface.textOf({ start, end }))
-        .join(" … "),
+    textOf,
     setSuggestions(set, rejected) {
       ghosts.load(set, rejected);
       focusedGhost = null;

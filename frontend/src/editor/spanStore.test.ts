@@ -216,32 +216,44 @@ describe("span store: fragments and chains", () => {
     expect(store.overlaps(0, 40, undefined, [[12, 18]])).toBe(false);
   });
 
-  it("keeps chain members with every op and refuses a mention of an unknown chain", () => {
+  it("keeps chains alive exactly as long as they have mentions, names restored on undo", () => {
     const store = new SpanStore(LABELS, {
-      spans: [{ id: "p", start: 0, end: 4, label: "PER", attributes: {} }],
+      spans: [
+        { id: "p", start: 0, end: 4, label: "PER", attributes: {} },
+        { id: "o", start: 5, end: 9, label: "ORG", attributes: {}, chain: "c" },
+      ],
       relations: [],
       document_labels: {},
-      chains: [{ id: "c", name: "", canonical: "Jens" }],
+      chains: [{ id: "c", name: "", canonical: "NATO" }],
     });
-    expect(() => store.apply({ op: "update_span", id: "p", chain: "nope" }, emptyChange())).toThrow(
-      /no chain/,
-    );
-    const inverse = applyAll(store, [
-      { op: "set_chain", id: "c2", name: "NATO" },
+    // A mention naming an unknown chain makes it; set_chain names it.
+    const made = applyAll(store, [
       { op: "update_span", id: "p", chain: "c2" },
+      { op: "set_chain", id: "c2", name: "Jens" },
     ]);
     expect([...store.membersOf("c2")]).toEqual(["p"]);
+    // A PUT sends id and name only; the canonical name is the server's.
     expect(store.snapshot().chains).toEqual([
       { id: "c", name: "" },
-      { id: "c2", name: "NATO" },
+      { id: "c2", name: "Jens" },
     ]);
-    applyAll(store, inverse);
+    // The last mention leaving takes the chain and its name; undo brings both back.
+    const left = applyAll(store, [{ op: "update_span", id: "p", chain: null }]);
+    expect(store.chains.has("c2")).toBe(false);
+    expect(left).toEqual([
+      { op: "update_span", id: "p", chain: "c2" },
+      { op: "set_chain", id: "c2", name: "Jens" },
+    ]);
+    applyAll(store, left);
+    expect(store.chains.get("c2")?.name).toBe("Jens");
+    applyAll(store, made);
     expect(store.chains.has("c2")).toBe(false);
     expect(store.spans.get("p")?.chain).toBeUndefined();
-    applyAll(store, [
-      { op: "update_span", id: "p", chain: "c" },
-      { op: "delete_span", id: "p" },
-    ]);
-    expect(store.membersOf("c").size).toBe(0);
+    // Deleting the last mention takes the chain too; deleting an empty chain is refused.
+    const deleted = applyAll(store, [{ op: "delete_span", id: "o" }]);
+    expect(store.chains.size).toBe(0);
+    expect(() => store.apply({ op: "delete_chain", id: "c" }, emptyChange())).toThrow();
+    applyAll(store, deleted);
+    expect([...store.membersOf("c")]).toEqual(["o"]);
   });
 });

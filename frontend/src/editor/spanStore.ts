@@ -64,7 +64,7 @@ export class SpanStore {
     for (const span of state.spans) {
       const copy = copySpan(span);
       this.spans.set(span.id, copy);
-      if (copy.chain) this.memberSet(copy.chain).add(copy.id);
+      if (copy.chain) this.join(copy.chain, copy.id);
     }
     for (const rel of state.relations) this.relations.set(rel.id, { ...rel });
     this.documentLabels = { ...state.document_labels };
@@ -76,7 +76,9 @@ export class SpanStore {
       relations: [...this.relations.values()].map((r) => ({ ...r })),
       document_labels: { ...this.documentLabels },
       // The canonical name is the server's to compute: a PUT sends id and name only.
-      chains: [...this.chains.values()].map(({ id, name }) => ({ id, name })),
+      chains: [...this.chains.values()]
+        .filter((c) => this.membersOf(c.id).size)
+        .map(({ id, name }) => ({ id, name })),
     };
   }
 
@@ -85,13 +87,30 @@ export class SpanStore {
     return this.members.get(chainId) ?? new Set();
   }
 
-  private memberSet(chainId: string): Set<string> {
+  /**
+   * A chain lives as long as it has mentions, as on the server: a mention naming an
+   * unknown chain creates it (unnamed), and the last mention leaving takes it away with
+   * its name, which the returned ops put back on undo.
+   */
+  private join(chainId: string, spanId: string): void {
     let set = this.members.get(chainId);
     if (!set) {
       set = new Set();
       this.members.set(chainId, set);
     }
-    return set;
+    if (!this.chains.has(chainId)) this.chains.set(chainId, { id: chainId, name: "" });
+    set.add(spanId);
+  }
+
+  private leave(chainId: string, spanId: string, change: StoreChange): Op[] {
+    const set = this.members.get(chainId);
+    set?.delete(spanId);
+    if (set?.size) return [];
+    const chain = this.chains.get(chainId);
+    this.chains.delete(chainId);
+    this.members.delete(chainId);
+    change.chains = true;
+    return chain?.name ? [{ op: "set_chain", id: chainId, name: chain.name }] : [];
   }
 
   /**
@@ -163,16 +182,15 @@ export class SpanStore {
     this.check(span);
     const copy = copySpan(span);
     this.spans.set(span.id, copy);
-    if (copy.chain) this.memberSet(copy.chain).add(copy.id);
+    if (copy.chain) this.join(copy.chain, copy.id);
     change.spans.push({ after: copy });
     return [{ op: "delete_span", id: span.id }];
   }
 
-  /** Refuses what the server would: bad fragments, a chain that does not exist. */
+  /** Refuses what the server would: fragments that are not sorted, apart and non-empty. */
   private check(span: Span): void {
     const problem = fragmentProblem(span);
     if (problem) throw new Error(problem);
-    if (span.chain && !this.chains.has(span.chain)) throw new Error(`no chain ${span.chain}`);
   }
 
   /** Fragments after an update: given, or the old ones with a moved first start / last end. */
@@ -212,9 +230,11 @@ export class SpanStore {
     this.check(after);
     const stored = copySpan(after);
     this.spans.set(op.id, stored);
+    // The chain left behind may go with its name: restored after the mention, on undo.
+    let restoreName: Op[] = [];
     if (before.chain !== stored.chain) {
-      if (before.chain) this.members.get(before.chain)?.delete(op.id);
-      if (stored.chain) this.memberSet(stored.chain).add(op.id);
+      if (stored.chain) this.join(stored.chain, op.id);
+      if (before.chain) restoreName = this.leave(before.chain, op.id, change);
     }
     change.spans.push({ before, after: stored });
     const inverse: Op = { op: "update_span", id: op.id };
@@ -234,7 +254,7 @@ export class SpanStore {
         !attributesEqual(after.attributes, before.attributes))
     )
       inverse.attributes = { ...before.attributes };
-    return [inverse];
+    return [inverse, ...restoreName];
   }
 
   /**
@@ -258,12 +278,13 @@ export class SpanStore {
     const touching = this.relationsOf(id);
     for (const rel of touching) this.relations.delete(rel.id);
     this.spans.delete(id);
-    if (before.chain) this.members.get(before.chain)?.delete(id);
+    const restoreName = before.chain ? this.leave(before.chain, id, change) : [];
     change.spans.push({ before });
     if (touching.length) change.relations = true;
     return [
       { op: "add_span", span: before },
       ...touching.map((relation): Op => ({ op: "add_relation", relation })),
+      ...restoreName,
     ];
   }
 
@@ -285,19 +306,20 @@ export class SpanStore {
     return [{ op: "add_relation", relation: before }];
   }
 
+  /** Names a chain (blank: unnamed). A chain is made by its first mention, not here. */
   private setChain(id: string, name: string, change: StoreChange): Op[] {
     const before = this.chains.get(id);
-    this.chains.set(id, { ...before, id, name });
-    this.memberSet(id);
+    this.chains.set(id, { ...before, id, name: name.trim() });
+    if (!this.members.has(id)) this.members.set(id, new Set());
     change.chains = true;
-    return before ? [{ op: "set_chain", id, name: before.name }] : [{ op: "delete_chain", id }];
+    return [{ op: "set_chain", id, name: before?.name ?? "" }];
   }
 
   /** Deletes a chain; its mentions leave it (as the server does), and undo puts them back. */
   private deleteChain(id: string, change: StoreChange): Op[] {
     const before = this.chains.get(id);
-    if (!before) throw new Error(`no chain ${id}`);
-    const inverse: Op[] = [{ op: "set_chain", id, name: before.name }];
+    if (!before || !this.membersOf(id).size) throw new Error(`chain ${id} does not exist`);
+    const inverse: Op[] = [];
     for (const spanId of [...this.membersOf(id)]) {
       const span = this.spans.get(spanId);
       if (!span) continue;
@@ -306,6 +328,8 @@ export class SpanStore {
       change.spans.push({ before: span, after });
       inverse.push({ op: "update_span", id: spanId, chain: id });
     }
+    // The first mention put back makes the chain again; then its name.
+    if (before.name) inverse.push({ op: "set_chain", id, name: before.name });
     this.chains.delete(id);
     this.members.delete(id);
     change.chains = true;
