@@ -34,9 +34,9 @@ function wordBounds(text: string): Array<[number, number]> {
 }
 
 /**
- * 1,000 quotes of two fragments, five words each around a two-word interruption whose
- * second word is the speaker (PER); 500 chains, each joining four speakers spread
- * evenly over the text (chain k: speakers k, k+250, k+500, k+750, wrapping).
+ * 1,000 quotes of two fragments, three words each around a two-word interruption whose
+ * second word is the speaker (PER), and a later mention of each speaker; 500 chains of
+ * four mentions each, two near the top of the text and two half-way down.
  */
 export function makeStructured(text: string): AnnotationState {
   const words = wordBounds(text);
@@ -46,9 +46,9 @@ export function makeStructured(text: string): AnnotationState {
   const step = Math.floor(words.length / quotes);
   for (let i = 0; i < quotes; i++) {
     const w = i * step;
-    if (w + 12 >= words.length) break;
-    const first: [number, number] = [words[w][0], words[w + 4][1]];
-    const second: [number, number] = [words[w + 7][0], words[w + 11][1]];
+    if (w + 10 >= words.length) break;
+    const first: [number, number] = [words[w][0], words[w + 2][1]];
+    const second: [number, number] = [words[w + 5][0], words[w + 7][1]];
     spans.push({
       id: `q${i}`,
       start: first[0],
@@ -59,20 +59,29 @@ export function makeStructured(text: string): AnnotationState {
     });
     spans.push({
       id: `p${i}`,
-      start: words[w + 6][0],
-      end: words[w + 6][1],
+      start: words[w + 4][0],
+      end: words[w + 4][1],
       label: "PER",
       attributes: {},
     });
     relations.push({ id: `r${i}`, from: `q${i}`, to: `p${i}`, label: "SPEAKER" });
+    // A later mention of the same person ("dia", "Stoltenberg"), for the chains.
+    spans.push({
+      id: `m${i}`,
+      start: words[w + 9][0],
+      end: words[w + 9][1],
+      label: "PER",
+      attributes: {},
+    });
   }
+  // Chain k: the speakers of quotes k and k+500 and their later mentions, far apart.
   const chains: Chain[] = [];
   const byId = new Map(spans.map((s) => [s.id, s]));
   for (let k = 0; k < 500; k++) {
     chains.push({ id: `c${k}`, name: "" });
-    for (const j of [k, k + 250, k + 500, k + 750]) {
-      const s = byId.get(`p${j % quotes}`);
-      if (s && !s.chain) s.chain = `c${k}`;
+    for (const id of [`p${k}`, `m${k}`, `p${k + 500}`, `m${k + 500}`]) {
+      const s = byId.get(id);
+      if (s) s.chain = `c${k}`;
     }
   }
   return { spans, relations, document_labels: {}, chains };
@@ -103,6 +112,7 @@ export async function structurePerf(host: HTMLElement, scroller: HTMLElement, te
   const apply = (ops: Op[]) => timed(() => editor.apply(ops));
   // The quotes near the top are on screen; their speakers' chains reach the whole text.
   const onScreen = editor.spansInOrder().filter((s) => s.label === "QUOTE" && s.start < 4000);
+  const mentionsPerChain = (editor.chains().map((c) => c.mentions.length) as number[]).sort();
   const split: number[] = [];
   const join: number[] = [];
   const select: number[] = [];
@@ -144,6 +154,7 @@ export async function structurePerf(host: HTMLElement, scroller: HTMLElement, te
     two_fragment_quotes: kept.spans.filter((s) => s.fragments?.length === 2).length,
     chains: kept.chains?.length ?? 0,
     chained_mentions: kept.spans.filter((s) => s.chain).length,
+    mentions_per_chain: [mentionsPerChain[0], mentionsPerChain.at(-1)],
     first_paint_ms: Math.round(firstPaintMs),
     join_ms: stats(join),
     split_ms: stats(split),
