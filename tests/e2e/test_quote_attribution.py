@@ -140,6 +140,8 @@ def test_speaker_chain_on_the_sample_article(cast, live_server, page):
     assert chains.locator(".chain-name").first.get_attribute("placeholder") == "Jens Stoltenberg"
     assert "3 mentions" in chains.inner_text()
 
+    # Deselect "nya" first: its edge handle sits over the end of "tambah".
+    page.keyboard.press("Escape")
     label_exact(page, "tambah", "CUE", tambah_nth)
     select_text(page, quote_text)
     page.keyboard.press("q")
@@ -172,7 +174,9 @@ def test_speaker_chain_on_the_sample_article(cast, live_server, page):
     # Renamed in the chain list, the speaker reads by the new name after a reload too.
     name = chains.locator(".chain-name").first
     name.fill("Sekjen NATO")
-    name.press("Enter")
+    with page.expect_response(lambda r: r.request.method == "PATCH" and r.ok):
+        name.press("Enter")
+    assert "nya → Sekjen NATO" in details.inner_text()
     wait_saved(page)
     page.reload()
     page.locator("[data-block]").first.wait_for()
