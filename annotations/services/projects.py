@@ -52,7 +52,7 @@ def _check_project_quota(creator: User) -> None:
 
 # Keys the editor keeps for itself (frontend/src/ui/keys.ts `RESERVED_HOTKEYS`; a test checks
 # the two lists agree): a label hotkey among them would never fire.
-RESERVED_HOTKEYS = frozenset("?/[]WAR")
+RESERVED_HOTKEYS = frozenset("?/[]WARJUC")
 
 
 def _label_rules(project: Project, fields: dict[str, Any], instance: Label | None) -> None:

@@ -10,6 +10,7 @@ import "../src/app.css";
 import type { SuggestionSet } from "../src/editor/ghosts";
 import type { AnnotationState, Op } from "../src/editor/types";
 import { makeAnnotation, makeText, NEWS_LABELS, rng } from "./generate";
+import { structurePerf } from "./structure";
 
 const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
 
@@ -131,7 +132,8 @@ export async function runPerf(root: HTMLElement): Promise<Record<string, unknown
     scroll,
   };
   editor.destroy();
-  return { ...result, suggestions: await suggestionPerf(host, scroller, text, state, rand) };
+  const suggestions = await suggestionPerf(host, scroller, text, state, rand);
+  return { ...result, suggestions, structure: await structurePerf(host, scroller, text) };
 }
 
 /** 5,000 ghosts (with 500 suggested links) over the article and its 5,000 spans. */

@@ -1,5 +1,11 @@
 /** Typed calls for review, gold, agreement and exports (see annotations/views/workflow.py, exports.py). */
-import type { AnnotationState, DocumentLabelValue, Relation, Span } from "../editor/types";
+import type {
+  AnnotationState,
+  DocumentLabelValue,
+  Fragment,
+  Relation,
+  Span,
+} from "../editor/types";
 import { get, request } from "./client";
 import type { Review } from "./conversation";
 import type { Page } from "./types";
@@ -13,6 +19,8 @@ export interface SpanKey {
   start: number;
   end: number;
   label: string;
+  /** An interrupted span's fragments: matched whole (absent: one piece). */
+  fragments?: Fragment[] | null;
 }
 
 export interface ProposalSpan extends SpanKey {
@@ -38,11 +46,22 @@ export interface ProposalDocumentLabel {
   status: ItemStatus;
 }
 
+/** One annotator chain (the same mentions in several versions count as one row). */
+export interface ProposalChain {
+  mentions: SpanKey[];
+  annotators: string[];
+  status: ItemStatus;
+  /** The gold chain holding exactly these mentions, if any. */
+  gold_id: string | null;
+}
+
 export interface Proposal {
   annotation: AnnotationState;
   spans: ProposalSpan[];
   relations: ProposalRelation[];
   document_labels: ProposalDocumentLabel[];
+  /** Absent from servers without chains. */
+  chains?: ProposalChain[];
 }
 
 export interface AnnotatorVersion extends AnnotationState {

@@ -6,8 +6,23 @@
  */
 import "./editor.css";
 import { BlockIndex } from "./blockIndex";
+import {
+  type ChainResult,
+  canonicalName,
+  chainMentions,
+  chainOps,
+  changedMarks,
+  deleteOps,
+  highlightedMentions,
+  mergeOps,
+  removeOps,
+  resolvedSpeaker,
+} from "./chains";
 import { createFind } from "./find";
+import { createFragmentEdits, type JoinResult } from "./fragmentEdits";
+import { fragmentAt, fragmentsOf } from "./fragments";
 import { Ghosts, type SuggestedSpan, type SuggestionSet } from "./ghosts";
+import { attachHover } from "./hover";
 import { createLinkMode } from "./linkMode";
 import { createPaintLoop } from "./paintLoop";
 import { attachPointer } from "./pointer";
@@ -18,6 +33,7 @@ import { renderSurface } from "./surface";
 import type {
   AnnotationState,
   Attributes,
+  Chain,
   DocumentLabelValue,
   Label,
   Op,
@@ -49,6 +65,15 @@ export interface EditorOptions {
   onPaint?: (info: { blocks: number; ms: number }) => void;
 }
 
+/** A chain as the side panel lists it: its canonical name and its mentions in reading order. */
+export interface ChainView {
+  chain: Chain;
+  canonical: string;
+  mentions: Span[];
+}
+
+export type { ChainResult, JoinResult };
+
 export interface Editor {
   addSpanFromSelection(label: string, opts?: { exact?: boolean }): Span | null;
   hasTextSelection(): boolean;
@@ -66,11 +91,39 @@ export interface Editor {
   deleteSpan(id: string): void;
   deleteRelation(id: string): void;
   setDocumentLabel(group: string, value: DocumentLabelValue): void;
-  beginLink(): boolean;
+  /** Starts link mode from the selected span, with the relation named (default: the first that fits). */
+  beginLink(relation?: string): boolean;
+  /** The relation link mode is drawing, or null. */
+  readonly linkRelation: string | null;
   cycleLinkCandidate(dir: 1 | -1): void;
   confirmLink(targetId?: string): boolean;
   cancelLink(): void;
   readonly linkSourceId: string | null;
+  /**
+   * Joins the text selection (or, without one, the span selected before) into the
+   * selected span: one interrupted span, one id, its links kept.
+   */
+  joinSelection(opts?: { exact?: boolean }): JoinResult;
+  /** Takes a fragment (default: the one last clicked, else the last) out as a span of its own. */
+  splitFragment(id?: string, fragment?: number): string | null;
+  /** The fragment of the selected span that was clicked last (0 for an unclicked one). */
+  readonly focusedFragment: number;
+  /** The span selected just before the selected one. */
+  readonly previousSelectedId: string | null;
+  /** The chain key: the selected mention joins the previous mention's chain, or starts one. */
+  chainSelection(): ChainResult;
+  removeFromChain(spanId: string): void;
+  /** Every mention of `from` joins `into`; `from` goes. */
+  mergeChains(into: string, from: string): void;
+  deleteChain(chainId: string): void;
+  renameChain(chainId: string, name: string): void;
+  /** The chains by first mention. */
+  chains(): ChainView[];
+  chain(chainId: string): ChainView | undefined;
+  /** A quote's speaker: the mention's text and, through its chain, the canonical name. */
+  resolvedSpeaker(
+    quoteId: string,
+  ): { mention: string; name: string | null; chain: string | null } | null;
   undo(): boolean;
   redo(): boolean;
   readonly canUndo: boolean;
@@ -123,16 +176,41 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
       selectedId: selection.id,
       candidateIds: links.candidateIds,
       focusedGhostId: focusedGhost,
+      chainIds: chainMarks,
+      hoverId: hover.id,
     }),
     ghosts,
     onPaint: options.onPaint,
   });
   const undo = createUndo({ store, onChange: afterChange, onError: notice });
   const apply = (ops: Op[]) => undo.apply(ops);
+  /** The mentions outlined as one chain (of the hovered span, else the selected one). */
+  let chainMarks: ReadonlySet<string> = new Set();
+  let focusedFragment = 0;
+
+  function spanBlocks(id: string | null, into: Set<number>): void {
+    const span = id ? store.spans.get(id) : undefined;
+    const range = span ? surface.blocksOf(span) : null;
+    if (range) for (let b = range[0]; b <= range[1]; b++) into.add(b);
+  }
+
+  /** Recomputes the chain outline; the blocks whose marks change join `dirty`. */
+  function markChains(dirty: Set<number>): void {
+    const next = highlightedMentions(store, hover.id, selection.id);
+    const changed = changedMarks(chainMarks, next);
+    for (const id of changed) spanBlocks(id, dirty);
+    chainMarks = new Set(next);
+  }
+
+  function repaint(dirty: Set<number>, links?: boolean): void {
+    markChains(dirty);
+    if (dirty.size) painter.paint(dirty, links);
+  }
+
   const selection = createSpanSelection({
     store,
     surface,
-    paint: (blocks) => painter.paint(blocks),
+    paint: (blocks) => repaint(blocks),
     onSelect: (id) => {
       if (id && focusedGhost) focusGhost(null);
       options.onSelect?.(id);
@@ -154,6 +232,26 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     notice,
     select: (id) => selection.select(id),
   });
+  const fragmentEdits = createFragmentEdits({
+    surface,
+    store,
+    selection,
+    allowOverlap: options.allowOverlap !== false,
+    apply,
+  });
+  const hover = attachHover({
+    surface,
+    store,
+    index,
+    onHover: (id) => {
+      const dirty = new Set<number>();
+      spanBlocks(previousHover, dirty);
+      spanBlocks(id, dirty);
+      previousHover = id;
+      repaint(dirty);
+    },
+  });
+  let previousHover: string | null = null;
   const pointer = attachPointer({
     surface,
     store,
@@ -178,7 +276,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     focusedGhost = next;
     ghostBlocks(next, dirty);
     if (next && selection.id) selection.mark(null, dirty);
-    if (dirty.size) painter.paint(dirty);
+    repaint(dirty);
     if (next && opts?.scroll) surface.scrollToBlock(Math.min(...dirty));
     options.onSuggestion?.(next);
   }
@@ -217,9 +315,26 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
   });
 
   /** A click on a span: the link target in link mode, else the new selection. */
-  function choose(id: string | null): void {
-    if (links.sourceId && id && links.candidateIds.has(id)) links.confirm(id);
-    else selection.select(id);
+  function choose(id: string | null, at?: number): void {
+    if (links.sourceId && id && links.candidateIds.has(id)) {
+      links.confirm(id);
+      return;
+    }
+    const span = id ? store.spans.get(id) : undefined;
+    focusedFragment = span && at !== undefined ? Math.max(0, fragmentAt(span, at)) : 0;
+    selection.select(id);
+  }
+
+  /** A span's text; an interrupted one's fragments joined by " … " (as the API names chains). */
+  function textOf(span: Pick<Span, "start" | "end" | "fragments">): string {
+    return fragmentsOf(span)
+      .map(([start, end]) => surface.textOf({ start, end }))
+      .join(" … ");
+  }
+
+  function chainView(chain: Chain): ChainView {
+    const mentions = chainMentions(store, chain.id);
+    return { chain, canonical: canonicalName(chain, mentions, textOf), mentions };
   }
 
   function afterChange(change: StoreChange, ops: Op[]): void {
@@ -235,7 +350,9 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     }
     if (change.spans.length) selection.spansChanged();
     if (selection.id && !store.spans.has(selection.id)) selection.mark(null, dirty);
+    if (hover.id && !store.spans.has(hover.id)) hover.drop();
     if (links.sourceId && !store.spans.has(links.sourceId)) links.cancel();
+    markChains(dirty);
     if (dirty.size) painter.paint(dirty, redrawLinks);
     else if (redrawLinks) painter.redrawLinks();
     if (ops.length) options.onOps?.(ops);
@@ -284,13 +401,68 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
       if ((store.documentLabels[group] ?? null) !== value)
         apply([{ op: "set_document_label", group, value }]);
     },
-    beginLink: () => links.begin(selection.id ? store.spans.get(selection.id) : undefined),
+    beginLink: (relation) =>
+      links.begin(selection.id ? store.spans.get(selection.id) : undefined, relation),
+    get linkRelation() {
+      return links.sourceId ? links.relation : null;
+    },
     cycleLinkCandidate: (dir) => links.cycle(dir),
     confirmLink: (targetId) => links.confirm(targetId),
     cancelLink: () => links.cancel(),
     get linkSourceId() {
       return links.sourceId;
     },
+    joinSelection: (opts) => fragmentEdits.join(exact(opts)),
+    splitFragment(id, fragment) {
+      const target = id ?? selection.id;
+      const span = target ? store.spans.get(target) : undefined;
+      if (!span) return null;
+      const count = fragmentsOf(span).length;
+      const k =
+        fragment ?? (target === selection.id && focusedFragment > 0 ? focusedFragment : count - 1);
+      return fragmentEdits.split(span.id, Math.min(k, count - 1));
+    },
+    get focusedFragment() {
+      return focusedFragment;
+    },
+    get previousSelectedId() {
+      return selection.previousId;
+    },
+    chainSelection() {
+      if (!selection.id) return { done: "none" };
+      const { ops, result } = chainOps(store, selection.id, selection.previousId, () =>
+        store.newId("c"),
+      );
+      if (ops.length && !apply(ops)) return { done: "none" };
+      return result;
+    },
+    removeFromChain(spanId) {
+      const ops = removeOps(store, spanId);
+      if (ops.length) apply(ops);
+    },
+    mergeChains(into, from) {
+      const ops = mergeOps(store, into, from);
+      if (ops.length) apply(ops);
+    },
+    deleteChain(chainId) {
+      const ops = deleteOps(store, chainId);
+      if (ops.length) apply(ops);
+    },
+    renameChain(chainId, name) {
+      const chain = store.chains.get(chainId);
+      if (chain && chain.name !== name) apply([{ op: "set_chain", id: chainId, name }]);
+    },
+    chains() {
+      const views = [...store.chains.values()].map(chainView);
+      return views.sort(
+        (a, b) => (a.mentions[0]?.start ?? Infinity) - (b.mentions[0]?.start ?? Infinity),
+      );
+    },
+    chain(chainId) {
+      const chain = store.chains.get(chainId);
+      return chain ? chainView(chain) : undefined;
+    },
+    resolvedSpeaker: (quoteId) => resolvedSpeaker(store, quoteId, textOf),
     undo: () => undo.undo(),
     redo: () => undo.redo(),
     get canUndo() {
@@ -306,6 +478,8 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
       undo.clear();
       selection.drop();
       links.drop();
+      hover.drop();
+      chainMarks = new Set();
       index.rebuild(store.spans.values());
       selection.spansChanged();
       ghosts.annotationChanged();
@@ -316,7 +490,8 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     getSpan: (id) => store.spans.get(id),
     relations: () => [...store.relations.values()],
     documentLabels: () => store.documentLabels,
-    textOf: (span) => surface.textOf(span),
+    // An interrupted span reads as its fragments with an ellipsis for the interruption.
+    textOf,
     setSuggestions(set, rejected) {
       ghosts.load(set, rejected);
       focusedGhost = null;
@@ -372,6 +547,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     destroy() {
       painter.destroy();
       pointer.destroy();
+      hover.destroy();
       surface.destroy();
     },
   };

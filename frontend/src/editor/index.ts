@@ -1,4 +1,11 @@
-export { createEditor, type Editor, type EditorOptions } from "./editor";
+export {
+  type ChainResult,
+  type ChainView,
+  createEditor,
+  type Editor,
+  type EditorOptions,
+  type JoinResult,
+} from "./editor";
 export type { SuggestedRelation, SuggestedSpan, SuggestionSet } from "./ghosts";
 export { createOffsetMap } from "./offsets";
 export type * from "./types";

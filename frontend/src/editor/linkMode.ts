@@ -23,7 +23,10 @@ export interface LinkMode {
   /** Candidate target ids; the first is the one `confirm()` links. */
   readonly candidates: readonly string[];
   readonly candidateIds: ReadonlySet<string>;
-  begin(source: Span | undefined): boolean;
+  /** Starts linking from `source` with the relation named (default: the first that fits). */
+  begin(source: Span | undefined, relation?: string): boolean;
+  /** The relation being drawn. */
+  readonly relation: string | null;
   cancel(): void;
   cycle(dir: 1 | -1): void;
   confirm(targetId?: string): boolean;
@@ -36,6 +39,7 @@ export function createLinkMode(options: LinkModeOptions): LinkMode {
   let sourceId: string | null = null;
   let candidates: string[] = [];
   let candidateIds: ReadonlySet<string> = new Set();
+  let relationName: string | null = null;
 
   function setCandidates(list: string[]): void {
     candidates = list;
@@ -44,12 +48,13 @@ export function createLinkMode(options: LinkModeOptions): LinkMode {
 
   function drop(): void {
     sourceId = null;
+    relationName = null;
     setCandidates([]);
   }
 
   function relationLabelOf(id: string | null): Label | undefined {
     const source = id ? store.spans.get(id) : undefined;
-    return source ? relationLabelFor(relationLabels, source) : undefined;
+    return source ? relationLabelFor(relationLabels, source, relationName ?? undefined) : undefined;
   }
 
   function confirm(targetId?: string): boolean {
@@ -79,8 +84,11 @@ export function createLinkMode(options: LinkModeOptions): LinkMode {
     get candidateIds() {
       return candidateIds;
     },
-    begin(source) {
-      const relLabel = source ? relationLabelFor(relationLabels, source) : undefined;
+    get relation() {
+      return relationName;
+    },
+    begin(source, relation) {
+      const relLabel = source ? relationLabelFor(relationLabels, source, relation) : undefined;
       if (!source || !relLabel) {
         options.onNotice?.("Select a span that can have a link (e.g. a QUOTE) first.");
         return false;
@@ -92,6 +100,7 @@ export function createLinkMode(options: LinkModeOptions): LinkMode {
       }
       setCandidates(found);
       sourceId = source.id;
+      relationName = relLabel.name;
       options.repaint();
       options.onLinkMode?.(sourceId);
       return true;

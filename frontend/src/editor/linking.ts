@@ -4,9 +4,16 @@
  */
 import type { Label, Span } from "./types";
 
-export function relationLabelFor(relationLabels: Label[], source: Span): Label | undefined {
+/** The relation `source` can start: the one named, else the first that fits (e.g. SPEAKER). */
+export function relationLabelFor(
+  relationLabels: Label[],
+  source: Span,
+  name?: string,
+): Label | undefined {
   return relationLabels.find(
-    (l) => !l.source_labels.length || l.source_labels.includes(source.label),
+    (l) =>
+      (name === undefined || l.name === name) &&
+      (!l.source_labels.length || l.source_labels.includes(source.label)),
   );
 }
 

@@ -120,4 +120,34 @@ describe("paint loop", () => {
     await painted;
     expect(highlighted()).toEqual(["Rina Wulandari"]);
   });
+
+  it("paints an interrupted span fragment by fragment, never its interruption", () => {
+    // "Jens Stoltenberg berkata." with "Stoltenberg" as the interruption of one PER span.
+    setup([
+      {
+        ...span("a", 0, 24),
+        fragments: [
+          [0, 4],
+          [17, 24],
+        ],
+      },
+    ]);
+    FakeIntersectionObserver.scroll([0], true);
+    expect(highlighted()).toEqual(["Jens", "berkata"]);
+  });
+
+  it("paints an interrupted span's fragments in every block they reach", () => {
+    // One fragment in the first paragraph, one in the last: the middle one stays bare.
+    setup([
+      {
+        ...span("a", 5, 52),
+        fragments: [
+          [5, 16],
+          [38, 52],
+        ],
+      },
+    ]);
+    FakeIntersectionObserver.scroll([0, 1, 2], true);
+    expect(highlighted()).toEqual(["Rina Wulandari", "Stoltenberg"]);
+  });
 });

@@ -5,6 +5,7 @@
  * at most one layout.
  */
 import type { BlockIndex } from "./blockIndex";
+import { fragmentsUtf16 } from "./fragments";
 import { ghostHighlights, type PaintedGhosts, unpaintGhosts, writeGhosts } from "./ghostPainter";
 import type { Ghosts } from "./ghosts";
 import { LabelHighlights } from "./highlights";
@@ -33,6 +34,8 @@ export interface PaintLoopOptions {
     selectedId: string | null;
     candidateIds: ReadonlySet<string>;
     focusedGhostId?: string | null;
+    chainIds?: ReadonlySet<string>;
+    hoverId?: string | null;
   };
   /** Suggestions, painted as ghosts beside the spans (see ghostPainter.ts). */
   ghosts?: Ghosts;
@@ -112,12 +115,35 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
 
   function paintSpansOf(b: number): PaintSpan[] {
     const list: PaintSpan[] = [];
+    const { start: blockStart, end: blockEnd } = blocks[b];
     for (const id of index.idsIn(b)) {
       const span = store.spans.get(id);
       if (!span) continue;
-      const [start, end] = surface.utf16Of(span);
       const color = colorOf.get(span.label) ?? FALLBACK_COLOR;
-      list.push({ id, label: span.label, color, start, end });
+      if (!span.fragments || span.fragments.length < 2) {
+        const [start, end] = surface.utf16Of(span);
+        list.push({ id, label: span.label, color, start, end });
+        continue;
+      }
+      // An interrupted span: each fragment painted alike, the interruptions as connectors.
+      const parts = fragmentsUtf16(span, surface.offsets);
+      const extent: [number, number] = [parts[0][0], parts[parts.length - 1][1]];
+      parts.forEach(([start, end], k) => {
+        const next = parts[k + 1];
+        if (end <= blockStart && (!next || next[0] <= blockStart)) return;
+        if (start >= blockEnd) return;
+        list.push({
+          id,
+          label: span.label,
+          color,
+          start,
+          end,
+          extent,
+          first: k === 0,
+          last: k === parts.length - 1,
+          gapAfter: next ? [end, next[0]] : undefined,
+        });
+      });
     }
     return list;
   }

@@ -11,15 +11,26 @@ export interface PaintSpan {
   id: string;
   label: string;
   color: string;
-  /** UTF-16 offsets in the full text. */
+  /** UTF-16 offsets in the full text (of this fragment, for an interrupted span). */
   start: number;
   end: number;
+  /** An interrupted span is painted fragment by fragment: the whole extent, for lanes. */
+  extent?: [number, number];
+  /** This is the span's first (last) fragment: it carries the tag (end handle). Default true. */
+  first?: boolean;
+  last?: boolean;
+  /** The interruption up to the next fragment (UTF-16), drawn as a dotted connector. */
+  gapAfter?: [number, number];
 }
 
 export interface PaintContext {
   highlights: LabelHighlights;
   selectedId: string | null;
   candidateIds: ReadonlySet<string>;
+  /** The mentions of the chain being looked at (hovered or selected), outlined together. */
+  chainIds?: ReadonlySet<string>;
+  /** The span under the mouse: all its fragments are outlined. */
+  hoverId?: string | null;
 }
 
 export interface PaintedBlock {
@@ -36,6 +47,8 @@ interface Measured {
   startsHere: boolean;
   endsHere: boolean;
   lane: number;
+  /** Where the interruption after this fragment runs in the block (dotted connector). */
+  gapRects: DOMRect[];
 }
 
 const LANE_GAP = 3;
@@ -52,28 +65,45 @@ export function measureBlock(
   spans: PaintSpan[],
 ): { measured: Measured[]; origin: DOMRect | null } {
   const text = el.firstChild;
-  const lanes = assignLanes(spans);
+  // Fragments of one span share its lane, taken over its whole extent.
+  const lanes = assignLanes(
+    spans.map((s) => ({ id: s.id, start: s.extent?.[0] ?? s.start, end: s.extent?.[1] ?? s.end })),
+  );
   const canMeasure = typeof Range.prototype.getClientRects === "function";
   const measured: Measured[] = [];
   if (!text) return { measured, origin: null };
   for (const span of spans) {
     const a = Math.max(span.start, block.start) - block.start;
     const b = Math.min(span.end, block.end) - block.start;
-    if (b <= a) continue;
+    const gapRects = span.gapAfter && canMeasure ? rectsIn(el, text, block, span.gapAfter) : [];
+    // A fragment outside the block still draws its interruption's connector here.
+    if (b <= a && !gapRects.length) continue;
     const range = el.ownerDocument.createRange();
-    range.setStart(text, a);
-    range.setEnd(text, b);
-    const rects = canMeasure ? Array.from(range.getClientRects()) : [];
+    range.setStart(text, Math.max(0, Math.min(a, b)));
+    range.setEnd(text, Math.max(0, b));
+    const rects = canMeasure && b > a ? Array.from(range.getClientRects()) : [];
     measured.push({
       span,
       range,
       rects,
-      startsHere: span.start >= block.start,
-      endsHere: span.end <= block.end,
+      startsHere: span.first !== false && span.start >= block.start,
+      endsHere: span.last !== false && span.end <= block.end,
       lane: lanes.get(span.id) ?? 0,
+      gapRects,
     });
   }
   return { measured, origin: canMeasure ? el.getBoundingClientRect() : null };
+}
+
+/** The screen rectangles of [start, end) (UTF-16, full text) clipped to one block. */
+function rectsIn(el: HTMLElement, text: Node, block: Block, [start, end]: [number, number]) {
+  const a = Math.max(start, block.start) - block.start;
+  const b = Math.min(end, block.end) - block.start;
+  if (b <= a) return [];
+  const range = el.ownerDocument.createRange();
+  range.setStart(text, a);
+  range.setEnd(text, b);
+  return Array.from(range.getClientRects());
 }
 
 export function writeBlock(
@@ -92,9 +122,26 @@ export function writeBlock(
   const ox = origin?.left ?? 0;
   const oy = origin?.top ?? 0;
   for (const m of measured) {
-    if (ctx.highlights.add(m.span.label, m.range)) ranges.push([m.span.label, m.range]);
+    if (!m.range.collapsed && ctx.highlights.add(m.span.label, m.range))
+      ranges.push([m.span.label, m.range]);
     const selected = m.span.id === ctx.selectedId;
     const candidate = ctx.candidateIds.has(m.span.id);
+    const looked = ctx.hoverId === m.span.id || ctx.chainIds?.has(m.span.id);
+    const boxClass = selected
+      ? "wb-box wb-box-selected"
+      : candidate
+        ? "wb-box wb-box-candidate"
+        : ctx.hoverId === m.span.id
+          ? "wb-box wb-box-hover"
+          : "wb-box wb-box-chain";
+    for (const r of m.gapRects) {
+      if (r.width === 0) continue;
+      const bridge = doc.createElement("div");
+      bridge.className = selected || looked ? "wb-bridge wb-bridge-on" : "wb-bridge";
+      bridge.dataset.span = m.span.id;
+      bridge.style.cssText = `left:${r.left - ox}px;top:${r.bottom - oy + 1 + m.lane * LANE_GAP}px;width:${r.width}px;border-color:${m.span.color}`;
+      overlay.appendChild(bridge);
+    }
     for (const r of m.rects) {
       if (r.width === 0) continue;
       const bar = doc.createElement("div");
@@ -102,9 +149,9 @@ export function writeBlock(
       bar.dataset.span = m.span.id;
       bar.style.cssText = `left:${r.left - ox}px;top:${r.bottom - oy + 1 + m.lane * LANE_GAP}px;width:${r.width}px;background:${m.span.color}`;
       overlay.appendChild(bar);
-      if (selected || candidate) {
+      if (selected || candidate || looked) {
         const box = doc.createElement("div");
-        box.className = selected ? "wb-box wb-box-selected" : "wb-box wb-box-candidate";
+        box.className = boxClass;
         box.style.cssText = `left:${r.left - ox - 1}px;top:${r.top - oy - 1}px;width:${r.width + 2}px;height:${r.height + 2}px`;
         overlay.appendChild(box);
       }

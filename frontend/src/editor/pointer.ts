@@ -4,6 +4,7 @@
  * drag on a selected span's edge handle resizes it with the selection as preview.
  */
 import type { BlockIndex } from "./blockIndex";
+import { fragmentsOf } from "./fragments";
 import { pickAt } from "./layout";
 import { blocksInRange } from "./paragraphs";
 import type { Edge, SpanEdits } from "./spanEdits";
@@ -11,13 +12,28 @@ import type { SpanStore } from "./spanStore";
 import type { Surface } from "./surface";
 import type { Span } from "./types";
 
+/** The spans touching a block as one interval per fragment: an interruption is not the span's. */
+export function fragmentIntervals(
+  index: BlockIndex,
+  store: SpanStore,
+  block: number,
+): Array<{ id: string; start: number; end: number }> {
+  const list: Array<{ id: string; start: number; end: number }> = [];
+  for (const id of index.idsIn(block)) {
+    const s = store.spans.get(id);
+    if (!s) continue;
+    for (const [start, end] of fragmentsOf(s)) list.push({ id, start, end });
+  }
+  return list;
+}
+
 export interface PointerOptions {
   surface: Surface;
   store: SpanStore;
   index: BlockIndex;
   edits: Pick<SpanEdits, "dropEdge">;
-  /** A click chose this span, or none. */
-  choose: (id: string | null) => void;
+  /** A click chose this span, or none; `at`: the code point clicked (picks a fragment). */
+  choose: (id: string | null, at?: number) => void;
   /** A click on a suggestion (ghost), or on text where only a ghost is: its id. */
   chooseGhost?: (id: string) => void;
   /** The ghost at a code point offset in a block, if any. */
@@ -42,7 +58,7 @@ export function attachPointer(options: PointerOptions): Pointer {
   function spanAtOffset(u16: number): Span | undefined {
     const b = blocksInRange(surface.blocks, u16, u16 + 1)[0];
     const cp = offsets.toCodePoint(u16);
-    const here = [...index.idsIn(b)].map((id) => store.spans.get(id)).filter((s): s is Span => !!s);
+    const here = fragmentIntervals(index, store, b);
     const current = lastClick && lastClick.offset === cp ? lastClick.id : null;
     const hit = pickAt(here, cp, current) ?? pickAt(here, cp - 1, current);
     lastClick = { offset: cp, id: hit?.id ?? null };
@@ -87,7 +103,8 @@ export function attachPointer(options: PointerOptions): Pointer {
     const spanId = target.closest?.("[data-span]")?.getAttribute("data-span");
     if (spanId) {
       ev.preventDefault();
-      choose(spanId);
+      const at = surface.offsetAt(ev.clientX, ev.clientY);
+      choose(spanId, at === null ? undefined : offsets.toCodePoint(at));
       return;
     }
     const ghostId = target.closest?.("[data-ghost]")?.getAttribute("data-ghost");
@@ -108,7 +125,7 @@ export function attachPointer(options: PointerOptions): Pointer {
     const block = blocksInRange(surface.blocks, offset, offset + 1)[0];
     const ghost = span ? null : (options.ghostAt?.(offsets.toCodePoint(offset), block) ?? null);
     if (ghost && options.chooseGhost) options.chooseGhost(ghost);
-    else choose(span?.id ?? null);
+    else choose(span?.id ?? null, offsets.toCodePoint(offset));
   }
 
   root.addEventListener("mousedown", onMouseDown);

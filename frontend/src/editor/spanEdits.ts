@@ -3,6 +3,7 @@
  * words unless exact, never splitting a surrogate pair, refused with a reason
  * when they would duplicate a span or overlap one where the project forbids it.
  */
+import { isFragmented, movedEdge } from "./fragments";
 import { type OffsetMap, widenToCodePoints } from "./offsets";
 import { moveEdgeByWord, snapToWords } from "./snap";
 import type { SpanStore } from "./spanStore";
@@ -36,6 +37,13 @@ export function edgeOp(
   const start = edge === "start" ? to : span.start;
   const end = edge === "end" ? to : span.end;
   if (start >= end || to === span[edge]) return null;
+  if (isFragmented(span)) {
+    // An interrupted span's ends are its first fragment's start and its last one's end.
+    const fragments = movedEdge(span, edge, to);
+    if (!fragments || (!allowOverlap && store.overlaps(start, end, span.id, fragments)))
+      return null;
+    return { op: "update_span", id: span.id, start, end, fragments };
+  }
   if (!allowOverlap && store.overlaps(start, end, span.id)) return null;
   return { op: "update_span", id: span.id, [edge]: to };
 }
@@ -108,7 +116,10 @@ export function createSpanEdits(options: SpanEditsOptions): SpanEdits {
         return false;
       }
       if (start === span.start && end === span.end) return false;
-      const ok = apply([{ op: "update_span", id, start, end }]);
+      // Resizing an interrupted span to one stretch makes it one fragment again.
+      const ok = apply([
+        { op: "update_span", id, start, end, ...(isFragmented(span) ? { fragments: null } : {}) },
+      ]);
       surface.clearSelection();
       return ok;
     },

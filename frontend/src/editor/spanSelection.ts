@@ -15,6 +15,8 @@ export interface SpanSelectionOptions {
 
 export interface SpanSelection {
   readonly id: string | null;
+  /** The span selected just before the current one (null after a cleared selection). */
+  readonly previousId: string | null;
   select(id: string | null, opts?: { scroll?: boolean }): void;
   /** Changes the selection without painting; the blocks to repaint are added to `dirty`. */
   mark(id: string | null, dirty: Set<number>): void;
@@ -29,6 +31,7 @@ export interface SpanSelection {
 export function createSpanSelection(options: SpanSelectionOptions): SpanSelection {
   const { store, surface } = options;
   let selectedId: string | null = null;
+  let previousId: string | null = null;
   let ordered: Span[] | null = null;
 
   function blocksOf(id: string | null, into: Set<number>): void {
@@ -39,6 +42,7 @@ export function createSpanSelection(options: SpanSelectionOptions): SpanSelectio
 
   function mark(id: string | null, dirty: Set<number>): void {
     if (id === selectedId) return;
+    previousId = selectedId;
     blocksOf(selectedId, dirty);
     selectedId = id;
     blocksOf(selectedId, dirty);
@@ -66,6 +70,9 @@ export function createSpanSelection(options: SpanSelectionOptions): SpanSelectio
     get id() {
       return selectedId;
     },
+    get previousId() {
+      return previousId && store.spans.has(previousId) ? previousId : null;
+    },
     select,
     mark,
     adjacent(dir) {
@@ -82,6 +89,7 @@ export function createSpanSelection(options: SpanSelectionOptions): SpanSelectio
     },
     drop() {
       selectedId = null;
+      previousId = null;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { emptyChange, SpanStore } from "./spanStore";
 import { label } from "./testing";
-import type { Label, Op } from "./types";
+import type { Label, Op, Span } from "./types";
 
 const LABELS: Label[] = [
   label("PER"),
@@ -131,5 +131,129 @@ describe("span store", () => {
         emptyChange(),
       ),
     ).toThrow();
+  });
+});
+
+describe("span store: fragments and chains", () => {
+  const quote: Span = {
+    id: "q",
+    start: 1,
+    end: 30,
+    label: "QUOTE",
+    attributes: {},
+    fragments: [
+      [1, 10],
+      [20, 30],
+    ],
+  };
+
+  it("stores an interrupted span and refuses fragments the API would", () => {
+    const store = new SpanStore(LABELS);
+    applyAll(store, [{ op: "add_span", span: quote }]);
+    expect(store.snapshot().spans[0].fragments).toEqual([
+      [1, 10],
+      [20, 30],
+    ]);
+    const bad: Span = { ...quote, id: "b", fragments: [[1, 10]] };
+    expect(() => store.apply({ op: "add_span", span: bad }, emptyChange())).toThrow(/two/);
+    const crossing: Span = {
+      ...quote,
+      id: "c",
+      fragments: [
+        [1, 10],
+        [5, 30],
+      ],
+    };
+    expect(() => store.apply({ op: "add_span", span: crossing }, emptyChange())).toThrow();
+  });
+
+  it("undoes a join and a split with the extent and fragments together", () => {
+    const store = new SpanStore(LABELS, {
+      spans: [{ id: "q", start: 1, end: 10, label: "QUOTE", attributes: {} }],
+      relations: [],
+      document_labels: {},
+    });
+    const inverse = applyAll(store, [
+      {
+        op: "update_span",
+        id: "q",
+        start: 1,
+        end: 30,
+        fragments: [
+          [1, 10],
+          [20, 30],
+        ],
+      },
+    ]);
+    expect(inverse).toEqual([{ op: "update_span", id: "q", start: 1, end: 10, fragments: null }]);
+    applyAll(store, inverse);
+    expect(store.spans.get("q")).toEqual({
+      id: "q",
+      start: 1,
+      end: 10,
+      label: "QUOTE",
+      attributes: {},
+    });
+  });
+
+  it("moves an interrupted span's outer edge inside its last fragment", () => {
+    const store = new SpanStore(LABELS, { spans: [quote], relations: [], document_labels: {} });
+    const inverse = applyAll(store, [{ op: "update_span", id: "q", end: 25 }]);
+    expect(store.spans.get("q")?.fragments).toEqual([
+      [1, 10],
+      [20, 25],
+    ]);
+    expect(inverse[0]).toMatchObject({ start: 1, end: 30, fragments: quote.fragments });
+    expect(() => store.apply({ op: "update_span", id: "q", end: 15 }, emptyChange())).toThrow(
+      /cross/,
+    );
+  });
+
+  it("counts only fragments as overlapping: the interruption is free", () => {
+    const store = new SpanStore(LABELS, { spans: [quote], relations: [], document_labels: {} });
+    expect(store.overlaps(12, 16)).toBe(false);
+    expect(store.overlaps(8, 12)).toBe(true);
+    expect(store.overlaps(0, 40, undefined, [[12, 18]])).toBe(false);
+  });
+
+  it("keeps chains alive exactly as long as they have mentions, names restored on undo", () => {
+    const store = new SpanStore(LABELS, {
+      spans: [
+        { id: "p", start: 0, end: 4, label: "PER", attributes: {} },
+        { id: "o", start: 5, end: 9, label: "ORG", attributes: {}, chain: "c" },
+      ],
+      relations: [],
+      document_labels: {},
+      chains: [{ id: "c", name: "", canonical: "NATO" }],
+    });
+    // A mention naming an unknown chain makes it; set_chain names it.
+    const made = applyAll(store, [
+      { op: "update_span", id: "p", chain: "c2" },
+      { op: "set_chain", id: "c2", name: "Jens" },
+    ]);
+    expect([...store.membersOf("c2")]).toEqual(["p"]);
+    // A PUT sends id and name only; the canonical name is the server's.
+    expect(store.snapshot().chains).toEqual([
+      { id: "c", name: "" },
+      { id: "c2", name: "Jens" },
+    ]);
+    // The last mention leaving takes the chain and its name; undo brings both back.
+    const left = applyAll(store, [{ op: "update_span", id: "p", chain: null }]);
+    expect(store.chains.has("c2")).toBe(false);
+    expect(left).toEqual([
+      { op: "update_span", id: "p", chain: "c2" },
+      { op: "set_chain", id: "c2", name: "Jens" },
+    ]);
+    applyAll(store, left);
+    expect(store.chains.get("c2")?.name).toBe("Jens");
+    applyAll(store, made);
+    expect(store.chains.has("c2")).toBe(false);
+    expect(store.spans.get("p")?.chain).toBeUndefined();
+    // Deleting the last mention takes the chain too; deleting an empty chain is refused.
+    const deleted = applyAll(store, [{ op: "delete_span", id: "o" }]);
+    expect(store.chains.size).toBe(0);
+    expect(() => store.apply({ op: "delete_chain", id: "c" }, emptyChange())).toThrow();
+    applyAll(store, deleted);
+    expect([...store.membersOf("c")]).toEqual(["o"]);
   });
 });

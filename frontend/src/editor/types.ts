@@ -2,15 +2,36 @@
 
 export type Attributes = Record<string, string | string[] | null>;
 
+/** One stretch of an interrupted span, [start, end) in code points. */
+export type Fragment = [number, number];
+
 export interface Span {
   id: string;
+  /** With fragments: the first fragment's start and the last one's end. */
   start: number;
   end: number;
   label: string;
   attributes: Attributes;
+  /**
+   * An interrupted span ("…," ujar Budi, "…"): two or more sorted, non-overlapping
+   * fragments. Absent, null or empty: the one fragment [start, end). One span, one id,
+   * so a quote's links belong to the whole quote (DECISIONS.md, fragments).
+   */
+  fragments?: Fragment[] | null;
+  /** The id of the chain (coreference: the same person or organisation) the mention is in. */
+  chain?: string | null;
   /** Provenance: the suggester the span was accepted from, and its score (absent: a person). */
   source?: string;
   score?: number | null;
+}
+
+/** A chain of mentions of one person or organisation. */
+export interface Chain {
+  id: string;
+  /** Given by the annotator; may be blank. */
+  name: string;
+  /** Read-only, from the server: the name, else the longest PER/ORG mention. */
+  canonical?: string;
 }
 
 export interface Relation {
@@ -48,8 +69,16 @@ export type Op =
       attributes?: Attributes;
       source?: string;
       score?: number | null;
+      /** null: one fragment again. */
+      fragments?: Fragment[] | null;
+      /** null: out of its chain. */
+      chain?: string | null;
     }
   | { op: "delete_span"; id: string }
+  /** Creates the chain or renames it. */
+  | { op: "set_chain"; id: string; name: string }
+  /** Deletes the chain; its mentions stay, out of any chain. */
+  | { op: "delete_chain"; id: string }
   | { op: "add_relation"; relation: Relation }
   | { op: "delete_relation"; id: string }
   | { op: "set_document_label"; group: string; value: DocumentLabelValue }
@@ -59,4 +88,6 @@ export interface AnnotationState {
   spans: Span[];
   relations: Relation[];
   document_labels: Record<string, DocumentLabelValue>;
+  /** Absent in states from before chains: none. */
+  chains?: Chain[];
 }

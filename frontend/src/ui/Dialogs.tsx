@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import type { Label } from "../editor/types";
-import { FIXED_KEYS } from "./keys";
+import { FIXED_KEYS, structureKeys } from "./keys";
 
 export function Modal({
   title,
@@ -53,7 +53,7 @@ export function HelpOverlay({ labels, onClose }: { labels: Label[]; onClose: () 
               </td>
             </tr>
           ))}
-          {FIXED_KEYS.map(([key, what]) => (
+          {[...structureKeys(), ...FIXED_KEYS].map(([key, what]) => (
             <tr key={what}>
               <td>
                 <kbd>{key}</kbd>

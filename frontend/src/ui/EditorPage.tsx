@@ -16,6 +16,7 @@ import type { Editor } from "../editor";
 import type { DocumentLabelValue, Label } from "../editor/types";
 import { t } from "../i18n";
 import { clip } from "../workflow/proposal";
+import { ChainList } from "./ChainList";
 import { CommentsPanel } from "./CommentsPanel";
 import { ConflictDialog, HelpOverlay } from "./Dialogs";
 import { DocumentFrame, DocumentLoader } from "./DocumentFrame";
@@ -452,12 +453,19 @@ function Workbench({
             />
           )}
           {editor && selected && (
-            <SpanDetails editor={editor} span={selected} labels={labels} linking={linking} />
+            <SpanDetails
+              editor={editor}
+              span={selected}
+              labels={labels}
+              linking={linking}
+              notice={setNotice}
+            />
           )}
           {editor && (
             <SpanList editor={editor} spans={spans} selectedId={selectedId} colorOf={colorOf} />
           )}
           {editor && <RelationList editor={editor} relations={editor.relations()} />}
+          {editor && <ChainList editor={editor} chains={editor.chains()} selectedId={selectedId} />}
           {status === "submitted" && (reviewer || project.annotators_see_gold_after_review) && (
             <GoldComparison
               pk={pk}

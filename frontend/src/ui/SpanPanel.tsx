@@ -2,6 +2,7 @@ import type { Editor } from "../editor";
 import { tagStyle } from "../editor/colors";
 import type { Attributes, Label, Relation, Span } from "../editor/types";
 import { formatPercent, t } from "../i18n";
+import { SpanStructure, speakerText } from "./SpanStructure";
 import { VirtualList } from "./VirtualList";
 
 const ROW = 52;
@@ -23,15 +24,18 @@ export function SpanDetails({
   span,
   labels,
   linking,
+  notice = () => {},
 }: {
   editor: Editor;
   span: Span;
   labels: Label[];
   linking: boolean;
+  notice?: (message: string) => void;
 }) {
   const spanLabels = labels.filter((l) => l.kind === "span");
   const def = spanLabels.find((l) => l.name === span.label);
-  const relLabel = labels.find(
+  // Every relation this span can start (a quote: its speaker, its cue).
+  const relLabels = labels.filter(
     (l) =>
       l.kind === "relation" && (!l.source_labels.length || l.source_labels.includes(span.label)),
   );
@@ -103,15 +107,19 @@ export function SpanDetails({
           </p>
         );
       })}
+      <SpanStructure editor={editor} span={span} notice={notice} />
       <div class="row">
-        {relLabel && (
-          <button
-            type="button"
-            onClick={() => (linking ? editor.cancelLink() : editor.beginLink())}
-          >
-            {linking ? "Cancel linking" : `Link ${relLabel.name.toLowerCase()}`}
-            <kbd aria-hidden="true">{linking ? "Esc" : relLabel.hotkey}</kbd>
+        {linking ? (
+          <button type="button" onClick={() => editor.cancelLink()}>
+            Cancel linking<kbd aria-hidden="true">Esc</kbd>
           </button>
+        ) : (
+          relLabels.map((relLabel) => (
+            <button type="button" key={relLabel.id} onClick={() => editor.beginLink(relLabel.name)}>
+              {`Link ${relLabel.name.toLowerCase()}`}
+              <kbd aria-hidden="true">{relLabel.hotkey}</kbd>
+            </button>
+          ))
         )}
         <button
           type="button"
@@ -143,8 +151,8 @@ export function SpanList({
   selectedId: string | null;
   colorOf: Map<string, string>;
 }) {
-  const speakerOf = new Map<string, string>();
-  for (const r of editor.relations()) speakerOf.set(r.from, r.to);
+  const speakerOf = new Set<string>();
+  for (const r of editor.relations()) if (r.label === "SPEAKER") speakerOf.add(r.from);
   const active = selectedId ? spans.findIndex((s) => s.id === selectedId) : -1;
   return (
     <section class="list-section">
@@ -155,8 +163,9 @@ export function SpanList({
         label="Spans"
         activeIndex={active}
         render={(s) => {
-          const speaker = speakerOf.get(s.id);
-          const speakerSpan = speaker ? editor.getSpan(speaker) : undefined;
+          // Resolved through the chain: "speaker: dia → Jens Stoltenberg".
+          const resolved = speakerOf.has(s.id) ? editor.resolvedSpeaker(s.id) : null;
+          const speakerSpan = resolved ? clip(speakerText(resolved), 50) : "";
           const attrs = attributeText(s.attributes);
           return (
             <button
@@ -176,7 +185,7 @@ export function SpanList({
                 <span class="span-meta">
                   {attrs}
                   {attrs && speakerSpan ? " · " : ""}
-                  {speakerSpan ? `speaker: ${clip(editor.textOf(speakerSpan), 30)}` : ""}
+                  {speakerSpan ? `speaker: ${speakerSpan}` : ""}
                 </span>
               )}
             </button>

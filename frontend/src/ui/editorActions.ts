@@ -2,8 +2,9 @@
  * What a key (or a palette click) does to the editor, the same on the editor page
  * and the review page. Page actions (save, submit, help, …) are left to the page.
  */
-import type { Editor } from "../editor";
+import type { ChainResult, Editor, JoinResult } from "../editor";
 import type { Label } from "../editor/types";
+import { t } from "../i18n";
 import type { Action } from "./keys";
 
 export interface EditorActionContext {
@@ -31,8 +32,27 @@ export function runEditorAction(
       toggleDocumentLabel(ed, ctx.docLabels, action.group, action.value);
       return true;
     case "link":
-      if (ed.linkSourceId) ed.confirmLink();
-      else ed.beginLink();
+      // The same relation's key again links the highlighted candidate; another one starts over.
+      if (ed.linkSourceId && (!action.relation || action.relation === ed.linkRelation))
+        ed.confirmLink();
+      else {
+        if (ed.linkSourceId) ed.cancelLink();
+        ed.beginLink(action.relation);
+      }
+      return true;
+    case "join":
+      ctx.notice(joinMessage(ed.joinSelection(ctx.snap ? undefined : { exact: true })));
+      return true;
+    case "split":
+      if (!ed.selectedId) return false;
+      ctx.notice(ed.splitFragment() ? t("fragments.split") : t("fragments.splitNone"));
+      return true;
+    case "chain":
+      if (!ed.selectedId) {
+        ctx.notice(t("chains.selectFirst"));
+        return true;
+      }
+      ctx.notice(chainMessage(ed, ed.chainSelection()));
       return true;
     case "confirm":
       if (!ed.linkSourceId) return ed.acceptSuggestion();
@@ -83,6 +103,40 @@ export function runEditorAction(
       return focus("[data-attribute]");
     default:
       return null;
+  }
+}
+
+/** What a join did, in words. */
+export function joinMessage(result: JoinResult): string {
+  switch (result.done) {
+    case "joined":
+      return t("fragments.joined");
+    case "noSpan":
+      return t("fragments.selectQuote");
+    case "nothing":
+      return t("fragments.nothingToJoin");
+    case "otherLabel":
+      return t("fragments.otherLabel", { label: result.label });
+    case "overlap":
+      return t("fragments.overlap");
+    case "failed":
+      return t("fragments.failed");
+  }
+}
+
+/** What the chain key did, in words, naming the chain. */
+export function chainMessage(ed: Editor, result: ChainResult): string {
+  if (result.done === "none") return t("chains.selectFirst");
+  const name = ed.chain(result.chain)?.canonical ?? "";
+  switch (result.done) {
+    case "started":
+      return t("chains.started", { name });
+    case "added":
+      return t("chains.added", { name });
+    case "merged":
+      return t("chains.merged", { name });
+    case "already":
+      return t("chains.already", { name });
   }
 }
 

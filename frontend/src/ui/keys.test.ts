@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Label } from "../editor/types";
-import { resolveKey } from "./keys";
+import { RESERVED_HOTKEYS, resolveKey } from "./keys";
 
 const base = { ctrlKey: false, metaKey: false, altKey: false, shiftKey: false };
 const L = (name: string, kind: Label["kind"], hotkey: string, group = ""): Label => ({
@@ -26,7 +26,10 @@ const none = { hasTextSelection: false, hasSelectedSpan: false };
 describe("key map", () => {
   it("maps label, relation and document hotkeys", () => {
     expect(resolveKey({ ...base, key: "p" }, labels, none)).toEqual({ type: "label", name: "PER" });
-    expect(resolveKey({ ...base, key: "s" }, labels, none)).toEqual({ type: "link" });
+    expect(resolveKey({ ...base, key: "s" }, labels, none)).toEqual({
+      type: "link",
+      relation: "SPEAKER",
+    });
     expect(resolveKey({ ...base, key: "3" }, labels, none)).toEqual({
       type: "docLabel",
       group: "sentiment",
@@ -93,5 +96,24 @@ describe("key map", () => {
 
   it("accepts a hotkey typed with Caps Lock on", () => {
     expect(resolveKey({ ...base, key: "P" }, labels, none)).toEqual({ type: "label", name: "PER" });
+  });
+});
+
+describe("keys for interrupted quotes and chains", () => {
+  it("maps Shift+J to join, Shift+U to split and Shift+C to the chain key", () => {
+    const shift = { ...base, shiftKey: true };
+    expect(resolveKey({ ...shift, key: "J" }, labels, none)).toEqual({ type: "join" });
+    expect(resolveKey({ ...shift, key: "U" }, labels, none)).toEqual({ type: "split" });
+    expect(resolveKey({ ...shift, key: "C" }, labels, none)).toEqual({ type: "chain" });
+    // Never a label's: the server refuses them as hotkeys.
+    for (const key of "JUC") expect(RESERVED_HOTKEYS).toContain(key);
+  });
+
+  it("links with the relation whose hotkey was pressed", () => {
+    const withCue = [...labels, L("CUE", "relation", "k")];
+    expect(resolveKey({ ...base, key: "k" }, withCue, none)).toEqual({
+      type: "link",
+      relation: "CUE",
+    });
   });
 });

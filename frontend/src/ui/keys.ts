@@ -3,11 +3,19 @@
  * list the help overlay shows. Label hotkeys come from the project.
  */
 import type { Label } from "../editor/types";
+import { t } from "../i18n";
 
 export type Action =
   | { type: "label"; name: string }
   | { type: "docLabel"; group: string; value: string }
-  | { type: "link" }
+  /** Link mode with the relation of that hotkey (e.g. SPEAKER, CUE). */
+  | { type: "link"; relation?: string }
+  /** Join the text selection (or the span selected before) into the selected span. */
+  | { type: "join" }
+  /** Take a fragment out of the selected interrupted span. */
+  | { type: "split" }
+  /** Add the selected mention to the chain of the one selected before (or start one). */
+  | { type: "chain" }
   | { type: "undo" }
   | { type: "redo" }
   | { type: "save" }
@@ -44,7 +52,7 @@ export interface KeyContext {
 
 /** Single keys the editor keeps for itself (the server refuses them as label hotkeys too:
  * annotations/services/projects.py `RESERVED_HOTKEYS`, kept equal by a test). */
-export const RESERVED_HOTKEYS = "?/[]WAR";
+export const RESERVED_HOTKEYS = "?/[]WARJUC";
 
 export const FIXED_KEYS: Array<[string, string]> = [
   ["Label hotkey", "Label the selected text, or relabel the selected span"],
@@ -75,6 +83,15 @@ export const FIXED_KEYS: Array<[string, string]> = [
   ["Alt+G", "Show or hide the guidelines"],
   ["?", "Show or hide this help"],
 ];
+
+/** The keys for interrupted quotes and chains, in the interface language. */
+export function structureKeys(): Array<[string, string]> {
+  return [
+    ["Shift+J", t("keys.join")],
+    ["Shift+U", t("keys.split")],
+    ["Shift+C", t("keys.chain")],
+  ];
+}
 
 const ARROWS: Record<string, 1 | -1> = { ArrowRight: 1, ArrowLeft: -1 };
 
@@ -128,13 +145,16 @@ export function resolveKey(e: KeyInput, labels: Label[], ctx: KeyContext): Actio
     if (key === "W") return { type: "toggleSnap" };
     if (key === "A") return { type: "focusAttributes" };
     if (key === "R") return { type: "resizeToSelection" };
+    if (key === "J") return { type: "join" };
+    if (key === "U") return { type: "split" };
+    if (key === "C") return { type: "chain" };
   }
   for (const label of labels) {
     // Caps Lock turns "p" into "P" without Shift: still the same hotkey.
     const matches = label.hotkey === key || (!e.shiftKey && label.hotkey === key.toLowerCase());
     if (!label.hotkey || !matches) continue;
     if (label.kind === "span") return { type: "label", name: label.name };
-    if (label.kind === "relation") return { type: "link" };
+    if (label.kind === "relation") return { type: "link", relation: label.name };
     if (label.kind === "document")
       return { type: "docLabel", group: label.group || "document", value: label.name };
   }

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { DocumentReview, ItemStatus } from "../api/workflow";
 import { tagStyle } from "../editor/colors";
 import type { AnnotationState } from "../editor/types";
+import { t } from "../i18n";
 import {
   goldMembership,
   itemId,
@@ -42,6 +43,7 @@ export function ProposalPanel({
     ...proposal.spans.map((item) => ({ kind: "span" as const, item })),
     ...proposal.relations.map((item) => ({ kind: "relation" as const, item })),
     ...proposal.document_labels.map((item) => ({ kind: "label" as const, item })),
+    ...(proposal.chains ?? []).map((item) => ({ kind: "chain" as const, item })),
   ];
   const [show, setShow] = useState<ItemStatus | "all">("all");
   const [limit, setLimit] = useState(PAGE);
@@ -118,6 +120,12 @@ export function ProposalPanel({
                     <strong>{entry.item.label}</strong>
                   </>
                 )}
+                {entry.kind === "chain" && (
+                  <>
+                    <span class="rv-kind">⛓ {t("review.chain")}</span>
+                    <strong>{t("review.mentions", { count: entry.item.mentions.length })}</strong>
+                  </>
+                )}
                 {entry.kind === "label" && (
                   <>
                     <span class="rv-kind">▣ document</span>
@@ -143,6 +151,11 @@ export function ProposalPanel({
                   ) : (
                     <span class="span-text">{quote(entry.item)}</span>
                   ))}
+                {entry.kind === "chain" && (
+                  <span class="span-text">
+                    {entry.item.mentions.map((m) => quote(m)).join(" · ")}
+                  </span>
+                )}
                 {entry.kind === "relation" && (
                   <span class="span-text">
                     {entry.item.from.label} {quote(entry.item.from)} → {entry.item.to.label}{" "}
@@ -191,5 +204,7 @@ function describe(entry: ReviewItem): string {
   if (entry.kind === "span")
     return `${entry.item.label} span at ${entry.item.start}–${entry.item.end}`;
   if (entry.kind === "relation") return `${entry.item.label} link`;
+  if (entry.kind === "chain")
+    return t("review.describeChain", { first: entry.item.mentions[0]?.start ?? 0 });
   return `${entry.item.group} ${entry.item.value}`;
 }

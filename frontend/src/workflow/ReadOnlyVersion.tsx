@@ -1,6 +1,7 @@
 import { Component, Fragment } from "preact";
 import type { ItemStatus } from "../api/workflow";
 import { hexToRgba } from "../editor/colors";
+import { fragmentsOf } from "../editor/fragments";
 import type { AnnotationState, Span } from "../editor/types";
 import { keyOf, STATUS_DISPLAY } from "./proposal";
 import { segments } from "./segments";
@@ -47,11 +48,25 @@ export class ReadOnlyVersion extends Component<ReadOnlyVersionProps> {
   }
 
   render({ text, state, statuses, colors }: ReadOnlyVersionProps) {
-    const statusOf = (s: Span): ItemStatus | null => statuses?.get(keyOf(s)) ?? null;
+    // An interrupted span is marked fragment by fragment; its tag follows the last one.
+    const whole = new Map<Span, Span>();
+    const notLast = new Set<Span>();
+    const pieces = state.spans.flatMap((span) => {
+      const list = fragmentsOf(span);
+      if (list.length < 2) return [span];
+      return list.map(([start, end], k) => {
+        const piece: Span = { ...span, start, end, fragments: null };
+        whole.set(piece, span);
+        if (k < list.length - 1) notLast.add(piece);
+        return piece;
+      });
+    });
+    const statusOf = (s: Span): ItemStatus | null =>
+      statuses?.get(keyOf(whole.get(s) ?? s)) ?? null;
     const colorOf = (label: string) => colors.get(label) ?? FALLBACK;
     return (
       <div class="rv-text">
-        {segments(text, state.spans).map((run) => {
+        {segments(text, pieces).map((run) => {
           if (!run.spans.length) return run.text;
           const worst = run.spans
             .map((s) => statusOf(s) ?? "none")
@@ -69,6 +84,12 @@ export class ReadOnlyVersion extends Component<ReadOnlyVersionProps> {
                 {run.text}
               </mark>
               {run.ending.map((s) => {
+                if (notLast.has(s))
+                  return (
+                    <span key={`${s.id}-${s.end}-more`} class="rv-more" title={s.label}>
+                      …
+                    </span>
+                  );
                 const status = statusOf(s);
                 return (
                   <span

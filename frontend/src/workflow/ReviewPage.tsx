@@ -10,8 +10,19 @@ import {
   workflowApi,
 } from "../api/workflow";
 import { createOffsetMap, type Editor } from "../editor";
-import type { AnnotationState, DocumentLabelValue, Label, Op, Span } from "../editor/types";
+import { canonicalName } from "../editor/chains";
+import { fragmentsOf } from "../editor/fragments";
+import type {
+  AnnotationState,
+  Chain,
+  DocumentLabelValue,
+  Fragment,
+  Label,
+  Op,
+  Span,
+} from "../editor/types";
 import { t } from "../i18n";
+import { ChainList } from "../ui/ChainList";
 import { CommentsPanel } from "../ui/CommentsPanel";
 import { DocumentFrame, DocumentLoader } from "../ui/DocumentFrame";
 import { DocumentLabels } from "../ui/DocumentLabels";
@@ -102,10 +113,14 @@ function Review({
   const colorOf = (label: string) => colors.get(label) ?? "#888888";
   const text = review.document.text;
   const offsets = useMemo(() => createOffsetMap(text), [text]);
-  /** The text of a span (code point offsets), clipped, in quotes. */
-  const quote = (s: { start: number; end: number } | undefined) =>
+  /** The text of a span (code point offsets; an interrupted one's fragments), clipped, in quotes. */
+  const quote = (s: { start: number; end: number; fragments?: Fragment[] | null } | undefined) =>
     s
-      ? `“${clip(text.slice(offsets.toUtf16(s.start), offsets.toUtf16(s.end)))}”`
+      ? `“${clip(
+          fragmentsOf(s)
+            .map(([a, b]) => text.slice(offsets.toUtf16(a), offsets.toUtf16(b)))
+            .join(" … "),
+        )}”`
       : "(missing span)";
   const statuses = useMemo(() => spanStatuses(review), [review]);
   const spanLabels = labels.filter((l) => l.kind === "span");
@@ -183,8 +198,9 @@ function Review({
   }
 
   function show(entry: ReviewItem): void {
-    if (!editor || entry.kind !== "span") return;
-    const id = goldSpanIds(editor.getState()).get(keyOf(entry.item));
+    if (!editor || (entry.kind !== "span" && entry.kind !== "chain")) return;
+    const key = entry.kind === "span" ? keyOf(entry.item) : keyOf(entry.item.mentions[0]);
+    const id = goldSpanIds(editor.getState()).get(key);
     if (id) editor.selectSpan(id, { scroll: true });
   }
 
@@ -345,7 +361,13 @@ function Review({
               )}
               {editor && selected && (
                 <>
-                  <SpanDetails editor={editor} span={selected} labels={labels} linking={linking} />
+                  <SpanDetails
+                    editor={editor}
+                    span={selected}
+                    labels={labels}
+                    linking={linking}
+                    notice={setNotice}
+                  />
                   <button
                     type="button"
                     class="danger"
@@ -354,6 +376,9 @@ function Review({
                     Delete span
                   </button>
                 </>
+              )}
+              {editor && (
+                <ChainList editor={editor} chains={editor.chains()} selectedId={selectedId} />
               )}
               <p class="hint">
                 {gold.spans.length} spans · {gold.relations.length} links in the gold. Select text
@@ -462,6 +487,25 @@ function VersionExtras({
     );
     return row?.status ?? null;
   };
+  const chainStatus = (chain: Chain): ItemStatus | null => {
+    if (!voting) return null;
+    const keys = version.spans
+      .filter((s) => s.chain === chain.id)
+      .map(keyOf)
+      .sort()
+      .join("|");
+    const row = (review.proposal.chains ?? []).find(
+      (c) => c.mentions.map(keyOf).sort().join("|") === keys,
+    );
+    return row?.status ?? null;
+  };
+  const chains = (version.chains ?? []).map((chain) => {
+    const mentions = version.spans
+      .filter((s) => s.chain === chain.id)
+      .sort((a, b) => a.start - b.start);
+    const name = chain.canonical ?? canonicalName(chain, mentions, (s) => quote(s).slice(1, -1));
+    return { chain, mentions, name };
+  });
   const labelStatus = (group: string, value: string): ItemStatus | null => {
     if (!voting) return null;
     const row = review.proposal.document_labels.find((r) => r.group === group && r.value === value);
@@ -485,6 +529,16 @@ function VersionExtras({
             </li>
           );
         })}
+      </ul>
+      <h4>{t("chains.title")}</h4>
+      {chains.length === 0 && <p class="muted">{t("review.noChains")}</p>}
+      <ul>
+        {chains.map(({ chain, mentions, name }) => (
+          <li key={chain.id} class="rv-chain">
+            <span class="rv-kind">⛓ {t("review.chain")}</span> <strong>{name}</strong>:{" "}
+            {mentions.map((m) => quote(m)).join(" · ")} <StatusTag status={chainStatus(chain)} />
+          </li>
+        ))}
       </ul>
       <h4>Document labels</h4>
       {labels.length === 0 && <p class="muted">None.</p>}

@@ -177,3 +177,102 @@ describe("what a proposal may take", () => {
     );
   });
 });
+
+describe("interrupted quotes and chains in the merge", () => {
+  const Q = {
+    start: 1,
+    end: 40,
+    label: "QUOTE",
+    fragments: [
+      [1, 10],
+      [25, 40],
+    ] as Array<[number, number]>,
+  };
+  const JENS = { start: 50, end: 66, label: "PER" };
+  const NYA = { start: 70, end: 73, label: "PER" };
+  const chained = {
+    annotations: [
+      {
+        annotator: "a",
+        spans: [
+          { id: "q", ...Q, attributes: { quote_type: "direct" } },
+          { id: "j", ...JENS, attributes: {}, chain: "c" },
+          { id: "n", ...NYA, attributes: {}, chain: "c" },
+        ],
+        relations: [],
+        document_labels: {},
+        chains: [{ id: "c", name: "" }],
+      },
+    ],
+    proposal: {
+      annotation: { spans: [], relations: [], document_labels: {} },
+      spans: [
+        { ...Q, annotators: ["a", "b"], status: "agreed", gold_id: null, disputed_attributes: [] },
+      ],
+      relations: [],
+      document_labels: [],
+      chains: [{ mentions: [JENS, NYA], annotators: ["a", "b"], status: "agreed", gold_id: null }],
+    },
+    submitted: 2,
+    merge_threshold: 0.5,
+  } as unknown as DocumentReview;
+  const empty: AnnotationState = { spans: [], relations: [], document_labels: {} };
+  let n = 0;
+  const newId = (p: string) => `${p}${++n}`;
+
+  it("matches an interrupted quote whole and accepts it with its fragments", () => {
+    const [quote] = itemsWithStatus(chained, "agreed");
+    const ops = acceptOps([quote], {
+      review: chained,
+      gold: empty,
+      multipleGroups: new Set(),
+      newId,
+    });
+    expect(ops).toEqual([
+      {
+        op: "add_span",
+        span: expect.objectContaining({ start: 1, end: 40, fragments: Q.fragments }),
+      },
+    ]);
+    // The same extent in one piece is another span.
+    const onePiece: AnnotationState = {
+      ...empty,
+      spans: [{ id: "x", start: 1, end: 40, label: "QUOTE", attributes: {} }],
+    };
+    expect(spanInGold(Q, onePiece)).toBe(false);
+    expect(spanInGold(Q, { ...empty, spans: [{ id: "y", ...Q, attributes: {} }] })).toBe(true);
+  });
+
+  it("accepts a chain with its mentions into one gold chain, and rejecting unchains them", () => {
+    const chain = itemsWithStatus(chained, "agreed").find((e) => e.kind === "chain");
+    if (!chain) throw new Error("no chain item");
+    const gold: AnnotationState = {
+      ...empty,
+      spans: [{ id: "g-j", ...JENS, attributes: {}, chain: "gc" }],
+      chains: [{ id: "gc", name: "Jens" }],
+    };
+    const ops = acceptOps([chain], { review: chained, gold, multipleGroups: new Set(), newId });
+    // "nya" is added in the gold chain Jens is already in.
+    expect(ops.map((o) => o.op)).toEqual(["add_span", "update_span"]);
+    const added = ops[0] as Extract<Op, { op: "add_span" }>;
+    expect(ops[1]).toEqual({ op: "update_span", id: added.span.id, chain: "gc" });
+    const merged: AnnotationState = {
+      ...gold,
+      spans: [...gold.spans, { ...added.span, chain: "gc" }],
+    };
+    expect(rejectOps(chain, { review: chained, gold: merged, multipleGroups: new Set() })).toEqual([
+      { op: "delete_chain", id: "gc" },
+    ]);
+    // A gold chain with a mention more is not this chain.
+    const bigger: AnnotationState = {
+      ...merged,
+      spans: [
+        ...merged.spans,
+        { id: "z", start: 80, end: 82, label: "PER", attributes: {}, chain: "gc" },
+      ],
+    };
+    expect(rejectOps(chain, { review: chained, gold: bigger, multipleGroups: new Set() })).toEqual(
+      [],
+    );
+  });
+});

@@ -8,6 +8,7 @@
 import type {
   DocumentReview,
   ItemStatus,
+  ProposalChain,
   ProposalDocumentLabel,
   ProposalRelation,
   ProposalSpan,
@@ -21,7 +22,11 @@ export const STATUS_DISPLAY: Record<ItemStatus, { icon: string; text: string }> 
   disputed: { icon: "⚠", text: "disputed" },
 };
 
-export const keyOf = (s: SpanKey): string => `${s.start}:${s.end}:${s.label}`;
+/** A span's identity across versions: extent, label and, for an interrupted one, its fragments. */
+export const keyOf = (s: SpanKey): string =>
+  s.fragments && s.fragments.length >= 2
+    ? `${s.start}:${s.end}:${s.label}:${s.fragments.map(([a, b]) => `${a}-${b}`).join(",")}`
+    : `${s.start}:${s.end}:${s.label}`;
 
 export type IdMaker = (prefix: string) => string;
 
@@ -81,6 +86,8 @@ function addSpanOps(
     label: item.label,
     attributes: attributesFor(review, item),
   };
+  if (item.fragments && item.fragments.length >= 2)
+    span.fragments = item.fragments.map(([a, b]) => [a, b]);
   ids.set(key, span.id);
   return [{ op: "add_span", span }];
 }
@@ -127,7 +134,41 @@ function labelOps(
 export type ReviewItem =
   | { kind: "span"; item: ProposalSpan }
   | { kind: "relation"; item: ProposalRelation }
-  | { kind: "label"; item: ProposalDocumentLabel };
+  | { kind: "label"; item: ProposalDocumentLabel }
+  | { kind: "chain"; item: ProposalChain };
+
+/** The gold chain these mentions share, when all are in the gold in one chain and it has no other. */
+export function chainInGold(item: ProposalChain, gold: AnnotationState): string | null {
+  const byKey = new Map(gold.spans.map((s) => [keyOf(s), s]));
+  const mentions = item.mentions.map((m) => byKey.get(keyOf(m)));
+  const chain = mentions[0]?.chain;
+  if (!chain || mentions.some((m) => !m || m.chain !== chain)) return null;
+  const size = gold.spans.filter((s) => s.chain === chain).length;
+  return size === mentions.length ? chain : null;
+}
+
+/**
+ * Ops that make the mentions one gold chain: missing mentions are added, and all join
+ * the gold chain one of them is in already (the first such), else a new one.
+ */
+function chainOps(
+  review: DocumentReview,
+  item: ProposalChain,
+  ids: Map<string, string>,
+  chainOf: Map<string, string | null>,
+  newId: IdMaker,
+): Op[] {
+  const ops: Op[] = [];
+  for (const m of item.mentions) ops.push(...addSpanOps(review, m, ids, newId));
+  const members = item.mentions.map((m) => ids.get(keyOf(m)) as string);
+  const chain = members.map((id) => chainOf.get(id)).find((c) => !!c) ?? newId("c");
+  for (const id of members) {
+    if (chainOf.get(id) === chain) continue;
+    ops.push({ op: "update_span", id, chain });
+    chainOf.set(id, chain);
+  }
+  return ops;
+}
 
 export interface AcceptContext {
   review: DocumentReview;
@@ -143,9 +184,12 @@ export function acceptOps(items: ReviewItem[], ctx: AcceptContext): Op[] {
   const ids = goldSpanIds(ctx.gold);
   const labels: Record<string, DocumentLabelValue> = { ...ctx.gold.document_labels };
   const relations = [...ctx.gold.relations];
+  const chainOf = new Map(ctx.gold.spans.map((s) => [s.id, s.chain ?? null]));
   const ops: Op[] = [];
   for (const entry of items) {
     if (entry.kind === "span") ops.push(...addSpanOps(ctx.review, entry.item, ids, newId));
+    else if (entry.kind === "chain")
+      ops.push(...chainOps(ctx.review, entry.item, ids, chainOf, newId));
     else if (entry.kind === "relation") {
       const added = addRelationOps(ctx.review, entry.item, { ...ctx.gold, relations }, ids, newId);
       for (const op of added) if (op.op === "add_relation") relations.push(op.relation);
@@ -167,6 +211,11 @@ export function rejectOps(entry: ReviewItem, ctx: AcceptContext): Op[] {
   if (entry.kind === "span") {
     const id = ids.get(keyOf(entry.item));
     return id ? [{ op: "delete_span", id }] : [];
+  }
+  if (entry.kind === "chain") {
+    // The mentions stay in the gold; only their chain goes.
+    const chain = chainInGold(entry.item, ctx.gold);
+    return chain ? [{ op: "delete_chain", id: chain }] : [];
   }
   if (entry.kind === "relation") {
     const from = ids.get(keyOf(entry.item.from));
@@ -193,6 +242,9 @@ export function itemsWithStatus(review: DocumentReview, status: ItemStatus): Rev
     ...proposal.document_labels
       .filter((i) => i.status === status)
       .map((item) => ({ kind: "label" as const, item })),
+    ...(proposal.chains ?? [])
+      .filter((i) => i.status === status)
+      .map((item) => ({ kind: "chain" as const, item })),
   ];
 }
 
@@ -234,6 +286,7 @@ export function itemId(entry: ReviewItem): string {
   if (entry.kind === "span") return `span:${keyOf(entry.item)}`;
   if (entry.kind === "relation")
     return `rel:${keyOf(entry.item.from)}>${keyOf(entry.item.to)}:${entry.item.label}`;
+  if (entry.kind === "chain") return `chain:${entry.item.mentions.map(keyOf).join("|")}`;
   return `label:${entry.item.group}=${entry.item.value}`;
 }
 
@@ -249,6 +302,7 @@ export function goldMembership(gold: AnnotationState): (entry: ReviewItem) => bo
   return (entry) => {
     if (entry.kind === "span") return ids.has(keyOf(entry.item));
     if (entry.kind === "label") return labelInGold(entry.item, gold);
+    if (entry.kind === "chain") return chainInGold(entry.item, gold) !== null;
     const from = ids.get(keyOf(entry.item.from));
     const to = ids.get(keyOf(entry.item.to));
     return !!from && !!to && links.has(`${from}>${to}:${entry.item.label}`);
