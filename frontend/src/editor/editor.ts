@@ -15,6 +15,7 @@ import { createSpanEdits } from "./spanEdits";
 import { createSpanSelection } from "./spanSelection";
 import { SpanStore, type StoreChange } from "./spanStore";
 import { renderSurface } from "./surface";
+import { attachTouchSelect } from "./touchSelect";
 import type {
   AnnotationState,
   Attributes,
@@ -126,6 +127,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     }),
     ghosts,
     onPaint: options.onPaint,
+    jump: (id) => selection.select(id, { scroll: true }),
   });
   const undo = createUndo({ store, onChange: afterChange, onError: notice });
   const apply = (ops: Op[]) => undo.apply(ops);
@@ -163,6 +165,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     chooseGhost: (id) => focusGhost(id),
     ghostAt: (offset, block) => ghosts.at(offset, block)?.id ?? null,
   });
+  const touch = attachTouchSelect({ surface, store, index });
   const codePoints = surface.offsets.toCodePoint(options.text.length);
 
   function ghostBlocks(id: string | null, into: Set<number>): void {
@@ -372,6 +375,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     destroy() {
       painter.destroy();
       pointer.destroy();
+      touch.destroy();
       surface.destroy();
     },
   };

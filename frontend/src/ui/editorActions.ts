@@ -2,8 +2,10 @@
  * What a key (or a palette click) does to the editor, the same on the editor page
  * and the review page. Page actions (save, submit, help, …) are left to the page.
  */
+
 import type { Editor } from "../editor";
 import type { Label } from "../editor/types";
+import { t } from "../i18n";
 import type { Action } from "./keys";
 
 export interface EditorActionContext {
@@ -25,7 +27,7 @@ export function runEditorAction(
       if (ed.hasTextSelection())
         ed.addSpanFromSelection(action.name, ctx.snap ? undefined : { exact: true });
       else if (ed.selectedId) ed.relabel(ed.selectedId, action.name);
-      else ctx.notice("Select some text first, then pick a label.");
+      else ctx.notice(t("editor.selectFirst"));
       return true;
     case "docLabel":
       toggleDocumentLabel(ed, ctx.docLabels, action.group, action.value);
@@ -68,7 +70,7 @@ export function runEditorAction(
     case "resizeToSelection":
       if (!ed.selectedId) return false;
       if (!ed.resizeToSelection(ed.selectedId, ctx.snap ? undefined : { exact: true }))
-        ctx.notice("Select the new extent of the span in the text first.");
+        ctx.notice(t("editor.selectExtent"));
       return true;
     case "unlink":
       if (!ed.selectedId) return false;

@@ -2,6 +2,7 @@
 
 import type { ProjectSettings } from "../api/admin";
 import type { FieldErrors } from "../api/errors";
+import { t } from "../i18n";
 
 /** What the inputs hold: numbers stay text until saved, so a half-typed "0." is not lost. */
 export interface SettingsDraft {
@@ -35,7 +36,7 @@ export function settingsFromDraft(
   const errors: FieldErrors = {};
   const perDoc = Number(d.annotators_per_document);
   if (d.annotators_per_document.trim() === "" || !Number.isInteger(perDoc) || perDoc < 1)
-    errors.annotators_per_document = "Enter a whole number, 1 or more.";
+    errors.annotators_per_document = t("settingsForm.wholeNumber");
   const threshold = Number(d.merge_threshold);
   if (
     d.merge_threshold.trim() === "" ||
@@ -43,7 +44,7 @@ export function settingsFromDraft(
     threshold <= 0 ||
     threshold > 1
   )
-    errors.merge_threshold = "Enter a number above 0 and at most 1.";
+    errors.merge_threshold = t("settingsForm.threshold");
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
