@@ -1,6 +1,7 @@
 """Server-side catalog completeness: every string Django would show has its Indonesian
 translation. The browser's catalogs have their own test (frontend/src/i18n/catalogs.test.ts)."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -64,3 +65,52 @@ def test_makemessages_finds_no_string_missing_from_the_catalog(tmp_path):
         "untranslated": [],
         "fuzzy": [],
     }
+
+
+TEMPLATES = REPO / "annotations" / "templates"
+# Attributes a person reads; a literal word there skipped {% translate %}.
+_READ_ATTRIBUTE = re.compile(
+    r"""\b(?:title|alt|placeholder|aria-label|aria-description)\s*=\s*"([^"\x00]*)\"""", re.I
+)
+
+
+def _untranslated_text(source: str) -> list[str]:
+    """Words a template shows that no {% translate %} / {% blocktranslate %} produced."""
+    from django.template.base import Lexer, TokenType
+
+    # The page as the template's own text, each tag and variable a \x00 (so a tag split by
+    # {% if %} is still one tag), translated and commented text left out.
+    shown: list[str] = []
+    skipping = False
+    for token in Lexer(source).tokenize():
+        name = token.contents.split()[0] if token.token_type == TokenType.BLOCK else ""
+        if name in ("blocktranslate", "blocktrans", "comment"):
+            skipping = True
+        elif name in ("endblocktranslate", "endblocktrans", "endcomment"):
+            skipping = False
+        elif token.token_type == TokenType.TEXT and not skipping:
+            shown.append(token.contents)
+            continue
+        shown.append("\x00")
+    text = re.sub(r"<!--.*?-->", " ", "".join(shown), flags=re.S)
+    found = [v for v in _READ_ATTRIBUTE.findall(text) if re.search(r"[^\W\d_]{2}", v)]
+    text = re.sub(r"<[^>]*>", " ", text)
+    found += re.findall(r"[^\W\d_]{2,}[^<\x00]*", text)
+    return sorted(f.strip() for f in found)
+
+
+@pytest.mark.parametrize(
+    "template", sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html"))
+)
+def test_template_text_goes_through_translate(template):
+    """No word in a server-rendered page bypasses Django's translation tags."""
+    assert _untranslated_text((TEMPLATES / template).read_text()) == []
+
+
+def test_the_template_check_finds_a_bare_word():
+    """The check above is not blind: a bare word, a bare title and text in a tag are found."""
+    assert _untranslated_text('<p>Hello</p><a title="Back">{% translate "Ok" %}</a>') == [
+        "Back",
+        "Hello",
+    ]
+    assert _untranslated_text("{% load i18n %}<p>{% translate 'Fine' %} · 2</p>") == []

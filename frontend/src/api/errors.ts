@@ -7,6 +7,7 @@
  * inside an error body. A body that is not ours (a proxy's HTML page, no answer
  * at all) still gives a sentence and a code from the status.
  */
+import { t } from "../i18n";
 
 /** Messages by dotted path into the request body (`spans.3.end`, `lines.2.text`). */
 export type ErrorPaths = Record<string, string[]>;
@@ -28,9 +29,9 @@ const CODE_BY_STATUS: Record<number, string> = {
 };
 
 function fallbackDetail(status: number): string {
-  if (status === 0) return "The server could not be reached.";
-  if (status === 413) return "The request is too large for the server.";
-  return `The server answered ${status}.`;
+  if (status === 0) return t("errors.unreachable");
+  if (status === 413) return t("errors.tooLarge");
+  return t("errors.status", { status: String(status) });
 }
 
 function pathsOf(raw: unknown): ErrorPaths {

@@ -30,6 +30,7 @@ import { createSpanEdits } from "./spanEdits";
 import { createSpanSelection } from "./spanSelection";
 import { SpanStore, type StoreChange } from "./spanStore";
 import { renderSurface } from "./surface";
+import { attachTouchSelect } from "./touchSelect";
 import type {
   AnnotationState,
   Attributes,
@@ -181,6 +182,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     }),
     ghosts,
     onPaint: options.onPaint,
+    jump: (id) => selection.select(id, { scroll: true }),
   });
   const undo = createUndo({ store, onChange: afterChange, onError: notice });
   const apply = (ops: Op[]) => undo.apply(ops);
@@ -261,6 +263,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     chooseGhost: (id) => focusGhost(id),
     ghostAt: (offset, block) => ghosts.at(offset, block)?.id ?? null,
   });
+  const touch = attachTouchSelect({ surface, store, index });
   const codePoints = surface.offsets.toCodePoint(options.text.length);
 
   function ghostBlocks(id: string | null, into: Set<number>): void {
@@ -548,6 +551,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
       painter.destroy();
       pointer.destroy();
       hover.destroy();
+      touch.destroy();
       surface.destroy();
     },
   };

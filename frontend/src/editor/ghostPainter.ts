@@ -70,7 +70,8 @@ export function writeGhosts(
         tag.className = "wb-tag wb-ghost-tag";
         tag.dataset.ghost = m.span.id;
         tag.dataset.label = `${m.span.label}?`;
-        tag.style.cssText = `left:${first.left - ox}px;top:${first.top - oy - 10}px;color:${m.span.color};border-color:${m.span.color}`;
+        // Dark text on white (AA on any label colour); the label's colour is the dashed border.
+        tag.style.cssText = `left:${first.left - ox}px;top:${first.top - oy - 10}px;border-color:${m.span.color}`;
         overlay.appendChild(tag);
         painted.elements.push(tag);
       }

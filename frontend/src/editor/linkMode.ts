@@ -3,6 +3,7 @@
  * among the candidates, nearest first, by click or by cycling with the keyboard.
  * A quote has one speaker: a new link replaces the old one in the same undo step.
  */
+import { t } from "../i18n";
 import { linkCandidates, relationLabelFor } from "./linking";
 import type { SpanStore } from "./spanStore";
 import type { Label, Op, Relation, Span } from "./types";
@@ -90,12 +91,14 @@ export function createLinkMode(options: LinkModeOptions): LinkMode {
     begin(source, relation) {
       const relLabel = source ? relationLabelFor(relationLabels, source, relation) : undefined;
       if (!source || !relLabel) {
-        options.onNotice?.("Select a span that can have a link (e.g. a QUOTE) first.");
+        options.onNotice?.(t("editor.linkNeedsSource"));
         return false;
       }
       const found = linkCandidates(source, store.spans.values(), relLabel);
       if (!found.length) {
-        options.onNotice?.(`No ${relLabel.target_labels.join(" or ")} span to link to yet.`);
+        options.onNotice?.(
+          t("editor.linkNoTarget", { labels: relLabel.target_labels.join(t("editor.or")) }),
+        );
         return false;
       }
       setCandidates(found);

@@ -1,9 +1,21 @@
 /**
- * Draws relations as SVG connectors over the document: an arc when both ends
- * share a line, otherwise a curve through the left gutter so links between
- * paragraphs stay readable. Only relations touching painted blocks are drawn.
+ * Draws relations as labelled SVG connectors over the document (DECISIONS.md 46): an arc
+ * when both ends share a line, otherwise a connector through the left gutter so links
+ * between paragraphs never cross the words. Each connector carries its relation's label
+ * (along the arc's top, or upright along its gutter run, near both ends of a long one) and gets a gutter lane of its own
+ * wherever its run overlaps another's, so two quotes of one speaker are two lines with two
+ * labels that meet only at the arrow. Hovering a connector's label strengthens it (CSS).
+ * Only relations touching painted blocks are drawn (paintLoop.ts).
  */
+import { assignLanes } from "./layout";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
+// Gutter lanes: the first at gutterX, each next one LANE_GAP further right, LANES in all
+// (the gutter is 44 px: editor.css `.wb-doc`); a lane's arrow enters its end LANE_RISE px
+// higher, so links converging on one speaker arrive apart.
+const LANE_GAP = 7;
+const LANES = 5;
+const LANE_RISE = 3;
 
 export interface LinkEnd {
   x: number;
@@ -16,6 +28,14 @@ export interface LinkDrawing {
   to: LinkEnd;
   label: string;
   selected: boolean;
+}
+
+/** A link as drawn: its path, its lane and where its label sits. */
+export interface PlacedLink extends LinkDrawing {
+  lane: number;
+  d: string;
+  /** Where its labels' middles sit; `upright` ones run bottom-to-top along the gutter. */
+  labels: Array<{ x: number; y: number; upright: boolean }>;
 }
 
 export function createLinkLayer(doc: Document, className = "wb-links"): SVGSVGElement {
@@ -40,8 +60,10 @@ export function createLinkLayer(doc: Document, className = "wb-links"): SVGSVGEl
   return svg;
 }
 
+const sameLine = (from: LinkEnd, to: LinkEnd) => Math.abs(from.y - to.y) < 8;
+
 export function linkPath(from: LinkEnd, to: LinkEnd, gutterX: number): string {
-  if (Math.abs(from.y - to.y) < 8) {
+  if (sameLine(from, to)) {
     const lift = 12 + Math.min(24, Math.abs(to.x - from.x) / 10);
     const top = Math.min(from.y, to.y) - lift;
     return `M${from.x},${from.y} C${from.x},${top} ${to.x},${top} ${to.x},${to.y}`;
@@ -60,6 +82,58 @@ export function linkPath(from: LinkEnd, to: LinkEnd, gutterX: number): string {
   ].join(" ");
 }
 
+/**
+ * Lanes, paths and label places. Gutter connectors whose vertical runs overlap get
+ * different lanes (the interval lanes of layout.ts, over their runs in pixels); beyond
+ * LANES they share the lanes again, in order.
+ */
+export function placeLinks(links: LinkDrawing[], gutterX: number): PlacedLink[] {
+  const runs = links
+    .filter((l) => !sameLine(l.from, l.to))
+    .map((l) => ({
+      id: l.id,
+      start: Math.min(l.from.y, l.to.y),
+      end: Math.max(l.from.y, l.to.y) + 1,
+    }));
+  const lanes = assignLanes(runs);
+  return links.map((link) => {
+    if (sameLine(link.from, link.to)) {
+      const lift = 12 + Math.min(24, Math.abs(link.to.x - link.from.x) / 10);
+      // The curve's highest point is three quarters of the control points' lift.
+      const top = Math.min(link.from.y, link.to.y) - lift * 0.75;
+      return {
+        ...link,
+        lane: 0,
+        d: linkPath(link.from, link.to, gutterX),
+        labels: [{ x: (link.from.x + link.to.x) / 2, y: top - 3, upright: false }],
+      };
+    }
+    const lane = (lanes.get(link.id) ?? 0) % LANES;
+    const x = gutterX + lane * LANE_GAP;
+    const to = { x: link.to.x, y: link.to.y - lane * LANE_RISE };
+    return {
+      ...link,
+      lane,
+      d: linkPath(link.from, to, x),
+      labels: gutterLabels(x - 2, link.from.y, to.y),
+    };
+  });
+}
+
+// A gutter run longer than this is labelled near each end rather than in its middle, so
+// the relation's name is on screen wherever the reader is along it.
+const LONG_RUN_PX = 200;
+const LABEL_INSET_PX = 42;
+
+function gutterLabels(x: number, fromY: number, toY: number) {
+  const down = toY > fromY ? 1 : -1;
+  if (Math.abs(toY - fromY) <= LONG_RUN_PX) return [{ x, y: (fromY + toY) / 2, upright: true }];
+  return [
+    { x, y: fromY + down * LABEL_INSET_PX, upright: true },
+    { x, y: toY - down * LABEL_INSET_PX, upright: true },
+  ];
+}
+
 const drawn = new WeakMap<SVGSVGElement, string>();
 
 export function drawLinks(
@@ -70,21 +144,37 @@ export function drawLinks(
 ): void {
   // Redrawing a document-tall SVG costs a repaint; skip it when nothing moved.
   const signature = links
-    .map((l) => `${l.id}:${l.from.x},${l.from.y},${l.to.x},${l.to.y},${l.selected ? 1 : 0}`)
+    .map(
+      (l) => `${l.id}:${l.from.x},${l.from.y},${l.to.x},${l.to.y},${l.selected ? 1 : 0},${l.label}`,
+    )
     .join("|");
   if (drawn.get(svg) === signature) return;
   drawn.set(svg, signature);
   const doc = svg.ownerDocument;
   const defs = svg.firstChild;
   svg.replaceChildren(...(defs ? [defs] : []));
-  for (const link of links) {
+  for (const link of placeLinks(links, gutterX)) {
+    const group = doc.createElementNS(SVG_NS, "g");
+    group.setAttribute("class", link.selected ? "wb-link-group wb-link-selected" : "wb-link-group");
+    group.dataset.relation = link.id;
+    group.dataset.lane = String(link.lane);
     const path = doc.createElementNS(SVG_NS, "path");
-    // Spread parallel gutter runs a little so neighbouring links stay apart.
-    const lane = [...link.id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % 5;
-    path.setAttribute("d", linkPath(link.from, link.to, gutterX + lane * 6));
+    path.setAttribute("d", link.d);
     path.setAttribute("class", link.selected ? `${className} wb-link-selected` : className);
     path.setAttribute("marker-end", "url(#wb-arrow)");
     path.dataset.relation = link.id;
-    svg.appendChild(path);
+    group.appendChild(path);
+    for (const { x, y, upright } of link.labels) {
+      const text = doc.createElementNS(SVG_NS, "text");
+      text.setAttribute("class", "wb-link-label");
+      text.setAttribute("x", String(x));
+      text.setAttribute("y", String(y));
+      text.setAttribute("text-anchor", "middle");
+      text.setAttribute("dominant-baseline", "central");
+      if (upright) text.setAttribute("transform", `rotate(-90 ${x} ${y})`);
+      text.textContent = link.label;
+      group.appendChild(text);
+    }
+    svg.appendChild(group);
   }
 }

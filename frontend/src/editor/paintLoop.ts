@@ -9,6 +9,7 @@ import { fragmentsUtf16 } from "./fragments";
 import { ghostHighlights, type PaintedGhosts, unpaintGhosts, writeGhosts } from "./ghostPainter";
 import type { Ghosts } from "./ghosts";
 import { LabelHighlights } from "./highlights";
+import { createSignpostLayer, type LinkEnds, signposts } from "./linkSignposts";
 import { createLinkLayer, drawLinks, type LinkDrawing, type LinkEnd } from "./links";
 import {
   measureBlock,
@@ -40,6 +41,8 @@ export interface PaintLoopOptions {
   /** Suggestions, painted as ghosts beside the spans (see ghostPainter.ts). */
   ghosts?: Ghosts;
   onPaint?: (info: { blocks: number; ms: number }) => void;
+  /** Goes to a span (a signpost of a link whose other end is off screen was pressed). */
+  jump?: (spanId: string) => void;
 }
 
 export interface PaintLoop {
@@ -71,6 +74,10 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
   );
   const linkLayer = createLinkLayer(doc);
   root.insertBefore(linkLayer, root.firstChild);
+  const signs = options.jump ? createSignpostLayer(doc, linkLayer, options.jump) : null;
+  if (signs) root.appendChild(signs.element);
+  let drawnLinks: LinkEnds[] = [];
+  let signsPending = false;
   const ghosts = options.ghosts;
   const ghostLooks = ghosts
     ? ghostHighlights(
@@ -255,18 +262,56 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
 
   function redrawLinks(): void {
     const { selectedId } = options.marks();
-    const drawings: LinkDrawing[] = [];
+    const drawings: LinkEnds[] = [];
     for (const rel of store.relations.values()) {
       if (!isIn(rel.from, painted) && !isIn(rel.to, painted)) continue;
       const from = anchorOf(rel.from);
       const to = anchorOf(rel.to);
       if (!from || !to) continue;
       const selected = rel.from === selectedId || rel.to === selectedId;
-      drawings.push({ id: rel.id, from, to, label: rel.label, selected });
+      drawings.push({
+        id: rel.id,
+        from,
+        to,
+        label: rel.label,
+        selected,
+        fromId: rel.from,
+        toId: rel.to,
+      });
     }
     drawLinks(linkLayer, drawings, 6);
+    drawnLinks = drawings;
+    scheduleSignposts();
     if (ghostLinkLayer) drawGhostLinks(ghostLinkLayer);
   }
+
+  /** After the frame's paint: which drawn links leave the screen, and where to. */
+  function scheduleSignposts(): void {
+    if (!signs || signsPending || !canMeasure) return;
+    signsPending = true;
+    requestAnimationFrame(() => {
+      signsPending = false;
+      const view = doc.defaultView;
+      const inner = view?.innerHeight ?? 0;
+      const rootTop = root.getBoundingClientRect().top;
+      const box = options.scrollRoot?.getBoundingClientRect() ?? { top: 0, bottom: inner };
+      const band = {
+        top: Math.max(box.top, 0) - rootTop,
+        bottom: Math.min(box.bottom, inner) - rootTop,
+      };
+      signs.draw(signposts(drawnLinks, band, describe));
+    });
+  }
+
+  function describe(id: string): { text: string; paragraph: number } | null {
+    const span = store.spans.get(id);
+    const range = span ? surface.blocksOf(span) : null;
+    if (!span || !range) return null;
+    const text = surface.textOf(span).replace(/\s+/g, " ");
+    return { text: text.length > 28 ? `${text.slice(0, 27)}…` : text, paragraph: range[0] + 1 };
+  }
+  const scrolled = options.scrollRoot ?? doc.defaultView;
+  scrolled?.addEventListener("scroll", scheduleSignposts, { passive: true });
 
   /** Suggested links whose two ends are painted (ghost or span): dashed, never selected. */
   function drawGhostLinks(layer: SVGSVGElement): void {
@@ -323,6 +368,8 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
     },
     whenPainted: () => new Promise<void>((resolve) => paintWaiters.push(resolve)),
     destroy() {
+      scrolled?.removeEventListener("scroll", scheduleSignposts);
+      signs?.destroy();
       viewport.destroy();
       resizeObserver?.disconnect();
       highlights.destroy();

@@ -3,6 +3,7 @@
  * never touched) and a light overlay of underline bars, label tags and the
  * selection box. Measuring all blocks before writing any keeps to one layout.
  */
+import { textColorOn } from "./colors";
 import type { LabelHighlights } from "./highlights";
 import { assignLanes } from "./layout";
 import type { Block } from "./paragraphs";
@@ -177,7 +178,8 @@ export function writeBlock(
       tag.className = selected ? "wb-tag wb-tag-selected" : "wb-tag";
       tag.dataset.span = m.span.id;
       tag.dataset.label = m.span.label;
-      tag.style.cssText = `left:${left}px;top:${first.top - oy - 10}px;background:${m.span.color}`;
+      // Black or white, whichever reaches WCAG AA (4.5:1) on the label's colour (colors.ts).
+      tag.style.cssText = `left:${left}px;top:${first.top - oy - 10}px;background:${m.span.color};color:${textColorOn(m.span.color)}`;
       overlay.appendChild(tag);
       anchors.set(m.span.id, { x: left + 2, y: first.top - oy - 10 });
     }

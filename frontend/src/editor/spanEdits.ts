@@ -4,6 +4,7 @@
  * when they would duplicate a span or overlap one where the project forbids it.
  */
 import { isFragmented, movedEdge } from "./fragments";
+import { t } from "../i18n";
 import { type OffsetMap, widenToCodePoints } from "./offsets";
 import { moveEdgeByWord, snapToWords } from "./snap";
 import type { SpanStore } from "./spanStore";
@@ -68,8 +69,6 @@ export interface SpanEdits {
   dropEdge(id: string, edge: Edge, extent: [number, number], exact: boolean): void;
 }
 
-const OVERLAP = "This project does not allow overlapping spans.";
-
 export function createSpanEdits(options: SpanEditsOptions): SpanEdits {
   const { surface, store, allowOverlap, apply, notice } = options;
   const { text, offsets } = surface;
@@ -92,12 +91,12 @@ export function createSpanEdits(options: SpanEditsOptions): SpanEdits {
       const [start, end] = extent;
       for (const s of store.spans.values()) {
         if (s.start === start && s.end === end && s.label === label) {
-          notice(`This text is already labelled ${label}.`);
+          notice(t("editor.alreadyLabelled", { label }));
           return null;
         }
       }
       if (!allowOverlap && store.overlaps(start, end)) {
-        notice(OVERLAP);
+        notice(t("editor.noOverlap"));
         return null;
       }
       const span: Span = { id: store.newId("s"), start, end, label, attributes: {} };
@@ -112,7 +111,7 @@ export function createSpanEdits(options: SpanEditsOptions): SpanEdits {
       if (!span || !extent) return false;
       const [start, end] = extent;
       if (!allowOverlap && store.overlaps(start, end, id)) {
-        notice(OVERLAP);
+        notice(t("editor.noOverlap"));
         return false;
       }
       if (start === span.start && end === span.end) return false;

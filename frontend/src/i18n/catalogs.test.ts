@@ -66,6 +66,111 @@ function uses(): { found: Use[]; problems: string[] } {
   return { found, problems };
 }
 
+// Attributes a person reads (or hears from a screen reader); a literal there is a string that
+// skipped the catalog. Component props that carry visible text are listed too.
+const READ_ATTRIBUTES = new Set([
+  "title",
+  "aria-label",
+  "aria-description",
+  "aria-valuetext",
+  "placeholder",
+  "alt",
+  "label",
+  "term",
+  "failure",
+  "heading",
+  "extra",
+]);
+// Notices and messages shown to the user: their arguments are read.
+const SHOWN_BY =
+  /^(set\w*(Notice|Error|Message|Status|Failure)|notice|onNotice|onNotFound|confirm|alert)$/;
+// Text that is not a language: key caps, units, symbols, example input, identifiers.
+const NOT_WORDS =
+  /^(?:[^\p{L}]*|(?:Ctrl|Alt|Shift|Esc|Enter|Del|Backspace)(?:\+\S+)*|https?:\/\/\S+|\{.*\}|SHA-256|UTF-16|[A-Z]{2,}|κ|α)$/u;
+
+const readable = (text: string) => /\p{L}{2}/u.test(text) && !NOT_WORDS.test(text.trim());
+const literalText = (node: ts.Node): string | null => {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  if (ts.isTemplateExpression(node))
+    return node.head.text + node.templateSpans.map((s) => s.literal.text).join("");
+  return null;
+};
+
+/** String literals an expression shows as they are (not inside a call, a comparison or a key). */
+function shownLiterals(node: ts.Node): ts.Node[] {
+  const found: ts.Node[] = [];
+  const visit = (n: ts.Node): void => {
+    const text = literalText(n);
+    if (text !== null) {
+      if (readable(text)) found.push(n);
+      if (ts.isTemplateExpression(n)) for (const span of n.templateSpans) visit(span.expression);
+      return;
+    }
+    if (ts.isCallExpression(n) || ts.isElementAccessExpression(n) || ts.isJsxAttributes(n)) return;
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind !== ts.SyntaxKind.BarBarToken &&
+      n.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken &&
+      n.operatorToken.kind !== ts.SyntaxKind.PlusToken
+    )
+      return;
+    if (ts.isConditionalExpression(n)) {
+      visit(n.whenTrue);
+      visit(n.whenFalse);
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+/** Text the interface shows without asking the catalog: JSX text, read attributes, notices. */
+function hardCoded(): string[] {
+  const problems: string[] = [];
+  for (const { path, text } of SOURCES) {
+    if (path.startsWith("i18n/")) continue;
+    const source = ts.createSourceFile(
+      path,
+      text,
+      ts.ScriptTarget.Latest,
+      true,
+      path.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+    );
+    const report = (node: ts.Node, what: string) => {
+      const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
+      problems.push(`${path}:${line + 1}: ${JSON.stringify(what.trim())}`);
+    };
+    const inKbd = (node: ts.Node) =>
+      ts.isJsxElement(node.parent) && node.parent.openingElement.tagName.getText(source) === "kbd";
+    const visit = (node: ts.Node): void => {
+      if (ts.isJsxText(node) && readable(node.text) && !inKbd(node)) report(node, node.text);
+      if (
+        ts.isJsxExpression(node) &&
+        node.expression &&
+        (ts.isJsxElement(node.parent) || ts.isJsxFragment(node.parent)) &&
+        !inKbd(node)
+      )
+        for (const lit of shownLiterals(node.expression)) report(lit, literalText(lit) ?? "");
+      if (ts.isJsxAttribute(node) && READ_ATTRIBUTES.has(node.name.getText(source))) {
+        const init = node.initializer;
+        if (init && ts.isStringLiteral(init) && readable(init.text)) report(node, init.text);
+        if (init && ts.isJsxExpression(init) && init.expression)
+          for (const lit of shownLiterals(init.expression)) report(lit, literalText(lit) ?? "");
+      }
+      if (ts.isCallExpression(node)) {
+        const callee = node.expression.getText(source).split(".").pop()?.replace("?", "") ?? "";
+        if (SHOWN_BY.test(callee))
+          for (const arg of node.arguments)
+            for (const lit of shownLiterals(arg)) report(lit, literalText(lit) ?? "");
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return problems;
+}
+
 type Tree = { [key: string]: string | Tree };
 
 function flatten(tree: Tree, prefix = ""): Map<string, string> {
@@ -93,7 +198,15 @@ function needed(use: Use, lang: string): string[] {
 const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1]).sort();
 
 // Words that are the same in both languages (checked by a person, not a slip).
-const SAME_IN_BOTH = new Set(["roles.admin", "table.status", "table.format", "history.status"]);
+const SAME_IN_BOTH = new Set([
+  "spanPanel.label",
+  "help.label",
+  "editor.labels",
+  "roles.admin",
+  "table.status",
+  "table.format",
+  "history.status",
+]);
 
 describe("translation catalogs", () => {
   const { found, problems } = uses();
@@ -102,6 +215,10 @@ describe("translation catalogs", () => {
     expect(problems).toEqual([]);
     expect(SOURCES.length).toBeGreaterThan(50); // the glob reached the whole app
     expect(found.length).toBeGreaterThan(0);
+  });
+
+  it("shows no hard-coded text: JSX text, read attributes and notices go through t()", () => {
+    expect(hardCoded()).toEqual([]);
   });
 
   for (const lang of LANGUAGES) {

@@ -162,36 +162,22 @@ function PasswordSection({ onChanged }: { onChanged: () => Promise<void> }) {
       <h2 id="password-heading">{t("account.password.title")}</h2>
       <p class="muted">{t("account.password.about")}</p>
       <form onSubmit={submit}>
-        <label for="old-password">{t("account.password.current")}</label>
-        <input
+        <PasswordField
           id="old-password"
-          type="password"
+          label={t("account.password.current")}
           autocomplete="current-password"
-          required
           value={oldPassword}
-          aria-describedby={errors.old_password ? "old-password-error" : undefined}
-          onInput={(e) => setOld(e.currentTarget.value)}
+          error={errors.old_password}
+          onInput={setOld}
         />
-        {errors.old_password && (
-          <p id="old-password-error" class="error">
-            {errors.old_password}
-          </p>
-        )}
-        <label for="new-password">{t("account.password.new")}</label>
-        <input
+        <PasswordField
           id="new-password"
-          type="password"
+          label={t("account.password.new")}
           autocomplete="new-password"
-          required
           value={newPassword}
-          aria-describedby={errors.new_password ? "new-password-error" : undefined}
-          onInput={(e) => setNew(e.currentTarget.value)}
+          error={errors.new_password}
+          onInput={setNew}
         />
-        {errors.new_password && (
-          <p id="new-password-error" class="error">
-            {errors.new_password}
-          </p>
-        )}
         <p>
           <button type="submit" class="primary">
             {t("account.password.submit")}
@@ -201,5 +187,42 @@ function PasswordSection({ onChanged }: { onChanged: () => Promise<void> }) {
       <p aria-live="polite">{status}</p>
       {errors.detail && <p role="alert">{errors.detail}</p>}
     </section>
+  );
+}
+
+/** A password input with its label and, when the server refused it, why (read with it). */
+function PasswordField({
+  id,
+  label,
+  autocomplete,
+  value,
+  error,
+  onInput,
+}: {
+  id: string;
+  label: string;
+  autocomplete: "current-password" | "new-password";
+  value: string;
+  error?: string;
+  onInput: (value: string) => void;
+}) {
+  return (
+    <>
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        type="password"
+        autocomplete={autocomplete}
+        required
+        value={value}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onInput={(e) => onInput(e.currentTarget.value)}
+      />
+      {error && (
+        <p id={`${id}-error`} class="error">
+          {error}
+        </p>
+      )}
+    </>
   );
 }

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import type { Label } from "../editor/types";
-import { FIXED_KEYS, structureKeys } from "./keys";
+import { t } from "../i18n";
+import { fixedKeys, structureKeys } from "./keys";
 
 export function Modal({
   title,
@@ -26,7 +27,7 @@ export function Modal({
         {children}
         {onClose && (
           <button type="button" class="close" onClick={onClose}>
-            Close
+            {t("editor.closePanel")}
           </button>
         )}
       </div>
@@ -34,10 +35,46 @@ export function Modal({
   );
 }
 
+/**
+ * A dialog's last lines: what went wrong (if anything), the action and Cancel. Without
+ * `onConfirm` the action submits the dialog's form.
+ */
+export function DialogFooter({
+  error,
+  confirm,
+  danger = false,
+  onConfirm,
+  onCancel,
+}: {
+  error?: string;
+  confirm: string;
+  danger?: boolean;
+  onConfirm?: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <>
+      {error && <p role="alert">{error}</p>}
+      <div class="row">
+        <button
+          type={onConfirm ? "button" : "submit"}
+          class={danger ? "danger" : "primary"}
+          onClick={onConfirm}
+        >
+          {confirm}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t("table.cancel")}
+        </button>
+      </div>
+    </>
+  );
+}
+
 export function HelpOverlay({ labels, onClose }: { labels: Label[]; onClose: () => void }) {
   const hotkeyed = labels.filter((l) => l.hotkey);
   return (
-    <Modal title="Keyboard shortcuts" onClose={onClose}>
+    <Modal title={t("help.title")} onClose={onClose}>
       <table class="keys">
         <tbody>
           {hotkeyed.map((l) => (
@@ -46,14 +83,14 @@ export function HelpOverlay({ labels, onClose }: { labels: Label[]; onClose: () 
                 <kbd>{l.hotkey}</kbd>
               </td>
               <td>
-                {l.kind === "span" && `Label as ${l.name}`}
-                {l.kind === "relation" &&
-                  `Link the selected span with ${l.name}: then click a span, or ] / [ and Enter`}
-                {l.kind === "document" && `Set document ${l.group || "label"} to ${l.name}`}
+                {l.kind === "span" && t("help.labelAs", { name: l.name })}
+                {l.kind === "relation" && t("help.linkWith", { name: l.name })}
+                {l.kind === "document" &&
+                  t("help.setDocument", { group: l.group || t("help.label"), name: l.name })}
               </td>
             </tr>
           ))}
-          {[...structureKeys(), ...FIXED_KEYS].map(([key, what]) => (
+          {[...structureKeys(), ...fixedKeys()].map(([key, what]) => (
             <tr key={what}>
               <td>
                 <kbd>{key}</kbd>
@@ -81,22 +118,23 @@ export function ConflictDialog({
   onOverwrite: () => void;
 }) {
   return (
-    <Modal title="This annotation was changed elsewhere" role="alertdialog">
+    <Modal title={t("conflict.title")} role="alertdialog">
       <p>
-        Your changes were not saved: this annotation was saved from another tab or by another user
         {theirVersion !== undefined
-          ? ` (their version ${theirVersion}, yours was based on ${myVersion})`
-          : ""}
-        .
+          ? t("conflict.textVersions", {
+              theirs: String(theirVersion),
+              mine: String(myVersion),
+            })
+          : t("conflict.text")}
       </p>
       <p class="muted">{message}</p>
-      <p>Your edits are kept on this page until you choose.</p>
+      <p>{t("conflict.kept")}</p>
       <div class="row">
         <button type="button" onClick={onReload}>
-          Reload theirs
+          {t("conflict.reload")}
         </button>
         <button type="button" class="danger" onClick={onOverwrite}>
-          Overwrite with mine
+          {t("conflict.overwrite")}
         </button>
       </div>
     </Modal>

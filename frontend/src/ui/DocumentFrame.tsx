@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import { t } from "../i18n";
 import { Notice } from "./Notice";
 import { onLinkClick } from "./router";
 import type { Async } from "./useAsync";
@@ -22,13 +23,13 @@ export function DocumentLoader<T>({
         <h1>{failure}</h1>
         <p role="alert">{state.error}</p>
         <a href={`/projects/${pk}/`} onClick={onLinkClick}>
-          Back to the project
+          {t("editor.backToProject")}
         </a>
       </main>
     );
   }
   // A reload shows "Loading…" rather than the old data so the editor starts afresh.
-  if (!state.data || state.loading) return <main class="page">Loading…</main>;
+  if (!state.data || state.loading) return <main class="page">{t("common.loading")}</main>;
   return <>{children(state.data)}</>;
 }
 

@@ -1,4 +1,5 @@
 import type { DocumentLabelValue, Label } from "../editor/types";
+import { t } from "../i18n";
 
 /** One control per document label group: radios for single choice, checkboxes for multiple. */
 export function DocumentLabels({
@@ -23,7 +24,7 @@ export function DocumentLabels({
         const chosen = Array.isArray(value) ? value : value ? [value] : [];
         return (
           <fieldset key={group} class="doc-group">
-            <legend>Document {group}</legend>
+            <legend>{t("docLabels.group", { group })}</legend>
             {options.map((o) => (
               <label key={o.id} class="doc-option" style={{ "--label-color": o.color }}>
                 <input
@@ -47,7 +48,7 @@ export function DocumentLabels({
             ))}
             {!multiple && value && (
               <button type="button" class="link-button" onClick={() => onChange(group, null)}>
-                Clear {group}
+                {t("docLabels.clear", { group })}
               </button>
             )}
           </fieldset>

@@ -21,6 +21,7 @@ import { CommentsPanel } from "./CommentsPanel";
 import { ConflictDialog, HelpOverlay } from "./Dialogs";
 import { DocumentFrame, DocumentLoader } from "./DocumentFrame";
 import { DocumentLabels } from "./DocumentLabels";
+import { DrawerClose, useDrawer } from "./Drawer";
 import { EditorView } from "./EditorView";
 import { runEditorAction } from "./editorActions";
 import { FindBox } from "./FindBox";
@@ -36,6 +37,7 @@ import { SaveStatus } from "./SaveStatus";
 import { RelationList, SpanDetails, SpanList } from "./SpanPanel";
 import { SubmitDialog } from "./SubmitDialog";
 import { SuggestionPanel } from "./SuggestionPanel";
+import { annotationStatusText } from "./statusText";
 import { useAsync } from "./useAsync";
 import { useKeymap } from "./useKeymap";
 
@@ -59,7 +61,7 @@ export function EditorPage({ pk, docId }: { pk: number; docId: number }) {
     return { me, project, labels, doc, mine };
   }, [pk, docId]);
   return (
-    <DocumentLoader pk={pk} state={loaded} failure="Cannot open this document">
+    <DocumentLoader pk={pk} state={loaded} failure={t("editor.cannotOpen")}>
       {(data) => <Workbench {...data} pk={pk} docId={docId} />}
     </DocumentLoader>
   );
@@ -142,7 +144,7 @@ function Workbench({
   const [confirming, setConfirming] = useState(false);
   const [guidelines, setGuidelines] = useState(false);
   // On a phone the annotation panel is a drawer over the article (app.css, "Any screen").
-  const [panel, setPanel] = useState(false);
+  const drawer = useDrawer("annotation-panel");
   const [snap, setSnap] = useState(true);
   const [status, setStatus] = useState<AnnotationStatus>(mine.status);
   const [save, setSave] = useState<SaveState>({ status: "saved", version: mine.version });
@@ -216,12 +218,10 @@ function Workbench({
     );
     if (backup?.ops.length) {
       if (backup.version === mine.version && ed.apply(backup.ops)) {
-        setNotice("Restored changes that had not been saved yet.");
+        setNotice(t("editor.restored"));
       } else {
         localStorage.removeItem(storageKey);
-        setNotice(
-          "Unsaved changes from an earlier visit no longer fit the saved version and were dropped.",
-        );
+        setNotice(t("editor.backupDropped"));
       }
     }
   }
@@ -245,11 +245,11 @@ function Workbench({
   async function finish(next: AnnotationStatus): Promise<void> {
     saver.push([{ op: "set_status", status: next }]);
     if (!(await saver.flush())) {
-      setNotice("Could not save: see the message above.");
+      setNotice(t("editor.couldNotSave"));
       return;
     }
     setStatus(next);
-    setNotice(next === "submitted" ? "Submitted." : "Skipped.");
+    setNotice(next === "submitted" ? t("editor.submitted") : t("editor.skipped"));
     if (!(await openNextDocument(pk))) navigate(`/projects/${pk}/`);
   }
 
@@ -258,13 +258,12 @@ function Workbench({
     editor?.replaceState(fresh);
     saver.reset(fresh.version);
     setStatus(fresh.status);
-    setNotice(`Reloaded version ${fresh.version}.`);
+    setNotice(t("editor.reloaded", { version: String(fresh.version) }));
   }
 
   async function overwriteMine(): Promise<void> {
     if (!editor) return;
-    if (await saver.overwrite({ ...editor.getState(), status }))
-      setNotice("Your version was saved.");
+    if (await saver.overwrite({ ...editor.getState(), status })) setNotice(t("editor.overwritten"));
   }
 
   function setDocLabel(group: string, value: DocumentLabelValue): void {
@@ -296,9 +295,7 @@ function Workbench({
         void finish("skipped");
         return true;
       case "next":
-        void openNextDocument(pk).then(
-          (ok) => ok || setNotice("Nothing left to annotate in this project."),
-        );
+        void openNextDocument(pk).then((ok) => ok || setNotice(t("editor.nothingLeft")));
         return true;
       case "help":
         setHelp((h) => !h);
@@ -310,8 +307,8 @@ function Workbench({
         setSnap((s) => !s);
         return true;
       case "escape":
-        if (!help && !guidelines && !panel) break;
-        setPanel(false);
+        if (!help && !guidelines && !drawer.open) break;
+        drawer.close();
         setHelp(false);
         setGuidelines(false);
         return true;
@@ -332,44 +329,43 @@ function Workbench({
 
   const actions = (
     <>
-      <span class={`badge badge-${status}`}>{status}</span>
+      <span class={`badge badge-${status}`}>{annotationStatusText(status)}</span>
       <SaveStatus state={save} />
       <FlagControl pk={pk} docId={docId} reviewer={reviewer} onNotice={setNotice} />
-      <button
-        type="button"
-        class="drawer-toggle"
-        aria-expanded={panel ? "true" : "false"}
-        aria-controls="annotation-panel"
-        onClick={() => setPanel((open) => !open)}
-      >
-        {t("editor.panel")}
-      </button>
+      <button {...drawer.toggle}>{t("editor.panel")}</button>
       {project.my_role !== "annotator" && (
         <a href={`/projects/${pk}/documents/${docId}/review/`} onClick={onLinkClick}>
-          Review this document
+          {t("editor.reviewThis")}
         </a>
       )}
       <span class="spacer" />
       <button type="button" disabled={!editor?.canUndo} onClick={() => run({ type: "undo" })}>
-        Undo<kbd aria-hidden="true">Ctrl+Z</kbd>
+        {t("editor.undo")}
+        <kbd aria-hidden="true">Ctrl+Z</kbd>
       </button>
       <button type="button" disabled={!editor?.canRedo} onClick={() => run({ type: "redo" })}>
-        Redo<kbd aria-hidden="true">Ctrl+Shift+Z</kbd>
+        {t("editor.redo")}
+        <kbd aria-hidden="true">Ctrl+Shift+Z</kbd>
       </button>
       <button type="button" aria-pressed={guidelines} onClick={() => setGuidelines(!guidelines)}>
-        Guidelines<kbd aria-hidden="true">Alt+G</kbd>
+        {t("editor.guidelines")}
+        <kbd aria-hidden="true">Alt+G</kbd>
       </button>
       <button type="button" onClick={() => setHelp(true)}>
-        Shortcuts<kbd aria-hidden="true">?</kbd>
+        {t("editor.shortcuts")}
+        <kbd aria-hidden="true">?</kbd>
       </button>
       <button type="button" onClick={() => run({ type: "next" })}>
-        Next document<kbd aria-hidden="true">Alt+N</kbd>
+        {t("editor.next")}
+        <kbd aria-hidden="true">Alt+N</kbd>
       </button>
       <button type="button" onClick={() => run({ type: "skip" })}>
-        Skip<kbd aria-hidden="true">Alt+S</kbd>
+        {t("editor.skip")}
+        <kbd aria-hidden="true">Alt+S</kbd>
       </button>
       <button type="button" class="primary" onClick={() => run({ type: "submit" })}>
-        Submit<kbd aria-hidden="true">Ctrl+Enter</kbd>
+        {t("editor.submit")}
+        <kbd aria-hidden="true">Ctrl+Enter</kbd>
       </button>
     </>
   );
@@ -377,7 +373,7 @@ function Workbench({
   return (
     <DocumentFrame
       className="workbench"
-      label="Document actions"
+      label={t("editor.actions")}
       pk={pk}
       projectName={project.name}
       actions={actions}
@@ -387,7 +383,7 @@ function Workbench({
         <div class="banner" role="alert">
           {save.message}{" "}
           <button type="button" onClick={reloadTheirs}>
-            Reload saved version
+            {t("editor.reloadSaved")}
           </button>
         </div>
       )}
@@ -406,35 +402,38 @@ function Workbench({
         </div>
       )}
       <div class="panes">
-        <section class="article-pane" aria-label="Article">
+        <section class="article-pane" aria-label={t("editor.article")}>
           <div class="palette-bar">
             <LabelPalette labels={spanLabels} onPick={(name) => run({ type: "label", name })} />
             <FindBox
               onFind={(query, dir) => editor?.findAndSelect(query, dir) ?? false}
-              onNotFound={(query) => setNotice(`“${query}” is not in this document.`)}
+              onNotFound={(query) => setNotice(t("editor.notFound", { query }))}
             />
             <label class="snap">
               <input type="checkbox" checked={snap} onChange={() => setSnap(!snap)} />
-              Snap to words<kbd aria-hidden="true">Shift+W</kbd>
+              {t("editor.snap")}
+              <kbd aria-hidden="true">Shift+W</kbd>
             </label>
           </div>
           {linking && (
             <p class="link-hint" role="status">
-              Linking: click the speaker span, or use ] / [ and Enter. Esc cancels.
+              {t("editor.linkHint")}
             </p>
           )}
           {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (axe scrollable-region-focusable) */}
-          <div class="article-scroll" tabIndex={0}>
+          <section class="article-scroll" tabIndex={0} aria-label={t("editor.articleScroll")}>
             <article class="article">
-              <h1 class="doc-title">{doc.title || `Document ${doc.id}`}</h1>
+              <h1 class="doc-title">{doc.title || t("table.untitled", { id: String(doc.id) })}</h1>
               <EditorView options={options} onReady={onReady} />
             </article>
-          </div>
+          </section>
         </section>
-        <aside id="annotation-panel" class={panel ? "side open" : "side"} aria-label="Annotation">
-          <button type="button" class="drawer-close" onClick={() => setPanel(false)}>
-            {t("editor.closePanel")}
-          </button>
+        <aside
+          {...drawer.panel}
+          class={drawer.open ? "side drawer open" : "side drawer"}
+          aria-label={t("editor.annotation")}
+        >
+          <DrawerClose drawer={drawer} />
           {docLabels.length > 0 && editor && (
             <DocumentLabels
               labels={docLabels}
@@ -487,12 +486,12 @@ function Workbench({
           />
         </aside>
         {guidelines && (
-          <aside class="guidelines-panel" aria-label="Guidelines">
-            <h2>Guidelines</h2>
+          <aside class="guidelines-panel" aria-label={t("editor.guidelines")}>
+            <h2>{t("editor.guidelines")}</h2>
             {project.guidelines ? (
               <Guidelines markdown={project.guidelines} />
             ) : (
-              <p>No guidelines yet.</p>
+              <p>{t("editor.noGuidelines")}</p>
             )}
           </aside>
         )}

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { t } from "../i18n";
 
 /**
  * Keyboard-only selection: type some text, Enter selects the next match in the
@@ -14,7 +15,7 @@ export function FindBox({
   const [query, setQuery] = useState("");
   return (
     <label class="find">
-      Find
+      {t("editor.find")}
       <input
         id="wb-find"
         type="search"

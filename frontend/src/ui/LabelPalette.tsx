@@ -1,4 +1,5 @@
 import type { Label } from "../editor/types";
+import { t } from "../i18n";
 
 /**
  * Span label buttons. The accessible name is exactly the label's name; the
@@ -13,7 +14,7 @@ export function LabelPalette({
   onPick: (name: string) => void;
 }) {
   return (
-    <div class="palette" role="toolbar" aria-label="Labels">
+    <div class="palette" role="toolbar" aria-label={t("editor.labels")}>
       {labels.map((l) => (
         <button
           type="button"

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { adminApi } from "../api/admin";
 import { fieldErrors } from "../api/errors";
+import { t } from "../i18n";
 import { navigate } from "./router";
 
 /** Anyone may start a project; they become its admin and land on its settings page. */
@@ -15,7 +16,7 @@ export function NewProjectForm() {
   if (!open)
     return (
       <button type="button" onClick={() => setOpen(true)}>
-        New project
+        {t("newProject.title")}
       </button>
     );
 
@@ -37,29 +38,29 @@ export function NewProjectForm() {
   };
 
   return (
-    <form class="card new-project" onSubmit={submit} aria-label="New project">
-      <h2>New project</h2>
+    <form class="card new-project" onSubmit={submit} aria-label={t("newProject.title")}>
+      <h2>{t("newProject.title")}</h2>
       <label>
-        Name
+        {t("newProject.name")}
         <input value={name} required onInput={(e) => setName(e.currentTarget.value)} />
       </label>
       {errors.name && <p class="field-error">{errors.name}</p>}
       <label>
-        Language (BCP-47, e.g. id, en)
+        {t("newProject.language")}
         <input value={language} required onInput={(e) => setLanguage(e.currentTarget.value)} />
       </label>
       {errors.language && <p class="field-error">{errors.language}</p>}
       <label>
         <input type="checkbox" checked={news} onChange={(e) => setNews(e.currentTarget.checked)} />
-        News labels (PER, ORG, LOC, EVENT, MISC, QUOTE → SPEAKER, sentiment)
+        {t("newProject.news")}
       </label>
       {errors.detail && <p role="alert">{errors.detail}</p>}
       <p>
         <button type="submit" class="primary" disabled={busy}>
-          Create
+          {t("newProject.create")}
         </button>{" "}
         <button type="button" onClick={() => setOpen(false)}>
-          Cancel
+          {t("table.cancel")}
         </button>
       </p>
     </form>

@@ -1,19 +1,14 @@
 import { useState } from "preact/hooks";
 import { api } from "../api/endpoints";
-import { t } from "../i18n";
+import { formatNumber, t } from "../i18n";
 import { EmptyProject } from "./EmptyProject";
 import { reasonText } from "./FlagControl";
 import { Guidelines } from "./Guidelines";
 import { openNextDocument } from "./nextDocument";
 import { Progress } from "./Progress";
 import { onLinkClick } from "./router";
+import { annotationStatusText } from "./statusText";
 import { useAsync } from "./useAsync";
-
-const STATUS_TEXT: Record<string, string> = {
-  submitted: "Submitted",
-  skipped: "Skipped",
-  draft: "Draft",
-};
 
 export function ProjectPage({ pk }: { pk: number }) {
   const [page, setPage] = useState(1);
@@ -35,11 +30,10 @@ export function ProjectPage({ pk }: { pk: number }) {
               type="button"
               class="primary"
               onClick={async () => {
-                if (!(await openNextDocument(pk)))
-                  setMessage("Nothing left to annotate here. Thank you!");
+                if (!(await openNextDocument(pk))) setMessage(t("project.nothingLeft"));
               }}
             >
-              Next document
+              {t("editor.next")}
             </button>
           </p>
           <p aria-live="polite">{message}</p>
@@ -51,7 +45,7 @@ export function ProjectPage({ pk }: { pk: number }) {
             </p>
           )}
           {reviews && (
-            <nav class="row" aria-label="Review tools">
+            <nav class="row" aria-label={t("project.reviewTools")}>
               <a href={`/projects/${pk}/dashboard/`} onClick={onLinkClick}>
                 {t("dashboard.title")}
               </a>
@@ -59,10 +53,10 @@ export function ProjectPage({ pk }: { pk: number }) {
                 {t("table.title")}
               </a>
               <a href={`/projects/${pk}/agreement/`} onClick={onLinkClick}>
-                Agreement
+                {t("project.agreement")}
               </a>
               <a href={`/projects/${pk}/exports/`} onClick={onLinkClick}>
-                Exports
+                {t("project.exports")}
               </a>
               <a href={`/projects/${pk}/suggestions/`} onClick={onLinkClick}>
                 {t("suggestionQuality.title")}
@@ -72,7 +66,7 @@ export function ProjectPage({ pk }: { pk: number }) {
               </a>
               {project.data.my_role === "admin" && (
                 <a href={`/projects/${pk}/settings/`} onClick={onLinkClick}>
-                  Settings
+                  {t("project.settings")}
                 </a>
               )}
               {project.data.my_role === "admin" && (
@@ -90,7 +84,7 @@ export function ProjectPage({ pk }: { pk: number }) {
         </>
       )}
       <h2>{t("table.title")}</h2>
-      {docs.loading && <p>Loading…</p>}
+      {docs.loading && <p>{t("common.loading")}</p>}
       {docs.error && <p role="alert">{docs.error}</p>}
       {docs.data && docs.data.count === 0 && !docs.loading && (
         <EmptyProject pk={pk} role={project.data?.my_role} />
@@ -99,13 +93,13 @@ export function ProjectPage({ pk }: { pk: number }) {
         <table class="docs">
           <thead>
             <tr>
-              <th scope="col">Title</th>
-              <th scope="col">ID</th>
-              <th scope="col">Length</th>
-              <th scope="col">My status</th>
+              <th scope="col">{t("table.colTitle")}</th>
+              <th scope="col">{t("project.colId")}</th>
+              <th scope="col">{t("table.colLength")}</th>
+              <th scope="col">{t("table.myStatus")}</th>
               <th scope="col">{t("conversation.comments")}</th>
               <th scope="col">{t("conversation.flagColumn")}</th>
-              {reviews && <th scope="col">Review</th>}
+              {reviews && <th scope="col">{t("project.review")}</th>}
             </tr>
           </thead>
           <tbody>
@@ -113,12 +107,12 @@ export function ProjectPage({ pk }: { pk: number }) {
               <tr key={d.id}>
                 <td>
                   <a href={`/projects/${pk}/documents/${d.id}/`} onClick={onLinkClick}>
-                    {d.title || `Document ${d.id}`}
+                    {d.title || t("table.untitled", { id: String(d.id) })}
                   </a>
                 </td>
                 <td class="muted">{d.external_id}</td>
-                <td>{d.length.toLocaleString()}</td>
-                <td>{d.my_status ? (STATUS_TEXT[d.my_status] ?? d.my_status) : "Not started"}</td>
+                <td>{formatNumber(d.length)}</td>
+                <td>{d.my_status ? annotationStatusText(d.my_status) : t("project.notStarted")}</td>
                 <td class="comment-count">
                   {d.comments > 0
                     ? t("conversation.commentCount", { n: d.comments, open: d.open_threads })
@@ -130,9 +124,11 @@ export function ProjectPage({ pk }: { pk: number }) {
                     <a
                       href={`/projects/${pk}/documents/${d.id}/review/`}
                       onClick={onLinkClick}
-                      aria-label={`Review ${d.title || `Document ${d.id}`}`}
+                      aria-label={t("project.reviewDoc", {
+                        title: d.title || t("table.untitled", { id: String(d.id) }),
+                      })}
                     >
-                      Review
+                      {t("project.review")}
                     </a>
                   </td>
                 )}
@@ -142,21 +138,19 @@ export function ProjectPage({ pk }: { pk: number }) {
         </table>
       )}
       {pages > 1 && (
-        <nav class="pager" aria-label="Document pages">
+        <nav class="pager" aria-label={t("table.pages")}>
           <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-            Previous
+            {t("table.previous")}
           </button>
-          <span>
-            Page {page} of {pages}
-          </span>
+          <span>{t("table.pageOf", { page, pages })}</span>
           <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-            Next
+            {t("table.next")}
           </button>
         </nav>
       )}
       {project.data?.guidelines && (
         <section>
-          <h2>Guidelines</h2>
+          <h2>{t("editor.guidelines")}</h2>
           <Guidelines markdown={project.data.guidelines} />
         </section>
       )}

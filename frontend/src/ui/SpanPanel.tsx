@@ -1,7 +1,7 @@
 import type { Editor } from "../editor";
 import { tagStyle } from "../editor/colors";
 import type { Attributes, Label, Relation, Span } from "../editor/types";
-import { formatPercent, t } from "../i18n";
+import { formatNumber, formatPercent, t } from "../i18n";
 import { SpanStructure, speakerText } from "./SpanStructure";
 import { VirtualList } from "./VirtualList";
 
@@ -47,8 +47,8 @@ export function SpanDetails({
     editor.setAttributes(span.id, next);
   };
   return (
-    <section class="details" aria-label="Selected span">
-      <h2>Selected span</h2>
+    <section class="details" aria-label={t("spanPanel.selected")}>
+      <h2>{t("spanPanel.selected")}</h2>
       <p class="quote-text">“{clip(editor.textOf(span), 200)}”</p>
       {span.source && (
         <p class="muted">
@@ -59,7 +59,7 @@ export function SpanDetails({
         </p>
       )}
       <label class="field">
-        Label
+        {t("spanPanel.label")}
         <select
           value={span.label}
           onChange={(e) => editor.relabel(span.id, (e.currentTarget as HTMLSelectElement).value)}
@@ -93,7 +93,9 @@ export function SpanDetails({
         const other = editor.getSpan(r.from === span.id ? r.to : r.from);
         return (
           <p key={r.id} class="rel">
-            {r.from === span.id ? `${r.label}: ` : `${r.label} of: `}
+            {r.from === span.id
+              ? `${r.label}: `
+              : `${t("spanPanel.linkFrom", { label: r.label })} `}
             <button
               type="button"
               class="link-button"
@@ -102,7 +104,7 @@ export function SpanDetails({
               {other ? clip(editor.textOf(other), 40) : "?"}
             </button>{" "}
             <button type="button" class="link-button" onClick={() => editor.deleteRelation(r.id)}>
-              Remove link
+              {t("spanPanel.removeLink")}
             </button>
           </p>
         );
@@ -111,12 +113,13 @@ export function SpanDetails({
       <div class="row">
         {linking ? (
           <button type="button" onClick={() => editor.cancelLink()}>
-            Cancel linking<kbd aria-hidden="true">Esc</kbd>
+            {t("spanPanel.cancelLinking")}
+            <kbd aria-hidden="true">Esc</kbd>
           </button>
         ) : (
           relLabels.map((relLabel) => (
             <button type="button" key={relLabel.id} onClick={() => editor.beginLink(relLabel.name)}>
-              {`Link ${relLabel.name.toLowerCase()}`}
+              {t("spanPanel.link", { label: relLabel.name.toLowerCase() })}
               <kbd aria-hidden="true">{relLabel.hotkey}</kbd>
             </button>
           ))
@@ -126,16 +129,15 @@ export function SpanDetails({
           onMouseDown={(e) => e.preventDefault()}
           onClick={() => editor.resizeToSelection(span.id)}
         >
-          Resize to selection<kbd aria-hidden="true">Shift+R</kbd>
+          {t("spanPanel.resize")}
+          <kbd aria-hidden="true">Shift+R</kbd>
         </button>
         <button type="button" class="danger" onClick={() => editor.deleteSpan(span.id)}>
-          Delete span<kbd aria-hidden="true">Del</kbd>
+          {t("spanPanel.delete")}
+          <kbd aria-hidden="true">Del</kbd>
         </button>
       </div>
-      <p class="hint">
-        Drag its edge handles, or Shift+←/→ to move the end and Alt+Shift+←/→ the start (Ctrl: by
-        word).
-      </p>
+      <p class="hint">{t("spanPanel.resizeHint")}</p>
     </section>
   );
 }
@@ -156,11 +158,11 @@ export function SpanList({
   const active = selectedId ? spans.findIndex((s) => s.id === selectedId) : -1;
   return (
     <section class="list-section">
-      <h2>Spans ({spans.length})</h2>
+      <h2>{t("spanPanel.spans", { n: formatNumber(spans.length) })}</h2>
       <VirtualList
         items={spans}
         rowHeight={ROW}
-        label="Spans"
+        label={t("spanPanel.spansList")}
         activeIndex={active}
         render={(s) => {
           // Resolved through the chain: "speaker: dia → Jens Stoltenberg".
@@ -185,7 +187,7 @@ export function SpanList({
                 <span class="span-meta">
                   {attrs}
                   {attrs && speakerSpan ? " · " : ""}
-                  {speakerSpan ? `speaker: ${speakerSpan}` : ""}
+                  {speakerSpan ? t("spanPanel.speaker", { text: speakerSpan }) : ""}
                 </span>
               )}
             </button>
@@ -199,11 +201,11 @@ export function SpanList({
 export function RelationList({ editor, relations }: { editor: Editor; relations: Relation[] }) {
   return (
     <section class="list-section small">
-      <h2>Links ({relations.length})</h2>
+      <h2>{t("spanPanel.links", { n: formatNumber(relations.length) })}</h2>
       <VirtualList
         items={relations}
         rowHeight={ROW}
-        label="Links"
+        label={t("spanPanel.linksList")}
         activeIndex={-1}
         render={(r) => {
           const from = editor.getSpan(r.from);
@@ -219,7 +221,7 @@ export function RelationList({ editor, relations }: { editor: Editor; relations:
                 {to ? clip(editor.textOf(to), 24) : "?"} <span class="span-meta">{r.label}</span>
               </button>
               <button type="button" class="link-button" onClick={() => editor.deleteRelation(r.id)}>
-                Remove
+                {t("spanPanel.remove")}
               </button>
             </div>
           );

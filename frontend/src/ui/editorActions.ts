@@ -26,7 +26,7 @@ export function runEditorAction(
       if (ed.hasTextSelection())
         ed.addSpanFromSelection(action.name, ctx.snap ? undefined : { exact: true });
       else if (ed.selectedId) ed.relabel(ed.selectedId, action.name);
-      else ctx.notice("Select some text first, then pick a label.");
+      else ctx.notice(t("editor.selectFirst"));
       return true;
     case "docLabel":
       toggleDocumentLabel(ed, ctx.docLabels, action.group, action.value);
@@ -88,7 +88,7 @@ export function runEditorAction(
     case "resizeToSelection":
       if (!ed.selectedId) return false;
       if (!ed.resizeToSelection(ed.selectedId, ctx.snap ? undefined : { exact: true }))
-        ctx.notice("Select the new extent of the span in the text first.");
+        ctx.notice(t("editor.selectExtent"));
       return true;
     case "unlink":
       if (!ed.selectedId) return false;

@@ -54,35 +54,35 @@ export interface KeyContext {
  * annotations/services/projects.py `RESERVED_HOTKEYS`, kept equal by a test). */
 export const RESERVED_HOTKEYS = "?/[]WARJUC";
 
-export const FIXED_KEYS: Array<[string, string]> = [
-  ["Label hotkey", "Label the selected text, or relabel the selected span"],
-  ["Alt while selecting", "Keep exact characters (no snapping to words)"],
-  [
-    "/",
-    "Find text: type, Enter selects the next match (Shift+Enter: previous), then press a label key",
-  ],
-  ["Shift+W", "Toggle snapping selections to words"],
-  ["Shift+← / →", "Extend the text selection (Ctrl: by word)"],
-  ["Shift+← / →", "With a span selected: move its end (Ctrl: by word)"],
-  ["Alt+Shift+← / →", "With a span selected: move its start (Ctrl: by word)"],
-  ["] / [", "Select the next / previous span (in link mode: next / previous candidate)"],
-  ["Delete / Backspace", "Delete the selected span"],
-  ["> / <", "Focus the next / previous suggestion"],
-  ["Enter / Backspace", "With a suggestion focused: accept it / reject it"],
-  ["Shift+R", "Move the selected span's ends to the text selection"],
-  ["Shift+Delete", "Remove the selected span's links"],
-  ["Shift+A", "Edit the selected span's attributes"],
-  ["Enter", "In link mode: link the highlighted candidate"],
-  ["Escape", "Cancel link mode, then clear the selection"],
-  ["Ctrl+Z", "Undo"],
-  ["Ctrl+Shift+Z / Ctrl+Y", "Redo"],
-  ["Ctrl+S", "Save now (the review page saves the gold only then)"],
-  ["Ctrl+Enter", "Submit"],
-  ["Alt+S", "Skip"],
-  ["Alt+N", "Next document"],
-  ["Alt+G", "Show or hide the guidelines"],
-  ["?", "Show or hide this help"],
-];
+/** The fixed keys and what they do, in the interface language (the help overlay's rows). */
+export function fixedKeys(): Array<[string, string]> {
+  return [
+    [t("keys.labelHotkeyKey"), t("keys.labelHotkey")],
+    [t("keys.exactKey"), t("keys.exact")],
+    ["/", t("keys.find")],
+    ["Shift+W", t("keys.snap")],
+    ["Shift+← / →", t("keys.extend")],
+    ["Shift+← / →", t("keys.moveEnd")],
+    ["Alt+Shift+← / →", t("keys.moveStart")],
+    ["] / [", t("keys.nextSpan")],
+    ["Delete / Backspace", t("keys.deleteSpan")],
+    ["> / <", t("keys.nextSuggestion")],
+    ["Enter / Backspace", t("keys.acceptSuggestion")],
+    ["Shift+R", t("keys.resize")],
+    ["Shift+Delete", t("keys.unlink")],
+    ["Shift+A", t("keys.attributes")],
+    ["Enter", t("keys.linkCandidate")],
+    ["Escape", t("keys.escape")],
+    ["Ctrl+Z", t("keys.undo")],
+    ["Ctrl+Shift+Z / Ctrl+Y", t("keys.redo")],
+    ["Ctrl+S", t("keys.save")],
+    ["Ctrl+Enter", t("keys.submit")],
+    ["Alt+S", t("keys.skip")],
+    ["Alt+N", t("keys.next")],
+    ["Alt+G", t("keys.guidelines")],
+    ["?", t("keys.help")],
+  ];
+}
 
 /** The keys for interrupted quotes and chains, in the interface language. */
 export function structureKeys(): Array<[string, string]> {

@@ -1,4 +1,5 @@
 import { useMemo } from "preact/hooks";
+import { t } from "../i18n";
 import type { ChartSeries } from "./agreementView";
 import { ChartCanvas } from "./ChartCanvas";
 import type { ChartConfig } from "./charts";
@@ -33,10 +34,5 @@ export function AgreementChart({ series }: { series: ChartSeries }) {
     }),
     [series],
   );
-  return (
-    <ChartCanvas
-      config={config}
-      label="Agreement per label: span F1 exact and overlap, unitizing alpha, link F1"
-    />
-  );
+  return <ChartCanvas config={config} label={t("agreement.chart")} />;
 }

@@ -7,12 +7,13 @@ import { AgreementChart } from "./AgreementChart";
 import { isLow, LOW_AGREEMENT, labelSeries, type PairMetric, pairMatrix } from "./agreementView";
 import { formatFigure } from "./proposal";
 import "./workflow.css";
+import { formatNumber, t } from "../i18n";
 
-const METRICS: Record<PairMetric, string> = {
-  span_f1_overlap: "Span F1 (overlap)",
-  span_f1_exact: "Span F1 (exact)",
-  relation_f1: "Link F1",
-};
+const METRICS = (): Record<PairMetric, string> => ({
+  span_f1_overlap: t("review.spanF1Overlap"),
+  span_f1_exact: t("review.spanF1Exact"),
+  relation_f1: t("review.linkF1"),
+});
 
 const SHOWN_DOCUMENTS = 200;
 
@@ -23,7 +24,7 @@ function Cell({ value, title }: { value: Figure | undefined; title?: string }) {
     <td class={low ? "cell-low" : undefined} title={title}>
       {low && <span aria-hidden="true">⚠ </span>}
       {formatFigure(value)}
-      {low && <span class="sr-only"> (low)</span>}
+      {low && <span class="sr-only"> {t("agreement.low")}</span>}
     </td>
   );
 }
@@ -35,12 +36,12 @@ export function AgreementPage({ pk }: { pk: number }) {
     <main class="page wide">
       <p>
         <a href={`/projects/${pk}/`} onClick={onLinkClick}>
-          ← {project.data?.name ?? "Project"}
+          ← {project.data?.name ?? t("exports.project")}
         </a>
       </p>
-      <h1>Agreement</h1>
+      <h1>{t("project.agreement")}</h1>
       {summary.error && <p role="alert">{summary.error}</p>}
-      {summary.loading && !summary.data && <p>Loading…</p>}
+      {summary.loading && !summary.data && <p>{t("common.loading")}</p>}
       {summary.data && <Summary pk={pk} data={summary.data} />}
     </main>
   );
@@ -56,35 +57,37 @@ function Summary({ pk, data }: { pk: number; data: ProjectAgreement }) {
   return (
     <>
       <p class="muted">
-        Over {data.documents} document{data.documents === 1 ? "" : "s"} with submitted annotations
-        by {data.annotators.length} annotator{data.annotators.length === 1 ? "" : "s"}
-        {data.anonymized ? " (names hidden)" : ""}. Figures under {LOW_AGREEMENT} are marked ⚠; “—”
-        means there was nothing to compare.
+        {t("agreement.over", {
+          documents: t("agreement.documents", { count: data.documents }),
+          annotators: t("agreement.annotators", { count: data.annotators.length }),
+        })}
+        {data.anonymized ? ` ${t("agreement.namesHidden")}` : ""}{" "}
+        {t("agreement.legend", { low: formatNumber(LOW_AGREEMENT) })}
       </p>
 
-      <h2>Project</h2>
-      <table class="figtable" aria-label="Project agreement">
+      <h2>{t("exports.project")}</h2>
+      <table class="figtable" aria-label={t("review.projectAgreement")}>
         <thead>
           <tr>
-            <th scope="col">What</th>
-            <th scope="col">Pairwise mean</th>
-            <th scope="col">Micro</th>
+            <th scope="col">{t("agreement.what")}</th>
+            <th scope="col">{t("agreement.pairwiseMean")}</th>
+            <th scope="col">{t("agreement.micro")}</th>
             <th scope="col">α</th>
-            <th scope="col">Cohen κ</th>
-            <th scope="col">Fleiss κ</th>
+            <th scope="col">{t("agreement.cohen")}</th>
+            <th scope="col">{t("agreement.fleiss")}</th>
           </tr>
         </thead>
         <tbody>
           <tr>
-            <th scope="row">Spans, F1 exact</th>
+            <th scope="row">{t("agreement.spansExact")}</th>
             <Cell value={spans.f1_exact_pairwise_mean} />
             <Cell value={spans.f1_exact_micro} />
-            <Cell value={spans.unitizing_alpha} title="Unitizing α over all span labels" />
+            <Cell value={spans.unitizing_alpha} title={t("agreement.unitizingAll")} />
             <td />
             <td />
           </tr>
           <tr>
-            <th scope="row">Spans, F1 overlap</th>
+            <th scope="row">{t("agreement.spansOverlap")}</th>
             <Cell value={spans.f1_overlap_pairwise_mean} />
             <Cell value={spans.f1_overlap_micro} />
             <td />
@@ -92,7 +95,7 @@ function Summary({ pk, data }: { pk: number; data: ProjectAgreement }) {
             <td />
           </tr>
           <tr>
-            <th scope="row">Links, F1</th>
+            <th scope="row">{t("agreement.linksF1")}</th>
             <Cell value={rel.f1_pairwise_mean} />
             <Cell value={rel.f1_micro} />
             <td />
@@ -100,25 +103,25 @@ function Summary({ pk, data }: { pk: number; data: ProjectAgreement }) {
             <td />
           </tr>
           <tr>
-            <th scope="row">Document labels</th>
+            <th scope="row">{t("review.documentLabels")}</th>
             <td />
             <td />
-            <Cell value={docs.krippendorff_alpha} title="Krippendorff α (nominal)" />
+            <Cell value={docs.krippendorff_alpha} title={t("agreement.krippendorffNominal")} />
             <Cell value={docs.cohen_kappa} />
             <Cell value={docs.fleiss_kappa} />
           </tr>
         </tbody>
       </table>
 
-      <h2>Per label</h2>
+      <h2>{t("agreement.perLabel")}</h2>
       <div class="agreement-grid">
-        <table class="figtable" aria-label="Agreement per span label">
+        <table class="figtable" aria-label={t("agreement.perSpanLabel")}>
           <thead>
             <tr>
-              <th scope="col">Span label</th>
-              <th scope="col">F1 exact</th>
-              <th scope="col">F1 overlap</th>
-              <th scope="col">Unitizing α</th>
+              <th scope="col">{t("agreement.spanLabel")}</th>
+              <th scope="col">{t("agreement.f1Exact")}</th>
+              <th scope="col">{t("agreement.f1Overlap")}</th>
+              <th scope="col">{t("review.unitizingAlpha")}</th>
             </tr>
           </thead>
           <tbody>
@@ -132,29 +135,29 @@ function Summary({ pk, data }: { pk: number; data: ProjectAgreement }) {
             ))}
             {Object.entries(data.relations.per_label).map(([label, f]) => (
               <tr key={`rel-${label}`}>
-                <th scope="row">{label} (link)</th>
-                <Cell value={f.f1} title="Link F1" />
+                <th scope="row">{t("agreement.linkLabel", { label })}</th>
+                <Cell value={f.f1} title={t("review.linkF1")} />
                 <td />
                 <td />
               </tr>
             ))}
           </tbody>
         </table>
-        <table class="figtable" aria-label="Agreement per document label group">
+        <table class="figtable" aria-label={t("agreement.perGroup")}>
           <thead>
             <tr>
-              <th scope="col">Document labels</th>
-              <th scope="col">Items</th>
-              <th scope="col">Cohen κ</th>
-              <th scope="col">Fleiss κ</th>
-              <th scope="col">Krippendorff α</th>
+              <th scope="col">{t("review.documentLabels")}</th>
+              <th scope="col">{t("agreement.items")}</th>
+              <th scope="col">{t("agreement.cohen")}</th>
+              <th scope="col">{t("agreement.fleiss")}</th>
+              <th scope="col">{t("agreement.krippendorff")}</th>
             </tr>
           </thead>
           <tbody>
             {Object.entries(data.document_labels.per_group).map(([group, f]) => (
               <tr key={group}>
                 <th scope="row">{group}</th>
-                <td>{f.items}</td>
+                <td>{formatNumber(f.items)}</td>
                 <Cell value={f.cohen_kappa} />
                 <Cell value={f.fleiss_kappa} />
                 <Cell value={f.krippendorff_alpha} />
@@ -165,15 +168,15 @@ function Summary({ pk, data }: { pk: number; data: ProjectAgreement }) {
       </div>
       <AgreementChart series={series} />
 
-      <h2>Annotator pairs</h2>
+      <h2>{t("agreement.pairs")}</h2>
       <label class="field inline">
-        Figure{" "}
+        {t("agreement.figure")}{" "}
         <select
           value={metric}
           onChange={(e) => setMetric(e.currentTarget.value as PairMetric)}
-          aria-label="Pairwise figure"
+          aria-label={t("agreement.pairFigure")}
         >
-          {Object.entries(METRICS).map(([key, name]) => (
+          {Object.entries(METRICS()).map(([key, name]) => (
             <option key={key} value={key}>
               {name}
             </option>
@@ -181,13 +184,13 @@ function Summary({ pk, data }: { pk: number; data: ProjectAgreement }) {
         </select>
       </label>
       {data.annotators.length < 2 ? (
-        <p class="muted">Pairs need two annotators with submitted work.</p>
+        <p class="muted">{t("agreement.pairsNeedTwo")}</p>
       ) : (
-        <table class="figtable matrix" aria-label="Pairwise agreement">
+        <table class="figtable matrix" aria-label={t("agreement.pairwise")}>
           <thead>
             <tr>
               <th scope="col">
-                <span class="sr-only">Annotator</span>
+                <span class="sr-only">{t("agreement.annotator")}</span>
               </th>
               {data.annotators.map((name) => (
                 <th key={name} scope="col">
@@ -205,7 +208,11 @@ function Summary({ pk, data }: { pk: number; data: ProjectAgreement }) {
                     <Cell
                       key={data.annotators[j]}
                       value={cell.value}
-                      title={`${a} vs ${data.annotators[j]}: ${cell.documents} shared documents`}
+                      title={t("agreement.pairTitle", {
+                        a,
+                        b: data.annotators[j],
+                        count: cell.documents,
+                      })}
                     />
                   ) : (
                     <td key={data.annotators[j]} class="muted">
@@ -219,15 +226,15 @@ function Summary({ pk, data }: { pk: number; data: ProjectAgreement }) {
         </table>
       )}
 
-      <h2>Documents, least agreed first</h2>
-      <table class="figtable docs-agreement" aria-label="Agreement per document">
+      <h2>{t("agreement.leastFirst")}</h2>
+      <table class="figtable docs-agreement" aria-label={t("agreement.perDocument")}>
         <thead>
           <tr>
-            <th scope="col">Document</th>
-            <th scope="col">Annotators</th>
-            <th scope="col">Span F1 overlap</th>
-            <th scope="col">Span F1 exact</th>
-            <th scope="col">Link F1</th>
+            <th scope="col">{t("agreement.document")}</th>
+            <th scope="col">{t("agreement.annotatorsCol")}</th>
+            <th scope="col">{t("review.spanF1Overlap")}</th>
+            <th scope="col">{t("review.spanF1Exact")}</th>
+            <th scope="col">{t("review.linkF1")}</th>
           </tr>
         </thead>
         <tbody>
@@ -235,10 +242,10 @@ function Summary({ pk, data }: { pk: number; data: ProjectAgreement }) {
             <tr key={d.id}>
               <td>
                 <a href={`/projects/${pk}/documents/${d.id}/review/`} onClick={onLinkClick}>
-                  {d.title || `Document ${d.id}`}
+                  {d.title || t("table.untitled", { id: String(d.id) })}
                 </a>
               </td>
-              <td>{d.annotators.length}</td>
+              <td>{formatNumber(d.annotators.length)}</td>
               <Cell value={d.span_f1_overlap} />
               <Cell value={d.span_f1_exact} />
               <Cell value={d.relation_f1} />
@@ -246,10 +253,13 @@ function Summary({ pk, data }: { pk: number; data: ProjectAgreement }) {
           ))}
         </tbody>
       </table>
-      {data.per_document.length === 0 && <p class="muted">No submitted annotations yet.</p>}
+      {data.per_document.length === 0 && <p class="muted">{t("agreement.noneYet")}</p>}
       {data.per_document.length > SHOWN_DOCUMENTS && (
         <p class="muted">
-          Showing the {SHOWN_DOCUMENTS} least agreed of {data.per_document.length} documents.
+          {t("agreement.showing", {
+            n: formatNumber(SHOWN_DOCUMENTS),
+            count: data.per_document.length,
+          })}
         </p>
       )}
     </>

@@ -26,6 +26,7 @@ import {
   stateName,
   throughputAnnotators,
 } from "./dashboardView";
+import { FigureTable } from "./FigureTable";
 import "./workflow.css";
 import "./dashboard.css";
 
@@ -179,31 +180,30 @@ function States({ pk, data }: { pk: number; data: Dashboard }) {
       <h2 id="states-title">{t("dashboard.statesTitle")}</h2>
       <p class="muted">{t("dashboard.statesNote", { count: total, n })}</p>
       <div class="figure-pair">
-        <table class="figtable" aria-labelledby="states-title" data-figure="states">
-          <thead>
-            <tr>
-              <th scope="col">{t("dashboard.state")}</th>
-              <th scope="col">{t("dashboard.documents")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {DOCUMENT_STATES.map((state) => (
-              <tr key={state} data-state={state}>
-                <th scope="row">{stateName(state)}</th>
-                <td>
-                  <Linked
-                    href={links.state(pk, state)}
-                    value={by_state[state]}
-                    label={t("dashboard.stateLink", {
-                      count: by_state[state],
-                      state: stateName(state),
-                    })}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <FigureTable
+          titleId="states-title"
+          figure="states"
+          columns={[t("dashboard.state"), t("dashboard.documents")]}
+          rows={[...DOCUMENT_STATES]}
+          rowKey={(state) => state}
+          rowData={(state) => ({ "data-state": state })}
+          rowHead={stateName}
+          cells={(state) => [
+            {
+              key: "documents",
+              content: (
+                <Linked
+                  href={links.state(pk, state)}
+                  value={by_state[state]}
+                  label={t("dashboard.stateLink", {
+                    count: by_state[state],
+                    state: stateName(state),
+                  })}
+                />
+              ),
+            },
+          ]}
+        />
         <ChartCanvas
           config={config}
           label={t("dashboard.statesChart")}
@@ -213,6 +213,10 @@ function States({ pk, data }: { pk: number; data: Dashboard }) {
     </section>
   );
 }
+
+/** The first column's heading of a table by day or by week. */
+const bucketHeading = (kind: string) =>
+  kind === "week" ? t("dashboard.week") : t("dashboard.day");
 
 function Progress({ pk, data }: { pk: number; data: Dashboard }) {
   const config = useMemo<ChartConfig>(
@@ -241,45 +245,40 @@ function Progress({ pk, data }: { pk: number; data: Dashboard }) {
         <p class="muted">{t("dashboard.noAnnotators")}</p>
       ) : (
         <>
-          <div class="table-scroll">
-            <table class="figtable" aria-labelledby="progress-title" data-figure="progress">
-              <thead>
-                <tr>
-                  <th scope="col">{t("dashboard.annotator")}</th>
-                  {PROGRESS_COLUMNS.map((column) => (
-                    <th key={column} scope="col">
-                      {progressName(column)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {data.annotators.map((member) => (
-                  <tr key={member.username} data-annotator={member.username}>
-                    <th scope="row">
-                      {member.username}
-                      {member.role === null && (
-                        <span class="muted"> ({t("dashboard.formerMember")})</span>
-                      )}
-                    </th>
-                    {PROGRESS_COLUMNS.map((column) => (
-                      <td key={column} data-column={column}>
-                        <Linked
-                          href={links.progress(pk, member, column)}
-                          value={member[column]}
-                          label={t("dashboard.progressLink", {
-                            count: member[column],
-                            annotator: member.username,
-                            column: progressName(column),
-                          })}
-                        />
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <FigureTable
+            scroll
+            titleId="progress-title"
+            figure="progress"
+            columns={[t("dashboard.annotator"), ...PROGRESS_COLUMNS.map(progressName)]}
+            rows={data.annotators}
+            rowKey={(member) => member.username}
+            rowData={(member) => ({ "data-annotator": member.username })}
+            rowHead={(member) => (
+              <>
+                {member.username}
+                {member.role === null && (
+                  <span class="muted"> ({t("dashboard.formerMember")})</span>
+                )}
+              </>
+            )}
+            cells={(member) =>
+              PROGRESS_COLUMNS.map((column) => ({
+                key: column,
+                column,
+                content: (
+                  <Linked
+                    href={links.progress(pk, member, column)}
+                    value={member[column]}
+                    label={t("dashboard.progressLink", {
+                      count: member[column],
+                      annotator: member.username,
+                      column: progressName(column),
+                    })}
+                  />
+                ),
+              }))
+            }
+          />
           <ChartCanvas
             config={config}
             label={t("dashboard.progressChart")}
@@ -319,37 +318,47 @@ function Times({ pk, data }: { pk: number; data: Dashboard }) {
     <section aria-labelledby="time-title">
       <h2 id="time-title">{t("dashboard.timeTitle")}</h2>
       <p class="muted">{t("dashboard.timeNote", { minutes: idleMinutes })}</p>
-      <div class="table-scroll">
-        <table class="figtable" aria-labelledby="time-title" data-figure="time">
-          <thead>
-            <tr>
-              <th scope="col">{t("dashboard.annotator")}</th>
-              <th scope="col">{t("dashboard.timed")}</th>
-              <th scope="col">{t("dashboard.perDocument")}</th>
-              <th scope="col">{t("dashboard.perSpan")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.annotators.map((member) => (
-              <tr key={member.username} data-annotator={member.username}>
-                <th scope="row">{member.username}</th>
-                <td data-column="timed">
-                  <Linked
-                    href={links.timed(pk, member, data.period)}
-                    value={member.timed}
-                    label={t("dashboard.timedLink", {
-                      count: member.timed,
-                      annotator: member.username,
-                    })}
-                  />
-                </td>
-                <td data-column="seconds_per_document">
-                  {formatDuration(member.seconds_per_document)}
-                </td>
-                <td data-column="seconds_per_span">{formatDuration(member.seconds_per_span)}</td>
-              </tr>
-            ))}
-          </tbody>
+      <FigureTable
+        scroll
+        titleId="time-title"
+        figure="time"
+        columns={[
+          t("dashboard.annotator"),
+          t("dashboard.timed"),
+          t("dashboard.perDocument"),
+          t("dashboard.perSpan"),
+        ]}
+        rows={data.annotators}
+        rowKey={(member) => member.username}
+        rowData={(member) => ({ "data-annotator": member.username })}
+        rowHead={(member) => member.username}
+        cells={(member) => [
+          {
+            key: "timed",
+            column: "timed",
+            content: (
+              <Linked
+                href={links.timed(pk, member, data.period)}
+                value={member.timed}
+                label={t("dashboard.timedLink", {
+                  count: member.timed,
+                  annotator: member.username,
+                })}
+              />
+            ),
+          },
+          {
+            key: "document",
+            column: "seconds_per_document",
+            content: formatDuration(member.seconds_per_document),
+          },
+          {
+            key: "span",
+            column: "seconds_per_span",
+            content: formatDuration(member.seconds_per_span),
+          },
+        ]}
+        foot={
           <tfoot>
             <tr data-annotator="">
               <th scope="row">{t("dashboard.team")}</th>
@@ -366,8 +375,8 @@ function Times({ pk, data }: { pk: number; data: Dashboard }) {
               <td data-column="seconds_per_span">{formatDuration(data.team.seconds_per_span)}</td>
             </tr>
           </tfoot>
-        </table>
-      </div>
+        }
+      />
       {timed.length > 0 && (
         <ChartCanvas
           config={config}
@@ -414,51 +423,48 @@ function Throughput({ pk, data }: { pk: number; data: Dashboard }) {
             onPick={(i, d) => navigate(links.throughput(pk, data.throughput[i], names[d]))}
           />
           <p class="muted">{t("dashboard.throughputNote")}</p>
-          <div class="table-scroll">
-            <table class="figtable" aria-labelledby="throughput-title" data-figure="throughput">
-              <thead>
-                <tr>
-                  <th scope="col">{kind === "week" ? t("dashboard.week") : t("dashboard.day")}</th>
-                  <th scope="col">{t("dashboard.total")}</th>
-                  {names.map((name) => (
-                    <th key={name} scope="col">
-                      {name}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {busy.map((bucket) => (
-                  <tr key={bucket.start} data-bucket={bucket.start}>
-                    <th scope="row">{bucketName(bucket, kind)}</th>
-                    <td data-column="total" data-counts="submissions">
-                      <Linked
-                        href={links.throughput(pk, bucket)}
-                        value={bucket.total}
-                        label={t("dashboard.totalLink", {
-                          count: bucket.total,
-                          bucket: bucketName(bucket, kind),
-                        })}
-                      />
-                    </td>
-                    {names.map((name) => (
-                      <td key={name} data-column={name}>
-                        <Linked
-                          href={links.throughput(pk, bucket, name)}
-                          value={bucket.by_annotator[name] ?? 0}
-                          label={t("dashboard.throughputLink", {
-                            count: bucket.by_annotator[name] ?? 0,
-                            annotator: name,
-                            bucket: bucketName(bucket, kind),
-                          })}
-                        />
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <FigureTable
+            scroll
+            titleId="throughput-title"
+            figure="throughput"
+            columns={[bucketHeading(kind), t("dashboard.total"), ...names]}
+            rows={busy}
+            rowKey={(bucket) => bucket.start}
+            rowData={(bucket) => ({ "data-bucket": bucket.start })}
+            rowHead={(bucket) => bucketName(bucket, kind)}
+            cells={(bucket) => [
+              {
+                key: "total",
+                column: "total",
+                counts: "submissions",
+                content: (
+                  <Linked
+                    href={links.throughput(pk, bucket)}
+                    value={bucket.total}
+                    label={t("dashboard.totalLink", {
+                      count: bucket.total,
+                      bucket: bucketName(bucket, kind),
+                    })}
+                  />
+                ),
+              },
+              ...names.map((name) => ({
+                key: name,
+                column: name,
+                content: (
+                  <Linked
+                    href={links.throughput(pk, bucket, name)}
+                    value={bucket.by_annotator[name] ?? 0}
+                    label={t("dashboard.throughputLink", {
+                      count: bucket.by_annotator[name] ?? 0,
+                      annotator: name,
+                      bucket: bucketName(bucket, kind),
+                    })}
+                  />
+                ),
+              })),
+            ]}
+          />
         </>
       )}
     </section>
@@ -494,33 +500,34 @@ function Labels({ pk, data }: { pk: number; data: Dashboard }) {
       <h2 id="labels-title">{t("dashboard.labelsTitle")}</h2>
       <p class="muted">{t("dashboard.labelsNote")}</p>
       <div class="figure-pair">
-        <table class="figtable" aria-labelledby="labels-title" data-figure="labels">
-          <thead>
-            <tr>
-              <th scope="col">{t("dashboard.label")}</th>
-              <th scope="col">{t("dashboard.spans")}</th>
-              <th scope="col">{t("dashboard.documents")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.labels.map((label) => (
-              <tr key={label.id} data-label={label.name}>
-                <th scope="row">
-                  <span class="swatch" style={{ background: label.color }} aria-hidden="true" />
-                  {label.name}
-                </th>
-                <td data-column="spans">{formatNumber(label.spans)}</td>
-                <td data-column="documents">
-                  <Linked
-                    href={links.label(pk, label.name)}
-                    value={label.documents}
-                    label={t("dashboard.labelLink", { count: label.documents, label: label.name })}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <FigureTable
+          titleId="labels-title"
+          figure="labels"
+          columns={[t("dashboard.label"), t("dashboard.spans"), t("dashboard.documents")]}
+          rows={data.labels}
+          rowKey={(label) => label.id}
+          rowData={(label) => ({ "data-label": label.name })}
+          rowHead={(label) => (
+            <>
+              <span class="swatch" style={{ background: label.color }} aria-hidden="true" />
+              {label.name}
+            </>
+          )}
+          cells={(label) => [
+            { key: "spans", column: "spans", content: formatNumber(label.spans) },
+            {
+              key: "documents",
+              column: "documents",
+              content: (
+                <Linked
+                  href={links.label(pk, label.name)}
+                  value={label.documents}
+                  label={t("dashboard.labelLink", { count: label.documents, label: label.name })}
+                />
+              ),
+            },
+          ]}
+        />
         <ChartCanvas
           config={config}
           label={t("dashboard.labelsChart")}
@@ -566,35 +573,33 @@ function Agreement({ pk, data }: { pk: number; data: Dashboard }) {
             label={t("dashboard.agreementChart")}
             onPick={(i) => navigate(links.agreement(pk, data.agreement[i]))}
           />
-          <div class="table-scroll">
-            <table class="figtable" aria-labelledby="agreement-title" data-figure="agreement">
-              <thead>
-                <tr>
-                  <th scope="col">{kind === "week" ? t("dashboard.week") : t("dashboard.day")}</th>
-                  <th scope="col">{t("dashboard.compared")}</th>
-                  <th scope="col">{t("dashboard.spanF1")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {compared.map((bucket) => (
-                  <tr key={bucket.start} data-bucket={bucket.start}>
-                    <th scope="row">{bucketName(bucket, kind)}</th>
-                    <td data-column="documents">
-                      <Linked
-                        href={links.agreement(pk, bucket)}
-                        value={bucket.documents}
-                        label={t("dashboard.agreementLink", {
-                          count: bucket.documents,
-                          bucket: bucketName(bucket, kind),
-                        })}
-                      />
-                    </td>
-                    <td data-column="span_f1">{formatShare(bucket.span_f1)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <FigureTable
+            scroll
+            titleId="agreement-title"
+            figure="agreement"
+            columns={[bucketHeading(kind), t("dashboard.compared"), t("dashboard.spanF1")]}
+            rows={compared}
+            rowKey={(bucket) => bucket.start}
+            rowData={(bucket) => ({ "data-bucket": bucket.start })}
+            rowHead={(bucket) => bucketName(bucket, kind)}
+            cells={(bucket) => [
+              {
+                key: "documents",
+                column: "documents",
+                content: (
+                  <Linked
+                    href={links.agreement(pk, bucket)}
+                    value={bucket.documents}
+                    label={t("dashboard.agreementLink", {
+                      count: bucket.documents,
+                      bucket: bucketName(bucket, kind),
+                    })}
+                  />
+                ),
+              },
+              { key: "f1", column: "span_f1", content: formatShare(bucket.span_f1) },
+            ]}
+          />
         </>
       )}
     </section>

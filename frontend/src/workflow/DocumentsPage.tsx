@@ -13,7 +13,7 @@ import {
 import { trashApi } from "../api/trash";
 import type { Project } from "../api/types";
 import { formatDate, formatNumber, t } from "../i18n";
-import { Modal } from "../ui/Dialogs";
+import { DialogFooter, Modal } from "../ui/Dialogs";
 import { EmptyProject } from "../ui/EmptyProject";
 import { Problem } from "../ui/Problem";
 import { navigate, onLinkClick } from "../ui/router";
@@ -29,6 +29,7 @@ import {
   tableQuery,
   withFilter,
 } from "./documentsTable";
+import { scopeText } from "./exportJobs";
 import "./workflow.css";
 import "./dashboard.css";
 
@@ -500,24 +501,18 @@ function BulkBar({
       {action === "reset" && (
         <Modal title={t("table.resetTitle", { count: chosen })} role="alertdialog">
           <p>{t("table.resetText")}</p>
-          {error && <p role="alert">{error}</p>}
-          <div class="row">
-            <button
-              type="button"
-              class="danger"
-              onClick={() =>
-                run(async () => {
-                  const done = await teamApi.bulk<{ unassigned: number }>(pk, "reset", selected);
-                  return t("table.resetDone", { count: done.unassigned });
-                })
-              }
-            >
-              {t("table.resetConfirm")}
-            </button>
-            <button type="button" onClick={() => setAction(null)}>
-              {t("table.cancel")}
-            </button>
-          </div>
+          <DialogFooter
+            error={error}
+            danger
+            confirm={t("table.resetConfirm")}
+            onConfirm={() =>
+              run(async () => {
+                const done = await teamApi.bulk<{ unassigned: number }>(pk, "reset", selected);
+                return t("table.resetDone", { count: done.unassigned });
+              })
+            }
+            onCancel={() => setAction(null)}
+          />
         </Modal>
       )}
       {action === "delete" && selection.kind === "ids" && (
@@ -594,15 +589,7 @@ function AssignDialog({
             </label>
           ))}
         </fieldset>
-        {error && <p role="alert">{error}</p>}
-        <div class="row">
-          <button type="submit" class="primary">
-            {t("table.assignConfirm")}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t("table.cancel")}
-          </button>
-        </div>
+        <DialogFooter error={error} confirm={t("table.assignConfirm")} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -649,20 +636,12 @@ function ExportDialog({
           <select name="scope">
             {(spec?.export?.scopes ?? ["gold", "all", "agreed"]).map((s) => (
               <option key={s} value={s}>
-                {s}
+                {scopeText(s)}
               </option>
             ))}
           </select>
         </label>
-        {error && <p role="alert">{error}</p>}
-        <div class="row">
-          <button type="submit" class="primary">
-            {t("table.exportConfirm")}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t("table.cancel")}
-          </button>
-        </div>
+        <DialogFooter error={error} confirm={t("table.exportConfirm")} onCancel={onClose} />
       </form>
     </Modal>
   );

@@ -6,14 +6,16 @@ import { type ExportJob, workflowApi } from "../api/workflow";
 import { onLinkClick } from "../ui/router";
 import { useAsync } from "../ui/useAsync";
 import { ExportChanges } from "./ExportChanges";
-import { formatBytes, isActive, jobDisplay, pollJob, progressPercent } from "./exportJobs";
+import {
+  formatBytes,
+  isActive,
+  jobDisplay,
+  pollJob,
+  progressPercent,
+  scopeText,
+} from "./exportJobs";
 import "./workflow.css";
-
-const SCOPE_TEXT: Record<string, string> = {
-  gold: "Gold only (documents with a gold annotation)",
-  all: "All (gold, else every submitted annotation)",
-  agreed: "Agreed (two or more submitted, no gold yet)",
-};
+import { formatDate, formatNumber, t } from "../i18n";
 
 export function ExportsPage({ pk }: { pk: number }) {
   const project = useAsync(() => api.project(pk), [pk]);
@@ -53,7 +55,9 @@ export function ExportsPage({ pk }: { pk: number }) {
     const controller = new AbortController();
     polling.current.set(job.id, controller);
     pollJob(job.id, { load: workflowApi.exportJob, onUpdate: upsert, signal: controller.signal })
-      .catch((err: unknown) => setLoadError(`Lost track of export ${job.id}: ${errorMessage(err)}`))
+      .catch((err: unknown) =>
+        setLoadError(t("exports.lost", { id: String(job.id), error: errorMessage(err) })),
+      )
       .finally(() => polling.current.delete(job.id));
   }
 
@@ -90,14 +94,18 @@ export function ExportsPage({ pk }: { pk: number }) {
       for (const [name, value] of Object.entries(split)) {
         const n = Number(value);
         if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
-          setFormError(`The ${name} share must be a number from 0 to 1.`);
+          setFormError(t("exports.share", { name }));
           return;
         }
         if (n > 0) ratios[name] = n;
       }
       const sum = Object.values(ratios).reduce((a, b) => a + b, 0);
       if (Math.abs(sum - 1) > 1e-6) {
-        setFormError(`The shares add up to ${sum.toFixed(2)}; they must add up to 1.`);
+        setFormError(
+          t("exports.shares", {
+            sum: formatNumber(sum, { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+          }),
+        );
         return;
       }
     }
@@ -132,13 +140,13 @@ export function ExportsPage({ pk }: { pk: number }) {
     <main class="page wide">
       <p>
         <a href={`/projects/${pk}/`} onClick={onLinkClick}>
-          ← {project.data?.name ?? "Project"}
+          ← {project.data?.name ?? t("exports.project")}
         </a>
       </p>
-      <h1>Exports</h1>
-      <form class="export-form" onSubmit={start} aria-label="New export">
+      <h1>{t("project.exports")}</h1>
+      <form class="export-form" onSubmit={start} aria-label={t("exports.new")}>
         <label>
-          Format
+          {t("table.format")}
           <select value={chosen?.name ?? ""} onChange={(e) => setFormat(e.currentTarget.value)}>
             {exportable.map((f) => (
               <option key={f.name} value={f.name}>
@@ -148,11 +156,11 @@ export function ExportsPage({ pk }: { pk: number }) {
           </select>
         </label>
         <label>
-          Scope
+          {t("table.scope")}
           <select value={chosenScope ?? ""} onChange={(e) => setScope(e.currentTarget.value)}>
             {scopes.map((s) => (
               <option key={s} value={s}>
-                {SCOPE_TEXT[s] ?? s}
+                {scopeText(s)}
               </option>
             ))}
           </select>
@@ -205,7 +213,7 @@ export function ExportsPage({ pk }: { pk: number }) {
                 checked={splitOn}
                 onChange={(e) => setSplitOn(e.currentTarget.checked)}
               />{" "}
-              Split into train / dev / test
+              {t("exports.split")}
             </label>
           </legend>
           {(["train", "dev", "test"] as const).map((name) => (
@@ -225,11 +233,11 @@ export function ExportsPage({ pk }: { pk: number }) {
           ))}
         </fieldset>
         <button type="submit" class="primary" disabled={busy || !chosen}>
-          {busy ? "Starting…" : "Start export"}
+          {busy ? t("exports.starting") : t("table.exportConfirm")}
         </button>
       </form>
       {chosen && <p class="muted">{chosen.offset_note}</p>}
-      {formats.error && <p role="alert">Cannot list the export formats: {formats.error}</p>}
+      {formats.error && <p role="alert">{t("exports.noFormats", { error: formats.error })}</p>}
       {formError && (
         <p role="alert" class="error-text">
           {formError}
@@ -237,9 +245,9 @@ export function ExportsPage({ pk }: { pk: number }) {
       )}
       {loadError && <p role="alert">{loadError}</p>}
 
-      <h2>Past exports</h2>
-      {jobs === null && !loadError && <p>Loading…</p>}
-      {jobs && jobs.length === 0 && <p class="muted">No exports yet.</p>}
+      <h2>{t("exports.past")}</h2>
+      {jobs === null && !loadError && <p>{t("common.loading")}</p>}
+      {jobs && jobs.length === 0 && <p class="muted">{t("exports.none")}</p>}
       {jobs && jobs.length > 0 && <JobTable jobs={jobs} pk={pk} />}
     </main>
   );
@@ -251,15 +259,15 @@ function JobTable({ jobs, pk }: { jobs: ExportJob[]; pk: number }) {
       <thead>
         <tr>
           <th scope="col">#</th>
-          <th scope="col">Version</th>
-          <th scope="col">Requested</th>
-          <th scope="col">Format · scope</th>
-          <th scope="col">Status</th>
-          <th scope="col">Rows</th>
-          <th scope="col">Size</th>
+          <th scope="col">{t("exports.colVersion")}</th>
+          <th scope="col">{t("exports.colRequested")}</th>
+          <th scope="col">{t("exports.colFormat")}</th>
+          <th scope="col">{t("table.status")}</th>
+          <th scope="col">{t("exports.colRows")}</th>
+          <th scope="col">{t("exports.colSize")}</th>
           <th scope="col">SHA-256</th>
-          <th scope="col">Warnings</th>
-          <th scope="col">File</th>
+          <th scope="col">{t("exports.colWarnings")}</th>
+          <th scope="col">{t("exports.colFile")}</th>
         </tr>
       </thead>
       <tbody>
@@ -291,7 +299,7 @@ function JobRow({ job, pk }: { job: ExportJob; pk: number }) {
         <ExportChanges job={job} pk={pk} />
       </td>
       <td>
-        {new Date(job.created_at).toLocaleString()}
+        {formatDate(job.created_at)}
         <div class="muted">{job.requested_by ?? ""}</div>
       </td>
       <td>
@@ -308,18 +316,21 @@ function JobRow({ job, pk }: { job: ExportJob; pk: number }) {
               class="job-progress"
               max={job.progress.total || 1}
               value={pct === null ? undefined : job.progress.done}
-              aria-label={`Export ${job.id} progress`}
+              aria-label={t("exports.progress", { id: String(job.id) })}
             />
             <div class="muted">
               {job.progress.total
-                ? `${job.progress.done} of ${job.progress.total} documents`
-                : "Waiting to start"}
+                ? t("exports.progressText", {
+                    count: job.progress.total,
+                    done: formatNumber(job.progress.done),
+                  })
+                : t("exports.waiting")}
             </div>
           </div>
         )}
         {job.error && <div class="error-text">{job.error}</div>}
       </td>
-      <td>{done ? job.row_count : "—"}</td>
+      <td>{done && job.row_count !== null ? formatNumber(job.row_count) : "—"}</td>
       <td>{done ? formatBytes(job.size) : "—"}</td>
       <td class="mono" title={job.sha256 || undefined}>
         {job.sha256 ? `${job.sha256.slice(0, 12)}…` : "—"}
@@ -330,7 +341,8 @@ function JobRow({ job, pk }: { job: ExportJob; pk: number }) {
       <td>
         {job.download_url ? (
           <a href={job.download_url} download={job.file_name ?? true}>
-            Download{job.file_name ? ` ${job.file_name}` : ""}
+            {t("exports.download")}
+            {job.file_name ? ` ${job.file_name}` : ""}
           </a>
         ) : (
           "—"

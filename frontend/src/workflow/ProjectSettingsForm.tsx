@@ -90,7 +90,7 @@ export function ProjectSettingsForm({
     setBusy(true);
     try {
       const saved = await adminApi.saveSettings(pk, parsed.value);
-      setStatus("Settings saved.");
+      setStatus(t("settingsForm.saved"));
       onSaved?.(saved);
     } catch (err) {
       setErrors(fieldErrors(err));
@@ -104,11 +104,11 @@ export function ProjectSettingsForm({
   const other = Object.entries(errors).filter(([k]) => !known.has(k));
   return (
     <section aria-labelledby="project-settings-heading">
-      <h2 id="project-settings-heading">Project settings</h2>
+      <h2 id="project-settings-heading">{t("settingsForm.title")}</h2>
       <form class="settings-form stacked" onSubmit={save} noValidate>
         <div class="row">
           <label>
-            Annotators per document
+            {t("settingsForm.perDocument")}
             <input
               type="number"
               min="1"
@@ -120,7 +120,7 @@ export function ProjectSettingsForm({
             <ErrorFor field="annotators_per_document" errors={errors} />
           </label>
           <label>
-            Merge threshold (share of annotators who must agree, above 0 up to 1)
+            {t("settingsForm.mergeThreshold")}
             <input
               type="number"
               min="0"
@@ -147,13 +147,13 @@ export function ProjectSettingsForm({
           </label>
         </div>
         <Check field="allow_overlap" draft={draft} errors={errors} set={set}>
-          Allow overlapping spans
+          {t("settingsForm.overlap")}
         </Check>
         <Check field="annotators_see_each_other" draft={draft} errors={errors} set={set}>
-          Annotators see each other's work
+          {t("settingsForm.seeEachOther")}
         </Check>
         <Check field="anonymize_review" draft={draft} errors={errors} set={set}>
-          Anonymize annotators in review
+          {t("settingsForm.anonymize")}
         </Check>
         <Check field="quotes_include_marks" draft={draft} errors={errors} set={set}>
           {t("settings.quotesIncludeMarks")}
@@ -162,7 +162,7 @@ export function ProjectSettingsForm({
           {t("conversation.compare.setting")}
         </Check>
         <label>
-          Guidelines (Markdown)
+          {t("settingsForm.guidelines")}
           <textarea
             value={draft.guidelines}
             rows={12}
@@ -173,13 +173,13 @@ export function ProjectSettingsForm({
         </label>
         {draft.guidelines.trim() && (
           <details>
-            <summary>Preview the guidelines</summary>
+            <summary>{t("settingsForm.preview")}</summary>
             <Guidelines markdown={draft.guidelines} />
           </details>
         )}
         <div class="row">
           <button type="submit" class="primary" disabled={busy}>
-            {busy ? "Saving…" : "Save settings"}
+            {busy ? t("save.saving") : t("settingsForm.save")}
           </button>
           <span aria-live="polite">{status}</span>
         </div>

@@ -2,7 +2,8 @@ import { useState } from "preact/hooks";
 import type { DocumentReview, ItemStatus } from "../api/workflow";
 import { tagStyle } from "../editor/colors";
 import type { AnnotationState } from "../editor/types";
-import { t } from "../i18n";
+import { formatNumber, formatPercent, t } from "../i18n";
+import { type Drawer, DrawerClose } from "../ui/Drawer";
 import {
   goldMembership,
   itemId,
@@ -26,6 +27,7 @@ export function ProposalPanel({
   onAccept,
   onReject,
   onShow,
+  drawer,
 }: {
   review: DocumentReview;
   gold: AnnotationState;
@@ -37,6 +39,8 @@ export function ProposalPanel({
   onReject: (item: ReviewItem) => void;
   /** Selects and scrolls to the item in the gold editor. */
   onShow: (item: ReviewItem) => void;
+  /** On a phone the panel is this drawer. */
+  drawer?: Drawer;
 }) {
   const { proposal } = review;
   const items: ReviewItem[] = [
@@ -52,11 +56,18 @@ export function ProposalPanel({
   const count = (status: ItemStatus) => items.filter((e) => e.item.status === status).length;
   const proposed = proposedItems(review);
   return (
-    <section class="rv-proposal" aria-label="Merge proposal">
-      <h2>Merge proposal</h2>
+    <section
+      {...drawer?.panel}
+      class={`rv-proposal${drawer ? " drawer" : ""}${drawer?.open ? " open" : ""}`}
+      aria-label={t("review.proposal")}
+    >
+      {drawer && <DrawerClose drawer={drawer} />}
+      <h2>{t("review.proposal")}</h2>
       <p class="hint">
-        From {review.submitted} submitted version{review.submitted === 1 ? "" : "s"}; an item is
-        proposed when at least {Math.round(review.merge_threshold * 100)}% of them have it.
+        {t("review.proposalRule", {
+          count: review.submitted,
+          percent: formatPercent(review.merge_threshold),
+        })}
       </p>
       <div class="row">
         <button
@@ -64,22 +75,27 @@ export function ProposalPanel({
           class="primary"
           disabled={!agreedCount}
           onClick={() =>
-            onAccept(itemsWithStatus(review, "agreed"), `Accepted ${agreedCount} agreed items.`)
+            onAccept(
+              itemsWithStatus(review, "agreed"),
+              t("review.acceptedAgreed", { count: agreedCount }),
+            )
           }
         >
-          Accept all agreed ({agreedCount})
+          {t("review.acceptAgreed", { n: formatNumber(agreedCount) })}
         </button>
         <button
           type="button"
           disabled={!proposed.length}
-          onClick={() => onAccept(proposed, `Accepted ${proposed.length} proposed items.`)}
+          onClick={() =>
+            onAccept(proposed, t("review.acceptedProposed", { count: proposed.length }))
+          }
         >
-          Accept agreed + majority ({proposed.length})
+          {t("review.acceptProposed", { n: formatNumber(proposed.length) })}
         </button>
       </div>
-      {items.length === 0 && <p class="muted">Nothing to propose yet.</p>}
+      {items.length === 0 && <p class="muted">{t("review.nothingToPropose")}</p>}
       <label class="field">
-        Show
+        {t("review.show")}
         <select
           value={show}
           onChange={(e) => {
@@ -87,17 +103,27 @@ export function ProposalPanel({
             setLimit(PAGE);
           }}
         >
-          <option value="all">All items ({items.length})</option>
-          <option value="disputed">Disputed ({count("disputed")})</option>
-          <option value="majority">Majority ({count("majority")})</option>
-          <option value="agreed">Agreed ({count("agreed")})</option>
+          <option value="all">{t("review.allItems", { n: formatNumber(items.length) })}</option>
+          <option value="disputed">
+            {t("review.disputedItems", { n: formatNumber(count("disputed")) })}
+          </option>
+          <option value="majority">
+            {t("review.majorityItems", { n: formatNumber(count("majority")) })}
+          </option>
+          <option value="agreed">
+            {t("review.agreedItems", { n: formatNumber(count("agreed")) })}
+          </option>
         </select>
       </label>
       <ul class="rv-items">
         {shown.slice(0, limit).map((entry) => {
           const id = itemId(entry);
           const held = inGold(entry);
-          const state = held ? "in gold" : rejected.has(id) ? "rejected" : "not in gold";
+          const state = held
+            ? t("review.inGold")
+            : rejected.has(id)
+              ? t("review.rejectedState")
+              : t("review.notInGold");
           return (
             <li
               key={id}
@@ -108,7 +134,7 @@ export function ProposalPanel({
                 <StatusTag status={entry.item.status} />
                 {entry.kind === "span" && (
                   <>
-                    <span class="rv-kind">▭ span</span>
+                    <span class="rv-kind">▭ {t("review.kindSpan")}</span>
                     <span class="chip" style={tagStyle(colorOf(entry.item.label))}>
                       {entry.item.label}
                     </span>
@@ -116,7 +142,7 @@ export function ProposalPanel({
                 )}
                 {entry.kind === "relation" && (
                   <>
-                    <span class="rv-kind">↗ link</span>
+                    <span class="rv-kind">↗ {t("review.kindLink")}</span>
                     <strong>{entry.item.label}</strong>
                   </>
                 )}
@@ -128,7 +154,7 @@ export function ProposalPanel({
                 )}
                 {entry.kind === "label" && (
                   <>
-                    <span class="rv-kind">▣ document</span>
+                    <span class="rv-kind">▣ {t("review.kindDocument")}</span>
                     <span>
                       {entry.item.group}: <strong>{entry.item.value}</strong>
                     </span>
@@ -143,7 +169,7 @@ export function ProposalPanel({
                     <button
                       type="button"
                       class="link-button span-text"
-                      title="Show it in the gold"
+                      title={t("review.showInGold")}
                       onClick={() => onShow(entry)}
                     >
                       {quote(entry.item)}
@@ -164,7 +190,9 @@ export function ProposalPanel({
                 )}
                 {entry.kind === "span" && entry.item.disputed_attributes.length > 0 && (
                   <span class="rv-warn">
-                    Attributes in dispute: {entry.item.disputed_attributes.join(", ")}
+                    {t("review.disputedAttributes", {
+                      names: entry.item.disputed_attributes.join(", "),
+                    })}
                   </span>
                 )}
                 <span class="muted rv-who">{entry.item.annotators.join(", ")}</span>
@@ -173,18 +201,18 @@ export function ProposalPanel({
                 <button
                   type="button"
                   disabled={held}
-                  onClick={() => onAccept([entry], "Accepted.")}
-                  aria-label={`Accept ${describe(entry)}`}
+                  onClick={() => onAccept([entry], t("review.accepted"))}
+                  aria-label={t("review.acceptItem", { item: describe(entry) })}
                 >
-                  Accept
+                  {t("review.accept")}
                 </button>
                 <button
                   type="button"
                   disabled={!held && rejected.has(id)}
                   onClick={() => onReject(entry)}
-                  aria-label={`Reject ${describe(entry)}`}
+                  aria-label={t("review.rejectItem", { item: describe(entry) })}
                 >
-                  Reject
+                  {t("review.reject")}
                 </button>
               </div>
             </li>
@@ -193,7 +221,10 @@ export function ProposalPanel({
       </ul>
       {shown.length > limit && (
         <button type="button" onClick={() => setLimit(limit + PAGE)}>
-          Show {Math.min(PAGE, shown.length - limit)} more of {shown.length - limit}
+          {t("review.showMore", {
+            n: formatNumber(Math.min(PAGE, shown.length - limit)),
+            rest: formatNumber(shown.length - limit),
+          })}
         </button>
       )}
     </section>
@@ -202,8 +233,12 @@ export function ProposalPanel({
 
 function describe(entry: ReviewItem): string {
   if (entry.kind === "span")
-    return `${entry.item.label} span at ${entry.item.start}–${entry.item.end}`;
-  if (entry.kind === "relation") return `${entry.item.label} link`;
+    return t("review.describeSpan", {
+      label: entry.item.label,
+      start: String(entry.item.start),
+      end: String(entry.item.end),
+    });
+  if (entry.kind === "relation") return t("review.describeLink", { label: entry.item.label });
   if (entry.kind === "chain")
     return t("review.describeChain", { first: entry.item.mentions[0]?.start ?? 0 });
   return `${entry.item.group} ${entry.item.value}`;

@@ -3,6 +3,7 @@ import type { ItemStatus } from "../api/workflow";
 import { hexToRgba } from "../editor/colors";
 import { fragmentsOf } from "../editor/fragments";
 import type { AnnotationState, Span } from "../editor/types";
+import { t } from "../i18n";
 import { keyOf, STATUS_DISPLAY } from "./proposal";
 import { segments } from "./segments";
 
@@ -10,7 +11,7 @@ const RANK: Record<ItemStatus | "none", number> = { none: 0, agreed: 1, majority
 const FALLBACK = "#888888";
 
 export function StatusTag({ status }: { status: ItemStatus | null }) {
-  if (!status) return <span class="rv-status rv-none">not voting</span>;
+  if (!status) return <span class="rv-status rv-none">{t("review.notVoting")}</span>;
   const { icon, text } = STATUS_DISPLAY[status];
   return (
     <span class={`rv-status rv-${status}`}>
@@ -101,7 +102,10 @@ export class ReadOnlyVersion extends Component<ReadOnlyVersionProps> {
                     <span class="rv-icon" aria-hidden="true">
                       {status ? STATUS_DISPLAY[status].icon : "·"}
                     </span>
-                    <span class="sr-only"> {status ?? "not voting"}</span>
+                    <span class="sr-only">
+                      {" "}
+                      {status ? STATUS_DISPLAY[status].text : t("review.notVoting")}
+                    </span>
                   </span>
                 );
               })}

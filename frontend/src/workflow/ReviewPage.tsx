@@ -21,11 +21,12 @@ import type {
   Op,
   Span,
 } from "../editor/types";
-import { t } from "../i18n";
+import { formatNumber, t } from "../i18n";
 import { ChainList } from "../ui/ChainList";
 import { CommentsPanel } from "../ui/CommentsPanel";
 import { DocumentFrame, DocumentLoader } from "../ui/DocumentFrame";
 import { DocumentLabels } from "../ui/DocumentLabels";
+import { DrawerClose, useDrawer } from "../ui/Drawer";
 import { EditorView } from "../ui/EditorView";
 import { runEditorAction } from "../ui/editorActions";
 import type { Action } from "../ui/keys";
@@ -34,6 +35,7 @@ import { useNotice } from "../ui/Notice";
 import { onLinkClick } from "../ui/router";
 import { SaveStatus } from "../ui/SaveStatus";
 import { SpanDetails } from "../ui/SpanPanel";
+import { annotationStatusText } from "../ui/statusText";
 import { useAsync } from "../ui/useAsync";
 import { useKeymap } from "../ui/useKeymap";
 import { CheckToggle } from "./CheckToggle";
@@ -72,7 +74,7 @@ export function ReviewPage({ pk, docId }: { pk: number; docId: number }) {
     return { project, labels, review };
   }, [pk, docId, reloads]);
   return (
-    <DocumentLoader pk={pk} state={loaded} failure="Cannot review this document">
+    <DocumentLoader pk={pk} state={loaded} failure={t("review.cannotOpen")}>
       {(data) => (
         <Review
           key={reloads}
@@ -150,7 +152,7 @@ function Review({
   function apply(ops: Op[], what: string): void {
     if (!editor) return;
     if (!ops.length) {
-      setNotice(`Nothing to change: ${what}.`);
+      setNotice(t("review.nothingToChange", { what }));
       return;
     }
     if (editor.apply(ops)) setNotice(what);
@@ -169,7 +171,7 @@ function Review({
     setRejected((r) => new Set(r).add(itemId(item)));
     const ops = rejectOps(item, ctx);
     if (ops.length) editor?.apply(ops);
-    setNotice("Rejected.");
+    setNotice(t("review.rejected"));
   }
 
   async function saveGold(overwriteVersion?: number): Promise<void> {
@@ -182,7 +184,7 @@ function Review({
         ...editor.getState(),
       });
       setSave({ status: "saved", version: saved.version });
-      setNotice(`Gold saved (version ${saved.version}).`);
+      setNotice(t("review.goldSaved", { version: String(saved.version) }));
     } catch (err) {
       setSave({ version: save.version, ...failedSave(err, { retries: false }) });
     }
@@ -190,7 +192,7 @@ function Review({
 
   /** In-app links ask before dropping unsaved gold (closing the tab asks through beforeunload). */
   function leave(e: MouseEvent): void {
-    if (save.status !== "saved" && !window.confirm("The gold has unsaved changes. Leave anyway?")) {
+    if (save.status !== "saved" && !window.confirm(t("review.leaveUnsaved"))) {
       e.preventDefault();
       return;
     }
@@ -231,20 +233,34 @@ function Review({
   };
   const selected = editor && selectedId ? editor.getSpan(selectedId) : undefined;
   const agreedCount = itemsWithStatus(review, "agreed").length;
+  const goldName = t("review.goldScroll");
+  // On a phone the gold's panel and the merge proposal are drawers (app.css, "Any screen").
+  const goldDrawer = useDrawer("gold-panel");
+  const proposalDrawer = useDrawer("merge-proposal");
+  const versionName = (name: string) => t("review.versionScroll", { name });
 
   const actions = (
     <>
-      <strong>Review: {review.document.title || `Document ${review.document.id}`}</strong>
+      <strong>
+        {t("review.heading", {
+          title: review.document.title || t("table.untitled", { id: String(review.document.id) }),
+        })}
+      </strong>
       <span class="muted">
-        {review.submitted} of {review.annotations.length} versions submitted
-        {review.anonymized ? " · names hidden" : ""}
+        {t("review.submittedOf", {
+          count: review.annotations.length,
+          k: formatNumber(review.submitted),
+        })}
+        {review.anonymized ? ` · ${t("review.namesHidden")}` : ""}
       </span>
+      <button {...goldDrawer.toggle}>{t("review.goldPanel")}</button>
+      <button {...proposalDrawer.toggle}>{t("review.proposal")}</button>
       <span class="spacer" />
       <a href={`/projects/${pk}/agreement/`} onClick={leave}>
-        Project agreement
+        {t("review.projectAgreement")}
       </a>
       <a href={`/projects/${pk}/documents/${docId}/`} onClick={leave}>
-        My annotation
+        {t("review.myAnnotation")}
       </a>
       <a href={`/projects/${pk}/documents/${docId}/history/`} onClick={leave}>
         {t("history.linkDocument")}
@@ -255,28 +271,31 @@ function Review({
   return (
     <DocumentFrame
       className="review-page"
-      label="Review actions"
+      label={t("review.actions")}
       pk={pk}
       projectName={project.name}
       onLeave={leave}
       actions={actions}
       notice={notice}
     >
-      <section class="rv-figures" aria-label="Agreement on this document">
-        <h2>Agreement on this document</h2>
+      <section class="rv-figures" aria-label={t("review.documentAgreement")}>
+        <h2>{t("review.documentAgreement")}</h2>
         {figures ? (
           <dl>
-            <Fig term="Span F1 (exact)" value={figures.span_f1_exact} />
-            <Fig term="Span F1 (overlap)" value={figures.span_f1_overlap} />
-            <Fig term="Unitizing α" value={review.agreement.spans.overall.unitizing_alpha} />
-            <Fig term="Link F1" value={figures.relation_f1} />
+            <Fig term={t("review.spanF1Exact")} value={figures.span_f1_exact} />
+            <Fig term={t("review.spanF1Overlap")} value={figures.span_f1_overlap} />
             <Fig
-              term="Document labels α"
+              term={t("review.unitizingAlpha")}
+              value={review.agreement.spans.overall.unitizing_alpha}
+            />
+            <Fig term={t("review.linkF1")} value={figures.relation_f1} />
+            <Fig
+              term={t("review.docLabelsAlpha")}
               value={review.agreement.document_labels.overall.krippendorff_alpha}
             />
           </dl>
         ) : (
-          <p class="muted">No figure yet: fewer than two submitted versions.</p>
+          <p class="muted">{t("review.noFigure")}</p>
         )}
       </section>
       {project.my_role === "admin" && (
@@ -289,16 +308,19 @@ function Review({
       )}
 
       <div class="rv-main">
-        <section class="rv-gold" aria-label="Gold">
+        <section class="rv-gold" aria-label={t("review.gold")}>
           <div class="palette-bar">
-            <h2>Gold</h2>
-            <SaveStatus state={save} extra={` · version ${save.version}`} />
+            <h2>{t("review.gold")}</h2>
+            <SaveStatus
+              state={save}
+              extra={` · ${t("review.version", { version: String(save.version) })}`}
+            />
             <span class="spacer" />
             <button type="button" disabled={!editor?.canUndo} onClick={() => editor?.undo()}>
-              Undo
+              {t("editor.undo")}
             </button>
             <button type="button" disabled={!editor?.canRedo} onClick={() => editor?.redo()}>
-              Redo
+              {t("editor.redo")}
             </button>
             <button
               type="button"
@@ -306,18 +328,20 @@ function Review({
               disabled={save.status === "saving" || save.status === "conflict"}
               onClick={() => saveGold()}
             >
-              Save gold<kbd aria-hidden="true">Ctrl+S</kbd>
+              {t("review.saveGold")}
+              <kbd aria-hidden="true">Ctrl+S</kbd>
             </button>
           </div>
           {save.status === "conflict" && (
             <div class="banner" role="alert">
-              Not saved: someone else saved this gold since you opened it
               {save.theirVersion !== undefined
-                ? ` (it is now at version ${save.theirVersion}; yours started from ${save.version})`
-                : ""}
-              .{" "}
+                ? t("review.conflictVersions", {
+                    theirs: String(save.theirVersion),
+                    mine: String(save.version),
+                  })
+                : t("review.conflict")}{" "}
               <button type="button" onClick={onReload}>
-                Reload their gold (drops your changes)
+                {t("review.reloadTheirs")}
               </button>{" "}
               <button
                 type="button"
@@ -325,13 +349,13 @@ function Review({
                 onClick={() => saveGold(save.theirVersion)}
                 disabled={save.theirVersion === undefined}
               >
-                Overwrite with mine
+                {t("conflict.overwrite")}
               </button>
             </div>
           )}
           {save.status === "rejected" && (
             <div class="banner" role="alert">
-              Not saved: {save.message}
+              {t("review.notSaved", { message: save.message ?? "" })}
             </div>
           )}
           <div class="palette-bar">
@@ -339,17 +363,22 @@ function Review({
           </div>
           {linking && (
             <p class="link-hint" role="status">
-              Linking: click the target span. Esc cancels.
+              {t("review.linkHint")}
             </p>
           )}
           <div class="rv-gold-body">
             {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (axe scrollable-region-focusable) */}
-            <div class="article-scroll rv-gold-scroll" tabIndex={0}>
+            <section class="article-scroll rv-gold-scroll" tabIndex={0} aria-label={goldName}>
               <article class="article">
                 <EditorView options={options} onReady={setEditor} />
               </article>
-            </div>
-            <aside class="rv-gold-side">
+            </section>
+            <aside
+              {...goldDrawer.panel}
+              class={goldDrawer.open ? "rv-gold-side drawer open" : "rv-gold-side drawer"}
+              aria-label={t("review.goldPanel")}
+            >
+              <DrawerClose drawer={goldDrawer} />
               {docLabels.length > 0 && editor && (
                 <DocumentLabels
                   labels={docLabels}
@@ -373,7 +402,7 @@ function Review({
                     class="danger"
                     onClick={() => editor.deleteSpan(selected.id)}
                   >
-                    Delete span
+                    {t("spanPanel.delete")}
                   </button>
                 </>
               )}
@@ -381,15 +410,17 @@ function Review({
                 <ChainList editor={editor} chains={editor.chains()} selectedId={selectedId} />
               )}
               <p class="hint">
-                {gold.spans.length} spans · {gold.relations.length} links in the gold. Select text
-                and pick a label (or press its key) to add; click a span to edit it; Delete removes
-                it; Ctrl+Z undoes.
+                {t("review.goldHint", {
+                  spans: formatNumber(gold.spans.length),
+                  links: formatNumber(gold.relations.length),
+                })}
               </p>
             </aside>
           </div>
         </section>
 
         <ProposalPanel
+          drawer={proposalDrawer}
           review={review}
           gold={gold}
           rejected={rejected}
@@ -402,17 +433,21 @@ function Review({
         />
       </div>
 
-      <section class="rv-versions" aria-label="Annotators' versions">
-        <h2>Annotators' versions</h2>
-        {review.anonymized && <p class="muted">Names are hidden in this project.</p>}
-        {review.annotations.length === 0 && <p>No annotator has worked on this document yet.</p>}
+      <section class="rv-versions" aria-label={t("review.versions")}>
+        <h2>{t("review.versions")}</h2>
+        {review.anonymized && <p class="muted">{t("review.namesHiddenText")}</p>}
+        {review.annotations.length === 0 && <p>{t("review.noVersions")}</p>}
         <div class="rv-grid">
           {review.annotations.map((v) => (
-            <article class="rv-version" key={v.annotator} aria-label={`Version of ${v.annotator}`}>
+            <article
+              class="rv-version"
+              key={v.annotator}
+              aria-label={t("review.versionOf", { name: v.annotator })}
+            >
               <h3>
                 {v.annotator}{" "}
                 <span class={`badge badge-${verdicts[v.annotator]?.status ?? v.status}`}>
-                  {verdicts[v.annotator]?.status ?? v.status}
+                  {annotationStatusText(verdicts[v.annotator]?.status ?? v.status)}
                 </span>
               </h3>
               <VerdictControls
@@ -427,14 +462,14 @@ function Review({
                 onNotice={setNotice}
               />
               {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (axe scrollable-region-focusable) */}
-              <div class="rv-scroll" tabIndex={0}>
+              <section class="rv-scroll" tabIndex={0} aria-label={versionName(v.annotator)}>
                 <ReadOnlyVersion
                   text={text}
                   state={v}
                   colors={colors}
                   statuses={v.status === "submitted" ? statuses : null}
                 />
-              </div>
+              </section>
               <VersionExtras review={review} version={v} quote={quote} />
             </article>
           ))}
@@ -516,16 +551,17 @@ function VersionExtras({
   );
   return (
     <div class="rv-extras">
-      <h4>Links</h4>
-      {version.relations.length === 0 && <p class="muted">None.</p>}
+      <h4>{t("review.links")}</h4>
+      {version.relations.length === 0 && <p class="muted">{t("review.none")}</p>}
       <ul>
         {version.relations.map((r) => {
           const from = byId.get(r.from);
           const to = byId.get(r.to);
           return (
             <li key={r.id} class="rv-link">
-              <span class="rv-kind">↗ link</span> {quote(from)} <strong>{r.label}</strong> →{" "}
-              {quote(to)} <StatusTag status={relStatus(from, to, r.label)} />
+              <span class="rv-kind">↗ {t("review.kindLink")}</span> {quote(from)}{" "}
+              <strong>{r.label}</strong> → {quote(to)}{" "}
+              <StatusTag status={relStatus(from, to, r.label)} />
             </li>
           );
         })}
@@ -540,13 +576,13 @@ function VersionExtras({
           </li>
         ))}
       </ul>
-      <h4>Document labels</h4>
-      {labels.length === 0 && <p class="muted">None.</p>}
+      <h4>{t("review.documentLabels")}</h4>
+      {labels.length === 0 && <p class="muted">{t("review.none")}</p>}
       <ul>
         {labels.map(([group, value]) => (
           <li key={`${group}=${value}`} class="rv-doclabel">
-            <span class="rv-kind">▣ document</span> {group}: <strong>{value}</strong>{" "}
-            <StatusTag status={labelStatus(group, value)} />
+            <span class="rv-kind">▣ {t("review.kindDocument")}</span> {group}:{" "}
+            <strong>{value}</strong> <StatusTag status={labelStatus(group, value)} />
           </li>
         ))}
       </ul>

@@ -17,14 +17,18 @@ export function SettingsPage({ pk }: { pk: number }) {
     <main class="page settings-page">
       <p>
         <a href={`/projects/${pk}/`} onClick={onLinkClick}>
-          ← {project.data?.name ?? "Project"}
+          ← {project.data?.name ?? t("exports.project")}
         </a>
       </p>
-      <h1>Settings{project.data ? `: ${project.data.name}` : ""}</h1>
-      {project.loading && !project.data && <p>Loading…</p>}
+      <h1>
+        {project.data
+          ? t("settingsForm.heading", { name: project.data.name })
+          : t("project.settings")}
+      </h1>
+      {project.loading && !project.data && <p>{t("common.loading")}</p>}
       {project.error && <p role="alert">{project.error}</p>}
       {project.data && project.data.my_role !== "admin" && (
-        <p role="alert">Only the project's admins can change its settings.</p>
+        <p role="alert">{t("settingsForm.adminsOnly")}</p>
       )}
       {project.data?.my_role === "admin" && (
         <>

@@ -7,15 +7,17 @@ import {
   importFormats,
   uploadSuffixes,
 } from "../api/formats";
+import { t } from "../i18n";
 import { useAsync } from "../ui/useAsync";
 import { describeLineError, type UploadFailure, uploadFailure } from "./uploadReport";
 
-const UNIT_TEXT: Record<string, string> = {
-  "": "Detect from the spans (refused, saying why, when unclear)",
-  utf16: "UTF-16 units",
-  code_point: "Code points",
-  grapheme: "Grapheme clusters (doccano's grapheme mode)",
-};
+function unitText(unit: string): string {
+  if (unit === "") return t("upload.unitDetect");
+  if (unit === "utf16") return t("upload.unitUtf16");
+  if (unit === "code_point") return t("upload.unitCodePoint");
+  if (unit === "grapheme") return t("upload.unitGrapheme");
+  return unit;
+}
 
 /** The offset units a file of this format may count in: detection first when the server
  * offers it (the empty choice sends no unit), then the format's own. */
@@ -54,7 +56,7 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
     setResult(null);
     setFailure(null);
     if (!file) {
-      setFailure({ summary: "Choose a file first.", errors: [] });
+      setFailure({ summary: t("upload.chooseFile"), errors: [] });
       return;
     }
     setBusy(true);
@@ -83,10 +85,10 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
 
   return (
     <section aria-labelledby="upload-heading">
-      <h2 id="upload-heading">Upload documents</h2>
+      <h2 id="upload-heading">{t("upload.title")}</h2>
       <form class="settings-form" onSubmit={submit}>
         <label>
-          File to upload
+          {t("upload.file")}
           <input
             ref={input}
             type="file"
@@ -95,12 +97,12 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
           />
         </label>
         <label>
-          File format
+          {t("upload.format")}
           <select
             value={chosen ? format : "auto"}
             onChange={(e) => setFormat(e.currentTarget.value)}
           >
-            <option value="auto">Automatic, from the file extension</option>
+            <option value="auto">{t("upload.auto")}</option>
             {importable.map((f) => (
               <option key={f.name} value={f.name}>
                 {f.title} ({f.import?.suffixes.join(", ")})
@@ -110,27 +112,27 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
         </label>
         {chosen && units.length > 0 && (
           <label>
-            {chosen.title} offsets count
+            {t("upload.offsets", { format: chosen.title })}
             <select value={unit} onChange={(e) => setOffsetUnit(e.currentTarget.value)}>
               {units.map((u) => (
                 <option key={u} value={u}>
-                  {UNIT_TEXT[u] ?? u}
-                  {u === chosen.offset_unit ? ` (${chosen.title}'s own)` : ""}
+                  {unitText(u)}
+                  {u === chosen.offset_unit ? ` ${t("upload.own", { format: chosen.title })}` : ""}
                 </option>
               ))}
             </select>
           </label>
         )}
         <label>
-          Import the file's annotations as
+          {t("upload.layer")}
           <select value={layer} onChange={(e) => setLayer(e.currentTarget.value)}>
-            <option value="">Each author's version (ground truth also gold)</option>
-            <option value="gold">Gold only</option>
-            <option value="suggestions">Suggestions</option>
+            <option value="">{t("upload.layerVersions")}</option>
+            <option value="gold">{t("upload.layerGold")}</option>
+            <option value="suggestions">{t("upload.layerSuggestions")}</option>
           </select>
         </label>
         <label>
-          Annotators (JSON, from the file's user ids or names to usernames here)
+          {t("upload.annotatorMap")}
           <input
             type="text"
             value={annotatorMap}
@@ -139,7 +141,7 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
           />
         </label>
         <label>
-          Labels (JSON, from the file's labels and choice groups to ours)
+          {t("upload.labelMap")}
           <input
             type="text"
             value={labelMap}
@@ -164,31 +166,27 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
           </select>
         </label>
         <button type="submit" class="primary" disabled={busy}>
-          {busy ? "Uploading…" : "Upload"}
+          {busy ? t("upload.uploading") : t("upload.upload")}
         </button>
       </form>
-      {formats.error && <p role="alert">Cannot list the upload formats: {formats.error}</p>}
+      {formats.error && <p role="alert">{t("upload.noFormats", { error: formats.error })}</p>}
       {!chosen && fileName && formats.data && (
         <p class="muted">
           {guessed
-            ? `${fileName} will be read as ${guessed.title}.`
-            : `${fileName} has an extension the server does not know; choose a format.`}
+            ? t("upload.guessed", { file: fileName, format: guessed.title })
+            : t("upload.unknownExtension", { file: fileName })}
         </p>
       )}
       <div aria-live="polite">
         {result && (
           <div class="upload-result">
             <p>
-              <strong>
-                {result.created} {result.created === 1 ? "document" : "documents"} imported
-              </strong>
+              <strong>{t("upload.imported", { count: result.created })}</strong>
             </p>
             <UploadFacts result={result} />
             {result.warnings.length > 0 && (
               <>
-                <p>
-                  {result.warnings.length} {result.warnings.length === 1 ? "warning" : "warnings"}:
-                </p>
+                <p>{t("upload.warnings", { count: result.warnings.length })}</p>
                 <ul class="warnings">
                   {result.warnings.map((w, i) => (
                     <li key={i}>{w}</li>

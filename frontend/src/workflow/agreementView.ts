@@ -1,5 +1,7 @@
 /** Shapes the agreement summary for the page: the pairwise matrix and the chart's series. */
+
 import type { AgreementSummary, Figure, PairFigures } from "../api/workflow";
+import { t } from "../i18n";
 
 export type PairMetric = "span_f1_overlap" | "span_f1_exact" | "relation_f1";
 
@@ -52,11 +54,11 @@ export function labelSeries(summary: AgreementSummary): ChartSeries {
   return {
     labels,
     datasets: [
-      { name: "Span F1 (exact)", values: span("f1_exact") },
-      { name: "Span F1 (overlap)", values: span("f1_overlap") },
-      { name: "Unitizing α", values: span("unitizing_alpha") },
+      { name: t("review.spanF1Exact"), values: span("f1_exact") },
+      { name: t("review.spanF1Overlap"), values: span("f1_overlap") },
+      { name: t("review.unitizingAlpha"), values: span("unitizing_alpha") },
       {
-        name: "Link F1",
+        name: t("review.linkF1"),
         values: pad(
           relationLabels.map((l) => summary.relations.per_label[l].f1),
           spanLabels.length,

@@ -1,5 +1,6 @@
 /** Export jobs for display, and the loop that follows one until it finishes. */
 import type { ExportJob } from "../api/workflow";
+import { t } from "../i18n";
 
 export type Tone = "pending" | "running" | "succeeded" | "failed";
 
@@ -23,19 +24,29 @@ export function progressPercent(job: Pick<ExportJob, "status" | "progress">): nu
 export function jobDisplay(job: Pick<ExportJob, "status" | "progress" | "stale">): JobDisplay {
   switch (job.status) {
     case "pending":
-      return { icon: "⏳", text: "Queued", tone: "pending" };
+      return { icon: "⏳", text: t("exports.queued"), tone: "pending" };
     case "running": {
-      if (job.stale) return { icon: "⚠", text: "Stalled: waiting for a worker", tone: "running" };
+      if (job.stale) return { icon: "⚠", text: t("exports.stalled"), tone: "running" };
       const pct = progressPercent(job);
-      return { icon: "▶", text: pct === null ? "Running" : `Running ${pct}%`, tone: "running" };
+      const text =
+        pct === null ? t("exports.running") : t("exports.runningPct", { pct: String(pct) });
+      return { icon: "▶", text, tone: "running" };
     }
     case "succeeded":
-      return { icon: "✓", text: "Done", tone: "succeeded" };
+      return { icon: "✓", text: t("exports.done"), tone: "succeeded" };
     case "failed":
-      return { icon: "✗", text: "Failed", tone: "failed" };
+      return { icon: "✗", text: t("exports.failed"), tone: "failed" };
     default:
       return { icon: "?", text: String(job.status), tone: "pending" };
   }
+}
+
+/** An export scope as the interface language says it. */
+export function scopeText(scope: string): string {
+  if (scope === "gold") return t("exports.scopeGold");
+  if (scope === "all") return t("exports.scopeAll");
+  if (scope === "agreed") return t("exports.scopeAgreed");
+  return scope;
 }
 
 export function formatBytes(size: number | null): string {

@@ -5,6 +5,7 @@
  * ops so accepting is one undoable step and the gold editor stays the one
  * place the gold changes.
  */
+
 import type {
   DocumentReview,
   ItemStatus,
@@ -15,11 +16,27 @@ import type {
   SpanKey,
 } from "../api/workflow";
 import type { AnnotationState, Attributes, DocumentLabelValue, Op, Span } from "../editor/types";
+import { t } from "../i18n";
 
 export const STATUS_DISPLAY: Record<ItemStatus, { icon: string; text: string }> = {
-  agreed: { icon: "✓", text: "agreed" },
-  majority: { icon: "◐", text: "majority" },
-  disputed: { icon: "⚠", text: "disputed" },
+  agreed: {
+    icon: "✓",
+    get text() {
+      return t("review.agreed");
+    },
+  },
+  majority: {
+    icon: "◐",
+    get text() {
+      return t("review.majority");
+    },
+  },
+  disputed: {
+    icon: "⚠",
+    get text() {
+      return t("review.disputed");
+    },
+  },
 };
 
 /** A span's identity across versions: extent, label and, for an interrupted one, its fragments. */

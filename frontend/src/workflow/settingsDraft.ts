@@ -38,7 +38,7 @@ export function settingsFromDraft(
   const errors: FieldErrors = {};
   const perDoc = Number(d.annotators_per_document);
   if (d.annotators_per_document.trim() === "" || !Number.isInteger(perDoc) || perDoc < 1)
-    errors.annotators_per_document = "Enter a whole number, 1 or more.";
+    errors.annotators_per_document = t("settingsForm.wholeNumber");
   const threshold = Number(d.merge_threshold);
   if (
     d.merge_threshold.trim() === "" ||
@@ -46,7 +46,7 @@ export function settingsFromDraft(
     threshold <= 0 ||
     threshold > 1
   )
-    errors.merge_threshold = "Enter a number above 0 and at most 1.";
+    errors.merge_threshold = t("settingsForm.threshold");
   const checkRate = Number(d.check_rate);
   if (d.check_rate.trim() === "" || !Number.isFinite(checkRate) || checkRate < 0 || checkRate > 1)
     errors.check_rate = t("settings.checkRateInvalid");

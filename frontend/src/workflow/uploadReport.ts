@@ -1,6 +1,7 @@
 /** Why an upload failed, as the upload form shows it: a summary and the errors by line. */
 
 import { ApiError, errorMessage, NON_FIELD } from "../api/errors";
+import { t } from "../i18n";
 
 export interface LineError {
   line: number | null;
@@ -23,7 +24,10 @@ function lineError(path: string, messages: string[]): LineError {
 
 /** One line of text for a per-line error: "Line 3, field text: required". */
 export function describeLineError(e: LineError): string {
-  const where = [e.line === null ? "" : `Line ${e.line}`, e.field ? `field ${e.field}` : ""]
+  const where = [
+    e.line === null ? "" : t("upload.line", { line: String(e.line) }),
+    e.field ? t("upload.field", { field: e.field }) : "",
+  ]
     .filter(Boolean)
     .join(", ");
   return where ? `${where}: ${e.message}` : e.message;
@@ -35,7 +39,7 @@ export function uploadFailure(err: unknown): UploadFailure {
   if (err.status === 413) {
     // A proxy's 413 has no body of ours: then there is nothing more to say.
     const why = err.fromApi ? ` ${err.detail}` : "";
-    return { summary: `The file is too large.${why}`, errors: [] };
+    return { summary: `${t("upload.tooLarge")}${why}`, errors: [] };
   }
   const errors = Object.entries(err.errors).map(([path, messages]) => lineError(path, messages));
   return { summary: err.detail, errors };
