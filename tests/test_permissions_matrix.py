@@ -96,6 +96,8 @@ MATRIX = [
                                                               "403 404 403 202 202"),
     ("GET", "/api/exports/{job}/", None,                      "403 404 403 200 200"),
     ("GET", "/api/exports/{job}/download/", None,             "403 404 403 200 200"),
+    # The world's export is the project's first version: no previous one to compare with.
+    ("GET", "/api/exports/{job}/diff/", None,                 "403 404 403 400 400"),
     ("GET", "/api/formats/", None,                            "403 200 200 200 200"),
     ("GET", D + "comments/", None,                            "403 404 200 200 200"),
     ("POST", D + "comments/", {"text": "Hi", "annotation": None},
