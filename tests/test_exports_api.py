@@ -345,7 +345,9 @@ def test_include_unannotated_exports_every_document_in_every_format(cast, unanno
     assert "Scope: gold (and every document without annotations)" in card
     assert "Documents: 5" in card
     everything = b"".join(files.values())
-    if name not in ("spacy", "hf"):  # binary (DocBin, Arrow): checked by their own readers
+    # spacy, hf: binary (DocBin, Arrow), checked by their own readers; quotes: a row per
+    # quote, so a document without one has no row (the card's count has it)
+    if name not in ("spacy", "hf", "quotes"):
         # by text, or (csv holds none) by external id
         texts = b"Belum" in everything and b"draf" in everything
         assert texts or (b'"n0"' in everything and b'"n1"' in everything)

@@ -98,6 +98,8 @@ MATRIX = [
     ("GET", "/api/exports/{job}/download/", None,             "403 404 403 200 200"),
     ("GET", P + "uploads/", None,                             "403 404 403 403 200"),
     ("GET", "/api/uploads/{upload}/download/", None,          "403 404 403 403 200"),
+    # The world's export is the project's first version: no previous one to compare with.
+    ("GET", "/api/exports/{job}/diff/", None,                 "403 404 403 400 400"),
     ("GET", "/api/formats/", None,                            "403 200 200 200 200"),
     ("GET", D + "comments/", None,                            "403 404 200 200 200"),
     ("POST", D + "comments/", {"text": "Hi", "annotation": None},

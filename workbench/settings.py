@@ -383,6 +383,7 @@ SPECTACULAR_SETTINGS = {
         "AnnotationStatusEnum": "annotations.models.AnnotationStatus",
         "ExportStatusEnum": "annotations.models.ExportStatus",
         "SuggestionStatusEnum": "annotations.models.SuggestionStatus",
+        "TrashKindEnum": "annotations.models.TrashKind",
         "DocumentStatusEnum": ["new", "in_progress", "annotated", "reviewed"],
     },
 }

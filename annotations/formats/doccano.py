@@ -93,7 +93,6 @@ class DoccanoWriter:
 
     def write(self, record: Record) -> None:
         self._tally.count(record)
-        self._tally.count(record)
         if not self._all:
             self._tally.uncarried_annotations(record)
         self._tally.uncarried_attribution(record, fragments=True, chains=True)
