@@ -3,8 +3,9 @@
  * words unless exact, never splitting a surrogate pair, refused with a reason
  * when they would duplicate a span or overlap one where the project forbids it.
  */
-import { isFragmented, movedEdge } from "./fragments";
+
 import { t } from "../i18n";
+import { isFragmented, movedEdge } from "./fragments";
 import { type OffsetMap, widenToCodePoints } from "./offsets";
 import { moveEdgeByWord, snapToWords } from "./snap";
 import type { SpanStore } from "./spanStore";
