@@ -1,10 +1,16 @@
 import { useState } from "preact/hooks";
 import { errorMessage } from "../api/errors";
 import { type ExportDiff, type ExportJob, workflowApi } from "../api/workflow";
+import { t } from "../i18n";
 
 /** How many of each kind of changed document are listed (the API has every one). */
 const LISTED = 50;
 const POLL_MS = 2000;
+const KIND_TITLES = {
+  changed: () => t("exportChanges.changed"),
+  added: () => t("exportChanges.added"),
+  removed: () => t("exportChanges.removed"),
+};
 
 /** Changes since the job's previous version, loaded when opened (a worker may still be
  * computing a large diff: the API answers 202 until it is stored). */
@@ -39,8 +45,8 @@ export function ExportChanges({ job, pk }: { job: ExportJob; pk: number }) {
       class="export-changes"
       onToggle={(e) => (e.currentTarget as HTMLDetailsElement).open && void load()}
     >
-      <summary>Changes since #{job.previous}</summary>
-      {loading && <p class="muted">Comparing…</p>}
+      <summary>{t("exportChanges.since", { id: job.previous })}</summary>
+      {loading && <p class="muted">{t("exportChanges.comparing")}</p>}
       {error && <p class="error-text">{error}</p>}
       {diff && <DiffSummary diff={diff} pk={pk} />}
     </details>
@@ -53,10 +59,18 @@ function DiffSummary({ diff, pk }: { diff: ExportDiff; pk: number }) {
   return (
     <div class="diff-summary">
       <p>
-        Documents: {d.added.length} added, {d.removed.length} removed, {d.changed.length} changed.
-        Spans: {s.added} added, {s.removed} removed, {s.relabelled} relabelled, {s.moved} moved.
-        Links: {r.added} added, {r.removed} removed. Document labels changed in{" "}
-        {diff.document_labels.changed}.
+        {t("exportChanges.summary", {
+          docsAdded: d.added.length,
+          docsRemoved: d.removed.length,
+          docsChanged: d.changed.length,
+          spansAdded: s.added,
+          spansRemoved: s.removed,
+          relabelled: s.relabelled,
+          moved: s.moved,
+          linksAdded: r.added,
+          linksRemoved: r.removed,
+          labelsChanged: diff.document_labels.changed,
+        })}
       </p>
       {labels.length > 0 && (
         <ul class="diff-labels">
@@ -67,34 +81,36 @@ function DiffSummary({ diff, pk }: { diff: ExportDiff; pk: number }) {
           ))}
         </ul>
       )}
-      <DocumentList title="Changed" ids={d.changed} pk={pk} linked />
-      <DocumentList title="Added" ids={d.added} pk={pk} linked />
-      <DocumentList title="Removed" ids={d.removed} pk={pk} linked={false} />
+      <DocumentList kind="changed" ids={d.changed} pk={pk} linked />
+      <DocumentList kind="added" ids={d.added} pk={pk} linked />
+      <DocumentList kind="removed" ids={d.removed} pk={pk} linked={false} />
     </div>
   );
 }
 
 function DocumentList({
-  title,
+  kind,
   ids,
   pk,
   linked,
 }: {
-  title: string;
+  kind: "changed" | "added" | "removed";
   ids: string[];
   pk: number;
   linked: boolean;
 }) {
   if (!ids.length) return null;
   return (
-    <div class="diff-documents" data-kind={title.toLowerCase()}>
-      <strong>{title}</strong>
+    <div class="diff-documents" data-kind={kind}>
+      <strong>{KIND_TITLES[kind]()}</strong>
       <ul>
         {ids.slice(0, LISTED).map((id) => (
           <li key={id}>{linked ? <a href={documentUrl(pk, id)}>{id}</a> : <span>{id}</span>}</li>
         ))}
       </ul>
-      {ids.length > LISTED && <p class="muted">… and {ids.length - LISTED} more</p>}
+      {ids.length > LISTED && (
+        <p class="muted">{t("exportChanges.more", { count: ids.length - LISTED })}</p>
+      )}
     </div>
   );
 }

@@ -114,7 +114,7 @@ export function ExportsPage({ pk }: { pk: number }) {
     if (excludeFlagged) options.exclude_flagged = true;
     if (chosen.export?.span_labels && tagged !== null) {
       if (tagged.length === 0) {
-        setFormError("Choose at least one label to tag.");
+        setFormError(t("exports.chooseLabel"));
         return;
       }
       options.labels = tagged;
@@ -172,7 +172,7 @@ export function ExportsPage({ pk }: { pk: number }) {
             disabled={!widens}
             onChange={(e) => setUnannotated(e.currentTarget.checked)}
           />{" "}
-          Include documents nobody has annotated yet
+          {t("exports.includeUnannotated")}
         </label>
         <label>
           <input
@@ -180,13 +180,11 @@ export function ExportsPage({ pk }: { pk: number }) {
             checked={excludeFlagged}
             onChange={(e) => setExcludeFlagged(e.currentTarget.checked)}
           />{" "}
-          Leave flagged documents out
+          {t("exports.excludeFlagged")}
         </label>
         {chosen?.export?.span_labels && spanLabels.length > 0 && (
           <fieldset class="tagged-labels">
-            <legend>
-              Labels to tag (where two overlap, the earlier, then the longer, is kept)
-            </legend>
+            <legend>{t("exports.labelsToTag")}</legend>
             {spanLabels.map((name) => (
               <label key={name}>
                 <input
@@ -294,7 +292,11 @@ function JobRow({ job, pk }: { job: ExportJob; pk: number }) {
       <td data-version={job.version ?? ""}>
         {job.version === null ? "—" : `v${job.version}`}
         {job.version !== null && (
-          <div class="muted">{job.previous === null ? "first" : `after #${job.previous}`}</div>
+          <div class="muted">
+            {job.previous === null
+              ? t("exports.firstVersion")
+              : t("exports.afterVersion", { id: job.previous })}
+          </div>
         )}
         <ExportChanges job={job} pk={pk} />
       </td>

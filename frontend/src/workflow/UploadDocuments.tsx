@@ -150,19 +150,19 @@ export function UploadDocuments({ pk, onImported }: { pk: number; onImported?: (
           />
         </label>
         <label>
-          Annotators who are not members
+          {t("upload.annotators")}
           <select value={annotators} onChange={(e) => setAnnotators(e.currentTarget.value)}>
-            <option value="">Refuse the file, naming them</option>
-            <option value="create">Make them members (new accounts for new names)</option>
-            <option value="suggestions">Import their work as suggestions</option>
+            <option value="">{t("upload.refuseNaming")}</option>
+            <option value="create">{t("upload.annotatorsCreate")}</option>
+            <option value="suggestions">{t("upload.annotatorsSuggestions")}</option>
           </select>
         </label>
         <label>
-          Documents already here or repeated in the file
+          {t("upload.duplicates")}
           <select value={duplicates} onChange={(e) => setDuplicates(e.currentTarget.value)}>
-            <option value="">Refuse the file, naming them</option>
-            <option value="skip">Skip them</option>
-            <option value="update">Update them (same text only)</option>
+            <option value="">{t("upload.refuseNaming")}</option>
+            <option value="skip">{t("upload.duplicatesSkip")}</option>
+            <option value="update">{t("upload.duplicatesUpdate")}</option>
           </select>
         </label>
         <button type="submit" class="primary" disabled={busy}>
