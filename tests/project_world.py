@@ -11,6 +11,7 @@ from annotations.models import (
     Comment,
     CommentTarget,
     Document,
+    ExportEntry,
     ExportJob,
     ExportStatus,
     Project,
@@ -85,10 +86,17 @@ def busy_project(cast) -> list[Document]:
         target=Target(CommentTarget.DOCUMENT),
         reply_to=root,
     )
-    ExportJob.objects.create(
+    done = ExportJob.objects.create(
         project=cast.project, format="jsonl", status=ExportStatus.SUCCEEDED, documents=[docs[0].pk]
     )
-    ExportJob.objects.create(project=cast.project, format="conll", status=ExportStatus.RUNNING)
+    running = ExportJob.objects.create(
+        project=cast.project, format="conll", status=ExportStatus.RUNNING
+    )
+    # Each export's manifest rows: the running one's must not follow it into an archive.
+    for job in (done, running):
+        ExportEntry.objects.create(
+            export=job, attempt=1, external_id="a0", digest="0" * 40, content={"spans": []}
+        )
     return docs
 
 

@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from annotations.models import Annotation, Document, ExportStatus, Project, Span
+from annotations.models import Annotation, Document, ExportEntry, ExportStatus, Project, Span
 from annotations.project_archive.graph import unplaced
 from tests.project_world import busy_project, snapshot
 
@@ -59,6 +59,8 @@ def test_dump_then_load_restores_the_project_as_it_was(cast, busy, tmp_path):
     after = snapshot(restored)
     before["exports"] = [e for e in before["exports"] if e[1] != ExportStatus.RUNNING]
     assert after == before
+    # the finished export's manifest came back with it; the running one's did not
+    assert ExportEntry.objects.filter(export__project=restored).count() == 1
     assert "created without a password: " in out.getvalue()
     bob = get_user_model().objects.get(username="bob")
     assert not bob.has_usable_password()

@@ -38,8 +38,12 @@ BATCH = 2000
 
 # Rows a restore must not bring back as they were: an export that was queued or running has
 # no worker behind it on the other side (it would run again, or look stuck forever).
+_DONE = [ExportStatus.SUCCEEDED, ExportStatus.FAILED]
 ROW_FILTERS: dict[str, Q] = {
-    "annotations.exportjob": Q(status__in=[ExportStatus.SUCCEEDED, ExportStatus.FAILED]),
+    "annotations.exportjob": Q(status__in=_DONE),
+    # a running export's manifest rows and diffs go with it
+    "annotations.exportentry": Q(export__status__in=_DONE),
+    "annotations.exportdiff": Q(export__status__in=_DONE, against__status__in=_DONE),
 }
 
 

@@ -246,7 +246,8 @@ def _load_table(
             objects.append(model(**values))
             olds.append(old_pk)
             stamps.append({column: values[column] for column in stamped if column in values})
-            deferred.append((objects[-1], selfs))
+            if selfs:  # only these are kept to the end of the table: memory follows them
+                deferred.append((objects[-1], selfs))
         model._base_manager.bulk_create(objects)
         _restore_stamps(model, objects, stamps)
         for obj, old in zip(objects, olds, strict=True):
@@ -317,7 +318,8 @@ def _restore_self_links(
     for obj, selfs in deferred:
         if selfs:
             for column, old in selfs.items():
-                setattr(obj, column, mapping[old])
+                # a link to a row not archived (a running export) is left empty
+                setattr(obj, column, mapping.get(old))
             linked.append(obj)
     if linked:
         model._base_manager.bulk_update(
