@@ -87,7 +87,7 @@ def fill(n: int, annotators: int = 0) -> int:
         creator=user, preset="news", name=f"bench-export-{n}-{time.time():.0f}"
     )
     labels = list(project.labels.filter(kind="span").values_list("pk", flat=True))
-    speaker = project.labels.get(kind="relation").pk
+    speaker = project.labels.get(kind="relation", name="SPEAKER").pk
     doc, ann = Document._meta.db_table, Annotation._meta.db_table
     span, rel = Span._meta.db_table, Relation._meta.db_table
     with transaction.atomic(), connection.cursor() as cur:
@@ -100,15 +100,16 @@ def fill(n: int, annotators: int = 0) -> int:
         )
         cur.execute(
             f"""INSERT INTO {ann} (document_id, project_id, is_gold, status, version,
-                                   document_labels, created_at, updated_at)
-            SELECT id, project_id, true, 'submitted', 1, '{{"sentiment": "neutral"}}', now(),
-                   now()
+                                   document_labels, chain_names, created_at, updated_at)
+            SELECT id, project_id, true, 'submitted', 1, '{{"sentiment": "neutral"}}', '{{}}',
+                   now(), now()
             FROM {doc} WHERE project_id = %s""",
             [project.pk],
         )
         cur.execute(
-            f"""INSERT INTO {span} (annotation_id, client_id, start, "end", label_id, attributes)
-            SELECT a.id, 's' || g, g * 60, g * 60 + 12, (%s::bigint[])[1 + g %% %s], '{{}}'
+            f"""INSERT INTO {span} (annotation_id, client_id, start, "end", label_id, attributes,
+                                    chain)
+            SELECT a.id, 's' || g, g * 60, g * 60 + 12, (%s::bigint[])[1 + g %% %s], '{{}}', ''
             FROM {ann} a JOIN {doc} d ON d.id = a.document_id
             CROSS JOIN generate_series(0, %s) AS g
             WHERE d.project_id = %s""",
@@ -138,15 +139,16 @@ def _copy_gold_to(cur, project_id: int, username: str) -> None:
     doc, ann, span = Document._meta.db_table, Annotation._meta.db_table, Span._meta.db_table
     cur.execute(
         f"""INSERT INTO {ann} (document_id, project_id, annotator_id, is_gold, status, version,
-                               document_labels, created_at, updated_at)
-        SELECT id, project_id, %s, false, 'submitted', 1, '{{"sentiment": "neutral"}}', now(),
-               now()
+                               document_labels, chain_names, created_at, updated_at)
+        SELECT id, project_id, %s, false, 'submitted', 1, '{{"sentiment": "neutral"}}', '{{}}',
+               now(), now()
         FROM {doc} WHERE project_id = %s""",
         [user.pk, project_id],
     )
     cur.execute(
-        f"""INSERT INTO {span} (annotation_id, client_id, start, "end", label_id, attributes)
-        SELECT mine.id, s.client_id, s.start, s."end", s.label_id, s.attributes
+        f"""INSERT INTO {span} (annotation_id, client_id, start, "end", label_id, attributes,
+                                chain)
+        SELECT mine.id, s.client_id, s.start, s."end", s.label_id, s.attributes, s.chain
         FROM {ann} mine JOIN {doc} d ON d.id = mine.document_id
         JOIN {ann} gold ON gold.document_id = d.id AND gold.is_gold
         JOIN {span} s ON s.annotation_id = gold.id
