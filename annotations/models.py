@@ -1051,7 +1051,7 @@ class Upload(models.Model):
 class DocumentTokens(models.Model):
     """A document's tokens and sentence starts as code-point offsets (`formats.tokens.
     TokenTable`, ~8 bytes a token), made by the first CoNLL export that needed them, so later
-    exports map spans to tokens without loading or running spaCy (DECISIONS 45).
+    exports map spans to tokens without loading or running spaCy (DECISIONS 60).
 
     Valid only for the text it was made from (`digest`) by the tokenizer it names
     (`tokenizer`: spaCy's version, the language asked for, the layout); an export that finds

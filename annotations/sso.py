@@ -1,4 +1,4 @@
-"""Single sign-on with an OpenID Connect provider (DECISIONS.md 45), on mozilla-django-oidc.
+"""Single sign-on with an OpenID Connect provider (DECISIONS.md 58), on mozilla-django-oidc.
 
 The library does the authorization code flow (state, nonce, PKCE, the token request, the
 ID token's signature against the provider's keys, the userinfo request). This module adds

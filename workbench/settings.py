@@ -279,7 +279,7 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
-# Single sign-on with an OpenID Connect provider (annotations/sso.py, DECISIONS.md 45).
+# Single sign-on with an OpenID Connect provider (annotations/sso.py, DECISIONS.md 58).
 # On when OIDC_ISSUER is set: its discovery document names the endpoints, each of which
 # may also be given (a provider without discovery, or one endpoint behind another host).
 OIDC_ISSUER = env_str("OIDC_ISSUER", "").rstrip("/")
@@ -438,7 +438,7 @@ EXPORT_DIFF_INLINE_DOCUMENTS = env_int("EXPORT_DIFF_INLINE_DOCUMENTS", 20000, mi
 
 
 # Periodic work, sent by Celery beat: one `celery beat` process per cluster (the compose file's
-# `beat` service, `make run`), never one per worker (DECISIONS.md 45). Each entry is a task
+# `beat` service, `make run`), never one per worker (DECISIONS.md 59). Each entry is a task
 # name and its interval; a message not taken within its interval expires (the next one comes).
 # New periodic work (a trash purge, say) adds an entry here and a task in annotations/tasks.py.
 def _every(task: str, seconds: int) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Single sign-on accounts: the provider's claims become one of our users, and its groups
-claim (`OIDC_GROUPS_CLAIM`) their project roles (DECISIONS.md 45).
+claim (`OIDC_GROUPS_CLAIM`) their project roles (DECISIONS.md 58).
 
 Groups that give a role read `<prefix>:<project id>:<role>` (`workbench:12:reviewer`;
 the prefix is `OIDC_GROUPS_PREFIX`); any other group is someone else's and is ignored.

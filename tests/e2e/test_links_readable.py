@@ -1,6 +1,6 @@
 """Links you can read, in Chromium: each quote→speaker connector carries its relation's
 name, two quotes of one speaker run in two lanes, and a link whose speaker is off screen
-says where it goes and goes there when pressed (DECISIONS.md 46). Label tags reach WCAG AA
+says where it goes and goes there when pressed (DECISIONS.md 64). Label tags reach WCAG AA
 contrast, measured in the page and computed here from WCAG's own formula."""
 
 import re

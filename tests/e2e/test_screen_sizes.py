@@ -220,7 +220,7 @@ def test_editor_drawer_shuts_with_escape_and_gives_focus_back(cast, live_server,
 
 def test_a_finger_selects_words_and_labels_them(cast, live_server, browser):
     """On a touch phone: tap the first word, tap the last, tap PER; the span covers exactly
-    the words tapped (DECISIONS.md 45). A tap on the span afterwards selects it."""
+    the words tapped (DECISIONS.md 63). A tap on the span afterwards selects it."""
     doc = article(cast)
     context = browser.new_context(viewport=VIEWPORTS["phone"], has_touch=True, is_mobile=True)
     page = context.new_page()

@@ -1,5 +1,5 @@
 /**
- * Signposts for links that leave the screen (DECISIONS.md 46): where a link's one end is in
+ * Signposts for links that leave the screen (DECISIONS.md 64): where a link's one end is in
  * view and the other is not, a small button beside the end in view says where the link
  * goes ("→ Stoltenberg, paragraph 7 ↓") and scrolls there when pressed. Hovering or
  * focusing it strengthens its connector. Worked out after the frame's paint, from the

@@ -1,5 +1,5 @@
 /**
- * Draws relations as labelled SVG connectors over the document (DECISIONS.md 46): an arc
+ * Draws relations as labelled SVG connectors over the document (DECISIONS.md 64): an arc
  * when both ends share a line, otherwise a connector through the left gutter so links
  * between paragraphs never cross the words. Each connector carries its relation's label
  * (along the arc's top, or upright along its gutter run, near both ends of a long one) and gets a gutter lane of its own

@@ -1,5 +1,5 @@
 /**
- * Selecting text with a finger (DECISIONS.md 45): a tap on a word selects the word, a tap
+ * Selecting text with a finger (DECISIONS.md 63): a tap on a word selects the word, a tap
  * on another word extends the selection from the first to it, a tap on the selected word
  * (or on white space) clears it. The selection is the page's own, so a label key or a
  * palette button labels it exactly as a mouse selection. A tap on a span while nothing is
