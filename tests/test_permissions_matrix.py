@@ -180,6 +180,7 @@ def test_every_api_endpoint_is_in_the_matrix():
         "{annotator}": "<str:username>",
         "{token}": "<int:token_id>",
         "{trash}": "<int:pk>",
+        "{upload}": "<int:upload_id>",
     }
     covered = set()
     for _, path, _, _ in MATRIX:

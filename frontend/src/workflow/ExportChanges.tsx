@@ -45,7 +45,7 @@ export function ExportChanges({ job, pk }: { job: ExportJob; pk: number }) {
       class="export-changes"
       onToggle={(e) => (e.currentTarget as HTMLDetailsElement).open && void load()}
     >
-      <summary>{t("exportChanges.since", { id: job.previous })}</summary>
+      <summary>{t("exportChanges.since", { id: String(job.previous) })}</summary>
       {loading && <p class="muted">{t("exportChanges.comparing")}</p>}
       {error && <p class="error-text">{error}</p>}
       {diff && <DiffSummary diff={diff} pk={pk} />}

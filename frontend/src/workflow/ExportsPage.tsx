@@ -295,7 +295,7 @@ function JobRow({ job, pk }: { job: ExportJob; pk: number }) {
           <div class="muted">
             {job.previous === null
               ? t("exports.firstVersion")
-              : t("exports.afterVersion", { id: job.previous })}
+              : t("exports.afterVersion", { id: String(job.previous) })}
           </div>
         )}
         <ExportChanges job={job} pk={pk} />
