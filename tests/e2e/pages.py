@@ -12,6 +12,7 @@ listed at the end of the test run.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from functools import cache
@@ -120,3 +121,32 @@ def check_page(page, name: str) -> None:
     """What every page gets: a screenshot, then axe-core."""
     screenshot(page, name)
     assert_accessible(page, name)
+
+
+CATALOGS = FRONTEND / "src" / "i18n" / "locales"
+
+
+@cache
+def _catalog(lang: str) -> dict:
+    return json.loads((CATALOGS / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def _plural(lang: str, count: int) -> str:
+    # CLDR's cardinal rules for the two catalogs: Indonesian has one form, English two.
+    return "one" if lang == "en" and count == 1 else "other"
+
+
+def ui_text(key: str, lang: str = "id", **values: object) -> str:
+    """The browser app's text for `key` as a user of `lang` reads it: the message from
+    frontend/src/i18n/locales/<lang>.json (its plural form when `count` is given, as
+    i18next picks it), with `{{name}}` filled from `values`."""
+    node: object = _catalog(lang)
+    *path, last = key.split(".")
+    for part in path:
+        node = node[part]  # type: ignore[index]
+    assert isinstance(node, dict), key
+    if "count" in values:
+        last = f"{last}_{_plural(lang, int(values['count']))}"  # type: ignore[call-overload]
+    message = node[last]
+    assert isinstance(message, str), key
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: str(values[m.group(1)]), message)
