@@ -342,3 +342,63 @@ def test_a_project_with_its_own_fragment_and_coref_labels_reads_them_as_relation
     assert record["chains"] == [{"id": "e1", "name": ""}]
     assert [(s["id"], s.get("chain")) for s in record["spans"]] == [("a", "e1"), ("c", "e1")]
     assert record["relations"] == []
+
+
+def _brat_zip_without_sidecar(data: bytes) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in unzip(data).items():
+            if name.endswith((".txt", ".ann")):
+                archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_brat_keeps_fragments_apart_whose_gap_is_spaces_or_a_line_break() -> None:
+    """Two fragments of ours separated by one space come back as two (the gap is a person's,
+    not brat's split at a line break), and so do two separated by a line break alone, which
+    the .ann line cannot tell from a span split there: the sidecar says which. A span across a
+    line break still comes back whole; without the sidecar (a foreign file), the gap of a line
+    break joins, as brat's own split would."""
+    text = "satu dua\ntiga empat lima"
+    spaced = [[9, 13], [14, 19]]  # "tiga" "empat"
+    broken = [[5, 8], [9, 13]]  # "dua" / "tiga": only the line break between them
+    record = {
+        "external_id": "gaps",
+        "text": text,
+        "spans": [
+            {
+                "id": "a",
+                "start": 9,
+                "end": 19,
+                "label": "QUOTE",
+                "attributes": {},
+                "fragments": spaced,
+            },
+            {
+                "id": "b",
+                "start": 5,
+                "end": 13,
+                "label": "QUOTE",
+                "attributes": {},
+                "fragments": broken,
+            },
+            {"id": "c", "start": 0, "end": 13, "label": "PER", "attributes": {}},
+        ],
+        "relations": [],
+    }
+    data, result = export("brat", [record])
+    assert result.warnings == []
+    ann = unzip(data)["gaps.ann"].decode()
+    assert "T1\tQUOTE 9 13;14 19\ttiga empat\n" in ann
+    assert "T2\tQUOTE 5 8;9 13\tdua tiga\n" in ann
+    assert "T3\tPER 0 8;9 13\tsatu dua tiga\n" in ann
+    (back,) = list(read_brat(io.BytesIO(data)))
+    assert [(s["start"], s["end"], s.get("fragments")) for s in back["spans"]] == [
+        (9, 19, spaced),
+        (5, 13, broken),
+        (0, 13, None),
+    ]
+    (foreign,) = list(read_brat(io.BytesIO(_brat_zip_without_sidecar(data))))
+    assert [s.get("fragments") for s in foreign["spans"]] == [spaced, None, None]
