@@ -497,3 +497,19 @@ def test_the_semarang_article_interrupted_quotes(cast):
     quotes = [s for s in answer["spans"] if s["label"] == "QUOTE"]
     assert [len(q["fragments"]) for q in quotes] == [2, 2]
     assert [c["canonical"] for c in answer["chains"]] == ["Rina Wulandari", "Budi Hartono"]
+
+
+def test_a_quotes_table_is_not_uploaded_back(cast, demak_doc):
+    """The quotes table has no text and a derived speaker (DECISIONS 68): an upload naming
+    format quotes is a 400 at `format` saying it is export-only, and stores nothing."""
+    response = cast.client("reviewer").put(gold_url(demak_doc), demak().body(), format="json")
+    assert response.status_code == 200
+    files = export_files(cast, "quotes", demak_doc)
+    other = make_project(admin=cast.admin, name="Copy")
+    response = upload(
+        cast.client("admin"), other, "quotes.jsonl", files["quotes.jsonl"], format="quotes"
+    )
+    assert response.status_code == 400
+    (message,) = response.json()["errors"]["format"]
+    assert message.startswith("'quotes' is an export-only format: use jsonl, doccano")
+    assert other.documents.count() == 0
