@@ -4,10 +4,12 @@
 Offsets are characters of the UTF-8 ``.txt``, which brat's Python reads without newline
 translation: code points, our unit, so no conversion. The ``.txt`` holds the text byte for byte
 (CRLF kept). A span crossing a line break is written as brat writes it, as fragments split at
-the break (``T1\\tQUOTE 0 5;7 12\\t…``); the reader joins fragments whose gaps are only
-whitespace. An interrupted quote (`fragments`, DECISIONS 46) is one discontinuous ``T``
-(``T1\\tQUOTE 1 40;58 120``), and a discontinuous ``T`` whose gaps hold words is read back as
-one. Speaker and cue links are ``R`` lines like any relation; a speaker chain is an
+the break (``T1\\tQUOTE 0 5;7 12\\t…``); the reader joins fragments whose gap is whitespace
+holding a line break. An interrupted quote (`fragments`, DECISIONS 46) is one discontinuous
+``T`` (``T1\\tQUOTE 1 40;58 120``), and a discontinuous ``T`` whose gaps hold words, or spaces
+alone, is read back as one; where one of its gaps is whitespace with a line break (which the
+file cannot tell from brat's split), the sidecar's ``fragments`` (T id -> fragments) says so.
+Speaker and cue links are ``R`` lines like any relation; a speaker chain is an
 ``*\\tEquiv T3 T7 T9`` line (brat's equivalence, drawn as one entity), its id and name (brat
 has none) in the sidecar with its mentions, so a chain of one mention survives too. A foreign
 file's Equiv lines, and its ``R`` lines of a coreference type (``Coref``, ``Coreference``,
@@ -84,6 +86,7 @@ class BratWriter:
         sidecar: dict[str, Any] = {"file": name, "external_id": record["external_id"]}
         layers = []
         chains: list[dict[str, Any]] = []
+        gaps: dict[str, list[list[int]]] = {}
         # The top-level pair is the gold version; brat wants an .ann beside every .txt, so a
         # document with annotators' versions only (scope all) gets an empty one.
         self._zip.add(f"{name}.txt", data, track=False)
@@ -92,6 +95,7 @@ class BratWriter:
             if annotator is None:
                 gold = _ann(version, text)
                 chains = _chain_members(version)
+                gaps = _line_break_gaps(version, text)
                 continue
             # brat opens a directory as a collection: each annotator's is one of its own
             stem = f"{ANNOTATORS}/{self._folder(annotator)}/{name}"
@@ -101,6 +105,8 @@ class BratWriter:
             layer["document_labels"] = version.get("document_labels") or {}
             if version_chains := _chain_members(version):
                 layer["chains"] = version_chains
+            if version_gaps := _line_break_gaps(version, text):
+                layer["fragments"] = version_gaps
             layers.append(layer)
         self._zip.add(f"{name}.ann", gold.encode("utf-8"), track=False)
         sidecar.update(
@@ -110,6 +116,8 @@ class BratWriter:
         )
         if chains:
             sidecar["chains"] = chains
+        if gaps:
+            sidecar["fragments"] = gaps
         if record.get("split"):
             sidecar["split"] = record["split"]
         if layers:
@@ -168,6 +176,27 @@ def _chain_members(record: Record) -> list[dict[str, Any]]:
             mentions.setdefault(span["chain"], []).append(t_ids[span["id"]])
     names = {c["id"]: c.get("name") or "" for c in record.get("chains") or ()}
     return [{"id": cid, "name": names.get(cid, ""), "mentions": ts} for cid, ts in mentions.items()]
+
+
+def _line_break_gaps(record: Record, text: str) -> dict[str, list[list[int]]]:
+    """T id -> fragments, for each interrupted span with a gap of whitespace holding a line
+    break: brat's file cannot tell it from a span split at the break (the reader joins
+    those), so the sidecar says which it is."""
+    t_ids = _t_ids(record)
+    return {
+        t_ids[span["id"]]: span["fragments"]
+        for span in record.get("spans") or ()
+        if any(
+            _split_at_line_break(text[a[1] : b[0]])
+            for a, b in pairwise(span.get("fragments") or ())
+        )
+    }
+
+
+def _split_at_line_break(gap: str) -> bool:
+    """Whether a gap between two fragments is what splitting a span at a line break leaves:
+    whitespace holding a line break. A gap of spaces alone is a gap a person chose."""
+    return not gap.strip() and _LINE_BREAK.search(gap) is not None
 
 
 def _ann(record: Record, text: str) -> str:
@@ -242,9 +271,10 @@ def read_brat(source: IO[bytes], limits: ReadLimits | None = None) -> ReadResult
     """Read a brat zip: every ``.txt`` with its ``.ann`` (and our ``.json`` sidecar, if any),
     within ``limits`` (members, inflated bytes per member and in all: see ``zip_reading.ZipIn``).
 
-    Fragments separated only by whitespace are joined; a discontinuous span with words in its
-    gaps is an interrupted span (`fragments`); Equiv lines are speaker chains. Events,
-    normalisations and notes are reported in ``warnings``, not imported.
+    Fragments separated by whitespace holding a line break are joined (brat splits a span at
+    line breaks) unless our sidecar's ``fragments`` says they are an interrupted span's; a
+    discontinuous span with other gaps is an interrupted span (`fragments`); Equiv lines are
+    speaker chains. Events, normalisations and notes are reported in ``warnings``, not imported.
     """
     warnings: list[str] = []
     return ReadResult(_records(source, limits or ReadLimits(), warnings), warnings)
@@ -283,6 +313,7 @@ def _records(source: IO[bytes], limits: ReadLimits, warnings: list[str]) -> Iter
                     record[key] = sidecar[stem][key]
             ours = sidecar.get(stem, {}).get("chains")
             equivalences = _parse_ann(record, ann, f"{stem}.ann", warnings, ours is None)
+            _kept_fragments(record, sidecar.get(stem, {}).get("fragments"))
             _chains(record, ours, equivalences, f"{stem}.ann")
             for layer in sidecar.get(stem, {}).get("annotations") or ():
                 record.setdefault("annotations", []).append(
@@ -304,6 +335,7 @@ def _version(
     ours = layer.get("chains")
     ann = _decode(archive.read(name), name)
     equivalences = _parse_ann(version, ann, name, warnings, ours is None)
+    _kept_fragments(version, layer.get("fragments"))
     _chains(version, ours, equivalences, name)
     return {
         "annotator": str(layer.get("annotator") or ""),
@@ -387,6 +419,20 @@ def _parse_ann(
     return equivalences
 
 
+def _kept_fragments(record: Record, ours: Any) -> None:
+    """Our sidecar's fragments for spans whose gaps the reader joined as line breaks; only
+    where they cover what the .ann line does (an edited file keeps what it says)."""
+    if not isinstance(ours, dict):
+        return
+    for span in record["spans"]:
+        pieces = ours.get(span["id"])
+        if not (isinstance(pieces, list) and len(pieces) > 1):
+            continue
+        valid = all(isinstance(p, list) and len(p) == 2 for p in pieces)
+        if valid and (pieces[0][0], pieces[-1][1]) == (span["start"], span["end"]):
+            span["fragments"] = [list(p) for p in pieces]
+
+
 def _chains(record: Record, ours: Any, equivalences: list[list[str]], name: str) -> None:
     """Speaker chains: our sidecar's (ids, names, mentions), else the Equiv lines' and
     coreference links' (chains e1, e2, … unnamed; lines sharing a mention are one chain)."""
@@ -423,16 +469,17 @@ def _span(
         ) from exc
     if any(len(f) != 2 or not 0 <= f[0] < f[1] <= len(text) for f in fragments):
         raise FormatError(f"offsets {offsets!r} outside the text", line=line, field=name)
-    # brat splits a span at each line break: gaps of whitespace alone join again; gaps with
-    # words are an interrupted span's (a quote broken by its speaker tag).
+    # brat splits a span at each line break: gaps of whitespace holding a line break join
+    # again; other gaps (words, or spaces a person left between fragments) are an
+    # interrupted span's (a quote broken by its speaker tag).
     pieces = [list(fragments[0])]
     for before, after in pairwise(fragments):
         if before[1] > after[0]:
             raise FormatError(f"fragments {offsets!r} out of order", line=line, field=name)
-        if text[before[1] : after[0]].strip():
-            pieces.append(list(after))
-        else:
+        if _split_at_line_break(text[before[1] : after[0]]):
             pieces[-1][1] = after[1]
+        else:
+            pieces.append(list(after))
     span: dict[str, Any] = {
         "id": fields[0],
         "start": fragments[0][0],

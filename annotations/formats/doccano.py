@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import IO, Any, BinaryIO, Literal
 
+from . import emulation
 from .base import (
     CardContext,
     FormatError,
@@ -51,6 +52,7 @@ from .base import (
     carries_versions,
     document_groups,
     document_label_values,
+    relation_labels,
     span_ref,
     versions,
 )
@@ -90,12 +92,15 @@ class DoccanoWriter:
         self._lines = 0
         self._attributes_dropped = 0
         self._relations_dropped = 0
+        self._single_chains = 0
+        self._names_dropped = 0
 
     def write(self, record: Record) -> None:
         self._tally.count(record)
         if not self._all:
             self._tally.uncarried_annotations(record)
-        self._tally.uncarried_attribution(record, fragments=True, chains=True)
+        if self._shape == "label":
+            self._tally.uncarried_attribution(record, fragments=True, chains=True)
         for annotator, version in versions(record, self._all):
             self._write_version(annotator, version)
 
@@ -120,33 +125,53 @@ class DoccanoWriter:
         self._out.write(dumps(line))
 
     def _entities(self, record: Record) -> tuple[list[dict[str, Any]], dict[str, int]]:
-        """doccano entities in the chosen unit, and our span id -> doccano entity id. A span
-        whose ends have no offset in the unit (inside a grapheme cluster) is skipped and
-        reported, never moved."""
+        """doccano entities in the chosen unit, and our span (or fragment region) id ->
+        doccano entity id. Shape relation writes each fragment of an interrupted span as an
+        entity (``emulation.py``); shape label writes the span whole. A span whose ends have
+        no offset in the unit (inside a grapheme cluster) is skipped and reported, never
+        moved."""
         convert = encoder(self._unit, record["text"])
         entities, ids = [], {}
-        for span in record.get("spans") or ():
+        if self._shape == "relation":
+            regions = emulation.pieces(record)[0]
+        else:
+            regions = [
+                emulation.Piece(s, s["id"], s["start"], s["end"], True)
+                for s in record.get("spans") or ()
+            ]
+        offsets: dict[str, tuple[int, int]] = {}  # region id -> offsets in the unit
+        skipped: set[str] = set()  # a fragment without the rest of its span is another span
+        for piece in regions:
             try:
-                start, end = convert(span["start"]), convert(span["end"])
+                offsets[piece.id] = convert(piece.start), convert(piece.end)
             except ValueError as exc:
-                self._tally.warn(f"{span_ref(record, span)}: {exc}; skipped")
+                if piece.span["id"] not in skipped:
+                    self._tally.warn(f"{span_ref(record, piece.span)}: {exc}; skipped")
+                skipped.add(piece.span["id"])
+        for piece in regions:
+            if piece.span["id"] in skipped:
                 continue
-            ids[span["id"]] = self._next_entity
+            ids[piece.id] = self._next_entity
+            start, end = offsets[piece.id]
             entities.append(
                 {
                     "id": self._next_entity,
-                    "label": span["label"],
+                    "label": piece.span["label"],
                     "start_offset": start,
                     "end_offset": end,
                 }
             )
             self._next_entity += 1
-            self._attributes_dropped += bool(span.get("attributes"))
+            self._attributes_dropped += piece.first and bool(piece.span.get("attributes"))
         return entities, ids
 
     def _relations(self, record: Record, ids: dict[str, int]) -> list[dict[str, Any]]:
+        """The record's relations, then the FRAGMENT and COREF relations that emulate
+        interrupted spans and chains (``emulation.py``)."""
         relations = []
-        for rel in record.get("relations") or ():
+        links = emulation.pieces(record)[1]
+        self._note_chains(record)
+        for rel in [*(record.get("relations") or ()), *links]:
             if rel["from"] not in ids or rel["to"] not in ids:
                 self._tally.warn(
                     f"document {record['external_id']!r}: relation {rel.get('id')!r} refers "
@@ -164,7 +189,29 @@ class DoccanoWriter:
             self._next_relation += 1
         return relations
 
+    def _note_chains(self, record: Record) -> None:
+        """Count what of the chains doccano cannot hold: names, and chains of one mention
+        (no relation to draw them with)."""
+        sizes: dict[str, int] = {}
+        for span in record.get("spans") or ():
+            if span.get("chain"):
+                sizes[span["chain"]] = sizes.get(span["chain"], 0) + 1
+        self._single_chains += sum(1 for size in sizes.values() if size == 1)
+        named = {c["id"] for c in record.get("chains") or () if c.get("name")}
+        self._names_dropped += len(named & set(sizes))
+
     def close(self) -> WriteResult:
+        if self._names_dropped:
+            self._tally.warn(
+                f"{self._names_dropped} chain name(s) not written: doccano has no place for "
+                "a chain's name (a chain is its COREF relations; read back, it is named by its "
+                "longest mention)"
+            )
+        if self._single_chains:
+            self._tally.warn(
+                f"{self._single_chains} chain(s) of one mention not written: doccano draws a "
+                "chain with COREF relations, and one mention has none"
+            )
         if self._attributes_dropped:
             self._tally.warn(
                 f"{self._attributes_dropped} span(s) have attributes; doccano has no span "
@@ -228,14 +275,17 @@ def read_doccano(
     doccano project in grapheme mode, ``"code_point"`` for files made by Python scripts; None
     detects it from the spans (``detect_unit``), reading the file twice. ``schema`` maps
     category names to their document label group; without it, or for unknown names,
-    categories land in the group ``"label"``. The external id is the line's
+    categories land in the group ``"label"``. Entities joined by ``FRAGMENT`` relations are
+    one interrupted span and ``COREF`` relations make chains (``emulation.py``), unless
+    ``schema`` has relation labels of those names. The external id is the line's
     ``external_id_key`` (default ``external_id``, else doccano's ``id``).
     """
     if offset_unit is not None and offset_unit not in UNITS:
         raise ValueError(f"offset_unit must be one of {UNITS}, not {offset_unit!r}")
     warnings: list[str] = []
     groups = {v: g for g, spec in document_groups(schema or {}).items() for v in spec["values"]}
-    reader = _Reader(groups, warnings, external_id_key)
+    reserved = emulation.reserved_labels(relation_labels(schema) if schema else None)
+    reader = _Reader(groups, warnings, external_id_key, reserved)
     return ReadResult(reader.records(source, offset_unit), warnings)
 
 
@@ -244,6 +294,7 @@ class _Reader:
     groups: dict[str, str]
     warnings: list[str]
     external_id_key: str | None
+    reserved: frozenset[str] = frozenset(emulation.RESERVED)
     uncarried: dict[str, int] = field(default_factory=dict)
 
     def records(
@@ -273,6 +324,8 @@ class _Reader:
             if isinstance(raw, dict):
                 self.note(raw, _ENTITY_KEYS, "entity field(s)")
         record["relations"] = self.relations(obj.get("relations") or [], ids, record, number)
+        doc = f"document {record['external_id']!r} (line {number})"
+        emulation.decode(record, reserved=self.reserved, doc=doc, warnings=self.warnings)
         for category in categories:
             group = self.groups.get(category, "label")
             _add_document_label(record, group, category)

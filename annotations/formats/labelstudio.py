@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import IO, Any, BinaryIO
 from xml.sax.saxutils import quoteattr
 
+from . import emulation
 from .base import (
     CardContext,
     FormatError,
@@ -51,7 +52,6 @@ class LabelStudioWriter:
 
     def write(self, record: Record) -> None:
         self._tally.count(record)
-        self._tally.uncarried_attribution(record, fragments=True, chains=True)
         text = record["text"]
         annotations = []
         if record.get("spans") or record.get("relations") or record.get("document_labels"):
@@ -81,22 +81,27 @@ class LabelStudioWriter:
 
     def _results(self, layer: dict[str, Any], text: str) -> list[dict[str, Any]]:
         results: list[dict[str, Any]] = []
-        for span in layer.get("spans") or ():
-            value = {
-                "start": span["start"],
-                "end": span["end"],
-                "text": text[span["start"] : span["end"]],
-            }
-            results.append(
-                _result(span["id"], FROM_SPANS, "labels", {**value, "labels": [span["label"]]})
-            )
+        regions, links = emulation.pieces(layer)
+        names = {c["id"]: c.get("name") or "" for c in layer.get("chains") or ()}
+        for piece in regions:
+            span = piece.span
+            value = {"start": piece.start, "end": piece.end, "text": text[piece.start : piece.end]}
+            region = _result(piece.id, FROM_SPANS, "labels", {**value, "labels": [span["label"]]})
+            if piece.first and span.get("chain"):
+                # Label Studio keeps a region's meta as given: the chain's id and name ride
+                # there, the COREF relations draw it (DECISIONS 67).
+                meta = {"chain": span["chain"]}
+                if names.get(span["chain"]):
+                    meta["chain_name"] = names[span["chain"]]
+                region["meta"] = meta
+            results.append(region)
+            if not piece.first:
+                continue
             for name, choice in sorted((span.get("attributes") or {}).items()):
                 choices = choice if isinstance(choice, list) else [choice]
                 control = ATTRIBUTE_PREFIX + name
-                results.append(
-                    _result(span["id"], control, "choices", {**value, "choices": choices})
-                )
-        for rel in layer.get("relations") or ():
+                results.append(_result(piece.id, control, "choices", {**value, "choices": choices}))
+        for rel in [*(layer.get("relations") or ()), *links]:
             results.append(
                 {
                     "from_id": rel["from"],
@@ -125,7 +130,10 @@ def label_studio_config(schema: Schema) -> str:
     lines = ["<View>", f'  <Labels name="{FROM_SPANS}" toName="{TO_NAME}">']
     lines += [f"    <Label value={quoteattr(name)}/>" for name in span_labels(schema)]
     lines += ["  </Labels>", f'  <Text name="{TO_NAME}" value="$text"/>']
-    relations = "".join(f"<Relation value={quoteattr(n)}/>" for n in relation_labels(schema))
+    # FRAGMENT and COREF draw interrupted spans and chains (emulation.py), unless ours
+    names = [*relation_labels(schema)]
+    names += [n for n in emulation.RESERVED if n not in names]
+    relations = "".join(f"<Relation value={quoteattr(n)}/>" for n in names)
     lines.append(f"  <Relations>{relations}</Relations>")
     attributes: dict[str, list[str]] = {}
     for lab in schema.get("labels", ()):
@@ -146,7 +154,9 @@ def label_studio_config(schema: Schema) -> str:
     return "\n".join(lines) + "\n"
 
 
-def read_label_studio(source: IO[bytes], *, external_id_key: str | None = None) -> ReadResult:
+def read_label_studio(
+    source: IO[bytes], *, external_id_key: str | None = None, schema: Schema | None = None
+) -> ReadResult:
     """Read a Label Studio JSON export (a list of tasks).
 
     The whole file is parsed at once (the standard library has no streaming JSON parser);
@@ -154,6 +164,9 @@ def read_label_studio(source: IO[bytes], *, external_id_key: str | None = None) 
     ``ground_truth`` becomes the gold layer; a task with a single annotation uses it as gold;
     otherwise every annotation goes into ``annotations`` and the gold layer stays empty.
     Predictions, cancelled annotations and result types we do not model are reported.
+    Regions joined by ``FRAGMENT`` relations are one interrupted span, ``COREF`` relations and
+    regions' ``meta.chain`` make chains (``emulation.py``), unless ``schema`` has relation
+    labels of those names.
     """
     try:
         tasks = json_value(source.read().decode("utf-8-sig"))
@@ -164,7 +177,8 @@ def read_label_studio(source: IO[bytes], *, external_id_key: str | None = None) 
     if not isinstance(tasks, list):
         raise FormatError("expected a JSON array of tasks")
     warnings: list[str] = []
-    result = ReadResult(_records(tasks, warnings, external_id_key), warnings)
+    reserved = emulation.reserved_labels(relation_labels(schema) if schema else None)
+    result = ReadResult(_records(tasks, warnings, external_id_key, reserved), warnings)
     result.annotators = _authors(tasks)
     return result
 
@@ -212,7 +226,9 @@ def _authors(tasks: list[Any]) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def _records(tasks: list[Any], warnings: list[str], key: str | None) -> Iterator[Record]:
+def _records(
+    tasks: list[Any], warnings: list[str], key: str | None, reserved: frozenset[str]
+) -> Iterator[Record]:
     skipped: dict[str, set[str]] = {"task": set(), "annotation": set()}
     drafts = 0
     for index, task in enumerate(tasks):
@@ -229,10 +245,10 @@ def _records(tasks: list[Any], warnings: list[str], key: str | None) -> Iterator
         record["meta"] = _meta(task, key or "external_id")
         if data.get("split"):
             record["split"] = data["split"]
-        _predictions(task.get("predictions") or [], record, where, warnings)
+        _predictions(task.get("predictions") or [], record, where, warnings, reserved)
         drafts += len(task.get("drafts") or ())
         skipped["task"].update(set(task) - _TASK_KEYS)
-        _annotations(task.get("annotations") or [], record, where, warnings, skipped)
+        _annotations(task.get("annotations") or [], record, where, warnings, skipped, reserved)
         yield record
     if drafts:
         warnings.append(f"{drafts} draft(s) not imported: only submitted annotations are")
@@ -265,13 +281,19 @@ def _meta(task: dict[str, Any], id_key: str) -> dict[str, Any]:
     return meta
 
 
-def _predictions(predictions: list[Any], record: Record, where: str, warnings: list[str]) -> None:
+def _predictions(
+    predictions: list[Any],
+    record: Record,
+    where: str,
+    warnings: list[str],
+    reserved: frozenset[str],
+) -> None:
     """Predictions in full (the snapshot export) as layers with their score, under
     `_predictions` (`as=suggestions` imports them); ids alone (the JSON export) are reported."""
     layers = []
     for prediction in predictions:
         if isinstance(prediction, dict) and isinstance(prediction.get("result"), list):
-            layer = _layer(prediction["result"], record, f"{where}.predictions", warnings)
+            layer = _layer(prediction["result"], record, f"{where}.predictions", warnings, reserved)
             layers.append({**layer, "score": prediction.get("score")})
     if len(layers) < len(predictions):
         warnings.append(
@@ -288,6 +310,7 @@ def _annotations(
     where: str,
     warnings: list[str],
     skipped: dict[str, set[str]],
+    reserved: frozenset[str],
 ) -> None:
     """The ground-truth annotation (the first) is the gold layer; each annotation with an
     author is a layer under `annotations`, with the names its author goes by (`_names`) and
@@ -301,7 +324,7 @@ def _annotations(
             warnings.append(f"{_doc(record)}: cancelled annotation {number} skipped")
             continue
         skipped["annotation"].update(set(ann) - _ANNOTATION_KEYS)
-        layer = _layer(ann.get("result", []), record, f"{where}.annotations", warnings)
+        layer = _layer(ann.get("result", []), record, f"{where}.annotations", warnings, reserved)
         truth = bool(ann.get("ground_truth"))
         if truth and not gold_done:
             record.update(copy.deepcopy(layer))
@@ -330,16 +353,27 @@ def _annotations(
         )
 
 
-def _layer(results: list[Any], record: Record, where: str, warnings: list[str]) -> dict[str, Any]:
-    """One annotation's results as a native layer (spans, relations, document labels)."""
+def _layer(
+    results: list[Any], record: Record, where: str, warnings: list[str], reserved: frozenset[str]
+) -> dict[str, Any]:
+    """One annotation's results as a native layer (spans, relations, document labels, and
+    the fragments and chains its reserved relations and region meta emulate)."""
     layer: dict[str, Any] = {"spans": [], "relations": [], "document_labels": {}}
     attributes: dict[str, dict[str, Any]] = {}  # region id -> per-region choices
+    chain_of: dict[str, tuple[str, str]] = {}  # region id -> (chain id, name), from its meta
     for res in results:
         if not isinstance(res, dict):
             raise FormatError("result must be an object", field=where)
         kind, value = res.get("type"), res.get("value") or {}
         if kind == "labels":
             layer["spans"].append(_span(res, value, record, where, warnings))
+            meta = res.get("meta")
+            if isinstance(meta, dict) and isinstance(meta.get("chain"), str) and meta["chain"]:
+                name = meta.get("chain_name")
+                chain_of[str(res.get("id"))] = (
+                    meta["chain"],
+                    name if isinstance(name, str) else "",
+                )
         elif kind == "relation":
             labels = res.get("labels") or ["RELATION"]
             rel_id = f"r{len(layer['relations']) + 1}"
@@ -364,6 +398,9 @@ def _layer(results: list[Any], record: Record, where: str, warnings: list[str]) 
                 f"{_doc(record)}: result type {kind!r} ({res.get('from_name')}) not imported"
             )
     _attach(layer, attributes, record, warnings)
+    emulation.decode(
+        layer, reserved=reserved, doc=_doc(record), warnings=warnings, chain_of=chain_of
+    )
     return layer
 
 

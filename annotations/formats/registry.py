@@ -157,9 +157,10 @@ _SPECS = (
         factory=LabelStudioWriter,
         reading=Reading(
             lambda source, options: read_label_studio(
-                source, external_id_key=options.external_id_key
+                source, external_id_key=options.external_id_key, schema=options.schema
             ),
             suffixes=(".json",),
+            takes_schema=True,
         ),
         extra_files=_label_studio_files,
         card_guide=lambda _: (
