@@ -14,7 +14,12 @@ for the card and, with `--scope all`, carries K layers per document. `--repeat R
 exports of the same project, each in a fresh process (CoNLL: the first tokenises and stores
 the tokens, the later ones reuse them; `spacy_loaded` says whether the process imported
 spaCy). `--chars C` makes each article about C code points (default ~800; the peers
-comparison uses ~2,000).
+comparison uses ~2,000). Each run prints wall seconds and the child's CPU seconds
+(`process_time`: what a shared machine's load does not inflate). `--profile` runs each
+export under cProfile and prints its top functions (by own time and by cumulative time).
+
+On SQLite (`DATABASE_URL=sqlite:///var/bench.sqlite3`) the project is filled through the
+ORM in bulk (slower to set up, same rows).
 """
 
 from __future__ import annotations
@@ -88,6 +93,11 @@ def fill(n: int, annotators: int = 0) -> int:
     )
     labels = list(project.labels.filter(kind="span").values_list("pk", flat=True))
     speaker = project.labels.get(kind="relation", name="SPEAKER").pk
+    if connection.vendor != "postgresql":
+        if annotators:
+            raise SystemExit("--annotators needs PostgreSQL")
+        _fill_orm(project, n, labels, speaker)
+        return project.pk
     doc, ann = Document._meta.db_table, Annotation._meta.db_table
     span, rel = Span._meta.db_table, Relation._meta.db_table
     with transaction.atomic(), connection.cursor() as cur:
@@ -127,6 +137,67 @@ def fill(n: int, annotators: int = 0) -> int:
             _copy_gold_to(cur, project.pk, f"bench-annotator-{k}")
         cur.execute(f"ANALYZE {doc}; ANALYZE {ann}; ANALYZE {span}; ANALYZE {rel}")
     return project.pk
+
+
+def _fill_orm(project, n: int, labels: list[int], speaker: int) -> None:
+    """The same rows as `fill`'s SQL, written with bulk_create (any database)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from annotations.models import Annotation, Document, Relation, Span
+
+    now = timezone.now()
+    step = 2_000
+    with transaction.atomic():
+        for at in range(1, n + 1, step):
+            numbers = range(at, min(n, at + step - 1) + 1)
+            docs = Document.objects.bulk_create(
+                Document(
+                    project=project,
+                    text=f"{PARAGRAPH}{g}",
+                    title=f"Article {g}",
+                    external_id=f"bench-{g}",
+                    meta={"source": "bench"},
+                    length=len(PARAGRAPH) + len(str(g)),
+                    created_at=now,
+                )
+                for g in numbers
+            )
+            anns = Annotation.objects.bulk_create(
+                Annotation(
+                    document_id=doc.pk,
+                    project=project,
+                    is_gold=True,
+                    status="submitted",
+                    version=1,
+                    document_labels={"sentiment": "neutral"},
+                    chain_names={},
+                )
+                for doc in docs
+            )
+            spans = Span.objects.bulk_create(
+                Span(
+                    annotation_id=ann.pk,
+                    client_id=f"s{g}",
+                    start=g * 60,
+                    end=g * 60 + 12,
+                    label_id=labels[g % len(labels)],
+                    attributes={},
+                    chain="",
+                )
+                for ann in anns
+                for g in range(SPANS_PER_DOC)
+            )
+            Relation.objects.bulk_create(
+                Relation(
+                    annotation_id=spans[i].annotation_id,
+                    client_id="r1",
+                    source_id=spans[i].pk,
+                    target_id=spans[i + 1].pk,
+                    label_id=speaker,
+                )
+                for i in range(0, len(spans), SPANS_PER_DOC)
+            )
 
 
 def _copy_gold_to(cur, project_id: int, username: str) -> None:
@@ -203,9 +274,22 @@ def export_child(job_id: int) -> None:
     from annotations.services.exports import export_run
 
     baseline = peak_rss_mb()
-    started = time.perf_counter()
+    profiler = None
+    if os.environ.get("BENCH_EXPORT_PROFILE"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    started, cpu = time.perf_counter(), time.process_time()
     export_run(job_id)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        for order in ("tottime", "cumulative"):
+            stats = pstats.Stats(profiler, stream=sys.stderr).strip_dirs().sort_stats(order)
+            stats.print_stats(30)
     job = ExportJob.objects.get(pk=job_id)
     print(
         json.dumps(
@@ -215,6 +299,7 @@ def export_child(job_id: int) -> None:
                 "rows": job.row_count,
                 "size": job.size,
                 "seconds": seconds,
+                "cpu_seconds": cpu,
                 "baseline_rss_mb": baseline,
                 "peak_rss_mb": peak_rss_mb(),
                 "spacy_loaded": "spacy" in sys.modules,
@@ -223,7 +308,9 @@ def export_child(job_id: int) -> None:
     )
 
 
-def bench(n: int, format: str, scope: str, annotators: int, repeat: int = 1) -> None:
+def bench(
+    n: int, format: str, scope: str, annotators: int, repeat: int = 1, profile: bool = False
+) -> None:
     from annotations.models import Project, Span
     from annotations.services.exports import export_request
 
@@ -245,15 +332,18 @@ def bench(n: int, format: str, scope: str, annotators: int, repeat: int = 1) -> 
                 capture_output=True,
                 text=True,
                 check=True,
-                env={**os.environ},
+                env={**os.environ, **({"BENCH_EXPORT_PROFILE": "1"} if profile else {})},
             )
+            if profile:
+                print(child.stderr, file=sys.stderr)
             result = json.loads(child.stdout.strip().splitlines()[-1])
             if result["status"] != "succeeded":
                 raise SystemExit(f"export failed: {result['error']}")
             print(
                 f"{format}/{scope} run {run} annotators={annotators} docs={n:>7} "
                 f"spans={spans:>8} rows={result['rows']:>7} "
-                f"seconds={result['seconds']:6.2f} peak_rss={result['peak_rss_mb']:6.1f} MB "
+                f"seconds={result['seconds']:6.2f} cpu={result['cpu_seconds']:6.2f} "
+                f"peak_rss={result['peak_rss_mb']:6.1f} MB "
                 f"(after django.setup {result['baseline_rss_mb']:.1f} MB) "
                 f"spacy_loaded={result.get('spacy_loaded')} "
                 f"zip={result['size'] / 1e6:.1f} MB  [setup {setup:.1f} s]",
@@ -269,6 +359,9 @@ def main(argv: list[str]) -> None:
         return
     if "DATABASE_URL" not in os.environ:
         raise SystemExit("set DATABASE_URL (a database of its own, e.g. .../bench)")
+    profile = "--profile" in argv
+    if profile:
+        argv.remove("--profile")
     options = {
         "--format": "jsonl",
         "--scope": "gold",
@@ -298,19 +391,21 @@ def main(argv: list[str]) -> None:
         scratch = tempfile.mkdtemp(prefix="bench-export-")
         os.environ["DATA_DIR"] = scratch
     try:
-        run_all(sizes, format, scope, annotators, int(options["--repeat"]))
+        run_all(sizes, format, scope, annotators, int(options["--repeat"]), profile)
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run_all(sizes: list[int], format: str, scope: str, annotators: int, repeat: int) -> None:
+def run_all(
+    sizes: list[int], format: str, scope: str, annotators: int, repeat: int, profile: bool
+) -> None:
     setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     for n in sizes:
-        bench(n, format, scope, annotators, repeat)
+        bench(n, format, scope, annotators, repeat, profile)
 
 
 if __name__ == "__main__":

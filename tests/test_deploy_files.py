@@ -20,7 +20,9 @@ def test_every_compose_service_is_started_again_when_it_dies():
     Celery as `scripts/serve` does."""
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "redis", "migrate", "web", "proxy", "worker", "beat"}
+    assert set(services) == {
+        "db", "redis", "migrate", "web", "proxy", "worker", "suggestions", "beat"
+    }  # fmt: skip
     assert {name: s.get("restart") for name, s in services.items()} == {
         **dict.fromkeys(services, "unless-stopped"),
         "migrate": "no",
@@ -30,7 +32,7 @@ def test_every_compose_service_is_started_again_when_it_dies():
     assert "migrate" in " ".join(services["migrate"]["command"])
     # The web service is healthy when /readyz says so (the worker answers Celery's ping).
     assert "http://127.0.0.1:8000/readyz" in " ".join(services["web"]["healthcheck"]["test"])
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "suggestions", "beat"):
         assert services[name]["depends_on"]["migrate"] == {
             "condition": "service_completed_successfully"
         }
@@ -44,14 +46,43 @@ def test_compose_scales_web_and_worker_and_keeps_one_beat():
     services = compose["services"]
     assert services["web"]["deploy"]["replicas"] == "${WEB_REPLICAS:-1}"
     assert services["worker"]["deploy"]["replicas"] == "${WORKER_REPLICAS:-1}"
+    assert services["suggestions"]["deploy"]["replicas"] == "${SUGGESTIONS_REPLICAS:-1}"
     assert services["beat"]["deploy"]["replicas"] == 1
     assert "beat" in services["beat"]["command"]
-    for name in ("migrate", "web", "worker", "beat"):
+    for name in ("migrate", "web", "worker", "suggestions", "beat"):
         env = services[name]["environment"]
         assert env["CACHE_URL"].startswith("redis://redis:") and "@db:" in env["DATABASE_URL"]
     assert "ports" not in services["web"]  # replicas cannot share a host port: the proxy has it
     nginx = (REPO / "deploy" / "nginx.conf").read_text()
     assert "resolver 127.0.0.11" in nginx and "set $web http://web:8000;" in nginx
+
+
+def _queues(command: list[str]) -> set[str]:
+    return set(command[command.index("-Q") + 1].split(","))
+
+
+def test_exports_and_suggestions_have_workers_of_their_own():
+    """`scripts/serve` and the compose file each start one worker on `exports` and another on
+    `suggestions` (DECISIONS 69): together every declared queue, neither on the other's; the
+    suggestion task is routed to `suggestions`, every other task to `exports`."""
+    from django.conf import settings
+
+    from annotations.services.suggestions import SUGGESTIONS_TASK
+    from workbench.celery import app
+
+    declared = {queue.name for queue in settings.CELERY_TASK_QUEUES}
+    assert declared == {"exports", "suggestions"}
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
+    serve = (REPO / "scripts" / "serve").read_text().replace("\\\n", " ")
+    serve_workers = [line.split() for line in serve.splitlines() if " worker " in line]
+    for workers in ([compose["worker"]["command"], compose["suggestions"]["command"]],
+                    serve_workers):  # fmt: skip
+        assert [_queues(command) for command in workers] == [{"exports"}, {"suggestions"}]
+    route = app.amqp.router.route
+    assert route({}, SUGGESTIONS_TASK, (), {})["queue"].name == "suggestions"
+    for task in ("annotations.export_run", "annotations.export_diff", "annotations.export_sweep",
+                 "annotations.trash_purge"):  # fmt: skip
+        assert route({}, task, (), {})["queue"].name == "exports"
 
 
 @pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose is not installed")

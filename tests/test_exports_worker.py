@@ -238,12 +238,17 @@ def _database_url() -> str:
 
 
 @contextmanager
-def celery_worker(tmp_path: Path, name: str, broker: str, **env: str) -> Iterator[subprocess.Popen]:
+def celery_worker(
+    tmp_path: Path, name: str, broker: str, *options: str, **env: str
+) -> Iterator[subprocess.Popen]:
     """A real worker process (and its pool child) in a session of its own; killed on exit.
+    `options` go to `celery worker` (e.g. "-Q", "exports"; without -Q it takes every queue).
 
-    With EXPORT_TEST_DELAY_SECONDS in `env` it runs `tests.slow_worker`, whose exports
-    pause after each batch (the hook lives in test code only)."""
-    app = "tests.slow_worker" if "EXPORT_TEST_DELAY_SECONDS" in env else "workbench"
+    With EXPORT_TEST_DELAY_SECONDS or SUGGESTIONS_TEST_DELAY_SECONDS in `env` it runs
+    `tests.slow_worker`, whose exports pause after each batch and suggestions before each
+    row (the hooks live in test code only)."""
+    slow = {"EXPORT_TEST_DELAY_SECONDS", "SUGGESTIONS_TEST_DELAY_SECONDS"} & set(env)
+    app = "tests.slow_worker" if slow else "workbench"
     log_path = tmp_path / f"{name}.log"
     environment = {
         **os.environ,
@@ -257,7 +262,7 @@ def celery_worker(tmp_path: Path, name: str, broker: str, **env: str) -> Iterato
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", app, "worker", "--concurrency=1",
              "-l", "info", "-n", f"{name}@%h", "--without-gossip", "--without-mingle",
-             "--without-heartbeat"],
+             "--without-heartbeat", *options],
             cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
@@ -363,6 +368,64 @@ def test_real_worker_runs_an_export_requested_through_the_api(
     records = downloaded_records(client, job)
     assert [r["external_id"] for r in records] == [f"w{i:03}" for i in range(5)]
     assert records[0]["relations"] == [SPEAKER]
+
+
+def serve_worker_options(queue: str) -> list[str]:
+    """The `celery worker` options `scripts/serve` (`make run`) gives the worker of `queue`,
+    less its name, log level and concurrency (the fixture sets those)."""
+    serve = (REPO / "scripts" / "serve").read_text().replace("\\\n", " ")
+    for line in serve.splitlines():
+        words = line.split()
+        if "worker" in words and words[words.index("-Q") + 1] == queue:
+            options = words[words.index("worker", words.index("-A")) + 1 : words.index("&")]
+            for flag in ("-n", "-l"):
+                del options[options.index(flag) : options.index(flag) + 2]
+            return [o for o in options if not o.startswith("--concurrency")]
+    raise AssertionError(f"scripts/serve starts no worker on {queue}")
+
+
+@pytest.mark.worker
+def test_an_export_finishes_while_suggestions_run_and_wait(
+    cast, transactional_db, send_to_test_broker, broker, settings, tmp_path
+):
+    """With the workers `make run` starts (DECISIONS 69), an export requested while one
+    suggestions task runs (each row held 60 s) and another waits finishes in seconds;
+    both suggestions are still pending then."""
+    from annotations.models import SuggestionSet
+
+    settings.MEDIA_ROOT = tmp_path / "data" / "media"
+    gold_corpus(cast, 3)
+    first, second = cast.project.documents.order_by("pk").values_list("pk", flat=True)[:2]
+    annotator = cast.client("annotator")
+    slow = {"SUGGESTIONS_TEST_DELAY_SECONDS": "60"}
+    exports_options = serve_worker_options("exports")
+    suggestions_options = serve_worker_options("suggestions")
+    assert "exports" not in suggestions_options and "suggestions" not in exports_options
+    with (
+        celery_worker(tmp_path, "exports", broker, *exports_options, **slow) as exporter,
+        celery_worker(tmp_path, "suggester", broker, *suggestions_options, **slow) as suggester,
+    ):
+        for doc in (first, second):
+            path = api(cast.project.pk, f"documents/{doc}/suggestions/")
+            assert annotator.post(path, {}, format="json").status_code == 202
+        wait_for(
+            lambda: b"annotations.suggestions_compute[" in suggester.log_path.read_bytes(),
+            30, "the suggestions task to start", suggester.log_path,
+        )  # fmt: skip
+        client = cast.client("reviewer")
+        asked = time.monotonic()
+        response = client.post(api(cast.project.pk, "exports/"), {"format": "jsonl"}, format="json")
+        assert response.status_code == 202
+        job = wait_until_finished(
+            client, response.json()["id"], 40, "the export beside suggestions", exporter.log_path
+        )
+        took = time.monotonic() - asked
+        pending = SuggestionSet.objects.filter(document__in=[first, second], status="pending")
+        still = set(pending.values_list("document_id", flat=True))
+    assert job["status"] == "succeeded", job["error"]
+    assert job["row_count"] == 3 and took < 40
+    assert still == {first, second}
+    print(f"\nexport beside a running suggestions task: {took:.2f}s from request to done")
 
 
 SLOW = {"EXPORT_BATCH_SIZE": "1", "EXPORT_TEST_DELAY_SECONDS": "0.25", "EXPORT_STALE_SECONDS": "3"}

@@ -408,3 +408,52 @@ def test_a_starting_worker_queues_pending_suggestions_again(cast, article, monke
     monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))
     assert suggestions_recover() == {"documents": 1}
     assert sent == [(SUGGESTIONS_TASK, [[article.pk]])]
+
+
+def test_a_task_reads_what_the_project_teaches_once_whatever_its_documents(
+    cast, django_assert_num_queries
+):
+    """One task over many documents reads the same queries whether it has 2 or 6 of them
+    (pending rows, documents, labels, backend, gold and submitted strings), then writes each
+    row; every document gets what it gets computed alone, its own work still left out."""
+    gold_doc = DocumentFactory(project=cast.project, text=NATO, length=len(NATO))
+    gold = api(cast.project.pk, f"documents/{gold_doc.pk}/gold/")
+    spans = [_span(NATO, "Brussel", "LOC"), _span(NATO, "NATO", "ORG", "s2")]
+    response = cast.client("reviewer").put(gold, {"version": 0, "spans": spans}, format="json")
+    assert response.status_code == 200
+    agreed_doc = DocumentFactory(project=cast.project, text=NATO, length=len(NATO))
+    _put(cast.client("teammate"), agreed_doc, [_span(NATO, "Jens", "PER")])
+    _put(cast.client("reviewer"), agreed_doc, [_span(NATO, "Jens", "PER")])
+    fresh = [DocumentFactory(project=cast.project, text=NATO, length=len(NATO)) for _ in range(4)]
+    client = cast.client("annotator")
+
+    def ask(documents) -> int:
+        for document in documents:
+            assert client.post(suggestions(document), {}, format="json").status_code == 202
+        return SuggestionSet.objects.filter(document__in=documents, status="pending").count()
+
+    def gold_spans(document) -> list:
+        answer = client.get(suggestions(document)).json()
+        return sorted(
+            (document.text[s["start"] : s["end"]], s["label"], s["score"])
+            for s in answer["spans"]
+            if s["source"] == "gold"
+        )
+
+    alone = {}
+    for document in (gold_doc, agreed_doc, *fresh):
+        ask([document])
+        suggestions_compute([document.pk])
+        alone[document.pk] = gold_spans(document)
+    assert alone[gold_doc.pk] == [("Jens", "PER", 1.0)]  # its own gold is not proposed
+    assert alone[agreed_doc.pk] == [("Brussel", "LOC", 1.0), ("NATO", "ORG", 1.0)]
+    assert alone[fresh[0].pk] == [
+        ("Brussel", "LOC", 1.0),
+        ("Jens", "PER", 1.0),
+        ("NATO", "ORG", 1.0),
+    ]
+    for documents in ([gold_doc, agreed_doc], [gold_doc, agreed_doc, *fresh]):
+        rows = ask(documents)
+        with django_assert_num_queries(6 + rows):
+            suggestions_compute([d.pk for d in documents])
+        assert {d.pk: gold_spans(d) for d in documents} == {d.pk: alone[d.pk] for d in documents}

@@ -13,6 +13,7 @@ from typing import Any
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from workbench.env import (
     env_bool,
@@ -410,7 +411,10 @@ elif CELERY_BROKER_URL.startswith("redis"):
     # An unacknowledged export message returns to the queue after this long;
     # the job row's heartbeat decides whether the redelivery takes over.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60),
+        # A worker that consumes both queues takes from `exports` first (CELERY_TASK_QUEUES'
+        # order), not in turns.
+        "queue_order_strategy": "priority",
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -418,6 +422,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Two queues (DECISIONS 69): `exports` (export runs, diffs, the sweeps and purges: short work
+# someone waits for) and `suggestions` (computing suggestions: long, and nobody waits on one
+# document's). `scripts/serve` and the compose file start a worker for each, so an export never
+# waits behind suggestions; a worker started without `-Q` consumes both, `exports` first.
+_QUEUES = ("exports", "suggestions")
+CELERY_TASK_DEFAULT_QUEUE = "exports"
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in _QUEUES]
+CELERY_TASK_ROUTES = {"annotations.suggestions_compute": {"queue": "suggestions"}}
 
 EXPORT_BATCH_SIZE = env_int("EXPORT_BATCH_SIZE", 500, minimum=1)
 # A running export whose heartbeat is older than this is taken to be dead.

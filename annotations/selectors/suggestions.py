@@ -1,7 +1,7 @@
 """Reads for suggestions: a document's stored suggestions merged over their sources, what a
 suggester may know of a project, and the strings it may learn from the project's work.
 
-What may be learnt, and why it reveals nobody's work (`learnt_strings`): a document's stored
+What may be learnt, and why it reveals nobody's work (`Learnt`): a document's stored
 suggestions are the same for every reader (they are computed once, by a task, not per
 viewer), so they may only hold what every member who can open the document may see:
 
@@ -30,7 +30,7 @@ from annotations.models import (
     SuggestionStatus,
 )
 from annotations.selectors.suggestion_backend import backend_options
-from annotations.suggesting.gold_entities import MAX_LENGTH, strings_agreed
+from annotations.suggesting.gold_entities import MAX_LENGTH
 from annotations.suggesting.registry import SUGGESTERS, SuggesterProject
 
 AGREED_BY = 2
@@ -58,27 +58,63 @@ def suggester_project(project: Project) -> SuggesterProject:
     )
 
 
-def learnt_strings(project_id: int, *, besides_document: int) -> list[tuple[str, str]]:
-    """(string, label) pairs the project's work teaches (see the module docstring): each
-    gold occurrence once, plus pairs agreed by `AGREED_BY` annotators. Two queries."""
-    rows = (
-        Span.objects.filter(annotation__project_id=project_id, end__lte=F("start") + MAX_LENGTH)
-        .exclude(annotation__document_id=besides_document)
-        .annotate(
-            string=Substr("annotation__document__text", F("start") + 1, F("end") - F("start"))
+class Learnt:
+    """(string, label) pairs the project's work teaches (see the module docstring), read once
+    for every document a task computes: each gold occurrence once, plus pairs agreed by
+    `AGREED_BY` annotators, without what a given document itself holds (`besides`). Two
+    queries, however many documents ask; a document that holds none of the project's work
+    (a new one: the common case) gets the same tuple as every other such document."""
+
+    def __init__(self, project_id: int) -> None:
+        rows = (
+            Span.objects.filter(annotation__project_id=project_id, end__lte=F("start") + MAX_LENGTH)
+            .annotate(
+                string=Substr("annotation__document__text", F("start") + 1, F("end") - F("start"))
+            )
+            .values_list("annotation__document_id", "string", "label__name")
         )
-        .values_list("string", "label__name")
-    )
-    gold = list(rows.filter(annotation__is_gold=True))
-    submitted = rows.filter(
-        annotation__is_gold=False,
-        annotation__status=AnnotationStatus.SUBMITTED,
-        annotation__document__check_since=None,  # hidden gold checks teach nothing
-    ).values_list("annotation__annotator_id", "string", "label__name")
-    by_annotator: defaultdict[int, set[tuple[str, str]]] = defaultdict(set)
-    for annotator, string, label in submitted:
-        by_annotator[annotator].add((string, label))
-    return gold + strings_agreed(by_annotator.values(), AGREED_BY)
+        self._gold: defaultdict[int, list[tuple[str, str]]] = defaultdict(list)
+        for document, string, label in rows.filter(annotation__is_gold=True):
+            self._gold[document].append((string, label))
+        submitted = rows.filter(
+            annotation__is_gold=False,
+            annotation__status=AnnotationStatus.SUBMITTED,
+            annotation__document__check_since=None,  # hidden gold checks teach nothing
+        ).values_list(
+            "annotation__document_id", "annotation__annotator_id", "string", "label__name"
+        )
+        # pair -> annotator -> the documents where they gave it
+        self._holders: defaultdict[tuple[str, str], defaultdict[int, set[int]]] = defaultdict(
+            lambda: defaultdict(set)
+        )
+        self._pairs_of: defaultdict[int, set[tuple[str, str]]] = defaultdict(set)
+        for document, annotator, string, label in submitted:
+            self._holders[(string, label)][annotator].add(document)
+            self._pairs_of[document].add((string, label))
+        self._all_gold = [pair for pairs in self._gold.values() for pair in pairs]
+        self._agreed = sorted(p for p, by in self._holders.items() if len(by) >= AGREED_BY)
+        self._everything = tuple(self._all_gold + self._agreed)
+
+    def besides(self, document_id: int) -> tuple[tuple[str, str], ...]:
+        """What may be proposed on this document: nothing it holds itself."""
+        own_gold, own_pairs = self._gold.get(document_id), self._pairs_of.get(document_id)
+        if not own_gold and not own_pairs:
+            return self._everything
+        gold = self._all_gold
+        if own_gold:
+            gold = [
+                pair for doc, pairs in self._gold.items() if doc != document_id for pair in pairs
+            ]
+        agreed = self._agreed
+        if own_pairs:
+            lost = {
+                pair
+                for pair in own_pairs
+                if sum(1 for docs in self._holders[pair].values() if docs - {document_id})
+                < AGREED_BY
+            }
+            agreed = [pair for pair in agreed if pair not in lost]
+        return (*gold, *agreed)
 
 
 def _order(source: str) -> tuple[int, str]:

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from annotations.models import Document, Project, SuggestionSet, SuggestionStatus
-from annotations.selectors.suggestions import learnt_strings, suggester_project
+from annotations.selectors.suggestions import Learnt, suggester_project
 from annotations.suggesting.payload import payload_fit
-from annotations.suggesting.registry import SUGGESTERS, SuggestionInput, suggesters_for
+from annotations.suggesting.registry import (
+    SUGGESTERS,
+    SuggesterProject,
+    SuggestionInput,
+    suggesters_for,
+)
 from workbench.celery import app
 
 log = logging.getLogger(__name__)
@@ -106,34 +112,45 @@ def suggestions_enqueue(document_ids: list[int]) -> None:
 
 def suggestions_compute(document_ids: Iterable[int]) -> None:
     """Compute every pending suggestion row of the documents. Never raises for a suggester's
-    failure: its row says why."""
-    for document_id in document_ids:
-        _compute_document(document_id)
+    failure: its row says why.
 
-
-def _compute_document(document_id: int) -> None:
-    pending = list(
-        SuggestionSet.objects.filter(
-            document_id=document_id, status=SuggestionStatus.PENDING
-        ).values_list("pk", "source", "requested_at")
-    )
-    document = Document.objects.select_related("project").filter(pk=document_id).first()
-    if not pending or document is None:
+    Reads cost the same whatever the number of documents: their pending rows, the documents,
+    and once per project its labels, model backend and what its work teaches (`Learnt`, read
+    only if a suggester asks); then one UPDATE per row computed, as it is computed."""
+    ids = list(document_ids)
+    pending: defaultdict[int, list[tuple[int, str, datetime]]] = defaultdict(list)
+    rows = SuggestionSet.objects.filter(document_id__in=ids, status=SuggestionStatus.PENDING)
+    for document_id, pk, source, requested_at in rows.order_by("pk").values_list(
+        "document_id", "pk", "source", "requested_at"
+    ):
+        pending[document_id].append((pk, source, requested_at))
+    if not pending:
         return
-    project = suggester_project(document.project)
-    learnt: list[tuple[str, str]] | None = None
+    documents = Document.objects.select_related("project").filter(pk__in=list(pending))
+    projects: dict[int, tuple[SuggesterProject, Callable[[], Learnt]]] = {}
+    by_pk = {document.pk: document for document in documents}
+    for document_id in ids:
+        document = by_pk.get(document_id)
+        if document is None or document_id not in pending:
+            continue
+        if document.project_id not in projects:
+            projects[document.project_id] = (
+                suggester_project(document.project),
+                cache(partial(Learnt, document.project_id)),
+            )
+        project, learnt = projects[document.project_id]
+        given = SuggestionInput(
+            project=project,
+            document_id=document.pk,
+            text=document.text,
+            learnt=partial(_besides, learnt, document.pk),
+        )
+        for pk, source, requested_at in pending.pop(document_id):
+            _compute_row(pk, source, requested_at, given, document.length)
 
-    def learn() -> list[tuple[str, str]]:
-        nonlocal learnt
-        if learnt is None:
-            learnt = learnt_strings(document.project_id, besides_document=document.pk)
-        return learnt
 
-    given = SuggestionInput(
-        project=project, document_id=document.pk, text=document.text, learnt=learn
-    )
-    for pk, source, requested_at in pending:
-        _compute_row(pk, source, requested_at, given, document.length)
+def _besides(learnt: Callable[[], Learnt], document_id: int) -> Sequence[tuple[str, str]]:
+    return learnt().besides(document_id)
 
 
 def _compute_row(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, TypedDict
 
 from .adapter import quotes_as_suggestions
@@ -50,7 +51,7 @@ class SuggesterProject:
 class SuggestionInput:
     """One document to suggest for. `learnt` is called only by suggesters that learn from
     the project's annotations: (string, label) pairs the service may show anyone who can
-    open the document (see `selectors.suggestions.learnt_strings`)."""
+    open the document (see `selectors.suggestions.Learnt`)."""
 
     project: SuggesterProject
     document_id: int
@@ -121,8 +122,16 @@ def _gold_apply(project: SuggesterProject) -> bool:
     return bool(set(project.span_labels) - QUOTE_LABELS)
 
 
+@lru_cache(maxsize=1)
+def _lexicon(pairs: tuple[tuple[str, str], ...]) -> GoldEntities:
+    """The compiled lexicon of the last pairs asked for: a task's documents that hold none of
+    the project's work learn the same pairs, and compile them once."""
+    return GoldEntities(
+        [(s, label) for s, label in pairs if label not in QUOTE_LABELS], source=GOLD.name
+    )
+
+
 def _gold(given: SuggestionInput) -> Payload:
-    pairs = [(s, label) for s, label in given.learnt() if label not in QUOTE_LABELS]
     spans = [
         {
             "id": f"{GOLD.name}-e{found.start}-{found.end}",
@@ -133,7 +142,7 @@ def _gold(given: SuggestionInput) -> Payload:
             "score": found.score,
             "source": GOLD.name,
         }
-        for found in GoldEntities(pairs, source=GOLD.name).find(given.text)
+        for found in _lexicon(tuple(given.learnt())).find(given.text)
     ]
     return {"spans": spans, "relations": [], "document_labels": {}}
 
