@@ -22,7 +22,7 @@ run: install frontend messages migrate  ## Serve the UI and API on $PORT (defaul
 	scripts/serve
 
 test: install-dev frontend messages oidc-provider lint typecheck  ## Lint, type-check, then every test (unit, API, worker, browser)
-	scripts/ensure-chromium
+	scripts/ensure-test-tools
 	if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
