@@ -4,6 +4,7 @@ files for the formats people read; what a format cannot carry is named in a warn
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -402,3 +403,19 @@ def test_brat_keeps_fragments_apart_whose_gap_is_spaces_or_a_line_break() -> Non
     ]
     (foreign,) = list(read_brat(io.BytesIO(_brat_zip_without_sidecar(data))))
     assert [s.get("fragments") for s in foreign["spans"]] == [spaced, None, None]
+
+
+def test_label_studio_carries_each_annotators_fragments_and_chains() -> None:
+    """With scope all, an annotator's interrupted quote and named chain come back in their
+    own layer, beside the gold layer's."""
+    original = _named_attribution()
+    layer = {key: copy.deepcopy(original[key]) for key in ("spans", "relations", "chains")}
+    layer["chains"][0]["name"] = "Stoltenberg"
+    original["annotations"] = [{"annotator": "alice", "status": "submitted", **layer}]
+    data, result = export("label-studio", [original], schema=fixture.attribution_schema())
+    assert result.warnings == []
+    (record,) = list(read_label_studio(io.BytesIO(data)))
+    (alice,) = [a for a in record["annotations"] if a["annotator"] == "alice"]
+    assert _pieces(alice) == _pieces(layer)
+    assert alice["chains"] == [{"id": "c1", "name": "Stoltenberg"}]
+    assert record["chains"] == [{"id": "c1", "name": "Sekjen NATO"}]
