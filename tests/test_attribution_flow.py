@@ -422,8 +422,9 @@ def test_exports_upload_back_with_fragments_cues_and_chains(cast, demak_doc, fmt
     about_attribution = [w for w in job.get("warnings") or () if "chain" in w or "span(s)" in w]
     if fmt == "doccano":
         assert about_attribution == [
-            "1 chain name(s) not written: doccano has no place for a chain's name (a chain "
-            "is its COREF relations; read back, it is named by its longest mention)",
+            "3 speaker chain(s) written as COREF relations without their ids and 1 name(s): "
+            "doccano has no place for them (read back, a chain is e1, e2, … and its "
+            "canonical name comes from its mentions)",
             "5 span(s) have attributes; doccano has no span attributes, so they were not written",
         ]
     else:

@@ -252,7 +252,7 @@ def test_label_studio_and_doccano_read_back_fragments_links_and_chains(name: str
         assert record["spans"][2]["attributes"] == original["spans"][2]["attributes"]
     else:
         assert record["chains"] == [{"id": "e1", "name": ""}]
-        assert result.warnings[0].startswith("1 chain name(s) not written: doccano has no place")
+        assert result.warnings[0].startswith("1 speaker chain(s) written as COREF relations")
 
 
 def test_doccano_says_what_it_cannot_carry() -> None:
@@ -262,8 +262,9 @@ def test_doccano_says_what_it_cannot_carry() -> None:
     record["spans"].append({**fixture.span(record["text"], "o2", "NATO", "ORG"), "chain": "c2"})
     _, result = export("doccano", [record], schema=fixture.attribution_schema())
     assert result.warnings[:2] == [
-        "1 chain name(s) not written: doccano has no place for a chain's name (a chain is its "
-        "COREF relations; read back, it is named by its longest mention)",
+        "1 speaker chain(s) written as COREF relations without their ids and 1 name(s): "
+        "doccano has no place for them (read back, a chain is e1, e2, … and its canonical "
+        "name comes from its mentions)",
         "1 chain(s) of one mention not written: doccano draws a chain with COREF relations, "
         "and one mention has none",
     ]
