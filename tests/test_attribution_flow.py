@@ -514,3 +514,24 @@ def test_a_quotes_table_is_not_uploaded_back(cast, demak_doc):
     (message,) = response.json()["errors"]["format"]
     assert message.startswith("'quotes' is an export-only format: use jsonl, doccano")
     assert other.documents.count() == 0
+
+
+def test_an_upload_updating_a_document_keeps_its_chain_names(cast):
+    """`duplicates=update` replaces the gold layer with the file's, chain names included
+    (they were reset to unnamed: the canonical name fell back to the longest mention)."""
+    a = demak()
+    record = {"external_id": "demak", "text": DEMAK, "spans": a.spans, "relations": a.relations}
+    other = make_project(admin=cast.admin, name="Copy")
+    admin = cast.client("admin")
+    for name, extra in (("Bu Siti", {}), ("Ibu Siti", {"duplicates": "update"})):
+        record["chains"] = [{"id": "s", "name": name, "canonical": name}]
+        content = (json.dumps(record) + "\n").encode()
+        fields = {"format": "jsonl", "as": "gold", **extra}
+        response = upload(admin, other, "gold.jsonl", content, **fields)
+        assert response.status_code == 201, response.json()
+    (document,) = other.documents.all()
+    assert response.json()["updated"] == ["demak"]
+    gold = admin.get(api(other.pk, f"documents/{document.pk}/gold/")).json()
+    assert [c for c in gold["chains"] if c["id"] == "s"] == [
+        {"id": "s", "name": "Ibu Siti", "canonical": "Ibu Siti"}
+    ]
