@@ -68,6 +68,7 @@ bench-peers: install-dev  ## Install the peers if missing, then the side-by-side
 interop: install-dev  ## Round-trip a test set through real doccano and Label Studio
 	$(BIN)/python bench/peers/install.py
 	$(BIN)/python bench/peers/interop.py
+	$(BIN)/python bench/peers/interop_attribution.py
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev

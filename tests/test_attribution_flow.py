@@ -422,8 +422,9 @@ def test_exports_upload_back_with_fragments_cues_and_chains(cast, demak_doc, fmt
     about_attribution = [w for w in job.get("warnings") or () if "chain" in w or "span(s)" in w]
     if fmt == "doccano":
         assert about_attribution == [
-            "1 chain name(s) not written: doccano has no place for a chain's name (a chain "
-            "is its COREF relations; read back, it is named by its longest mention)",
+            "3 speaker chain(s) written as COREF relations without their ids and 1 name(s): "
+            "doccano has no place for them (read back, a chain is e1, e2, … and its "
+            "canonical name comes from its mentions)",
             "5 span(s) have attributes; doccano has no span attributes, so they were not written",
         ]
     else:
@@ -513,3 +514,24 @@ def test_a_quotes_table_is_not_uploaded_back(cast, demak_doc):
     (message,) = response.json()["errors"]["format"]
     assert message.startswith("'quotes' is an export-only format: use jsonl, doccano")
     assert other.documents.count() == 0
+
+
+def test_an_upload_updating_a_document_keeps_its_chain_names(cast):
+    """`duplicates=update` replaces the gold layer with the file's, chain names included
+    (they were reset to unnamed: the canonical name fell back to the longest mention)."""
+    a = demak()
+    record = {"external_id": "demak", "text": DEMAK, "spans": a.spans, "relations": a.relations}
+    other = make_project(admin=cast.admin, name="Copy")
+    admin = cast.client("admin")
+    for name, extra in (("Bu Siti", {}), ("Ibu Siti", {"duplicates": "update"})):
+        record["chains"] = [{"id": "s", "name": name, "canonical": name}]
+        content = (json.dumps(record) + "\n").encode()
+        fields = {"format": "jsonl", "as": "gold", **extra}
+        response = upload(admin, other, "gold.jsonl", content, **fields)
+        assert response.status_code == 201, response.json()
+    (document,) = other.documents.all()
+    assert response.json()["updated"] == ["demak"]
+    gold = admin.get(api(other.pk, f"documents/{document.pk}/gold/")).json()
+    assert [c for c in gold["chains"] if c["id"] == "s"] == [
+        {"id": "s", "name": "Ibu Siti", "canonical": "Ibu Siti"}
+    ]

@@ -93,6 +93,7 @@ class DoccanoWriter:
         self._attributes_dropped = 0
         self._relations_dropped = 0
         self._single_chains = 0
+        self._chains_written = 0
         self._names_dropped = 0
 
     def write(self, record: Record) -> None:
@@ -190,22 +191,24 @@ class DoccanoWriter:
         return relations
 
     def _note_chains(self, record: Record) -> None:
-        """Count what of the chains doccano cannot hold: names, and chains of one mention
-        (no relation to draw them with)."""
+        """Count what of the chains doccano cannot hold: ids and names (written chains keep
+        only their mentions), and chains of one mention (no relation to draw them with)."""
         sizes: dict[str, int] = {}
         for span in record.get("spans") or ():
             if span.get("chain"):
                 sizes[span["chain"]] = sizes.get(span["chain"], 0) + 1
         self._single_chains += sum(1 for size in sizes.values() if size == 1)
+        self._chains_written += sum(1 for size in sizes.values() if size > 1)
         named = {c["id"] for c in record.get("chains") or () if c.get("name")}
         self._names_dropped += len(named & set(sizes))
 
     def close(self) -> WriteResult:
-        if self._names_dropped:
+        if self._chains_written:
+            names = f" and {self._names_dropped} name(s)" if self._names_dropped else ""
             self._tally.warn(
-                f"{self._names_dropped} chain name(s) not written: doccano has no place for "
-                "a chain's name (a chain is its COREF relations; read back, it is named by its "
-                "longest mention)"
+                f"{self._chains_written} speaker chain(s) written as COREF relations without "
+                f"their ids{names}: doccano has no place for them (read back, a chain is e1, "
+                "e2, … and its canonical name comes from its mentions)"
             )
         if self._single_chains:
             self._tally.warn(

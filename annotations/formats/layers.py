@@ -37,7 +37,9 @@ from .base import FormatError, Record
 LAYERS = ("annotations", "gold", "suggestions")
 # The suggestion source an upload's layers are stored under (`as=suggestions`).
 IMPORT_SOURCE = "import"
-CONTENT = ("spans", "relations", "document_labels")
+# What a layer holds; `chains` (ids and names) travel with the spans that name them, so a
+# layer moved, chosen as gold or updated in place keeps its chains' names.
+CONTENT = ("spans", "relations", "document_labels", "chains")
 
 
 class LayerProblem(FormatError):

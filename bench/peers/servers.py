@@ -25,8 +25,9 @@ from pathlib import Path
 from paths import HOST, POSTGRES, REDIS_URL, ROOT, RUNS, TEMPLATES, VENVS, credentials
 
 PORTS = {"workbench": 18180, "doccano": 18181, "label-studio": 18182}
-# A second harness (the interop) runs beside the benchmark: its own ports, files, databases.
-INSTANCES = {"bench": 0, "interop": 10}
+# Other harnesses (the interop, the attribution round trip) run beside the benchmark: their
+# own ports, files, databases.
+INSTANCES = {"bench": 0, "interop": 10, "attribution": 20}
 # Variables of the caller's own workbench that must not leak into a harness server.
 CALLER_VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "DATA_DIR", "DJANGO_SETTINGS_MODULE")
 

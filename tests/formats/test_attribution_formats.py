@@ -4,6 +4,7 @@ files for the formats people read; what a format cannot carry is named in a warn
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -251,7 +252,7 @@ def test_label_studio_and_doccano_read_back_fragments_links_and_chains(name: str
         assert record["spans"][2]["attributes"] == original["spans"][2]["attributes"]
     else:
         assert record["chains"] == [{"id": "e1", "name": ""}]
-        assert result.warnings[0].startswith("1 chain name(s) not written: doccano has no place")
+        assert result.warnings[0].startswith("1 speaker chain(s) written as COREF relations")
 
 
 def test_doccano_says_what_it_cannot_carry() -> None:
@@ -261,8 +262,9 @@ def test_doccano_says_what_it_cannot_carry() -> None:
     record["spans"].append({**fixture.span(record["text"], "o2", "NATO", "ORG"), "chain": "c2"})
     _, result = export("doccano", [record], schema=fixture.attribution_schema())
     assert result.warnings[:2] == [
-        "1 chain name(s) not written: doccano has no place for a chain's name (a chain is its "
-        "COREF relations; read back, it is named by its longest mention)",
+        "1 speaker chain(s) written as COREF relations without their ids and 1 name(s): "
+        "doccano has no place for them (read back, a chain is e1, e2, … and its canonical "
+        "name comes from its mentions)",
         "1 chain(s) of one mention not written: doccano draws a chain with COREF relations, "
         "and one mention has none",
     ]
@@ -402,3 +404,19 @@ def test_brat_keeps_fragments_apart_whose_gap_is_spaces_or_a_line_break() -> Non
     ]
     (foreign,) = list(read_brat(io.BytesIO(_brat_zip_without_sidecar(data))))
     assert [s.get("fragments") for s in foreign["spans"]] == [spaced, None, None]
+
+
+def test_label_studio_carries_each_annotators_fragments_and_chains() -> None:
+    """With scope all, an annotator's interrupted quote and named chain come back in their
+    own layer, beside the gold layer's."""
+    original = _named_attribution()
+    layer = {key: copy.deepcopy(original[key]) for key in ("spans", "relations", "chains")}
+    layer["chains"][0]["name"] = "Stoltenberg"
+    original["annotations"] = [{"annotator": "alice", "status": "submitted", **layer}]
+    data, result = export("label-studio", [original], schema=fixture.attribution_schema())
+    assert result.warnings == []
+    (record,) = list(read_label_studio(io.BytesIO(data)))
+    (alice,) = [a for a in record["annotations"] if a["annotator"] == "alice"]
+    assert _pieces(alice) == _pieces(layer)
+    assert alice["chains"] == [{"id": "c1", "name": "Stoltenberg"}]
+    assert record["chains"] == [{"id": "c1", "name": "Sekjen NATO"}]
