@@ -290,9 +290,10 @@ def test_annotation_get_uses_constant_queries(cast, document, django_assert_max_
     spans = [span(f"s{i}", 2 * i, 2 * i + 1) for i in range(300)]
     client.put(mine(big), {"version": 0, "spans": spans}, format="json")
     client.put(mine(document), {"version": 0, "spans": spans[:3]}, format="json")
-    # session/user auth is forced: membership, project, document, annotation, spans, relations
+    # session/user auth is forced: the document with its project, the caller's role and the
+    # labels; the annotation with its spans and relations
     for doc in (document, big):
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(2):
             assert client.get(mine(doc)).status_code == 200
 
 
@@ -358,10 +359,10 @@ def test_one_op_patch_uses_constant_queries(cast, size, django_assert_num_querie
     """An autosave of one new span costs the same queries on 3 spans or 300."""
     doc, _ = _annotated(cast, size)
     new = span("n1", 799, 800)
-    # project with the caller's role, document, SAVEPOINT, labels, the annotation row
-    # (locked), the spans the batch names, INSERT the span, UPDATE the annotation
-    # (version), INSERT the history event, RELEASE SAVEPOINT
-    with django_assert_num_queries(10):
+    # the document with its project, the caller's role and the labels; SAVEPOINT; the
+    # annotation row (locked) with the spans the batch names; INSERT the span, UPDATE the
+    # annotation (version), INSERT the history event, RELEASE SAVEPOINT
+    with django_assert_num_queries(7):
         response = cast.client("annotator").patch(
             mine(doc), {"version": 1, "ops": [{"op": "add_span", "span": new}]}, format="json"
         )
@@ -381,11 +382,11 @@ def test_put_uses_constant_queries(cast, size, django_assert_num_queries):
         "spans": [{**s, "start": s["start"] + 1, "end": s["end"] + 1} for s in spans],
         "relations": [{"id": "r1", "from": "s0", "to": "s2", "label": "SPEAKER"}],
     }
-    # project with the caller's role, document, SAVEPOINT, labels, the annotation row
-    # (locked), its spans and relations (history's "before"), DELETE relations, DELETE
-    # spans, INSERT spans, INSERT relations, UPDATE the annotation, INSERT the history
-    # event, RELEASE SAVEPOINT
-    with django_assert_num_queries(14):
+    # the document with its project, the caller's role and the labels; SAVEPOINT; the
+    # annotation row (locked), its spans and relations (history's "before"), DELETE
+    # relations, DELETE spans, INSERT spans, INSERT relations, UPDATE the annotation, INSERT
+    # the history event, RELEASE SAVEPOINT
+    with django_assert_num_queries(12):
         response = cast.client("annotator").put(mine(doc), body, format="json")
     assert response.status_code == 200
     assert len(response.json()["spans"]) == size
@@ -407,16 +408,16 @@ def test_reading_a_document_and_its_annotation_uses_constant_queries(cast, size)
         response = client.get(mine(doc))
     assert response.status_code == 200 and len(response.json()["spans"]) == size
     tables = [_tables(q["sql"]) for q in document_queries.captured_queries]
-    # the project with the caller's role (membership joined), the document
+    # the document with its project and the caller's role
     assert len(tables) == READ_DOCUMENT_QUERIES, tables
     tables = [_tables(q["sql"]) for q in annotation_queries.captured_queries]
-    # the project with the caller's role, the document, the annotation, the label names,
-    # its spans, its relations
+    # the document with its project, the caller's role and the labels; the annotation with
+    # its spans and relations (one JSON array each)
     assert len(tables) == READ_ANNOTATION_QUERIES, tables
 
 
-READ_DOCUMENT_QUERIES = 2
-READ_ANNOTATION_QUERIES = 6
+READ_DOCUMENT_QUERIES = 1
+READ_ANNOTATION_QUERIES = 2
 
 
 def _tables(sql: str) -> str:

@@ -304,13 +304,14 @@ def test_chain_patch_and_get_use_constant_queries(
         {"op": "update_span", "id": "s0", "chain": None},
         {"op": "set_chain", "id": "c1", "name": "Budi"},
     ]
-    # project with the caller's role, document, SAVEPOINT, labels, the annotation row
-    # (locked), the spans the batch names, whether c0 and c1 keep a mention elsewhere,
-    # UPDATE the span, UPDATE the annotation (version, names), INSERT the history event,
-    # RELEASE SAVEPOINT
-    with django_assert_num_queries(11):
+    # the document with its project, the caller's role and the labels; SAVEPOINT; the
+    # annotation row (locked) with the spans the batch names; whether c0 and c1 keep a
+    # mention elsewhere; UPDATE the span, UPDATE the annotation (version, names), INSERT the
+    # history event, RELEASE SAVEPOINT
+    with django_assert_num_queries(8):
         done(patch(client, doc, 1, *ops))
-    # membership, project, document, annotation, spans, relations, the text (canonical names)
-    with django_assert_max_num_queries(7):
+    # the document with its project, role and labels; the annotation with its spans and
+    # relations; the text (canonical names)
+    with django_assert_max_num_queries(3):
         chains = client.get(mine(doc)).json()["chains"]
     assert [c["id"] for c in chains] == ["c1", "c2", "c0"][: len(chains)] or chains

@@ -37,6 +37,20 @@ from annotations.models import Annotation, Document, Label, Relation, Span
 
 ID_BATCH = 10_000  # well under SQLite's 32,766 bound variables
 EMPTY_JSON = frozenset({None, "", "{}", "null"})
+# The span columns the content reader reads, in its order (`selectors.editor` follows it).
+SPAN_VALUES = (
+    "pk",
+    "annotation_id",
+    "client_id",
+    "start",
+    "end",
+    "label_id",
+    Cast("attributes", output_field=TextField()),
+    "source",
+    "score",
+    Cast("fragments", output_field=TextField()),
+    "chain",
+)
 
 
 def label_names(project_id: int) -> dict[int, str]:
@@ -77,19 +91,12 @@ class ContentReader:
         self._ends: dict[int, tuple[str, str]] = {}  # span pk -> (client id, label)
 
     def spans(self, spans: QuerySet[Span]) -> ContentReader:
-        rows = spans.order_by("annotation_id", "start", "end", "pk").values_list(
-            "pk",
-            "annotation_id",
-            "client_id",
-            "start",
-            "end",
-            "label_id",
-            Cast("attributes", output_field=TextField()),
-            "source",
-            "score",
-            Cast("fragments", output_field=TextField()),
-            "chain",
+        return self.span_rows(
+            spans.order_by("annotation_id", "start", "end", "pk").values_list(*SPAN_VALUES)
         )
+
+    def span_rows(self, rows: Iterable[Any]) -> ContentReader:
+        """Span rows in `SPAN_VALUES` order (attributes and fragments as JSON text)."""
         for (
             pk,
             annotation_id,
@@ -125,11 +132,16 @@ class ContentReader:
         return self
 
     def relations(self, relations: QuerySet[Relation]) -> ContentReader:
-        rows = list(
-            relations.order_by("annotation_id", "pk").values_list(
-                "pk", "annotation_id", "client_id", "source_id", "target_id", "label_id"
+        return self.relation_rows(
+            list(
+                relations.order_by("annotation_id", "pk").values_list(
+                    "pk", "annotation_id", "client_id", "source_id", "target_id", "label_id"
+                )
             )
         )
+
+    def relation_rows(self, rows: list[Any]) -> ContentReader:
+        """Relation rows: pk, annotation id, client id, source pk, target pk, label id."""
         unread = {end for row in rows for end in row[3:5]} - self._ends.keys()
         if unread:
             ends = Span.objects.filter(pk__in=unread).values_list("pk", "client_id", "label_id")
@@ -281,19 +293,25 @@ def patch_snapshot(
     linked_span_ids: set[str],
     names: Mapping[int, str],
     chain_ids: set[str] | None = None,
+    span_rows: list[Any] | None = None,
 ) -> Content:
     """What a PATCH batch touches, as stored: the spans it names, the relations it names, and
     every relation linking one of `linked_span_ids` (spans it may relabel or delete).
 
     Two queries (a third for relation ends outside the spans named), whatever the size of
-    the annotation. Chains it deletes (`chain_ids`) bring all their mentions.
+    the annotation. Chains it deletes (`chain_ids`) bring all their mentions. `span_rows`:
+    the named spans already read with the annotation's lock (`editor.locked_with_spans`).
     """
     named = (
         Q(client_id__in=span_ids) | Q(chain__in=chain_ids)
         if chain_ids
         else Q(client_id__in=span_ids)
     )
-    reader = ContentReader(names).spans(annotation.spans.filter(named))
+    reader = ContentReader(names)
+    if span_rows is not None and not chain_ids:
+        reader.span_rows(sorted(span_rows, key=lambda row: (row[3], row[4], row[0])))
+    else:
+        reader.spans(annotation.spans.filter(named))
     content = reader.contents[annotation.pk]
     linked = [pk for sid, pk in content.span_pks.items() if sid in linked_span_ids]
     wanted = Q(client_id__in=relation_ids) | Q(source_id__in=linked) | Q(target_id__in=linked)

@@ -27,6 +27,7 @@ from annotations.models import (
 )
 from annotations.patching import PatchPlan, plan_patch, touched_ids
 from annotations.selectors.annotations import contents_of, overlapping_span, patch_snapshot
+from annotations.selectors.editor import locked_with_spans
 from annotations.services import conversation, work_state
 from annotations.validation import (
     LabelSet,
@@ -43,27 +44,39 @@ def labelset_for(document: Document) -> LabelSet:
 
 
 def _locked_annotation(
-    *, document: Document, annotator: User | None, expected_version: int
+    *,
+    document: Document,
+    annotator: User | None,
+    expected_version: int,
+    span_ids: set[str] | None = None,
 ) -> Annotation:
     """The annotation row, locked for this transaction, or VersionConflict.
 
     A first write (version 0) creates the row; a concurrent first write loses on
     the unique constraint and is told the current version like any stale write.
+    With `span_ids`, the rows of those spans come in the same statement, as `span_rows`.
     """
     rows = Annotation.objects.select_for_update().filter(document=document)
     rows = rows.filter(is_gold=True) if annotator is None else rows.filter(annotator=annotator)
-    annotation = rows.first()
+    if span_ids is None:
+        annotation = rows.first()
+    else:
+        annotation, span_rows = locked_with_spans(document, annotator, span_ids)
+        if annotation is not None:
+            annotation.span_rows = span_rows  # type: ignore[attr-defined]
     if annotation is None:
         if expected_version != 0:
             raise VersionConflict(0)
         try:
             with transaction.atomic():
-                return Annotation.objects.create(
+                created = Annotation.objects.create(
                     document=document,
                     project_id=document.project_id,
                     annotator=annotator,
                     is_gold=annotator is None,
                 )
+                created.span_rows = []  # type: ignore[attr-defined]
+                return created
         except IntegrityError:
             raise VersionConflict(rows.get().version) from None
     if annotation.version != expected_version:
@@ -172,10 +185,12 @@ def annotation_replace(
     data: dict[str, Any],
     expected_version: int,
     active_seconds: float | None = None,
+    labels: LabelSet | None = None,
 ) -> Annotation:
     """Replace the whole annotation (annotator=None: the gold one) with `data`;
-    `active_seconds`: the editor's active time since its last save (`_finish_write`)."""
-    labels = labelset_for(document)
+    `active_seconds`: the editor's active time since its last save (`_finish_write`);
+    `labels`: the project's, when the caller has read them."""
+    labels = labels or labelset_for(document)
     relations = _with_relation_ids(list(data.get("relations", [])))
     data = {**data, "relations": relations}
     validate_content(data, labels, document.length, allow_overlap=document.project.allow_overlap)
@@ -313,18 +328,23 @@ def annotation_patch(
     ops: list[dict[str, Any]],
     expected_version: int,
     active_seconds: float | None = None,
+    labels: LabelSet | None = None,
 ) -> Annotation:
     """Apply a batch of operations against `expected_version`, all or nothing.
 
     Only the spans and relations the batch names (and the links of spans it relabels or
     deletes) are read and written, so one change to a 5,000-span document costs a handful
-    of small queries.
+    of small queries; the named spans are read with the annotation's lock. `labels`: the
+    project's, when the caller has read them.
     """
-    labels = labelset_for(document)
-    annotation = _locked_annotation(
-        document=document, annotator=annotator, expected_version=expected_version
-    )
+    labels = labels or labelset_for(document)
     touched = touched_ids(ops)
+    annotation = _locked_annotation(
+        document=document,
+        annotator=annotator,
+        expected_version=expected_version,
+        span_ids=None if touched.chain_ids else touched.span_ids,
+    )
     stored = patch_snapshot(
         annotation,
         span_ids=touched.span_ids,
@@ -332,6 +352,7 @@ def annotation_patch(
         linked_span_ids=touched.linked_span_ids,
         chain_ids=touched.chain_ids,
         names=labels.names(),
+        span_rows=getattr(annotation, "span_rows", None),
     )
     allow_overlap = document.project.allow_overlap
     plan = plan_patch(

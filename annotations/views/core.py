@@ -26,6 +26,7 @@ from annotations.permissions import RANK, project_for, require_role, sees_all_an
 from annotations.selectors import annotations as annotation_reads
 from annotations.selectors import conversation as conversation_reads
 from annotations.selectors import documents as document_reads
+from annotations.selectors import editor as editor_reads
 from annotations.selectors import labels as label_reads
 from annotations.selectors import people as people_reads
 from annotations.selectors import projects as project_reads
@@ -58,6 +59,7 @@ from annotations.services import (
 from annotations.sso import password_login_off
 from annotations.suggesting.registry import QUOTES
 from annotations.throttling import LoginThrottled, login_wait
+from annotations.validation import LabelSet
 from annotations.views.errors import ErrorSerializer
 from annotations.views.trash import CONFIRM, confirmed
 
@@ -166,7 +168,12 @@ class ProjectScoped:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        self.project, self.role = project_for(request.user, int(kwargs["project_id"]))
+        self.resolve(request, int(kwargs["project_id"]))
+
+    def resolve(self, request: Request, project_id: int) -> None:
+        """Set `self.project` and `self.role` (views that need more in the same query
+        extend it)."""
+        self.project, self.role = project_for(request.user, project_id)
 
     @property
     def for_schema(self) -> bool:
@@ -508,8 +515,20 @@ class DocumentUpload(ProjectScoped, APIView):
 class DocumentDetail(ProjectScoped, APIView):
     serializer_class = DocumentSerializer
 
+    def resolve(self, request: Request, project_id: int) -> None:
+        # The project, the role and the document in one query (the editor opens with it).
+        doc_id = int(self.kwargs["doc_id"])
+        target = editor_reads.document_target(
+            request.user, project_id, doc_id, text=True, labels=False
+        )
+        if target is None:  # the usual reads, for their 404s
+            super().resolve(request, project_id)
+            self.document = get_object_or_404(self.project.documents, pk=doc_id)
+            return
+        self.document, self.role, self.project = target.document, target.role, target.project
+
     def get_document(self, doc_id: int) -> Document:
-        return get_object_or_404(self.project.documents, pk=doc_id)
+        return self.document
 
     @extend_schema(responses=DocumentSerializer)
     def get(self, request: Request, project_id: int, doc_id: int) -> Response:
@@ -535,7 +554,12 @@ class DocumentDetail(ProjectScoped, APIView):
 
 
 class AnnotationEndpoint(ProjectScoped, APIView):
-    """Shared GET/PUT/PATCH for one annotation; subclasses say whose."""
+    """Shared GET/PUT/PATCH for one annotation; subclasses say whose.
+
+    The project, the caller's role, the document and the labels come in one query
+    (`selectors.editor`): the editor's autosave and read are the busiest requests."""
+
+    labels: LabelSet | None = None
 
     def annotator(self):  # pragma: no cover - overridden
         raise NotImplementedError
@@ -543,14 +567,25 @@ class AnnotationEndpoint(ProjectScoped, APIView):
     def check_write(self) -> None:
         """Members may write their own annotation; subclasses narrow it."""
 
+    def resolve(self, request: Request, project_id: int) -> None:
+        target = editor_reads.document_target(request.user, project_id, int(self.kwargs["doc_id"]))
+        if target is None:  # the usual reads, for their 404s
+            super().resolve(request, project_id)
+            self.document = get_object_or_404(
+                self.project.documents.select_related("project").defer("text"),
+                pk=self.kwargs["doc_id"],
+            )
+            return
+        self.document, self.role, self.project = target.document, target.role, target.project
+        self.labels = target.labels
+
     def get_document(self, doc_id: int) -> Document:
-        return get_object_or_404(
-            self.project.documents.select_related("project").defer("text"), pk=doc_id
-        )
+        return self.document
 
     @extend_schema(responses=AnnotationSerializer)
     def get(self, request: Request, project_id: int, doc_id: int) -> Response:
-        annotation = annotation_reads.annotation_of(self.get_document(doc_id), self.annotator())
+        labels = self.labels or annotating.labelset_for(self.document)
+        annotation = editor_reads.annotation_read(self.document, self.annotator(), labels.names())
         return Response(annotation_reads.annotation_detail(annotation, self.project.pk))
 
     @extend_schema(
@@ -569,6 +604,7 @@ class AnnotationEndpoint(ProjectScoped, APIView):
             data=content,
             expected_version=content.pop("version"),
             active_seconds=active_seconds,
+            labels=self.labels,
         )
         return Response(annotation_reads.annotation_detail(annotation, self.project.pk))
 
@@ -586,6 +622,7 @@ class AnnotationEndpoint(ProjectScoped, APIView):
             ops=data.validated_data["ops"],
             expected_version=data.validated_data["version"],
             active_seconds=data.validated_data.get("active_seconds"),
+            labels=self.labels,
         )
         return Response({"version": annotation.version, "status": annotation.status})
 
