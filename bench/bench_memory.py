@@ -53,7 +53,10 @@ def show(title: str, pid: int) -> float:
     """Print each process's RSS and PSS; return the total PSS of the Python processes."""
     processes = {p: c for p, c in descendants(pid).items() if "python" in c or ".venv" in c}
     shot = snapshot(processes)
-    print(f"{title}: {len(shot.per_process)} processes, PSS {shot.pss:.0f} MB, RSS {shot.rss:.0f} MB")
+    print(
+        f"{title}: {len(shot.per_process)} processes, "
+        f"PSS {shot.pss:.0f} MB, RSS {shot.rss:.0f} MB"
+    )
     for _pid, (name, rss, pss) in sorted(shot.per_process.items()):
         print(f"    PSS {pss:6.1f}  RSS {rss:6.1f}  {name}")
     return shot.pss
