@@ -54,8 +54,7 @@ def show(title: str, pid: int) -> float:
     processes = {p: c for p, c in descendants(pid).items() if "python" in c or ".venv" in c}
     shot = snapshot(processes)
     print(
-        f"{title}: {len(shot.per_process)} processes, "
-        f"PSS {shot.pss:.0f} MB, RSS {shot.rss:.0f} MB"
+        f"{title}: {len(shot.per_process)} processes, PSS {shot.pss:.0f} MB, RSS {shot.rss:.0f} MB"
     )
     for _pid, (name, rss, pss) in sorted(shot.per_process.items()):
         print(f"    PSS {pss:6.1f}  RSS {rss:6.1f}  {name}")
@@ -91,14 +90,18 @@ def main() -> None:
         "u = User.objects.create_superuser('bench', 'b@example.org', 'bench-pass-1');"
         "print(token_create(user=u, name='bench')[1])"
     )
-    token = subprocess.run(
-        [python, "manage.py", "shell", "-c", make_user],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip().splitlines()[-1]
+    token = (
+        subprocess.run(
+            [python, "manage.py", "shell", "-c", make_user],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     log = (work / "serve.log").open("w")
     server = subprocess.Popen(
         ["scripts/serve"], cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
@@ -127,9 +130,13 @@ def main() -> None:
             i += 1
         boundary = "benchmemoryboundary"
         body = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=file; filename=a.jsonl\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n"
-        ).encode() + "\n".join(lines).encode() + f"\r\n--{boundary}--\r\n".encode()
+            (
+                f"--{boundary}\r\nContent-Disposition: form-data; name=file; filename=a.jsonl\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + "\n".join(lines).encode()
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
         del lines
         headers = {
             "Authorization": f"Token {token}",
