@@ -3,9 +3,9 @@ two versions.
 
 While an export runs, each batch's records become `ExportEntry` rows (one per document:
 digest and compact top-level content, `annotations.dataset_diff`) under the run's attempt.
-A diff never holds either version in memory: added and removed documents are anti-joins on
-external id, changed ones a join where the digests differ, each read in keyset batches by
-row id; only the changed documents' old content is fetched, a batch at a time. The export's
+A diff never holds either version in memory: each side is read in keyset batches by row id
+and each batch's external ids looked up on the other side (added, removed, or a different
+digest: changed); only the contents of those documents are fetched, a batch at a time. The export's
 own task diffs it against its previous version before it writes the card (which summarises
 the diff) and stores the result; a diff against any other version is computed in the
 request when both are small (EXPORT_DIFF_INLINE_DOCUMENTS), else by a Celery task, the
@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,36 +75,61 @@ def _entries(job_id: int, attempt: int) -> QuerySet[ExportEntry]:
 
 def diff_compute(new_id: int, new_attempt: int, old: ExportJob) -> dict[str, Any]:
     """What changed from `old` (a succeeded export) to the entries of export `new_id`'s
-    attempt: the issue's shape, documents in the new (or, removed, the old) export's order."""
+    attempt: the issue's shape, documents in the new (or, removed, the old) export's order.
+
+    Each side is read in keyset batches by row id, and each batch's external ids looked up
+    on the other side by the unique index (`external_id IN (…)` under the export and
+    attempt): linear in the entries whatever the planner's statistics say (a correlated
+    NOT EXISTS on a freshly written manifest was planned as a nested loop over both whole
+    sides: 20,000 documents took over ten minutes). Contents are read only for the
+    documents added, removed or changed."""
     new = _entries(new_id, new_attempt)
     before = _entries(old.pk, old.attempt)
     size = settings.EXPORT_BATCH_SIZE
     tally = DiffTally(old.pk)
-    in_old = before.filter(external_id=OuterRef("external_id"))
-    in_new = new.filter(external_id=OuterRef("external_id"))
-    for rows in _batches(new.filter(~Exists(in_old)), size):
-        for _pk, external_id, content in rows:
-            tally.added(external_id, content)
-    for rows in _batches(before.filter(~Exists(in_new)), size):
-        for _pk, external_id, content in rows:
-            tally.removed(external_id, content)
-    changed = new.filter(Exists(in_old.exclude(digest=OuterRef("digest"))))
-    for rows in _batches(changed, size):
-        ids = [external_id for _pk, external_id, _content in rows]
-        old_content = dict(before.filter(external_id__in=ids).values_list("external_id", "content"))
-        for _pk, external_id, content in rows:
-            tally.changed(external_id, old_content[external_id], content)
+    for rows in _batches(new, size):
+        ids = [external_id for _pk, external_id, _digest in rows]
+        old_digests = dict(before.filter(external_id__in=ids).values_list("external_id", "digest"))
+        added = [pk for pk, external_id, _ in rows if external_id not in old_digests]
+        changed = [
+            pk
+            for pk, external_id, digest in rows
+            if external_id in old_digests and old_digests[external_id] != digest
+        ]
+        if not added and not changed:
+            continue
+        contents = dict(new.filter(pk__in=added + changed).values_list("pk", "content"))
+        names = {pk: external_id for pk, external_id, _ in rows}
+        old_contents = dict(
+            before.filter(external_id__in=[names[pk] for pk in changed]).values_list(
+                "external_id", "content"
+            )
+        )
+        for pk in added:
+            tally.added(names[pk], contents[pk])
+        for pk in changed:
+            tally.changed(names[pk], old_contents[names[pk]], contents[pk])
+    for rows in _batches(before, size):
+        ids = [external_id for _pk, external_id, _digest in rows]
+        kept = set(new.filter(external_id__in=ids).values_list("external_id", flat=True))
+        removed = [(pk, external_id) for pk, external_id, _ in rows if external_id not in kept]
+        if removed:
+            contents = dict(
+                before.filter(pk__in=[pk for pk, _ in removed]).values_list("pk", "content")
+            )
+            for pk, external_id in removed:
+                tally.removed(external_id, contents[pk])
     return tally.result()
 
 
 def _batches(entries: QuerySet[ExportEntry], size: int) -> Iterator[list[tuple]]:
-    """(pk, external_id, content) rows in keyset batches by pk."""
+    """(pk, external_id, digest) rows in keyset batches by pk."""
     last = 0
     while True:
         rows = list(
             entries.filter(pk__gt=last)
             .order_by("pk")
-            .values_list("pk", "external_id", "content")[:size]
+            .values_list("pk", "external_id", "digest")[:size]
         )
         if not rows:
             return
