@@ -18,6 +18,7 @@ tokens and newlines between sentences, so offsets after a round trip refer to th
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator
 from typing import IO, Any, BinaryIO
 
@@ -149,34 +150,38 @@ def _table_lines(
 ) -> str:
     """`_document`'s layout from stored tokens: whitespace tokens left out, a blank line
     before each sentence start that has a token before it. `tags`: the tagged tokens only
-    (" B-PER"); every other token is " O"."""
-    spaces = set(table.spaces)
+    (" B-PER"); every other token is " O".
+
+    The words are cut from the text once, in one pass; a sentence with no whitespace token
+    and no tag (most of them) is one join, found by bisecting the sorted whitespace and
+    tagged tokens rather than by scanning them for every sentence."""
+    words = [text[start:end] for start, end in zip(table.starts, table.ends, strict=True)]
+    if not table.plain:  # a non-space token holding whitespace: keep two columns
+        words = [_WHITESPACE.sub("_", word) for word in words]
+    spaces = sorted(table.spaces)
+    space_set = set(spaces)
+    tagged = sorted(tags)
     parts = [DOCSTART_LINE, "\n\n", *(line + "\n" for line in header)]
-    bounds = [*(i for i in starts if i > 0), len(table.starts)]
+    bounds = [*(i for i in starts if i > 0), len(words)]
     first = 0
     for last in bounds:
-        if (
-            table.plain
-            and not spaces.intersection(range(first, last))
-            and not any(first <= i < last for i in tags)
-        ):
+        if table.plain and not _any_in(spaces, first, last) and not _any_in(tagged, first, last):
             if last > first:
-                words = map(
-                    text.__getitem__, map(slice, table.starts[first:last], table.ends[first:last])
-                )
-                parts.append(" O\n".join(words))
+                parts.append(" O\n".join(words[first:last]))
                 parts.append(" O\n\n")
         else:
-            lines = [
-                _WHITESPACE.sub("_", text[table.starts[i] : table.ends[i]]) + tags.get(i, " O")
-                for i in range(first, last)
-                if i not in spaces
-            ]
+            lines = [words[i] + tags.get(i, " O") for i in range(first, last) if i not in space_set]
             if lines:
                 parts.append("\n".join(lines))
                 parts.append("\n\n")
         first = last
     return "".join(parts)
+
+
+def _any_in(ordered: list[int], first: int, last: int) -> bool:
+    """Whether the sorted `ordered` holds a number in [first, last)."""
+    at = bisect_left(ordered, first)
+    return at < len(ordered) and ordered[at] < last
 
 
 def _document(doc: Any, tags: list[str], starts: set[int], header: list[str]) -> str:

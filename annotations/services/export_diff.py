@@ -14,12 +14,13 @@ answer being 202 until it is stored.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,21 +37,30 @@ DIFF_TASK = "annotations.export_diff"
 # --- the manifest ---------------------------------------------------------------------------
 
 
+_ENTRY_COLUMNS = ("export_id", "attempt", "external_id", "digest", "content")
+
+
 def entries_write(job_id: int, attempt: int, records: Iterable[Mapping[str, Any]]) -> None:
-    """One batch of the export's documents, as entries of this attempt."""
+    """One batch of the export's documents, as entries of this attempt: PostgreSQL's COPY,
+    else one executemany. Not `bulk_create`: preparing its parameters field by field (and
+    psycopg binding 2,500 of them client-side per statement) was most of a manifest's cost,
+    a third of a CoNLL export of 20,000 documents."""
     rows = []
     for record in records:
         digest, content = manifest_entry(record)
-        rows.append(
-            ExportEntry(
-                export_id=job_id,
-                attempt=attempt,
-                external_id=record["external_id"],
-                digest=digest,
-                content=content,
-            )
-        )
-    ExportEntry.objects.bulk_create(rows)
+        rows.append((job_id, attempt, record["external_id"], digest, json.dumps(content)))
+    if not rows:
+        return
+    table = connection.ops.quote_name(ExportEntry._meta.db_table)
+    columns = ", ".join(_ENTRY_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(_ENTRY_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
 def entries_keep(job_id: int, attempt: int) -> None:

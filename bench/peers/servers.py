@@ -263,7 +263,8 @@ class Server:
 
 
 class Workbench(Server):
-    """Ours, started the way `scripts/serve` does: gunicorn (2 workers x 4 threads) + one worker."""
+    """Ours, started the way `scripts/serve` does: gunicorn (2 workers x 4 threads), the export
+    worker and the suggestions worker (DECISIONS 69)."""
 
     tool = "workbench"
     version = "worktree"
@@ -319,6 +320,27 @@ class Workbench(Server):
                     "-A",
                     "workbench",
                     "worker",
+                    "-Q",
+                    "exports",
+                    "-n",
+                    "exports@%h",
+                    "--concurrency=1",
+                    "-l",
+                    "info",
+                ],
+            ),
+            (
+                "suggestions",
+                [
+                    str(bin_ / "celery"),
+                    "-A",
+                    "workbench",
+                    "worker",
+                    "-Q",
+                    "suggestions",
+                    "-n",
+                    "suggestions@%h",
+                    "--pool=threads",
                     "--concurrency=1",
                     "-l",
                     "info",
