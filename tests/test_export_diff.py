@@ -173,3 +173,24 @@ def test_bad_comparisons_say_why(cast, golds):
     assert "pending" in error["errors"]["against"][0]
     error = error_body(diff(cast, pending.pk, against=first["id"]), 400, "invalid")
     assert "pending" in error["detail"]
+
+
+@pytest.mark.parametrize("documents", [3, 6])
+def test_a_diff_reads_each_side_by_batches_and_looks_up_the_other_by_its_index(
+    cast, settings, django_assert_num_queries, documents
+):
+    """Batches of one document: per side a keyset read per batch (and one finding the end)
+    and one indexed lookup of the batch's ids on the other side; contents only for what
+    changed (here g1, with the two reads of its contents)."""
+    for i in range(documents):
+        doc = DocumentFactory(project=cast.project, text=TEXT, external_id=f"g{i}")
+        annotate(doc, None, spans=[PER, QUOTE], relations=[SPEAKER])
+    first = ExportJob.objects.get(pk=run(request_export(cast, format="jsonl"))["id"])
+    g1 = cast.project.documents.get(external_id="g1")
+    put_gold(cast, g1, spans=[ORG, QUOTE], relations=[])
+    second = ExportJob.objects.get(pk=run(request_export(cast, format="jsonl"))["id"])
+    settings.EXPORT_BATCH_SIZE = 1
+    with django_assert_num_queries(2 * (2 * documents + 1) + 2):
+        result = export_diff.diff_compute(second.pk, second.attempt, first)
+    assert result["documents"] == {"added": [], "removed": [], "changed": ["g1"]}
+    assert result["spans"]["relabelled"] == 1 and result["relations"]["removed"] == 1
