@@ -85,10 +85,12 @@ def decode(
     """Turn a layer's ``FRAGMENT`` and ``COREF`` relations (those in ``reserved``) into
     fragments and chains, in place. ``chain_of``: region id -> (chain id, chain name) where
     the format carried them (Label Studio's region meta)."""
-    relations = layer.get("relations") or []
-    joins = [r for r in relations if r["label"] == FRAGMENT and FRAGMENT in reserved]
-    corefs = [r for r in relations if r["label"] == COREF and COREF in reserved]
-    others = [r for r in relations if r not in joins and r not in corefs]
+    joins: list[dict[str, Any]] = []
+    corefs: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
+    for rel in layer.get("relations") or []:
+        label = rel["label"] if rel["label"] in reserved else None
+        (joins if label == FRAGMENT else corefs if label == COREF else others).append(rel)
     merged = _join_fragments(layer, joins, doc, warnings)
     kept, seen = [], set()
     for rel in others:
@@ -158,6 +160,7 @@ def _chains(
     are one chain, named by the first mark among them, else ``e1``, ``e2``, … unnamed."""
     spans = sorted(layer.get("spans") or (), key=lambda s: (s["start"], s["end"]))
     by_id = {span["id"]: span for span in spans}
+    order = {span["id"]: n for n, span in enumerate(spans)}
     marks: dict[str, list[str]] = {}
     for region, (chain_id, _) in named.items():
         if region in by_id:
@@ -170,10 +173,8 @@ def _chains(
     found: list[tuple[int, str, str, set[str]]] = []
     unnamed = 0
     for group in groups:
-        first = min(spans.index(by_id[i]) for i in group)
-        marked = [
-            named[i] for i in sorted(group, key=lambda i: spans.index(by_id[i])) if i in named
-        ]
+        first = min(order[i] for i in group)
+        marked = [named[i] for i in sorted(group, key=order.__getitem__) if i in named]
         if marked:
             chain_id = marked[0][0]
             name = next((n for _, n in marked if n), "")
