@@ -88,6 +88,52 @@ describe("active time", () => {
   });
 });
 
+describe("scrolls as activity", () => {
+  let stop: () => void = () => undefined;
+  afterEach(() => stop());
+
+  function scrollOf(el: Element) {
+    // What the browser dispatches after `el.scrollTop = …` or scrollIntoView: a scroll
+    // event that does not bubble (the capture-phase listener sees it).
+    el.dispatchEvent(new Event("scroll", { bubbles: false }));
+  }
+
+  it("does not count a scroll the app makes by itself (the span list after a label)", () => {
+    const c = fakeClock();
+    const time = new ActiveTime(c.now);
+    stop = watchActivity(time, window, document);
+    const list = document.createElement("div");
+    document.body.append(list);
+    window.dispatchEvent(new Event("pointerdown"));
+    window.dispatchEvent(new Event("pointerup"));
+    window.dispatchEvent(new Event("keydown")); // the label's hotkey
+    c.advance(SECOND);
+    scrollOf(list); // VirtualList keeps the new span's row in view
+    c.advance(10 * MINUTE);
+    // Idle from the keypress: five minutes count, not five minutes and a second.
+    expect(time.take()).toBe(IDLE_MS / 1000);
+    list.remove();
+  });
+
+  it("counts scrolling while a button or a finger is down (scrollbar drag, touch pan)", () => {
+    const c = fakeClock();
+    const time = new ActiveTime(c.now);
+    stop = watchActivity(time, window, document);
+    window.dispatchEvent(new Event("touchstart"));
+    // The browser took the pan over: the touch's pointer is cancelled, the finger stays.
+    window.dispatchEvent(Object.assign(new Event("pointercancel"), { pointerType: "touch" }));
+    for (let i = 0; i < 3; i++) {
+      c.advance(4 * MINUTE);
+      scrollOf(document.body);
+    }
+    window.dispatchEvent(new Event("touchend"));
+    c.advance(SECOND);
+    scrollOf(document.body); // the pan's momentum, or the app: no longer the finger
+    c.advance(10 * MINUTE);
+    expect(time.take()).toBe(12 * 60 + IDLE_MS / 1000);
+  });
+});
+
 describe("autosave with active time", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());

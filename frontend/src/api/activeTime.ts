@@ -1,7 +1,7 @@
 /**
  * Active time, as the editor reports it with its saves (issue 12): time counts while the
- * window is focused (and the page visible) and the annotator's last keypress, click,
- * pointer move, wheel or scroll was at most `IDLE_MS` ago; past that they are idle until
+ * window is focused (and the page visible) and the annotator's last keypress, click, touch,
+ * pointer move, wheel or scroll of their own was at most `IDLE_MS` ago; past that they are idle until
  * the next one. `take()` hands over what has built up since the last take (the saver
  * sends it, in seconds, with its next PATCH or PUT; `restore` puts it back when that save
  * fails), so every active second is sent once.
@@ -30,7 +30,7 @@ export class ActiveTime {
     this.counted = t;
   }
 
-  /** The annotator did something (key, pointer, wheel, scroll). */
+  /** The annotator did something (key, pointer, touch, wheel, a scroll while held). */
   activity(): void {
     const t = this.now();
     this.accrue(t);
@@ -76,29 +76,64 @@ export class ActiveTime {
   }
 }
 
-const ACTIVITY = ["keydown", "pointerdown", "pointermove", "wheel", "input"] as const;
+const ACTIVITY = ["keydown", "pointermove", "wheel", "input"] as const;
+/** A mouse button, pen or finger goes down / comes up (activity, and the bounds of a hold). */
+const PRESS = ["pointerdown", "touchstart"] as const;
+const RELEASE = ["pointerup", "touchend", "touchcancel"] as const;
 
-/** Feed a clock from the window's events; returns the function that stops it. */
+/**
+ * Feed a clock from the window's events; returns the function that stops it.
+ *
+ * A scroll counts only while a button or a finger is held (a scrollbar drag, a touch pan:
+ * the scrolls no other event comes with). The editor scrolls by itself after a label, a
+ * find or a save (the span list keeps the selected row in view, the article its selected
+ * span), and those scroll events looked like the annotator: the idle stretch began when
+ * the app's scroll landed, up to the autosave's second after the last keypress. Wheel and
+ * keys count as themselves, so scrolling by them needs no scroll event.
+ */
 export function watchActivity(
   clock: ActiveTime,
   win: Window = window,
   doc: Document = document,
 ): () => void {
+  let held = false;
   const activity = () => clock.activity();
+  const press = () => {
+    held = true;
+    clock.activity();
+  };
+  const release = () => {
+    held = false;
+    clock.activity();
+  };
+  // A touch pan cancels its pointer while the finger stays down (touchend ends the hold).
+  const cancel = (e: Event) => {
+    if ((e as PointerEvent).pointerType !== "touch") held = false;
+  };
+  const scroll = () => {
+    if (held) clock.activity();
+  };
   const focus = () => clock.focus();
-  const blur = () => clock.blur();
-  const visibility = () => (doc.visibilityState === "hidden" ? clock.blur() : clock.focus());
-  for (const name of ACTIVITY) win.addEventListener(name, activity, { passive: true });
+  const blur = () => {
+    held = false;
+    clock.blur();
+  };
+  const visibility = () => (doc.visibilityState === "hidden" ? blur() : clock.focus());
+  const removers: (() => void)[] = [];
+  const on = (target: EventTarget, name: string, fn: EventListener, capture = false) => {
+    target.addEventListener(name, fn, { capture, passive: true });
+    removers.push(() => target.removeEventListener(name, fn, { capture }));
+  };
+  for (const name of ACTIVITY) on(win, name, activity);
+  for (const name of PRESS) on(win, name, press);
+  for (const name of RELEASE) on(win, name, release);
+  on(win, "pointercancel", cancel);
   // Scrolling the article's own box does not bubble: listen in the capture phase.
-  doc.addEventListener("scroll", activity, { capture: true, passive: true });
-  win.addEventListener("focus", focus);
-  win.addEventListener("blur", blur);
-  doc.addEventListener("visibilitychange", visibility);
+  on(doc, "scroll", scroll, true);
+  on(win, "focus", focus);
+  on(win, "blur", blur);
+  on(doc, "visibilitychange", visibility);
   return () => {
-    for (const name of ACTIVITY) win.removeEventListener(name, activity);
-    doc.removeEventListener("scroll", activity, { capture: true });
-    win.removeEventListener("focus", focus);
-    win.removeEventListener("blur", blur);
-    doc.removeEventListener("visibilitychange", visibility);
+    for (const remove of removers) remove();
   };
 }
