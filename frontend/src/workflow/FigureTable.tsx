@@ -5,6 +5,8 @@ export interface FigureCell {
   key: string;
   column?: string;
   counts?: string;
+  /** More data attributes, e.g. `{ "data-window": "0" }`. */
+  data?: Record<string, string>;
   content: ComponentChildren;
 }
 
@@ -53,7 +55,7 @@ export function FigureTable<T>({
           <tr key={rowKey(row)} {...rowData(row)}>
             <th scope="row">{rowHead(row)}</th>
             {cells(row).map((cell) => (
-              <td key={cell.key} data-column={cell.column} data-counts={cell.counts}>
+              <td key={cell.key} data-column={cell.column} data-counts={cell.counts} {...cell.data}>
                 {cell.content}
               </td>
             ))}

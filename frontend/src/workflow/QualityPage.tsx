@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { useMemo } from "preact/hooks";
 import { api } from "../api/endpoints";
 import { type AnnotatorQuality, type ProjectQuality, qualityApi } from "../api/quality";
@@ -7,6 +8,7 @@ import { useAsync } from "../ui/useAsync";
 import { ChartCanvas } from "./ChartCanvas";
 import type { ChartConfig } from "./charts";
 import { formatDuration, SERIES_COLORS } from "./dashboardView";
+import { type FigureCell, FigureTable } from "./FigureTable";
 import "./dashboard.css";
 import "./workflow.css";
 
@@ -17,6 +19,13 @@ const BASE_OPTIONS = {
   plugins: { legend: { position: "bottom" } },
 } as const;
 const SHARE_AXIS = { suggestedMin: 0, suggestedMax: 1 } as const;
+
+/** A cell of an annotator's row, keyed and marked by its column. */
+function cell(column: string, content: ComponentChildren): FigureCell {
+  return { key: column, column, content };
+}
+
+const annotatorRow = (r: AnnotatorQuality) => ({ "data-annotator": r.username });
 
 /** A share as a percentage, or "—" when there was nothing to compare. */
 function share(value: number | null): string {
@@ -96,40 +105,36 @@ function AccuracySection({ rows }: { rows: AnnotatorQuality[] }) {
     <section aria-labelledby="quality-accuracy-title">
       <h2 id="quality-accuracy-title">{t("quality.accuracyTitle")}</h2>
       <ChartCanvas config={config} label={t("quality.accuracyChart")} />
-      <div class="table-scroll">
-        <table class="figtable" aria-labelledby="quality-accuracy-title" data-figure="accuracy">
-          <thead>
-            <tr>
-              <th scope="col">{t("quality.annotator")}</th>
-              <th scope="col">{t("quality.documents")}</th>
-              <th scope="col">{t("quality.checks")}</th>
-              <th scope="col">{t("quality.spanExact")}</th>
-              <th scope="col">{t("quality.spanOverlap")}</th>
-              <th scope="col">{t("quality.links")}</th>
-              <th scope="col">{t("quality.documentLabels")}</th>
-              <th scope="col">{t("quality.agreement")}</th>
-              <th scope="col">{t("quality.drifting")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.username} data-annotator={r.username}>
-                <th scope="row">{r.username}</th>
-                <td data-column="documents">{formatNumber(r.documents)}</td>
-                <td data-column="checks">{formatNumber(r.checks)}</td>
-                <td data-column="span_f1">{share(r.accuracy.span_f1)}</td>
-                <td data-column="span_f1_overlap">{share(r.accuracy.span_f1_overlap)}</td>
-                <td data-column="link_f1">{share(r.accuracy.link_f1)}</td>
-                <td data-column="document_labels">{share(r.accuracy.document_labels)}</td>
-                <td data-column="agreement">{share(r.agreement)}</td>
-                <td data-column="drifting">
-                  {r.drifting ? <strong>{t("quality.yes")}</strong> : t("quality.no")}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <FigureTable
+        scroll
+        titleId="quality-accuracy-title"
+        figure="accuracy"
+        columns={[
+          t("quality.annotator"),
+          t("quality.documents"),
+          t("quality.checks"),
+          t("quality.spanExact"),
+          t("quality.spanOverlap"),
+          t("quality.links"),
+          t("quality.documentLabels"),
+          t("quality.agreement"),
+          t("quality.drifting"),
+        ]}
+        rows={rows}
+        rowKey={(r) => r.username}
+        rowData={annotatorRow}
+        rowHead={(r) => r.username}
+        cells={(r) => [
+          cell("documents", formatNumber(r.documents)),
+          cell("checks", formatNumber(r.checks)),
+          cell("span_f1", share(r.accuracy.span_f1)),
+          cell("span_f1_overlap", share(r.accuracy.span_f1_overlap)),
+          cell("link_f1", share(r.accuracy.link_f1)),
+          cell("document_labels", share(r.accuracy.document_labels)),
+          cell("agreement", share(r.agreement)),
+          cell("drifting", r.drifting ? <strong>{t("quality.yes")}</strong> : t("quality.no")),
+        ]}
+      />
     </section>
   );
 }
@@ -172,40 +177,31 @@ function DriftSection({ rows, data }: { rows: AnnotatorQuality[]; data: ProjectQ
         })}
       </p>
       <ChartCanvas config={config} label={t("quality.driftChart")} />
-      <div class="table-scroll">
-        <table class="figtable" aria-labelledby="quality-drift-title" data-figure="drift">
-          <thead>
-            <tr>
-              <th scope="col">{t("quality.annotator")}</th>
-              {columns.map((back) => (
-                <th key={back} scope="col">
-                  {windowName(back)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.username} data-annotator={r.username}>
-                <th scope="row">{r.username}</th>
-                {columns.map((back) => {
-                  const w = at(r, back);
-                  return (
-                    <td key={back} data-window={back - 1}>
-                      {w
-                        ? t("quality.windowCell", {
-                            f1: share(w.span_f1),
-                            checks: formatNumber(w.checks),
-                          })
-                        : "—"}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <FigureTable
+        scroll
+        titleId="quality-drift-title"
+        figure="drift"
+        columns={[t("quality.annotator"), ...columns.map(windowName)]}
+        rows={rows}
+        rowKey={(r) => r.username}
+        rowData={annotatorRow}
+        rowHead={(r) => r.username}
+        cells={(r) =>
+          columns.map((back) => {
+            const w = at(r, back);
+            return {
+              key: String(back),
+              data: { "data-window": String(back - 1) },
+              content: w
+                ? t("quality.windowCell", {
+                    f1: share(w.span_f1),
+                    checks: formatNumber(w.checks),
+                  })
+                : "—",
+            };
+          })
+        }
+      />
     </section>
   );
 }
@@ -240,26 +236,20 @@ function TimeSection({ rows }: { rows: AnnotatorQuality[] }) {
     <section aria-labelledby="quality-time-title">
       <h2 id="quality-time-title">{t("quality.timeTitle")}</h2>
       <ChartCanvas config={config} label={t("quality.timeChart")} />
-      <div class="table-scroll">
-        <table class="figtable" aria-labelledby="quality-time-title" data-figure="time">
-          <thead>
-            <tr>
-              <th scope="col">{t("quality.annotator")}</th>
-              <th scope="col">{t("quality.perDocument")}</th>
-              <th scope="col">{t("quality.perSpan")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.username} data-annotator={r.username}>
-                <th scope="row">{r.username}</th>
-                <td data-column="per_document">{formatDuration(r.active_seconds_median)}</td>
-                <td data-column="per_span">{formatDuration(r.seconds_per_span_median)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <FigureTable
+        scroll
+        titleId="quality-time-title"
+        figure="time"
+        columns={[t("quality.annotator"), t("quality.perDocument"), t("quality.perSpan")]}
+        rows={rows}
+        rowKey={(r) => r.username}
+        rowData={annotatorRow}
+        rowHead={(r) => r.username}
+        cells={(r) => [
+          cell("per_document", formatDuration(r.active_seconds_median)),
+          cell("per_span", formatDuration(r.seconds_per_span_median)),
+        ]}
+      />
     </section>
   );
 }
