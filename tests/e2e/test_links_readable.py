@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SECOND_QUOTE = "Kalau hasilnya baik, koridor lain menyusul tahun depan"
 SPEAKER = "Dewi Anggraini"  # far below both quotes
+TAGGED_IN_QUOTE = "warga merasakan"  # in the first quote, near its start
 PARAGRAPH = 1 + [line for line in ARTICLE.splitlines() if line.strip()].index(
     next(line for line in ARTICLE.splitlines() if SPEAKER in line)
 )
@@ -33,7 +34,12 @@ def two_quotes_one_speaker(cast):
     annotate(
         doc,
         cast.annotator,
-        spans=[at(QUOTE, "QUOTE", "q1"), at(SECOND_QUOTE, "QUOTE", "q2"), at(SPEAKER, "PER", "p")],
+        spans=[
+            at(QUOTE, "QUOTE", "q1"),
+            at(SECOND_QUOTE, "QUOTE", "q2"),
+            at(SPEAKER, "PER", "p"),
+            at(TAGGED_IN_QUOTE, "MISC", "m"),  # its tag sits where the first post would
+        ],
         relations=[
             {"id": "r1", "from": "q1", "to": "p", "label": "SPEAKER"},
             {"id": "r2", "from": "q2", "to": "p", "label": "SPEAKER"},
@@ -41,6 +47,21 @@ def two_quotes_one_speaker(cast):
         status="draft",
     )
     return doc
+
+
+# The label tags a signpost overlaps, as "post text / tag label" pairs.
+COVERED_TAGS = """() => {
+  const tags = [...document.querySelectorAll('.wb-tag')];
+  return [...document.querySelectorAll('.wb-signpost')].flatMap((post) => {
+    const p = post.getBoundingClientRect();
+    return tags
+      .filter((tag) => {
+        const t = tag.getBoundingClientRect();
+        return t.left < p.right && t.right > p.left && t.top < p.bottom && t.bottom > p.top;
+      })
+      .map((tag) => `${post.textContent} / ${tag.dataset.label}`);
+  });
+}"""
 
 
 def _channel(c: float) -> float:
@@ -88,6 +109,9 @@ def test_links_are_labelled_apart_and_say_where_they_go(
         posts = page.locator(".wb-signpost")
         posts.nth(1).wait_for()
         assert posts.all_text_contents() == [f"→ {SPEAKER}, {word} {PARAGRAPH} ↓"] * 2
+        # A post never covers a label tag: it moves along its row past the MISC tag.
+        assert page.evaluate(COVERED_TAGS) == []
+        assert page.locator(".wb-tag[data-label='MISC']").is_visible()
         check_page(page, f"links-signposts-{lang}")
         # Hovering a post strengthens its own connector, not the other.
         posts.first.hover()

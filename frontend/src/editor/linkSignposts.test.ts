@@ -32,6 +32,38 @@ describe("signposts", () => {
     expect(post.x).toBeGreaterThan(120);
   });
 
+  it("moves right past the tags on its row, never covering another span's label", () => {
+    // The quote's tag is at x 298 on the row at y 100; "Dishub" (ORG) and "Kota" (LOC) are
+    // tagged just after it on the same row, a PER tag sits on the row below.
+    const tag = (left: number, top: number, letters: number) => ({
+      left,
+      top,
+      right: left + letters * 6 + 6,
+      bottom: top + 10,
+    });
+    const tags = [tag(350, 100, 3), tag(600, 100, 3), tag(340, 144, 3)];
+    const [alone] = signposts([link("a", 100, 2400)], band, describe_);
+    expect(alone.x).toBe(348);
+    const [post] = signposts([link("a", 100, 2400)], band, describe_, () => tags);
+    expect(post.x).toBe(350 + 24 + 4);
+    // Wide enough for its text, it stays clear of the next tag on the row too.
+    const width = post.text.length * 6.2 + 12;
+    expect(post.x + width).toBeLessThanOrEqual(600);
+    const [pushed] = signposts([link("a", 100, 2400)], band, describe_, () => [
+      ...tags,
+      tag(480, 100, 3),
+    ]);
+    expect(pushed.x).toBe(600 + 24 + 4); // no room between the tags at 480 and 600: past both
+    const [above] = signposts([link("a", 300, 2400)], band, describe_, () => tags);
+    expect(above.x).toBe(348); // nothing on its row
+  });
+
+  it("reads the painted tags only when there is a post to place", () => {
+    const tags = vi.fn(() => []);
+    signposts([link("c", 100, 700)], band, describe_, tags);
+    expect(tags).not.toHaveBeenCalled();
+  });
+
   it("has nothing for a link with both ends in view, or neither", () => {
     expect(signposts([link("c", 100, 700), link("d", -500, 3000)], band, describe_)).toEqual([]);
   });

@@ -30,16 +30,48 @@ export interface LinkEnds extends LinkDrawing {
 
 // Room for the end's own tag before the post (about a label of eight letters).
 const AFTER_TAG_PX = 48;
+// The post's box as editor.css draws it (10 px bold text, 5 px padding, 24em at most), so
+// it can be placed without measuring it first.
+const POST_CHAR_PX = 6.2;
+const POST_PAD_PX = 12;
+const POST_MAX_PX = 240;
+const POST_HEIGHT_PX = 14;
+const GAP_PX = 4;
+
+/** A label tag painted in the text (the link layer's coordinates). */
+export interface TagBox {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * Where on its row a post of `width` starting at `x` covers no tag: past each tag it would
+ * overlap, left to right (the tags of a row never overlap one another, painter.ts).
+ */
+export function clearOfTags(x: number, y: number, width: number, tags: TagBox[]): number {
+  const row = tags
+    .filter((tag) => tag.top < y + POST_HEIGHT_PX && tag.bottom > y)
+    .sort((a, b) => a.left - b.left);
+  let left = x;
+  for (const tag of row) if (tag.left < left + width && tag.right > left) left = tag.right + GAP_PX;
+  return left;
+}
 
 /**
  * The posts for the links drawn, given the band of the layer in view ([top, bottom] in
- * its coordinates). A link with both ends in view, or neither, has none.
+ * its coordinates). A link with both ends in view, or neither, has none. A post sits on
+ * its end's tag row and moves right past the tags there (`tags`, read only when some post
+ * is placed), so it never covers another span's label.
  */
 export function signposts(
   links: LinkEnds[],
   band: { top: number; bottom: number },
   describe: Describe,
+  tags: () => TagBox[] = () => [],
 ): Signpost[] {
+  let painted: TagBox[] | null = null;
   const inView = (end: LinkEnd) => end.y >= band.top && end.y <= band.bottom;
   const posts: Signpost[] = [];
   for (const link of links) {
@@ -57,12 +89,16 @@ export function signposts(
       paragraph: String(target.paragraph),
       arrow: far.y > band.bottom ? "↓" : "↑",
     };
+    const text = outgoing ? t("links.goesTo", values) : t("links.comesFrom", values);
+    const width = Math.min(POST_MAX_PX, text.length * POST_CHAR_PX + POST_PAD_PX);
+    const y = here.y - 1;
+    painted ??= tags();
     posts.push({
       relationId: link.id,
       targetId: farId,
-      x: here.x + AFTER_TAG_PX,
-      y: here.y - 1,
-      text: outgoing ? t("links.goesTo", values) : t("links.comesFrom", values),
+      x: clearOfTags(here.x + AFTER_TAG_PX, y, width, painted),
+      y,
+      text,
       name: outgoing ? t("links.goToTarget", values) : t("links.goToSource", values),
     });
   }

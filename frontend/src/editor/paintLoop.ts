@@ -9,7 +9,7 @@ import { fillColor } from "./colors";
 import { fragmentsUtf16 } from "./fragments";
 import { type PaintedGhosts, unpaintGhosts, writeGhosts } from "./ghostPainter";
 import type { Ghosts } from "./ghosts";
-import { createSignpostLayer, type LinkEnds, signposts } from "./linkSignposts";
+import { createSignpostLayer, type LinkEnds, signposts, type TagBox } from "./linkSignposts";
 import { createLinkLayer, drawLinks, type LinkDrawing, type LinkEnd } from "./links";
 import {
   measureBlock,
@@ -287,7 +287,21 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
         top: Math.max(box.top, 0) - rootTop,
         bottom: Math.min(box.bottom, inner) - rootTop,
       };
-      signs.draw(signposts(drawnLinks, band, describe));
+      signs.draw(signposts(drawnLinks, band, describe, () => tagBoxes(rootTop)));
+    });
+  }
+
+  /** The painted label tags' boxes, in the link layer's coordinates (a read after paint). */
+  function tagBoxes(rootTop: number): TagBox[] {
+    const rootLeft = root.getBoundingClientRect().left;
+    return [...root.querySelectorAll<HTMLElement>(".wb-tag")].map((tag) => {
+      const r = tag.getBoundingClientRect();
+      return {
+        left: r.left - rootLeft,
+        right: r.right - rootLeft,
+        top: r.top - rootTop,
+        bottom: r.bottom - rootTop,
+      };
     });
   }
 

@@ -55,6 +55,17 @@ export interface Label {
   target_labels: string[];
   group: string;
   multiple: boolean;
+  /** What people read, per interface language (annotations/presets.py); absent: the names. */
+  translations?: Record<string, LabelTexts>;
+}
+
+export interface LabelTexts {
+  title?: string;
+  description?: string;
+  /** Display names of a span label's attributes and of their values; a document label's group. */
+  attributes?: Record<string, string>;
+  values?: Record<string, string>;
+  group?: string;
 }
 
 /** Edits, shaped exactly like the API's PATCH ops so autosave forwards them as they are. */

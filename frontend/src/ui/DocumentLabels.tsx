@@ -1,5 +1,6 @@
 import type { DocumentLabelValue, Label } from "../editor/types";
 import { t } from "../i18n";
+import { groupName, labelTitle } from "../i18n/labelTexts";
 
 /** One control per document label group: radios for single choice, checkboxes for multiple. */
 export function DocumentLabels({
@@ -22,9 +23,10 @@ export function DocumentLabels({
         const multiple = options.some((o) => o.multiple);
         const value = values[group] ?? null;
         const chosen = Array.isArray(value) ? value : value ? [value] : [];
+        const name = groupName(options[0], group);
         return (
           <fieldset key={group} class="doc-group">
-            <legend>{t("docLabels.group", { group })}</legend>
+            <legend>{t("docLabels.group", { group: name })}</legend>
             {options.map((o) => (
               <label key={o.id} class="doc-option" style={{ "--label-color": o.color }}>
                 <input
@@ -42,13 +44,13 @@ export function DocumentLabels({
                     }
                   }}
                 />
-                {o.name}
+                {labelTitle(o)}
                 {o.hotkey && <kbd aria-hidden="true">{o.hotkey}</kbd>}
               </label>
             ))}
             {!multiple && value && (
               <button type="button" class="link-button" onClick={() => onChange(group, null)}>
-                {t("docLabels.clear", { group })}
+                {t("docLabels.clear", { group: name })}
               </button>
             )}
           </fieldset>

@@ -2,6 +2,7 @@ import type { Editor } from "../editor";
 import { tagStyle } from "../editor/colors";
 import type { Attributes, Label, Relation, Span } from "../editor/types";
 import { formatNumber, formatPercent, t } from "../i18n";
+import { attributeName, valueName } from "../i18n/labelTexts";
 import { SpanStructure, speakerText } from "./SpanStructure";
 import { VirtualList } from "./VirtualList";
 
@@ -74,7 +75,7 @@ export function SpanDetails({
       {def &&
         Object.entries(def.attributes ?? {}).map(([name, options]) => (
           <label class="field" key={name}>
-            {name.replace(/_/g, " ")}
+            {attributeName(def, name)}
             <select
               data-attribute={name}
               value={String(span.attributes[name] ?? "")}
@@ -83,7 +84,7 @@ export function SpanDetails({
               <option value="">—</option>
               {options.map((o) => (
                 <option key={o} value={o}>
-                  {o}
+                  {valueName(def, o)}
                 </option>
               ))}
             </select>
