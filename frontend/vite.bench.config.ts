@@ -5,5 +5,5 @@ export default defineConfig({
   root: "bench",
   base: "./",
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
-  build: { outDir: "dist", emptyOutDir: true },
+  build: { outDir: "dist", emptyOutDir: true, minify: process.env.BENCH_MINIFY !== "0" },
 });
