@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Op } from "../editor/types";
-import { Autosave, MAX_OPS, readBackup } from "./autosave";
+import { Autosave, BACKUP_WITHIN_MS, MAX_OPS, readBackup } from "./autosave";
 import { ApiError } from "./errors";
 import type { SaveState } from "./saveState";
 
@@ -87,6 +87,22 @@ describe("autosave", () => {
     await vi.advanceTimersByTimeAsync(1100);
     expect(send.mock.calls[1][1]).toEqual({ version: 1, ops: [op("a"), op("b")] });
     expect(saver.current).toMatchObject({ status: "saved", version: 2 });
+    expect(readBackup(storage, "k")).toBeNull();
+  });
+
+  it("writes an edit's backup off the edit's frame, and at once when asked (the page goes)", async () => {
+    const send = vi.fn(async () => ({ status: 200, data: { version: 2 } }));
+    const storage = memoryStorage();
+    const saver = new Autosave({ version: 1, send, delay: 5000, storage, storageKey: "k" });
+    saver.push([op("a")]);
+    expect(readBackup(storage, "k")).toBeNull(); // not in the key press's task
+    await vi.advanceTimersByTimeAsync(BACKUP_WITHIN_MS);
+    expect(readBackup(storage, "k")).toEqual({ version: 1, ops: [op("a")] });
+    saver.push([op("b")]);
+    saver.writeBackup(); // pagehide: before the page can go
+    expect(readBackup(storage, "k")).toEqual({ version: 1, ops: [op("a"), op("b")] });
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(send).toHaveBeenCalledTimes(1);
     expect(readBackup(storage, "k")).toBeNull();
   });
 

@@ -12,6 +12,9 @@ import { failedSave, type SaveState } from "./saveState";
 /** The most operations one PATCH may carry (the server's `patching.MAX_OPS`). */
 export const MAX_OPS = 5000;
 
+/** The longest an edit waits for its backup in localStorage (written when the browser idles). */
+export const BACKUP_WITHIN_MS = 250;
+
 export type Send = (method: "PATCH" | "PUT", body: unknown) => Promise<ApiResponse<unknown>>;
 
 export interface AutosaveOptions {
@@ -46,6 +49,7 @@ export class Autosave {
   private retryDelay = 1000;
   private state: SaveState;
   private idleWaiters: Array<(ok: boolean) => void> = [];
+  private backupPending: (() => void) | null = null;
 
   constructor(private readonly options: AutosaveOptions) {
     this.state = { status: "saved", version: options.version };
@@ -62,7 +66,7 @@ export class Autosave {
   push(ops: Op[]): void {
     if (!ops.length) return;
     this.queue.push(...ops);
-    this.persist();
+    this.persistSoon();
     if (this.state.status === "conflict" || this.state.status === "rejected") return;
     this.set({ status: this.inFlight ? "saving" : "pending" });
     this.schedule(this.options.delay ?? 700);
@@ -114,8 +118,35 @@ export class Autosave {
     }
   }
 
+  /**
+   * Writes the backup of unsaved edits now. An edit's backup is otherwise written when the
+   * browser is next idle (at most BACKUP_WITHIN_MS later), off the edit's frame: call this
+   * when the page may go (pagehide, hidden, beforeunload).
+   */
+  writeBackup(): void {
+    this.persist();
+  }
+
   destroy(): void {
     this.clearTimer();
+    this.writeBackup();
+  }
+
+  private persistSoon(): void {
+    if (this.backupPending) return;
+    const run = () => {
+      this.backupPending = null;
+      this.persist();
+    };
+    const idle = (globalThis as { requestIdleCallback?: typeof requestIdleCallback })
+      .requestIdleCallback;
+    if (idle) {
+      const handle = idle(run, { timeout: BACKUP_WITHIN_MS });
+      this.backupPending = () => cancelIdleCallback(handle);
+    } else {
+      const handle = setTimeout(run, 0);
+      this.backupPending = () => clearTimeout(handle);
+    }
   }
 
   private schedule(delay: number): void {
@@ -190,6 +221,8 @@ export class Autosave {
   }
 
   private persist(): void {
+    this.backupPending?.();
+    this.backupPending = null;
     const { storage, storageKey } = this.options;
     if (!storage || !storageKey) return;
     try {

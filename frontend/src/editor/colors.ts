@@ -1,4 +1,4 @@
-/** Label colours as translucent fills so overlapping highlights stay readable. */
+/** Label colours as translucent fills so overlapping spans stay readable. */
 export function hexToRgba(hex: string, alpha: number): string {
   const m = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(hex.trim());
   if (!m) return `rgba(128,128,128,${alpha})`;
@@ -7,6 +7,20 @@ export function hexToRgba(hex: string, alpha: number): string {
   const n = Number.parseInt(h, 16);
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
 }
+
+/** `hexToRgba`, worked out once per colour (the painter asks for every span it paints). */
+export function fillColor(hex: string, alpha: number): string {
+  const key = `${hex}/${alpha}`;
+  let fill = fills.get(key);
+  if (!fill) {
+    fill = hexToRgba(hex, alpha);
+    if (fills.size > 256) fills.clear();
+    fills.set(key, fill);
+  }
+  return fill;
+}
+
+const fills = new Map<string, string>();
 
 function channels(hex: string): [number, number, number] | null {
   const m = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(hex.trim());
@@ -39,10 +53,20 @@ export function contrastRatio(a: string, b: string): number {
  * gives 4.58:1.
  */
 export function textColorOn(background: string): "#000000" | "#ffffff" {
-  return contrastRatio(background, "#000000") >= contrastRatio(background, "#ffffff")
-    ? "#000000"
-    : "#ffffff";
+  // Asked for every tag painted: a handful of label colours, each worked out once.
+  let text = textColors.get(background);
+  if (!text) {
+    text =
+      contrastRatio(background, "#000000") >= contrastRatio(background, "#ffffff")
+        ? "#000000"
+        : "#ffffff";
+    if (textColors.size > 256) textColors.clear();
+    textColors.set(background, text);
+  }
+  return text;
 }
+
+const textColors = new Map<string, "#000000" | "#ffffff">();
 
 /** A label tag's colours: its own background, readable text. */
 export function tagStyle(color: string): { background: string; color: string } {

@@ -75,6 +75,19 @@ export interface ChainView {
 
 export type { ChainResult, JoinResult };
 
+/**
+ * Counters that go up when that part of the annotation changes, so a shell can re-render
+ * (or recompute) only what a change touched.
+ */
+export interface EditorVersions {
+  spans: number;
+  relations: number;
+  chains: number;
+  documentLabels: number;
+  /** The suggestions shown (loaded, hidden, accepted, rejected). */
+  suggestions: number;
+}
+
 export interface Editor {
   addSpanFromSelection(label: string, opts?: { exact?: boolean }): Span | null;
   hasTextSelection(): boolean;
@@ -155,6 +168,8 @@ export interface Editor {
   /** Accepts every shown ghost (of `label`); with overlap off, those overlapping are left. */
   acceptSuggestions(filter?: { label?: string }): { accepted: number; skipped: number };
   rejectedSuggestions(): string[];
+  /** What changed since when: read them as memo keys. */
+  readonly versions: Readonly<EditorVersions>;
   /** Resolves after the next paint of visible blocks (for measuring). */
   whenPainted(): Promise<void>;
   destroy(): void;
@@ -189,6 +204,16 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
   /** The mentions outlined as one chain (of the hovered span, else the selected one). */
   let chainMarks: ReadonlySet<string> = new Set();
   let focusedFragment = 0;
+  const versions: EditorVersions = {
+    spans: 0,
+    relations: 0,
+    chains: 0,
+    documentLabels: 0,
+    suggestions: 0,
+  };
+  const bumpAll = () => {
+    for (const k of Object.keys(versions) as Array<keyof EditorVersions>) versions[k]++;
+  };
 
   function spanBlocks(id: string | null, into: Set<number>): void {
     const span = id ? store.spans.get(id) : undefined;
@@ -342,6 +367,13 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
 
   function afterChange(change: StoreChange, ops: Op[]): void {
     ghosts.annotationChanged(change.spans);
+    if (change.spans.length) {
+      versions.spans++;
+      versions.suggestions++;
+    }
+    if (change.relations) versions.relations++;
+    if (change.chains) versions.chains++;
+    if (change.documentLabels) versions.documentLabels++;
     const dirty = focusDirty ?? new Set<number>();
     focusDirty = null;
     let redrawLinks = change.relations;
@@ -487,6 +519,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
       selection.spansChanged();
       ghosts.annotationChanged();
       painter.reset();
+      bumpAll();
       options.onChange?.();
     },
     spansInOrder: () => selection.inOrder(),
@@ -497,6 +530,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     textOf,
     setSuggestions(set, rejected) {
       ghosts.load(set, rejected);
+      versions.suggestions++;
       focusedGhost = null;
       painter.reset();
       options.onSuggestion?.(null);
@@ -504,6 +538,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     showSuggestions(visible) {
       ghosts.visible = visible;
       ghosts.annotationChanged();
+      versions.suggestions++;
       focusedGhost = null;
       painter.reset();
       options.onSuggestion?.(null);
@@ -531,6 +566,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
       if (!target || !ghosts.shown(target)) return false;
       return settle(target, (dirty) => {
         if (!ghosts.reject(target)) return false;
+        versions.suggestions++;
         ghostBlocks(target, dirty);
         options.onReject?.(target);
         return true;
@@ -546,6 +582,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
       return done;
     },
     rejectedSuggestions: () => ghosts.rejectedIds,
+    versions,
     whenPainted: () => painter.whenPainted(),
     destroy() {
       painter.destroy();

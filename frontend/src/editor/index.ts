@@ -4,6 +4,7 @@ export {
   createEditor,
   type Editor,
   type EditorOptions,
+  type EditorVersions,
   type JoinResult,
 } from "./editor";
 export type { SuggestedRelation, SuggestedSpan, SuggestionSet } from "./ghosts";

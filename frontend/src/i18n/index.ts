@@ -42,6 +42,7 @@ export function setLanguage(language: Language = pageLanguage()): void {
   current = language;
   locale = formattingLocale(language);
   formatters.clear();
+  texts.clear();
   void i18n.changeLanguage(language);
 }
 
@@ -55,7 +56,34 @@ export function language(): Language {
  * `count` picks the plural form (and fills `{{count}}` as a formatted number).
  */
 export function t(key: string, values?: Record<string, unknown> & { count?: number }): string {
-  return i18n.t(key, values as TOptions) as string;
+  // i18next resolves and interpolates on every call (a few hundred per editor frame): the
+  // texts are kept per language, keyed by the key and its plain values.
+  const memo = memoKey(key, values);
+  let text = memo === null ? undefined : texts.get(memo);
+  if (text === undefined) {
+    text = i18n.t(key, values as TOptions) as string;
+    if (memo !== null) {
+      if (texts.size >= MAX_TEXTS) texts.clear();
+      texts.set(memo, text);
+    }
+  }
+  return text;
+}
+
+const texts = new Map<string, string>();
+const MAX_TEXTS = 5000;
+
+/** The cache key of a call, or null when a value is not a string, number or boolean. */
+function memoKey(key: string, values?: Record<string, unknown>): string | null {
+  if (!values) return key;
+  let memo = key;
+  for (const name in values) {
+    const v = values[name];
+    const kind = typeof v;
+    if (kind !== "string" && kind !== "number" && kind !== "boolean") return null;
+    memo += `\u0000${name}\u0001${kind[0]}${v}`;
+  }
+  return memo;
 }
 
 const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
