@@ -1,17 +1,14 @@
 /**
- * Paints ghosts (suggestions) in one block, unlike spans: a faint tint with a dashed
- * underline in the label's colour through their own highlights, a dashed bar to click, and
- * for the focused ghost a dashed box with its label and a question mark. No solid bar and
- * no tag, so a ghost never reads as a span.
+ * Paints ghosts (suggestions) in one block, unlike spans: a faint tint in the label's
+ * colour behind the text, a dashed underline bar to click, and for the focused ghost a
+ * dashed box with its label and a question mark. No solid bar and no tag, so a ghost never
+ * reads as a span.
  */
-import { hexToRgba } from "./colors";
-import { LabelHighlights } from "./highlights";
-import type { measureBlock } from "./painter";
+import { fillBox, type measureBlock } from "./painter";
 
 type Measured = ReturnType<typeof measureBlock>["measured"];
 
 export interface PaintedGhosts {
-  ranges: Array<[string, Range]>;
   elements: HTMLElement[];
   /** Where each ghost's link end sits, relative to the block element. */
   anchors: Map<string, { x: number; y: number }>;
@@ -19,35 +16,26 @@ export interface PaintedGhosts {
 
 const LANE_GAP = 3;
 
-export function ghostHighlights(
-  labels: Array<{ name: string; color: string }>,
-  doc: Document,
-): LabelHighlights {
-  return new LabelHighlights(
-    labels,
-    doc,
-    (color) =>
-      `background-color:${hexToRgba(color, 0.1)};text-decoration:underline dashed ${color};` +
-      "text-decoration-thickness:2px;text-underline-offset:5px;",
-  );
-}
-
 export function writeGhosts(
   overlay: HTMLElement,
   measured: Measured,
   origin: DOMRect | null,
-  highlights: LabelHighlights,
   focusedId: string | null,
 ): PaintedGhosts {
-  const painted: PaintedGhosts = { ranges: [], elements: [], anchors: new Map() };
+  const painted: PaintedGhosts = { elements: [], anchors: new Map() };
   const doc = overlay.ownerDocument;
   const ox = origin?.left ?? 0;
   const oy = origin?.top ?? 0;
   for (const m of measured) {
-    if (highlights.add(m.span.label, m.range)) painted.ranges.push([m.span.label, m.range]);
     const focused = m.span.id === focusedId;
+    const tint = m.span.fill;
     for (const r of m.rects) {
       if (r.width === 0) continue;
+      if (tint) {
+        const fill = fillBox(doc, "wb-fill wb-ghost-fill", m.span.id, r, ox, oy, tint);
+        overlay.appendChild(fill);
+        painted.elements.push(fill);
+      }
       const bar = doc.createElement("div");
       bar.className = focused ? "wb-ghost wb-ghost-focused" : "wb-ghost";
       bar.dataset.ghost = m.span.id;
@@ -80,7 +68,6 @@ export function writeGhosts(
   return painted;
 }
 
-export function unpaintGhosts(painted: PaintedGhosts, highlights: LabelHighlights): void {
-  for (const [label, range] of painted.ranges) highlights.remove(label, range);
+export function unpaintGhosts(painted: PaintedGhosts): void {
   for (const el of painted.elements) el.remove();
 }

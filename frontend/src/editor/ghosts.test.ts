@@ -147,21 +147,16 @@ describe("editor with suggestions", () => {
     expect(ed.suggestions()).toEqual([]);
   });
 
-  it("paints ghosts into highlights of their own, never the spans' ones", () => {
-    // jsdom lacks the Highlight API and IntersectionObserver: stubbed at the boundary.
-    const registry = new Map<string, { ranges: Set<unknown> }>();
-    class FakeHighlight {
-      ranges = new Set<unknown>();
-      add(r: unknown) {
-        this.ranges.add(r);
-      }
-      delete(r: unknown) {
-        this.ranges.delete(r);
-      }
-      clear() {
-        this.ranges.clear();
-      }
-    }
+  it("paints ghosts with fills of their own, never the spans' ones", () => {
+    // jsdom measures no text and lacks IntersectionObserver: stubbed at the boundary.
+    const proto = Range.prototype as unknown as { getClientRects?: unknown };
+    proto.getClientRects = function (this: Range) {
+      const left = this.startOffset * 10;
+      const width = (this.endOffset - this.startOffset) * 10;
+      return this.collapsed
+        ? []
+        : [{ left, right: left + width, top: 0, bottom: 20, width, height: 20 }];
+    };
     let observed: { cb: (e: unknown[]) => void; targets: Element[] } | null = null;
     class FakeObserver {
       targets: Element[] = [];
@@ -173,23 +168,25 @@ describe("editor with suggestions", () => {
       }
       disconnect() {}
     }
-    vi.stubGlobal("Highlight", FakeHighlight);
-    vi.stubGlobal("CSS", { highlights: registry });
     vi.stubGlobal("IntersectionObserver", FakeObserver);
     try {
       const ed = open([]);
       const seen = observed as unknown as { cb: (e: unknown[]) => void; targets: Element[] };
       seen.cb(seen.targets.map((target) => ({ target, isIntersecting: true })));
-      const filled = () =>
-        [...registry.entries()].filter(([, h]) => h.ranges.size).map(([name]) => name);
-      const ghostNames = filled();
-      expect(ghostNames.length).toBe(2); // QUOTE and PER ghosts
+      const filled = (selector: string) =>
+        new Set([...document.querySelectorAll<HTMLElement>(selector)].map((f) => f.dataset.fill));
+      const ghostFills = ".wb-fill.wb-ghost-fill";
+      const spanFills = ".wb-fill:not(.wb-ghost-fill)";
+      expect(filled(ghostFills)).toEqual(new Set(["quotes-q1", "quotes-s1", "quotes-q2"]));
+      expect(filled(spanFills).size).toBe(0);
       ed.acceptSuggestion("quotes-s1");
-      // the accepted PER is a span now: painted with the spans' highlight, not a ghost's
-      expect(filled().filter((n) => !ghostNames.includes(n))).toHaveLength(1);
+      // the accepted PER is a span now: painted with the spans' fill, not a ghost's
+      expect(filled(spanFills)).toEqual(new Set(["quotes-s1"]));
+      expect(filled(ghostFills)).toEqual(new Set(["quotes-q1", "quotes-q2"]));
       ed.showSuggestions(false);
-      expect(filled().filter((n) => ghostNames.includes(n))).toEqual([]);
+      expect(filled(ghostFills).size).toBe(0);
     } finally {
+      delete proto.getClientRects;
       vi.unstubAllGlobals();
     }
   });

@@ -5,19 +5,15 @@ import type { Surface } from "./surface";
 import { LABELS, mountText, span } from "./testing";
 import type { Span } from "./types";
 
-// jsdom has neither the CSS Custom Highlight API nor IntersectionObserver: both are
-// stubbed at the browser boundary, so the loop's own logic runs as in Chromium.
-class FakeHighlight {
-  readonly ranges = new Set<AbstractRange>();
-  add(range: AbstractRange) {
-    this.ranges.add(range);
-  }
-  delete(range: AbstractRange) {
-    this.ranges.delete(range);
-  }
-  clear() {
-    this.ranges.clear();
-  }
+// jsdom measures no text and has no IntersectionObserver: both are stubbed at the
+// browser boundary, so the loop's own logic runs as in Chromium. A range's one rectangle
+// is 10 px per character from the start of its block, so a fill's box says what it covers.
+const CHAR = 10;
+function fakeRects(this: Range) {
+  if (this.collapsed) return [];
+  const left = this.startOffset * CHAR;
+  const width = (this.endOffset - this.startOffset) * CHAR;
+  return [{ left, right: left + width, top: 0, bottom: 20, width, height: 20, x: left, y: 0 }];
 }
 
 class FakeIntersectionObserver {
@@ -41,18 +37,16 @@ const TEXT = "Jens Stoltenberg berkata.\nTiga empat.\nRina Wulandari menjawab.";
 let loop: PaintLoop;
 let surface: Surface;
 let unmount = () => {};
-const registry = new Map<string, FakeHighlight>();
 
 beforeEach(() => {
-  registry.clear();
-  vi.stubGlobal("Highlight", FakeHighlight);
-  vi.stubGlobal("CSS", { highlights: registry });
+  (Range.prototype as unknown as { getClientRects: unknown }).getClientRects = fakeRects;
   vi.stubGlobal("IntersectionObserver", FakeIntersectionObserver);
 });
 
 afterEach(() => {
   loop.destroy();
   unmount();
+  delete (Range.prototype as unknown as { getClientRects?: unknown }).getClientRects;
   vi.unstubAllGlobals();
 });
 
@@ -75,12 +69,16 @@ function setup(spans: Span[]) {
   return { store, index, paints };
 }
 
-/** The text of every range in the PER highlight, sorted. */
+/** The text under every fill (the boxes behind the text; every span here is a PER), sorted. */
 function highlighted(): string[] {
-  // One highlight per span label, registered in the labels' order.
-  const spanLabels = LABELS.filter((l) => l.kind === "span");
-  const per = [...registry.values()][spanLabels.findIndex((l) => l.name === "PER")];
-  return [...per.ranges].map((r) => (r as Range).toString()).sort();
+  const fills = [...document.querySelectorAll<HTMLElement>(".wb-fill")];
+  return fills
+    .map((f) => {
+      const text = f.closest("[data-block]")?.firstChild?.textContent ?? "";
+      const start = Number.parseFloat(f.style.left) / CHAR;
+      return text.slice(start, start + Number.parseFloat(f.style.width) / CHAR);
+    })
+    .sort();
 }
 
 describe("paint loop", () => {

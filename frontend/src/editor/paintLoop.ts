@@ -5,10 +5,10 @@
  * at most one layout.
  */
 import type { BlockIndex } from "./blockIndex";
+import { fillColor } from "./colors";
 import { fragmentsUtf16 } from "./fragments";
-import { ghostHighlights, type PaintedGhosts, unpaintGhosts, writeGhosts } from "./ghostPainter";
+import { type PaintedGhosts, unpaintGhosts, writeGhosts } from "./ghostPainter";
 import type { Ghosts } from "./ghosts";
-import { LabelHighlights } from "./highlights";
 import { createSignpostLayer, type LinkEnds, signposts } from "./linkSignposts";
 import { createLinkLayer, drawLinks, type LinkDrawing, type LinkEnd } from "./links";
 import {
@@ -68,10 +68,10 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
   const { blocks, blockEls, root } = surface;
   const doc = root.ownerDocument;
   const colorOf = new Map(options.labels.map((l) => [l.name, l.color]));
-  const highlights = new LabelHighlights(
-    options.labels.filter((l) => l.kind === "span"),
-    doc,
-  );
+  // Fills in the span labels' colours: a span's, and a ghost's fainter one.
+  const spanLabels = options.labels.filter((l) => l.kind === "span");
+  const fillOf = new Map(spanLabels.map((l) => [l.name, fillColor(l.color, 0.3)]));
+  const ghostFillOf = new Map(spanLabels.map((l) => [l.name, fillColor(l.color, 0.1)]));
   const linkLayer = createLinkLayer(doc);
   root.insertBefore(linkLayer, root.firstChild);
   const signs = options.jump ? createSignpostLayer(doc, linkLayer, options.jump) : null;
@@ -79,12 +79,6 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
   let drawnLinks: LinkEnds[] = [];
   let signsPending = false;
   const ghosts = options.ghosts;
-  const ghostLooks = ghosts
-    ? ghostHighlights(
-        options.labels.filter((l) => l.kind === "span"),
-        doc,
-      )
-    : null;
   const ghostLinkLayer = ghosts ? createLinkLayer(doc, "wb-links wb-ghost-links") : null;
   if (ghostLinkLayer) root.insertBefore(ghostLinkLayer, root.firstChild);
   const paintedGhosts = new Map<number, PaintedGhosts>();
@@ -93,17 +87,14 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
   const canMeasure = typeof Range.prototype.getClientRects === "function";
   let paintWaiters: Array<() => void> = [];
 
-  const ctx = (): PaintContext & { focusedGhostId?: string | null } => ({
-    highlights,
-    ...options.marks(),
-  });
+  const ctx = (): PaintContext & { focusedGhostId?: string | null } => options.marks();
 
-  function unpaint(b: number, c: PaintContext): void {
+  function unpaint(b: number): void {
     const old = painted.get(b);
-    if (old) unpaintBlock(old, c);
+    if (old) unpaintBlock(old);
     painted.delete(b);
     const ghostsOf = paintedGhosts.get(b);
-    if (ghostsOf && ghostLooks) unpaintGhosts(ghostsOf, ghostLooks);
+    if (ghostsOf) unpaintGhosts(ghostsOf);
     paintedGhosts.delete(b);
   }
 
@@ -115,7 +106,8 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
       if (!ghost || !ghosts.shown(id)) continue;
       const [start, end] = surface.utf16Of(ghost);
       const color = colorOf.get(ghost.label) ?? FALLBACK_COLOR;
-      list.push({ id, label: ghost.label, color, start, end });
+      const fill = ghostFillOf.get(ghost.label);
+      list.push({ id, label: ghost.label, color, fill, start, end });
     }
     return list;
   }
@@ -127,9 +119,10 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
       const span = store.spans.get(id);
       if (!span) continue;
       const color = colorOf.get(span.label) ?? FALLBACK_COLOR;
+      const fill = fillOf.get(span.label);
       if (!span.fragments || span.fragments.length < 2) {
         const [start, end] = surface.utf16Of(span);
-        list.push({ id, label: span.label, color, start, end });
+        list.push({ id, label: span.label, color, fill, start, end });
         continue;
       }
       // An interrupted span: each fragment painted alike, the interruptions as connectors.
@@ -143,6 +136,7 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
           id,
           label: span.label,
           color,
+          fill,
           start,
           end,
           extent,
@@ -176,8 +170,9 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
       for (const [b] of jobs) willPaint.add(b);
       measureOffscreenEnds(willPaint);
     }
-    for (const b of stale) unpaint(b, c);
+    // Read before the first write: after it, reading would lay the page out again.
     const origin = jobs.length && canMeasure ? root.getBoundingClientRect() : null;
+    for (const b of stale) unpaint(b);
     for (const [b, m] of jobs) {
       const done = writeBlock(blockEls[b], m.measured, m.origin, c);
       // Anchors in document coordinates stay valid until the layout changes (resize repaints all).
@@ -189,14 +184,8 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
       }
       painted.set(b, done);
       const g = ghostJobs.get(b);
-      if (g && ghostLooks && done.overlay) {
-        const drawn = writeGhosts(
-          done.overlay,
-          g.measured,
-          g.origin,
-          ghostLooks,
-          c.focusedGhostId ?? null,
-        );
+      if (g && done.overlay) {
+        const drawn = writeGhosts(done.overlay, g.measured, g.origin, c.focusedGhostId ?? null);
         for (const [id, a] of drawn.anchors) {
           drawn.anchors.set(id, {
             x: a.x + (g.origin?.left ?? 0) - (origin?.left ?? 0),
@@ -214,8 +203,7 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
   }
 
   const viewport = createViewport(options.scrollRoot, (entered, left) => {
-    const c = ctx();
-    for (const b of left) unpaint(b, c);
+    for (const b of left) unpaint(b);
     paint(entered);
   });
 
@@ -354,10 +342,9 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
     redrawLinks,
     forgetAnchor: (id) => offscreenAnchors.delete(id),
     reset() {
-      const c = ctx();
-      for (const p of painted.values()) unpaintBlock(p, c);
+      for (const p of painted.values()) unpaintBlock(p);
       painted.clear();
-      if (ghostLooks) for (const p of paintedGhosts.values()) unpaintGhosts(p, ghostLooks);
+      for (const p of paintedGhosts.values()) unpaintGhosts(p);
       paintedGhosts.clear();
       paint([...viewport.visible]);
     },
@@ -372,8 +359,6 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
       signs?.destroy();
       viewport.destroy();
       resizeObserver?.disconnect();
-      highlights.destroy();
-      ghostLooks?.destroy();
     },
   };
 }

@@ -1,10 +1,14 @@
 /**
- * Paints one block: label fills through the highlight registry (the text is
- * never touched) and a light overlay of underline bars, label tags and the
- * selection box. Measuring all blocks before writing any keeps to one layout.
+ * Paints one block: an overlay (the text is never touched) of label fills, drawn
+ * behind the text, underline bars, label tags and the selection box. Measuring all
+ * blocks before writing any keeps to one layout.
+ *
+ * The fills are boxes at the text's rectangles, not CSS Custom Highlights: Chromium
+ * rebuilds every highlight's markers on any change to the page's DOM and repaints all
+ * the highlighted text with them, so each edit (or side panel update) repainted every
+ * painted paragraph; a box repaints only where it changed (DECISIONS 75).
  */
 import { textColorOn } from "./colors";
-import type { LabelHighlights } from "./highlights";
 import { assignLanes } from "./layout";
 import type { Block } from "./paragraphs";
 
@@ -12,6 +16,8 @@ export interface PaintSpan {
   id: string;
   label: string;
   color: string;
+  /** The translucent fill behind its text (none for a label the project does not define). */
+  fill?: string | null;
   /** UTF-16 offsets in the full text (of this fragment, for an interrupted span). */
   start: number;
   end: number;
@@ -25,7 +31,6 @@ export interface PaintSpan {
 }
 
 export interface PaintContext {
-  highlights: LabelHighlights;
   selectedId: string | null;
   candidateIds: ReadonlySet<string>;
   /** The mentions of the chain being looked at (hovered or selected), outlined together. */
@@ -35,7 +40,6 @@ export interface PaintContext {
 }
 
 export interface PaintedBlock {
-  ranges: Array<[string, Range]>;
   overlay: HTMLElement | null;
   /** Where each span's tag sits, relative to the block element. */
   anchors: Map<string, { x: number; y: number }>;
@@ -55,9 +59,29 @@ interface Measured {
 const LANE_GAP = 3;
 const TAG_CHAR_WIDTH = 6;
 
-export function unpaintBlock(painted: PaintedBlock, ctx: PaintContext): void {
-  for (const [label, range] of painted.ranges) ctx.highlights.remove(label, range);
+export function unpaintBlock(painted: PaintedBlock): void {
   painted.overlay?.remove();
+}
+
+/**
+ * A label's fill over one rectangle of text, behind it (z-index -1 in the block's stacking
+ * context). It takes no pointer events and names its span in `data-fill`, not `data-span`,
+ * so nothing that looks for a span's marks under the pointer ever finds it.
+ */
+export function fillBox(
+  doc: Document,
+  className: string,
+  spanId: string,
+  r: DOMRect,
+  ox: number,
+  oy: number,
+  background: string,
+): HTMLElement {
+  const fill = doc.createElement("div");
+  fill.className = className;
+  fill.dataset.fill = spanId;
+  fill.style.cssText = `left:${r.left - ox}px;top:${r.top - oy}px;width:${r.width}px;height:${r.height}px;background:${background}`;
+  return fill;
 }
 
 export function measureBlock(
@@ -113,7 +137,6 @@ export function writeBlock(
   origin: DOMRect | null,
   ctx: PaintContext,
 ): PaintedBlock {
-  const ranges: Array<[string, Range]> = [];
   const anchors = new Map<string, { x: number; y: number }>();
   const doc = el.ownerDocument;
   const overlay = doc.createElement("div");
@@ -123,8 +146,7 @@ export function writeBlock(
   const ox = origin?.left ?? 0;
   const oy = origin?.top ?? 0;
   for (const m of measured) {
-    if (!m.range.collapsed && ctx.highlights.add(m.span.label, m.range))
-      ranges.push([m.span.label, m.range]);
+    const fill = m.span.fill;
     const selected = m.span.id === ctx.selectedId;
     const candidate = ctx.candidateIds.has(m.span.id);
     const looked = ctx.hoverId === m.span.id || ctx.chainIds?.has(m.span.id);
@@ -145,6 +167,7 @@ export function writeBlock(
     }
     for (const r of m.rects) {
       if (r.width === 0) continue;
+      if (fill) overlay.appendChild(fillBox(doc, "wb-fill", m.span.id, r, ox, oy, fill));
       const bar = doc.createElement("div");
       bar.className = selected ? "wb-bar wb-bar-selected" : "wb-bar";
       bar.dataset.span = m.span.id;
@@ -185,7 +208,7 @@ export function writeBlock(
     }
   }
   el.appendChild(overlay);
-  return { ranges, overlay, anchors };
+  return { overlay, anchors };
 }
 
 /** A drag handle on a selected span's edge, for resizing with the mouse. */
