@@ -93,6 +93,37 @@ def test_annotate_sample_article_and_reload(cast, live_server, page):
     assert page.locator(".wb-link").count() == 1
 
 
+def test_an_edit_not_yet_saved_is_restored_after_leaving_the_page(cast, live_server, page):
+    """The backup is written off the key press's frame, yet before the page can go."""
+    doc = make_doc(cast, ARTICLE, "Bus listrik Semarang")
+    login(page, live_server, "alice")
+    open_doc(page, live_server, doc)
+
+    # The server never hears of the edit: every save of the annotation fails.
+    def refuse_save(route):
+        if route.request.method == "GET":
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/annotations/mine/", refuse_save)
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave the page with unsaved edits?"
+    select_text(page, PERSON)
+    page.keyboard.press("p")
+    page.reload()  # at once: no save reached the server, only the page's backup has it
+    page.locator("[data-block]").first.wait_for()
+    page.get_by_text("Restored changes that had not been saved yet.").wait_for()
+    page.locator('.wb-tag[data-label="PER"]').first.wait_for()
+    page.unroute("**/annotations/mine/")
+    page.keyboard.press("Control+s")
+    wait_saved(page)
+    person = ARTICLE.index(PERSON)
+    spans = my_annotation(page, live_server, cast.project.pk, doc.pk)["spans"]
+    assert [(s["label"], s["start"], s["end"]) for s in spans] == [
+        ("PER", person, person + len(PERSON))
+    ]
+
+
 def test_offsets_after_emoji_and_crlf(cast, live_server, page):
     """A span after emoji, a flag and CRLF is stored at Python's code point index."""
     text = (

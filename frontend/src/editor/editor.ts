@@ -401,7 +401,9 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
   painter.start();
 
   return {
-    addSpanFromSelection: (label, opts) => edits.addFromSelection(label, exact(opts)),
+    // The new span and its selection are painted together, each block once.
+    addSpanFromSelection: (label, opts) =>
+      painter.batch(() => edits.addFromSelection(label, exact(opts))),
     hasTextSelection: () => surface.selection() !== null,
     findAndSelect(query, dir) {
       const found = find(query, dir);
@@ -422,7 +424,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
       if (span && span.label !== label) apply([{ op: "update_span", id, label }]);
     },
     resize: (id, edge, dir, unit) => edits.stepEdge(id, edge, dir, unit),
-    resizeToSelection: (id, opts) => edits.resizeToSelection(id, exact(opts)),
+    resizeToSelection: (id, opts) => painter.batch(() => edits.resizeToSelection(id, exact(opts))),
     setAttributes(id, attributes) {
       if (has(id)) apply([{ op: "update_span", id, attributes }]);
     },
@@ -447,7 +449,7 @@ export function createEditor(el: HTMLElement, options: EditorOptions): Editor {
     get linkSourceId() {
       return links.sourceId;
     },
-    joinSelection: (opts) => fragmentEdits.join(exact(opts)),
+    joinSelection: (opts) => painter.batch(() => fragmentEdits.join(exact(opts))),
     splitFragment(id, fragment) {
       const target = id ?? selection.id;
       const span = target ? store.spans.get(target) : undefined;

@@ -108,6 +108,21 @@ describe("paint loop", () => {
     expect(highlighted()).toEqual(["Jens Stoltenberg"]);
   });
 
+  it("paints what a batch asked for once, at its end", () => {
+    const { paints } = setup([span("a", 0, 16), span("c", 38, 52)]);
+    FakeIntersectionObserver.scroll([0, 2], true);
+    paints.length = 0;
+    const result = loop.batch(() => {
+      loop.paint([0]);
+      loop.paint([2, 0]);
+      expect(paints).toEqual([]);
+      return "done";
+    });
+    expect(result).toBe("done");
+    expect(paints).toEqual([2]); // one pass over both blocks
+    expect(highlighted()).toEqual(["Jens Stoltenberg", "Rina Wulandari"]);
+  });
+
   it("starts afresh from a replaced state, and tells waiters when it has painted", async () => {
     const { store, index } = setup([span("a", 0, 4)]);
     FakeIntersectionObserver.scroll([0, 2], true);

@@ -48,6 +48,11 @@ export interface PaintLoopOptions {
 export interface PaintLoop {
   /** Repaints these blocks (those on screen; the others are only unpainted). */
   paint(blocks: Iterable<number>, links?: boolean): void;
+  /**
+   * Runs `fn`, painting what it asked to paint once, at its end: an action that changes
+   * the annotation and then the selection measures and writes each block once.
+   */
+  batch<T>(fn: () => T): T;
   /** Repaints every painted block, e.g. when the selection marks changed everywhere. */
   repaintPainted(): void;
   redrawLinks(): void;
@@ -149,7 +154,38 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
     return list;
   }
 
+  let batching = 0;
+  let batched: Set<number> | null = null;
+  let batchedLinks = false;
+
   function paint(indexes: Iterable<number>, links = true): void {
+    if (batching) {
+      batched ??= new Set();
+      for (const b of indexes) batched.add(b);
+      batchedLinks ||= links;
+      return;
+    }
+    paintNow(indexes, links);
+  }
+
+  function batch<T>(fn: () => T): T {
+    batching++;
+    try {
+      return fn();
+    } finally {
+      batching--;
+      if (!batching) {
+        const blocks = batched;
+        const links = batchedLinks;
+        batched = null;
+        batchedLinks = false;
+        if (blocks?.size) paintNow(blocks, links);
+        else if (links) redrawLinks();
+      }
+    }
+  }
+
+  function paintNow(indexes: Iterable<number>, links = true): void {
     const t0 = performance.now();
     const c = ctx();
     const jobs: Array<[number, ReturnType<typeof measureBlock>]> = [];
@@ -249,6 +285,10 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
   }
 
   function redrawLinks(): void {
+    if (batching) {
+      batchedLinks = true;
+      return;
+    }
     const { selectedId } = options.marks();
     const drawings: LinkEnds[] = [];
     for (const rel of store.relations.values()) {
@@ -352,6 +392,7 @@ export function createPaintLoop(options: PaintLoopOptions): PaintLoop {
 
   return {
     paint,
+    batch,
     repaintPainted: () => paint([...painted.keys()]),
     redrawLinks,
     forgetAnchor: (id) => offscreenAnchors.delete(id),

@@ -1,3 +1,4 @@
+import { useMemo } from "preact/hooks";
 import type { Suggestions } from "../api/types";
 import type { Editor } from "../editor";
 import { formatNumber, formatPercent, t } from "../i18n";
@@ -29,8 +30,12 @@ export function SuggestionPanel({
 }) {
   const ghosts = shown ? editor.suggestions() : [];
   const focused = focusedId ? editor.getSuggestion(focusedId) : undefined;
-  const byLabel = new Map<string, number>();
-  for (const g of ghosts) byLabel.set(g.label, (byLabel.get(g.label) ?? 0) + 1);
+  // Counted again only when the ghosts shown changed, not at each step of the focus.
+  const byLabel = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const g of ghosts) counts.set(g.label, (counts.get(g.label) ?? 0) + 1);
+    return counts;
+  }, [ghosts]);
 
   function acceptAll(label?: string): void {
     const { accepted, skipped } = editor.acceptSuggestions(label ? { label } : undefined);
