@@ -380,7 +380,9 @@ def serve_worker_options(queue: str) -> list[str]:
             options = words[words.index("worker", words.index("-A")) + 1 : words.index("&")]
             for flag in ("-n", "-l"):
                 del options[options.index(flag) : options.index(flag) + 2]
-            return [o for o in options if not o.startswith("--concurrency")]
+            # The pool options the script picks at run time ("${export_pool[@]}") are the
+            # fixture's to choose.
+            return [o for o in options if not o.startswith(("--concurrency", '"$'))]
     raise AssertionError(f"scripts/serve starts no worker on {queue}")
 
 
