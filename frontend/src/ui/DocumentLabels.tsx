@@ -1,7 +1,11 @@
 import type { DocumentLabelValue, Label } from "../editor/types";
 import { t } from "../i18n";
+import { groupName, labelDescription, labelTitle } from "../i18n/labelText";
 
-/** One control per document label group: radios for single choice, checkboxes for multiple. */
+/**
+ * One control per document label group: radios for single choice, checkboxes for multiple.
+ * The group and its labels read in the interface language; values stay the labels' names.
+ */
 export function DocumentLabels({
   labels,
   values,
@@ -22,11 +26,17 @@ export function DocumentLabels({
         const multiple = options.some((o) => o.multiple);
         const value = values[group] ?? null;
         const chosen = Array.isArray(value) ? value : value ? [value] : [];
+        const name = groupName(group, options);
         return (
           <fieldset key={group} class="doc-group">
-            <legend>{t("docLabels.group", { group })}</legend>
+            <legend>{t("docLabels.group", { group: name })}</legend>
             {options.map((o) => (
-              <label key={o.id} class="doc-option" style={{ "--label-color": o.color }}>
+              <label
+                key={o.id}
+                class="doc-option"
+                style={{ "--label-color": o.color }}
+                title={labelDescription(o) || undefined}
+              >
                 <input
                   type={multiple ? "checkbox" : "radio"}
                   name={`doc-${group}`}
@@ -42,13 +52,13 @@ export function DocumentLabels({
                     }
                   }}
                 />
-                {o.name}
+                {labelTitle(o)}
                 {o.hotkey && <kbd aria-hidden="true">{o.hotkey}</kbd>}
               </label>
             ))}
             {!multiple && value && (
               <button type="button" class="link-button" onClick={() => onChange(group, null)}>
-                {t("docLabels.clear", { group })}
+                {t("docLabels.clear", { group: name })}
               </button>
             )}
           </fieldset>

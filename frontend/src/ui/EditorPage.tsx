@@ -449,6 +449,7 @@ function Workbench({
               shown={ghostsShown}
               onShow={showGhosts}
               notice={setNotice}
+              labels={labels}
             />
           )}
           {editor && selected && (
@@ -461,7 +462,13 @@ function Workbench({
             />
           )}
           {editor && (
-            <SpanList editor={editor} spans={spans} selectedId={selectedId} colorOf={colorOf} />
+            <SpanList
+              editor={editor}
+              spans={spans}
+              selectedId={selectedId}
+              colorOf={colorOf}
+              labels={labels}
+            />
           )}
           {editor && <RelationList editor={editor} relations={editor.relations()} />}
           {editor && <ChainList editor={editor} chains={editor.chains()} selectedId={selectedId} />}
