@@ -145,6 +145,17 @@ def test_label_figures_match_the_spans_and_the_table(cast, seeded):
     assert labels["PER"] == {**labels["PER"], "spans": 4, "documents": 2}
 
 
+def test_label_rows_carry_the_labels_texts(cast, seeded):
+    """Each label row carries the label's `translations`, so the chart's legend can show its
+    title in the reader's language."""
+    rows = dashboard(cast)["labels"]
+    stored = {label.name: label.translations for label in cast.project.labels.filter(kind="span")}
+    assert {row["name"]: row["translations"] for row in rows} == stored
+    assert (
+        next(row for row in rows if row["name"] == "PER")["translations"]["id"]["title"] == "Orang"
+    )
+
+
 def test_time_medians_match_the_raw_history(cast, seeded):
     """Seconds per document and per span: the median over each annotator's submitted
     annotations of the gaps between their own consecutive saves, idle gaps (> 5 min) out,

@@ -240,13 +240,21 @@ def _throughput(project: Project, period: Period, names: dict[int, str]) -> list
 
 
 def _labels(project: Project) -> list[dict[str, Any]]:
-    """Span labels in schema order with their spans and documents over submitted work."""
+    """Span labels in schema order with their spans and documents over submitted work (and
+    their `translations`, so a legend can show each label's title in the reader's language)."""
     labels = project.labels.filter(kind="span").values_list(
-        "pk", "name", "color", "tally__spans", "tally__documents"
+        "pk", "name", "color", "translations", "tally__spans", "tally__documents"
     )
     return [
-        {"id": pk, "name": name, "color": color, "spans": spans or 0, "documents": docs or 0}
-        for pk, name, color, spans, docs in labels.order_by("position", "pk")
+        {
+            "id": pk,
+            "name": name,
+            "color": color,
+            "translations": translations,
+            "spans": spans or 0,
+            "documents": docs or 0,
+        }
+        for pk, name, color, translations, spans, docs in labels.order_by("position", "pk")
     ]
 
 

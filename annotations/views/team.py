@@ -100,6 +100,9 @@ class LabelFiguresSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     color = serializers.CharField()
+    translations = serializers.DictField(
+        help_text="The label's texts per interface language (as on the label)"
+    )
     spans = serializers.IntegerField()
     documents = serializers.IntegerField()
 

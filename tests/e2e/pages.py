@@ -62,7 +62,32 @@ ENGLISH = (
     "Reject",
     "Gold",
     "Page not found",
+    # A label's texts as they read untranslated (its group, attribute and value names): the
+    # Indonesian editor and review page must show the label's `translations` instead.
+    "sentiment",
+    "positive",
+    "neutral",
+    "negative",
+    "quote type",
+    "direct",
+    "indirect",
 )
+
+# The page's visible text without what is marked `translate="no"`: a label's name (PER,
+# `positive`) is the dataset's identifier, the same in every language.
+_TRANSLATABLE_TEXT = """() => {
+  const kept = [...document.querySelectorAll('[translate="no"]')].map((el) => [
+    el,
+    el.getAttribute("style"),
+  ]);
+  for (const [el] of kept) el.style.setProperty("display", "none", "important");
+  try {
+    return document.body.innerText;
+  } finally {
+    for (const [el, style] of kept)
+      style === null ? el.removeAttribute("style") : el.setAttribute("style", style);
+  }
+}"""
 
 
 @cache
@@ -112,8 +137,9 @@ def screenshot(page, name: str) -> Path:
 
 
 def english_on_page(page) -> list[str]:
-    """The known English words visible on the page (for pages that should be Indonesian)."""
-    text = page.locator("body").inner_text()
+    """The known English words visible on the page (for pages that should be Indonesian),
+    leaving out identifiers marked `translate="no"`."""
+    text = page.evaluate(_TRANSLATABLE_TEXT)
     return [word for word in ENGLISH if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
 
 

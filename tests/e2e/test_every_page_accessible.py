@@ -7,11 +7,13 @@ One browser context per size and language visits the pages one after another, so
 matrix costs four logins rather than fifty.
 """
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.pages import LOCALES, VIEWPORTS, check_page, english_on_page
-from tests.e2e.test_review_flow import two_versions  # noqa: F401 - a fixture
+from tests.e2e.test_review_flow import SPEECH, two_versions  # noqa: F401 - a fixture
 from tests.test_export_records import annotate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,11 +36,27 @@ PROJECT_PAGES = [
     ("not-found", "no-such-page/", "main h1"),
 ]
 APP_PAGES = [("projects", "/", "main h1"), ("account", "/account/", "main h1")]
+# adam's own draft: a quote with both attributes, so the editor shows them (span list and,
+# once selected, the attribute editors) and the review page lists a version with them.
+QUOTE_WITH_ATTRIBUTES = {
+    **SPEECH,
+    "attributes": {"quote_type": "indirect", "sentiment": "positive"},
+}
 
 
 def _ready(page, selector: str) -> None:
     page.locator(selector).first.wait_for()
     page.wait_for_load_state("networkidle")
+
+
+def _select_quote(page) -> None:
+    """Open the quote's details (its attribute editors); on a phone the span list is a
+    drawer, opened first."""
+    item = page.locator(f'[data-span-id="{SPEECH["id"]}"]')
+    if not item.is_visible():
+        page.get_by_role("button", name=re.compile("^(Annotation panel|Panel anotasi)$")).click()
+    item.click()
+    page.locator('select[data-attribute="quote_type"]').wait_for()
 
 
 def _check(page, name: str, lang: str, failures: list[str]) -> None:
@@ -56,6 +74,7 @@ def test_every_page_passes_axe(cast, live_server, browser, two_versions, size, l
     """Each screen, signed in as the project's admin (who may open all of them), and the
     pages before signing in: axe finds nothing serious or critical."""
     annotate(two_versions, None, spans=[], labels={"sentiment": "neutral"})  # a gold: history
+    annotate(two_versions, cast.admin, spans=[QUOTE_WITH_ATTRIBUTES], status="draft")
     failures: list[str] = []
     context = browser.new_context(viewport=VIEWPORTS[size], locale=LOCALES[lang])
     try:
@@ -81,6 +100,8 @@ def test_every_page_passes_axe(cast, live_server, browser, two_versions, size, l
         for name, address, selector in PROJECT_PAGES:
             page.goto(base + address.format(doc=two_versions.pk))
             _ready(page, selector)
+            if name == "editor":
+                _select_quote(page)
             _check(page, f"all-{name}-{size}-{lang}", lang, failures)
         page.goto(f"{live_server.url}/logout/")
         page.locator("main form").wait_for()

@@ -22,6 +22,7 @@ import pytest
 from django.utils import translation
 
 from annotations.models import ExportJob, ExportStatus
+from annotations.presets import NEWS
 from tests import test_exports_worker as workers
 from tests.articles import (
     ARTICLE,
@@ -140,7 +141,12 @@ def alice_labels_with_the_mouse(page) -> None:
     palette.get_by_role("button", name="PER", exact=True).click()
     click_text(page, QUOTE_PHRASE)  # the quote selected again: its details panel
     details = page.get_by_role("region", name=ui_text("spanPanel.selected"))
-    details.get_by_role("button", name=ui_text("spanPanel.link", label="speaker")).click()
+    # The link button names the link by its title in the interface language ("penutur").
+    speaker = next(
+        spec for spec in NEWS if spec["kind"] == "relation" and spec["name"] == "SPEAKER"
+    )
+    link = ui_text("spanPanel.link", label=speaker["translations"]["id"]["title"].lower())
+    details.get_by_role("button", name=link).click()
     page.get_by_text(ui_text("editor.linkHint")).wait_for()
     click_text(page, SURNAME, nth=ARTICLE[: ARTICLE.index(QUOTE)].count(SURNAME))
     assert f"SPEAKER: {SURNAME}" in details.inner_text()

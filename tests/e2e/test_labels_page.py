@@ -125,3 +125,54 @@ def test_labels_page_in_indonesian_at_both_sizes(cast, live_server, browser, siz
         check_page(page, f"labels-{size}-id")
     finally:
         context.close()
+
+
+def test_a_custom_label_reads_its_own_texts_until_given_them_per_language(
+    cast, live_server, page, browser
+):
+    """A label made without translations shows its own name and description in every
+    language; once the admin types an Indonesian title and description in its form, the
+    Indonesian editor shows those (the English one still its own), and the API stores them
+    as the label's `translations`."""
+    made = cast.client("admin").post(
+        f"/api/projects/{cast.project.pk}/labels/",
+        {
+            "kind": "span",
+            "name": "ECON",
+            "color": "#1f77b4",
+            "hotkey": "x",
+            "description": "Economy figures",
+        },
+        format="json",
+    )
+    assert made.status_code == 201, made.content
+    doc = DocumentFactory(project=cast.project, text="Ekonomi naik 5%.", length=16)
+    editor = f"{live_server.url}/projects/{cast.project.pk}/documents/{doc.pk}/"
+
+    def palette_tip(a_page) -> str | None:
+        a_page.goto(editor)
+        button = a_page.get_by_role("toolbar").get_by_role("button", name="ECON", exact=True)
+        return button.get_attribute("title")
+
+    indonesian = browser.new_context(locale=LOCALES["id"])
+    try:
+        in_id = indonesian.new_page()
+        login(in_id, live_server, "adam")
+        assert palette_tip(in_id) == "Economy figures (x)"
+
+        login(page, live_server, "adam")
+        open_labels(page, live_server, cast.project.pk)
+        page.get_by_role("button", name="Edit ECON").click()
+        form = page.get_by_role("form", name="Edit ECON")
+        form.get_by_label("Title (Bahasa Indonesia)").fill("Ekonomi")
+        form.get_by_label("Description (Bahasa Indonesia)").fill("Angka ekonomi")
+        form.get_by_role("button", name="Save label").click()
+        page.get_by_text("ECON saved.").wait_for()
+        label = cast.project.labels.get(name="ECON")
+        assert label.translations == {"id": {"title": "Ekonomi", "description": "Angka ekonomi"}}
+        assert label.description == "Economy figures"
+
+        assert palette_tip(in_id) == "Ekonomi: Angka ekonomi (x)"
+        assert palette_tip(page) == "Economy figures (x)"
+    finally:
+        indonesian.close()

@@ -1,7 +1,7 @@
 /** Typed calls for the reviewers' screens: the team dashboard and the documents table
  * (see annotations/views/team.py and DocumentList in annotations/views/core.py). */
 import { get, request } from "./client";
-import type { Page } from "./types";
+import type { Label, Page } from "./types";
 
 const P = (id: number) => `/api/projects/${id}/`;
 
@@ -43,7 +43,15 @@ export interface Dashboard {
   annotators: MemberFigures[];
   team: { timed: number; seconds_per_document: number | null; seconds_per_span: number | null };
   throughput: Array<Bucket & { total: number; by_annotator: Record<string, number> }>;
-  labels: Array<{ id: number; name: string; color: string; spans: number; documents: number }>;
+  labels: Array<{
+    id: number;
+    name: string;
+    color: string;
+    /** The label's texts per language (i18n/labelText.ts reads them). */
+    translations?: Label["translations"];
+    spans: number;
+    documents: number;
+  }>;
   agreement: Array<Bucket & { documents: number; span_f1: number | null }>;
 }
 

@@ -55,17 +55,23 @@ export interface Label {
   target_labels: string[];
   group: string;
   multiple: boolean;
-  /** What people read, per interface language (annotations/presets.py); absent: the names. */
-  translations?: Record<string, LabelTexts>;
+  /**
+   * What people read, per interface language (the API's `translations`; absent or `{}` on a
+   * custom label): i18n/labelText.ts picks from it. `name` stays the identifier.
+   */
+  translations?: Partial<Record<string, LabelTexts>>;
 }
 
+/** One language's texts of a label (annotations/presets.py shows the shape). */
 export interface LabelTexts {
   title?: string;
   description?: string;
-  /** Display names of a span label's attributes and of their values; a document label's group. */
-  attributes?: Record<string, string>;
-  values?: Record<string, string>;
+  /** A document label's group's display name. */
   group?: string;
+  /** Span labels: attribute name → display name. */
+  attributes?: Record<string, string>;
+  /** Span labels: attribute value → display name (one map for all the label's attributes). */
+  values?: Record<string, string>;
 }
 
 /** Edits, shaped exactly like the API's PATCH ops so autosave forwards them as they are. */

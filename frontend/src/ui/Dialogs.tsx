@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import type { Label } from "../editor/types";
 import { t } from "../i18n";
+import { groupName, labelTitle, labelWithTitle } from "../i18n/labelText";
 import { fixedKeys, structureKeys } from "./keys";
 
 export function Modal({
@@ -83,10 +84,13 @@ export function HelpOverlay({ labels, onClose }: { labels: Label[]; onClose: () 
                 <kbd>{l.hotkey}</kbd>
               </td>
               <td>
-                {l.kind === "span" && t("help.labelAs", { name: l.name })}
-                {l.kind === "relation" && t("help.linkWith", { name: l.name })}
+                {l.kind === "span" && t("help.labelAs", { name: labelWithTitle(l) })}
+                {l.kind === "relation" && t("help.linkWith", { name: labelWithTitle(l) })}
                 {l.kind === "document" &&
-                  t("help.setDocument", { group: l.group || t("help.label"), name: l.name })}
+                  t("help.setDocument", {
+                    group: l.group ? groupName(l.group, labels) : t("help.label"),
+                    name: labelTitle(l),
+                  })}
               </td>
             </tr>
           ))}

@@ -1,8 +1,11 @@
 import type { DocumentLabelValue, Label } from "../editor/types";
 import { t } from "../i18n";
-import { groupName, labelTitle } from "../i18n/labelTexts";
+import { groupName, labelDescription, labelTitle } from "../i18n/labelText";
 
-/** One control per document label group: radios for single choice, checkboxes for multiple. */
+/**
+ * One control per document label group: radios for single choice, checkboxes for multiple.
+ * The group and its labels read in the interface language; values stay the labels' names.
+ */
 export function DocumentLabels({
   labels,
   values,
@@ -23,12 +26,17 @@ export function DocumentLabels({
         const multiple = options.some((o) => o.multiple);
         const value = values[group] ?? null;
         const chosen = Array.isArray(value) ? value : value ? [value] : [];
-        const name = groupName(options[0], group);
+        const name = groupName(group, options);
         return (
           <fieldset key={group} class="doc-group">
             <legend>{t("docLabels.group", { group: name })}</legend>
             {options.map((o) => (
-              <label key={o.id} class="doc-option" style={{ "--label-color": o.color }}>
+              <label
+                key={o.id}
+                class="doc-option"
+                style={{ "--label-color": o.color }}
+                title={labelDescription(o) || undefined}
+              >
                 <input
                   type={multiple ? "checkbox" : "radio"}
                   name={`doc-${group}`}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ActiveTime, watchActivity } from "../api/activeTime";
 import { Autosave, readBackup } from "../api/autosave";
 import { request } from "../api/client";
@@ -13,7 +13,7 @@ import type {
   Suggestions,
 } from "../api/types";
 import type { Editor } from "../editor";
-import type { Label } from "../editor/types";
+import type { DocumentLabelValue, Label } from "../editor/types";
 import { t } from "../i18n";
 import { clip } from "../workflow/proposal";
 import { ChainList } from "./ChainList";
@@ -67,13 +67,17 @@ export function EditorPage({ pk, docId }: { pk: number; docId: number }) {
   );
 }
 
-/**
- * Re-renders the page after an editor change. The state update is batched with the
- * selection and save state the same change set, so one change costs one render.
- */
-function useChangeTick(): () => void {
+function useFrameTick(): () => void {
   const [, setTick] = useState(0);
-  return () => setTick((t) => t + 1);
+  const pending = useRef(false);
+  return () => {
+    if (pending.current) return;
+    pending.current = true;
+    requestAnimationFrame(() => {
+      pending.current = false;
+      setTick((t) => t + 1);
+    });
+  };
 }
 
 const POLL_MS = 2000;
@@ -144,7 +148,7 @@ function Workbench({
   const [snap, setSnap] = useState(true);
   const [status, setStatus] = useState<AnnotationStatus>(mine.status);
   const [save, setSave] = useState<SaveState>({ status: "saved", version: mine.version });
-  const refresh = useChangeTick();
+  const refresh = useFrameTick();
   const storageKey = `wb:annotation:${me.id}:${pk}:${docId}`;
   const rejectedKey = `wb:rejected:${me.id}:${pk}:${docId}`;
   const [focusedGhost, setFocusedGhost] = useState<string | null>(null);
@@ -166,8 +170,8 @@ function Workbench({
       }),
   );
 
-  const spanLabels = useMemo(() => labels.filter((l) => l.kind === "span"), [labels]);
-  const docLabels = useMemo(() => labels.filter((l) => l.kind === "document"), [labels]);
+  const spanLabels = labels.filter((l) => l.kind === "span");
+  const docLabels = labels.filter((l) => l.kind === "document");
   const colorOf = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
   const reviewer = project.my_role !== "annotator";
   const returned = status === "draft" && mine.review?.state === "returned" ? mine.review : null;
@@ -225,25 +229,15 @@ function Workbench({
   useEffect(() => {
     const beforeUnload = (e: BeforeUnloadEvent) => {
       if (!saver.hasUnsaved) return;
-      saver.writeBackup();
       void saver.flush();
       e.preventDefault();
     };
-    const hidden = () => {
-      if (document.visibilityState !== "hidden") return;
-      saver.writeBackup();
-      void saver.flush();
-    };
-    // The page may be gone after this: the backup of unsaved edits is written now.
-    const pageHide = () => saver.writeBackup();
+    const hidden = () => document.visibilityState === "hidden" && void saver.flush();
     window.addEventListener("beforeunload", beforeUnload);
-    window.addEventListener("pagehide", pageHide);
     document.addEventListener("visibilitychange", hidden);
     return () => {
       window.removeEventListener("beforeunload", beforeUnload);
-      window.removeEventListener("pagehide", pageHide);
       document.removeEventListener("visibilitychange", hidden);
-      saver.writeBackup();
       void saver.flush();
     };
   }, [saver]);
@@ -270,6 +264,10 @@ function Workbench({
   async function overwriteMine(): Promise<void> {
     if (!editor) return;
     if (await saver.overwrite({ ...editor.getState(), status })) setNotice(t("editor.overwritten"));
+  }
+
+  function setDocLabel(group: string, value: DocumentLabelValue): void {
+    editor?.setDocumentLabel(group, value);
   }
 
   function run(action: Action): boolean {
@@ -321,91 +319,13 @@ function Workbench({
   useKeymap(editor, labels, run, save.status === "conflict");
   const suggestions = useSuggestions(editor, pk, docId, rejectedKey);
 
+  function showGhosts(shown: boolean): void {
+    setGhostsShown(shown);
+    editor?.showSuggestions(shown);
+  }
+
   const selected = editor && selectedId ? editor.getSpan(selectedId) : undefined;
-  // The side panel's parts are rebuilt only when what they show changed (the editor's
-  // version counters), not on every render of the page (a save state, a notice).
-  const sv = editor?.versions.spans ?? 0;
-  const rv = editor?.versions.relations ?? 0;
-  const cv = editor?.versions.chains ?? 0;
-  const dv = editor?.versions.documentLabels ?? 0;
-  const gv = editor?.versions.suggestions ?? 0;
-  const spans = useMemo(() => (editor ? editor.spansInOrder() : []), [editor, sv]);
-  const relations = useMemo(() => (editor ? editor.relations() : []), [editor, rv]);
-  const chains = useMemo(() => (editor ? editor.chains() : []), [editor, sv, cv]);
-  const documentLabels = useMemo(
-    () =>
-      docLabels.length > 0 &&
-      editor && (
-        <DocumentLabels
-          labels={docLabels}
-          values={editor.documentLabels()}
-          onChange={(group, value) => editor.setDocumentLabel(group, value)}
-        />
-      ),
-    [editor, docLabels, dv],
-  );
-  const suggestionPanel = useMemo(
-    () =>
-      editor && (
-        <SuggestionPanel
-          editor={editor}
-          state={suggestions}
-          focusedId={focusedGhost}
-          shown={ghostsShown}
-          onShow={(shown) => {
-            setGhostsShown(shown);
-            editor.showSuggestions(shown);
-          }}
-          notice={setNotice}
-        />
-      ),
-    [editor, suggestions, focusedGhost, ghostsShown, gv],
-  );
-  const spanDetails = useMemo(
-    () =>
-      editor &&
-      selected && (
-        <SpanDetails
-          editor={editor}
-          span={selected}
-          labels={labels}
-          linking={linking}
-          notice={setNotice}
-        />
-      ),
-    [editor, selected, labels, linking, sv, rv, cv],
-  );
-  const spanList = useMemo(
-    () =>
-      editor && (
-        <SpanList editor={editor} spans={spans} selectedId={selectedId} colorOf={colorOf} />
-      ),
-    [editor, spans, selectedId, colorOf, rv, cv],
-  );
-  const relationList = useMemo(
-    () => editor && <RelationList editor={editor} relations={relations} />,
-    [editor, relations, sv],
-  );
-  const chainList = useMemo(
-    () => editor && <ChainList editor={editor} chains={chains} selectedId={selectedId} />,
-    [editor, chains, selectedId],
-  );
-  const comments = useMemo(
-    () => (
-      <CommentsPanel
-        pk={pk}
-        docId={docId}
-        annotation="mine"
-        spanOwner={me.username}
-        selectedSpanId={selectedId}
-        spanText={spanText}
-        onShowSpan={(id) => editor?.selectSpan(id, { scroll: true })}
-        reviewer={reviewer}
-        beforeSend={() => saver.flush()}
-      />
-    ),
-    [pk, docId, me.username, selectedId, editor, reviewer, saver, sv],
-  );
+  const spans = editor ? editor.spansInOrder() : [];
 
   const actions = (
     <>
@@ -514,12 +434,44 @@ function Workbench({
           aria-label={t("editor.annotation")}
         >
           <DrawerClose drawer={drawer} />
-          {documentLabels}
-          {suggestionPanel}
-          {spanDetails}
-          {spanList}
-          {relationList}
-          {chainList}
+          {docLabels.length > 0 && editor && (
+            <DocumentLabels
+              labels={docLabels}
+              values={editor.documentLabels()}
+              onChange={setDocLabel}
+            />
+          )}
+          {editor && (
+            <SuggestionPanel
+              editor={editor}
+              state={suggestions}
+              focusedId={focusedGhost}
+              shown={ghostsShown}
+              onShow={showGhosts}
+              notice={setNotice}
+              labels={labels}
+            />
+          )}
+          {editor && selected && (
+            <SpanDetails
+              editor={editor}
+              span={selected}
+              labels={labels}
+              linking={linking}
+              notice={setNotice}
+            />
+          )}
+          {editor && (
+            <SpanList
+              editor={editor}
+              spans={spans}
+              selectedId={selectedId}
+              colorOf={colorOf}
+              labels={labels}
+            />
+          )}
+          {editor && <RelationList editor={editor} relations={editor.relations()} />}
+          {editor && <ChainList editor={editor} chains={editor.chains()} selectedId={selectedId} />}
           {status === "submitted" && (reviewer || project.annotators_see_gold_after_review) && (
             <GoldComparison
               pk={pk}
@@ -528,7 +480,17 @@ function Workbench({
               onShowSpan={(id) => editor?.selectSpan(id, { scroll: true })}
             />
           )}
-          {comments}
+          <CommentsPanel
+            pk={pk}
+            docId={docId}
+            annotation="mine"
+            spanOwner={me.username}
+            selectedSpanId={selectedId}
+            spanText={spanText}
+            onShowSpan={(id) => editor?.selectSpan(id, { scroll: true })}
+            reviewer={reviewer}
+            beforeSend={() => saver.flush()}
+          />
         </aside>
         {guidelines && (
           <aside class="guidelines-panel" aria-label={t("editor.guidelines")}>

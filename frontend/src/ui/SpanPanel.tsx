@@ -2,7 +2,13 @@ import type { Editor } from "../editor";
 import { tagStyle } from "../editor/colors";
 import type { Attributes, Label, Relation, Span } from "../editor/types";
 import { formatNumber, formatPercent, t } from "../i18n";
-import { attributeName, valueName } from "../i18n/labelTexts";
+import {
+  attributeName,
+  attributesText,
+  attributeValue,
+  labelTitle,
+  labelWithTitle,
+} from "../i18n/labelText";
 import { SpanStructure, speakerText } from "./SpanStructure";
 import { VirtualList } from "./VirtualList";
 
@@ -11,13 +17,6 @@ const ROW = 52;
 function clip(text: string, n = 60): string {
   const flat = text.replace(/\s+/g, " ");
   return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
-}
-
-function attributeText(attributes: Attributes): string {
-  return Object.entries(attributes)
-    .filter(([, v]) => v !== null && v !== "" && !(Array.isArray(v) && !v.length))
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`)
-    .join("; ");
 }
 
 export function SpanDetails({
@@ -67,7 +66,7 @@ export function SpanDetails({
         >
           {spanLabels.map((l) => (
             <option key={l.id} value={l.name}>
-              {l.name}
+              {labelWithTitle(l)}
             </option>
           ))}
         </select>
@@ -84,7 +83,7 @@ export function SpanDetails({
               <option value="">—</option>
               {options.map((o) => (
                 <option key={o} value={o}>
-                  {valueName(def, o)}
+                  {attributeValue(def, o)}
                 </option>
               ))}
             </select>
@@ -120,7 +119,7 @@ export function SpanDetails({
         ) : (
           relLabels.map((relLabel) => (
             <button type="button" key={relLabel.id} onClick={() => editor.beginLink(relLabel.name)}>
-              {t("spanPanel.link", { label: relLabel.name.toLowerCase() })}
+              {t("spanPanel.link", { label: labelTitle(relLabel).toLowerCase() })}
               <kbd aria-hidden="true">{relLabel.hotkey}</kbd>
             </button>
           ))
@@ -148,12 +147,16 @@ export function SpanList({
   spans,
   selectedId,
   colorOf,
+  labels = [],
 }: {
   editor: Editor;
   spans: Span[];
   selectedId: string | null;
   colorOf: Map<string, string>;
+  /** The project's labels: attribute names and values read in the interface language. */
+  labels?: Label[];
 }) {
+  const spanLabel = new Map(labels.filter((l) => l.kind === "span").map((l) => [l.name, l]));
   const speakerOf = new Set<string>();
   for (const r of editor.relations()) if (r.label === "SPEAKER") speakerOf.add(r.from);
   const active = selectedId ? spans.findIndex((s) => s.id === selectedId) : -1;
@@ -169,7 +172,7 @@ export function SpanList({
           // Resolved through the chain: "speaker: dia → Jens Stoltenberg".
           const resolved = speakerOf.has(s.id) ? editor.resolvedSpeaker(s.id) : null;
           const speakerSpan = resolved ? clip(speakerText(resolved), 50) : "";
-          const attrs = attributeText(s.attributes);
+          const attrs = attributesText(spanLabel.get(s.label), s.attributes);
           return (
             <button
               type="button"
@@ -179,7 +182,11 @@ export function SpanList({
               onClick={() => editor.selectSpan(s.id, { scroll: true })}
             >
               <span class="span-line">
-                <span class="chip" style={tagStyle(colorOf.get(s.label) ?? "#888888")}>
+                <span
+                  class="chip"
+                  style={tagStyle(colorOf.get(s.label) ?? "#888888")}
+                  translate={false}
+                >
                   {s.label}
                 </span>{" "}
                 <span class="span-text">{clip(editor.textOf(s), 80)}</span>

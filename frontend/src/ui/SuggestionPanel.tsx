@@ -1,7 +1,9 @@
 import { useMemo } from "preact/hooks";
 import type { Suggestions } from "../api/types";
 import type { Editor } from "../editor";
+import type { Label } from "../editor/types";
 import { formatNumber, formatPercent, t } from "../i18n";
+import { attributesText, labelTitle } from "../i18n/labelText";
 
 function clip(text: string, n = 160): string {
   const flat = text.replace(/\s+/g, " ");
@@ -20,6 +22,7 @@ export function SuggestionPanel({
   shown,
   onShow,
   notice,
+  labels = [],
 }: {
   editor: Editor;
   state: Suggestions | null;
@@ -27,7 +30,16 @@ export function SuggestionPanel({
   shown: boolean;
   onShow: (shown: boolean) => void;
   notice: (message: string) => void;
+  /** The project's labels: titles and attribute texts in the interface language. */
+  labels?: Label[];
 }) {
+  const spanLabel = (name: string) => labels.find((l) => l.kind === "span" && l.name === name);
+  // The title beside the identifier when it says more ("PER Orang").
+  const focusedTitle = (name: string) => {
+    const label = spanLabel(name);
+    const title = label ? labelTitle(label) : name;
+    return title === name ? "" : title;
+  };
   const ghosts = shown ? editor.suggestions() : [];
   const focused = focusedId ? editor.getSuggestion(focusedId) : undefined;
   // Counted again only when the ghosts shown changed, not at each step of the focus.
@@ -61,6 +73,7 @@ export function SuggestionPanel({
         <div class="suggestion-focused" data-testid="focused-suggestion">
           <p>
             <strong>{focused.label}</strong>{" "}
+            {focusedTitle(focused.label) && <span>{focusedTitle(focused.label)} </span>}
             <span class="muted">
               {t("suggestions.from", {
                 source: focused.source,
@@ -69,6 +82,9 @@ export function SuggestionPanel({
             </span>
           </p>
           <p class="quote-text">{clip(editor.textOf(focused))}</p>
+          {focused.attributes && attributesText(spanLabel(focused.label), focused.attributes) && (
+            <p class="muted">{attributesText(spanLabel(focused.label), focused.attributes)}</p>
+          )}
           <div class="row">
             <button type="button" class="primary" onClick={() => editor.acceptSuggestion()}>
               {t("suggestions.accept")}

@@ -7,7 +7,9 @@ import { AgreementChart } from "./AgreementChart";
 import { isLow, LOW_AGREEMENT, labelSeries, type PairMetric, pairMatrix } from "./agreementView";
 import { formatFigure } from "./proposal";
 import "./workflow.css";
+import type { Label } from "../editor/types";
 import { formatNumber, t } from "../i18n";
+import { groupName } from "../i18n/labelText";
 
 const METRICS = (): Record<PairMetric, string> => ({
   span_f1_overlap: t("review.spanF1Overlap"),
@@ -32,6 +34,8 @@ function Cell({ value, title }: { value: Figure | undefined; title?: string }) {
 export function AgreementPage({ pk }: { pk: number }) {
   const project = useAsync(() => api.project(pk), [pk]);
   const summary = useAsync(() => workflowApi.agreement(pk, "agreement"), [pk]);
+  // Group names in the reader's language (raw names until loaded).
+  const labels = useAsync(() => api.labels(pk), [pk]);
   return (
     <main class="page wide">
       <p>
@@ -42,12 +46,12 @@ export function AgreementPage({ pk }: { pk: number }) {
       <h1>{t("project.agreement")}</h1>
       {summary.error && <p role="alert">{summary.error}</p>}
       {summary.loading && !summary.data && <p>{t("common.loading")}</p>}
-      {summary.data && <Summary pk={pk} data={summary.data} />}
+      {summary.data && <Summary pk={pk} data={summary.data} labels={labels.data ?? []} />}
     </main>
   );
 }
 
-function Summary({ pk, data }: { pk: number; data: ProjectAgreement }) {
+function Summary({ pk, data, labels }: { pk: number; data: ProjectAgreement; labels: Label[] }) {
   const [metric, setMetric] = useState<PairMetric>("span_f1_overlap");
   const series = useMemo(() => labelSeries(data), [data]);
   const matrix = pairMatrix(data.annotators, data.pairwise, metric);
@@ -156,7 +160,7 @@ function Summary({ pk, data }: { pk: number; data: ProjectAgreement }) {
           <tbody>
             {Object.entries(data.document_labels.per_group).map(([group, f]) => (
               <tr key={group}>
-                <th scope="row">{group}</th>
+                <th scope="row">{groupName(group, labels)}</th>
                 <td>{formatNumber(f.items)}</td>
                 <Cell value={f.cohen_kappa} />
                 <Cell value={f.fleiss_kappa} />

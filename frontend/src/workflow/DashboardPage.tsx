@@ -8,6 +8,7 @@ import {
   teamApi,
 } from "../api/team";
 import { formatNumber, t } from "../i18n";
+import { labelTitle, labelWithTitle } from "../i18n/labelText";
 import { EmptyProject } from "../ui/EmptyProject";
 import { Problem } from "../ui/Problem";
 import { navigate, onLinkClick } from "../ui/router";
@@ -476,7 +477,7 @@ function Labels({ pk, data }: { pk: number; data: Dashboard }) {
     () => ({
       type: "bar",
       data: {
-        labels: data.labels.map((l) => l.name),
+        labels: data.labels.map((l) => labelWithTitle(l)),
         datasets: [
           {
             label: t("dashboard.spans"),
@@ -511,6 +512,9 @@ function Labels({ pk, data }: { pk: number; data: Dashboard }) {
             <>
               <span class="swatch" style={{ background: label.color }} aria-hidden="true" />
               {label.name}
+              {labelTitle(label) !== label.name && (
+                <span class="muted"> · {labelTitle(label)}</span>
+              )}
             </>
           )}
           cells={(label) => [

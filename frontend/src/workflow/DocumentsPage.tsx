@@ -12,7 +12,9 @@ import {
 } from "../api/team";
 import { trashApi } from "../api/trash";
 import type { Project } from "../api/types";
+import type { Label } from "../editor/types";
 import { formatDate, formatNumber, t } from "../i18n";
+import { labelWithTitle } from "../i18n/labelText";
 import { DialogFooter, Modal } from "../ui/Dialogs";
 import { EmptyProject } from "../ui/EmptyProject";
 import { Problem } from "../ui/Problem";
@@ -79,7 +81,7 @@ export function DocumentsPage({ pk }: { pk: number }) {
         search={search}
         onFilter={filter}
         onClear={() => go(new URLSearchParams())}
-        labels={(labels.data ?? []).filter((l) => l.kind === "span").map((l) => l.name)}
+        labels={(labels.data ?? []).filter((l) => l.kind === "span")}
         annotators={(members.data ?? [])
           .filter((m) => m.role === "annotator")
           .map((m) => m.username)}
@@ -169,7 +171,7 @@ function Filters({
   search: URLSearchParams;
   onFilter: (name: string, value: string) => void;
   onClear: () => void;
-  labels: string[];
+  labels: Label[];
   annotators: string[];
 }) {
   const annotator = search.get("annotator") ?? "";
@@ -236,9 +238,9 @@ function Filters({
         {t("dashboard.label")}
         <select value={search.get("label") ?? ""} onChange={choose("label")}>
           <option value="">{t("table.any")}</option>
-          {labels.map((name) => (
-            <option key={name} value={name}>
-              {name}
+          {labels.map((label) => (
+            <option key={label.name} value={label.name}>
+              {labelWithTitle(label)}
             </option>
           ))}
         </select>

@@ -14,6 +14,8 @@ type Subject = { docId: number } | { username: string };
 /** Who changed what, when: one document's history, or one person's work in the project. */
 export function HistoryPage({ pk, subject }: { pk: number; subject: Subject }) {
   const project = useAsync(() => api.project(pk), [pk]);
+  // Attribute, group and value names in the reader's language (none until loaded: raw names).
+  const labels = useAsync(() => api.labels(pk), [pk]);
   const docId = "docId" in subject ? subject.docId : null;
   const username = "username" in subject ? subject.username : null;
   const document = useAsync(
@@ -103,25 +105,27 @@ export function HistoryPage({ pk, subject }: { pk: number; subject: Subject }) {
               )}
             </p>
             <ul class="diff">
-              {describeChanges(event.action, event.changes, textFor(event)).map((line, i) => (
-                <li key={i} class={`diff-${line.kind}`}>
-                  <span class="diff-mark" aria-hidden="true">
-                    {line.kind === "added"
-                      ? "+"
-                      : line.kind === "removed"
-                        ? "−"
-                        : line.kind === "changed"
-                          ? "~"
-                          : "·"}
-                  </span>
-                  <span class="sr-only">
-                    {line.kind === "added" && t("history.added")}
-                    {line.kind === "removed" && t("history.removed")}
-                    {line.kind === "changed" && t("history.changed")}
-                  </span>{" "}
-                  {line.text}
-                </li>
-              ))}
+              {describeChanges(event.action, event.changes, textFor(event), labels.data ?? []).map(
+                (line, i) => (
+                  <li key={i} class={`diff-${line.kind}`}>
+                    <span class="diff-mark" aria-hidden="true">
+                      {line.kind === "added"
+                        ? "+"
+                        : line.kind === "removed"
+                          ? "−"
+                          : line.kind === "changed"
+                            ? "~"
+                            : "·"}
+                    </span>
+                    <span class="sr-only">
+                      {line.kind === "added" && t("history.added")}
+                      {line.kind === "removed" && t("history.removed")}
+                      {line.kind === "changed" && t("history.changed")}
+                    </span>{" "}
+                    {line.text}
+                  </li>
+                ),
+              )}
             </ul>
           </li>
         ))}

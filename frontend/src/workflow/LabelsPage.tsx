@@ -4,7 +4,8 @@ import { errorMessage, type FieldErrors, fieldErrors } from "../api/errors";
 import { type LabelWithUsage, labelsApi } from "../api/labels";
 import { tagStyle } from "../editor/colors";
 import type { Label } from "../editor/types";
-import { t } from "../i18n";
+import { LANGUAGE_NAMES, LANGUAGES, type Language, t } from "../i18n";
+import { attributeName, groupName, labelDescription, labelTitle } from "../i18n/labelText";
 import { onLinkClick } from "../ui/router";
 import { useAsync } from "../ui/useAsync";
 import {
@@ -22,10 +23,13 @@ import "./settings.css";
 
 const byPosition = (a: LabelWithUsage, b: LabelWithUsage) => a.position - b.position || a.id - b.id;
 
-/** A label's name on its own colour, with text that stays readable (WCAG AA). */
+/**
+ * A label's name on its own colour, with text that stays readable (WCAG AA). The name is the
+ * dataset's identifier, the same in every language (`translate="no"`).
+ */
 export function LabelTag({ label }: { label: Pick<Label, "name" | "color"> }) {
   return (
-    <span class="label-tag" style={tagStyle(label.color)}>
+    <span class="label-tag" style={tagStyle(label.color)} translate={false}>
       {label.name}
     </span>
   );
@@ -87,7 +91,7 @@ export function LabelsPage({ pk }: { pk: number }) {
             {groups.map((group, i) => (
               <KindSection
                 key={group}
-                heading={t("labels.group", { group })}
+                heading={t("labels.group", { group: groupName(group, labels) })}
                 id={`label-group-${i}`}
                 kind="document"
                 group={group}
@@ -158,7 +162,8 @@ function KindSection({
           <button type="button" onClick={() => setAdding(true)}>
             {kind === "span" && t("labels.addSpan")}
             {kind === "relation" && t("labels.addRelation")}
-            {kind === "document" && t("labels.addValue", { group })}
+            {kind === "document" &&
+              t("labels.addValue", { group: groupName(group, shared.labels) })}
           </button>
         ))}
     </section>
@@ -209,6 +214,9 @@ function LabelRow({
     <li class="label-row" data-label={label.name}>
       <div class="label-summary">
         <LabelTag label={label} />
+        {labelTitle(label) !== label.name && (
+          <span title={labelDescription(label) || undefined}>{labelTitle(label)}</span>
+        )}
         {label.hotkey && (
           <span class="muted">
             {t("labels.key")} <kbd>{label.hotkey}</kbd>
@@ -223,7 +231,11 @@ function LabelRow({
           </span>
         )}
         {label.kind === "span" && Object.keys(label.attributes).length > 0 && (
-          <span class="muted">{Object.keys(label.attributes).join(", ")}</span>
+          <span class="muted">
+            {Object.keys(label.attributes)
+              .map((name) => attributeName(label, name))
+              .join(", ")}
+          </span>
         )}
         <span class="muted usage">{used}</span>
         {shared.admin && (
@@ -391,6 +403,8 @@ function LabelForm({
     ([k]) => !known.has(k) && !k.startsWith("attributes."),
   );
 
+  const setText = (lang: Language, patch: Partial<LabelDraft["texts"][Language]>) =>
+    set({ texts: { ...draft.texts, [lang]: { ...draft.texts[lang], ...patch } } });
   const setAttribute = (i: number, patch: Partial<AttributeDraft>) =>
     set({ attributes: draft.attributes.map((a, j) => (j === i ? { ...a, ...patch } : a)) });
 
@@ -463,6 +477,30 @@ function LabelForm({
         />
         <ErrorFor name="description" />
       </label>
+      <fieldset class="label-texts">
+        <legend>{t("labels.texts")}</legend>
+        <p class="muted small">{t("labels.textsHint")}</p>
+        {LANGUAGES.map((lang) => (
+          <div class="row wrap" key={lang} lang={lang}>
+            <label>
+              {t("labels.textTitle", { language: LANGUAGE_NAMES[lang] })}
+              <input
+                value={draft.texts[lang].title}
+                onInput={(e) => setText(lang, { title: e.currentTarget.value })}
+                {...field(`translations.${lang}.title`)}
+              />
+            </label>
+            <label class="grow">
+              {t("labels.textDescription", { language: LANGUAGE_NAMES[lang] })}
+              <textarea
+                rows={2}
+                value={draft.texts[lang].description}
+                onInput={(e) => setText(lang, { description: e.currentTarget.value })}
+              />
+            </label>
+          </div>
+        ))}
+      </fieldset>
       {draft.kind === "span" && (
         <fieldset class="attributes">
           <legend>{t("labels.attributes")}</legend>

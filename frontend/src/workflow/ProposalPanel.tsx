@@ -1,8 +1,9 @@
 import { useState } from "preact/hooks";
 import type { DocumentReview, ItemStatus } from "../api/workflow";
 import { tagStyle } from "../editor/colors";
-import type { AnnotationState } from "../editor/types";
+import type { AnnotationState, Label } from "../editor/types";
 import { formatNumber, formatPercent, t } from "../i18n";
+import { attributeName, documentValueName, groupName } from "../i18n/labelText";
 import { type Drawer, DrawerClose } from "../ui/Drawer";
 import {
   goldMembership,
@@ -28,6 +29,7 @@ export function ProposalPanel({
   onReject,
   onShow,
   drawer,
+  labels = [],
 }: {
   review: DocumentReview;
   gold: AnnotationState;
@@ -41,7 +43,10 @@ export function ProposalPanel({
   onShow: (item: ReviewItem) => void;
   /** On a phone the panel is this drawer. */
   drawer?: Drawer;
+  /** The project's labels: groups, values and attribute names read in the interface language. */
+  labels?: Label[];
 }) {
+  const spanLabel = (name: string) => labels.find((l) => l.kind === "span" && l.name === name);
   const { proposal } = review;
   const items: ReviewItem[] = [
     ...proposal.spans.map((item) => ({ kind: "span" as const, item })),
@@ -135,7 +140,11 @@ export function ProposalPanel({
                 {entry.kind === "span" && (
                   <>
                     <span class="rv-kind">▭ {t("review.kindSpan")}</span>
-                    <span class="chip" style={tagStyle(colorOf(entry.item.label))}>
+                    <span
+                      class="chip"
+                      style={tagStyle(colorOf(entry.item.label))}
+                      translate={false}
+                    >
                       {entry.item.label}
                     </span>
                   </>
@@ -156,7 +165,10 @@ export function ProposalPanel({
                   <>
                     <span class="rv-kind">▣ {t("review.kindDocument")}</span>
                     <span>
-                      {entry.item.group}: <strong>{entry.item.value}</strong>
+                      {groupName(entry.item.group, labels)}:{" "}
+                      <strong>
+                        {documentValueName(entry.item.group, entry.item.value, labels)}
+                      </strong>
                     </span>
                   </>
                 )}
@@ -191,7 +203,9 @@ export function ProposalPanel({
                 {entry.kind === "span" && entry.item.disputed_attributes.length > 0 && (
                   <span class="rv-warn">
                     {t("review.disputedAttributes", {
-                      names: entry.item.disputed_attributes.join(", "),
+                      names: entry.item.disputed_attributes
+                        .map((name) => attributeName(spanLabel(entry.item.label), name))
+                        .join(", "),
                     })}
                   </span>
                 )}
@@ -202,7 +216,7 @@ export function ProposalPanel({
                   type="button"
                   disabled={held}
                   onClick={() => onAccept([entry], t("review.accepted"))}
-                  aria-label={t("review.acceptItem", { item: describe(entry) })}
+                  aria-label={t("review.acceptItem", { item: describe(entry, labels) })}
                 >
                   {t("review.accept")}
                 </button>
@@ -210,7 +224,7 @@ export function ProposalPanel({
                   type="button"
                   disabled={!held && rejected.has(id)}
                   onClick={() => onReject(entry)}
-                  aria-label={t("review.rejectItem", { item: describe(entry) })}
+                  aria-label={t("review.rejectItem", { item: describe(entry, labels) })}
                 >
                   {t("review.reject")}
                 </button>
@@ -231,7 +245,7 @@ export function ProposalPanel({
   );
 }
 
-function describe(entry: ReviewItem): string {
+function describe(entry: ReviewItem, labels: Label[]): string {
   if (entry.kind === "span")
     return t("review.describeSpan", {
       label: entry.item.label,
@@ -241,5 +255,6 @@ function describe(entry: ReviewItem): string {
   if (entry.kind === "relation") return t("review.describeLink", { label: entry.item.label });
   if (entry.kind === "chain")
     return t("review.describeChain", { first: entry.item.mentions[0]?.start ?? 0 });
-  return `${entry.item.group} ${entry.item.value}`;
+  const { group, value } = entry.item;
+  return `${groupName(group, labels)} ${documentValueName(group, value, labels)}`;
 }

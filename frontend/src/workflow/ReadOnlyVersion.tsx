@@ -73,7 +73,10 @@ export class ReadOnlyVersion extends Component<ReadOnlyVersionProps> {
             .map((s) => statusOf(s) ?? "none")
             .reduce((a, b) => (RANK[b] > RANK[a] ? b : a), "none" as ItemStatus | "none");
           const title = run.spans
-            .map((s) => `${s.label}: ${statusOf(s) ?? "not voting (draft)"}`)
+            .map((s) => {
+              const status = statusOf(s);
+              return `${s.label}: ${status ? STATUS_DISPLAY[status].text : t("review.notVoting")}`;
+            })
             .join("; ");
           return (
             <Fragment key={run.start}>

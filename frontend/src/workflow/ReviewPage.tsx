@@ -22,6 +22,7 @@ import type {
   Span,
 } from "../editor/types";
 import { formatNumber, t } from "../i18n";
+import { documentValueName, groupName } from "../i18n/labelText";
 import { ChainList } from "../ui/ChainList";
 import { CommentsPanel } from "../ui/CommentsPanel";
 import { DocumentFrame, DocumentLoader } from "../ui/DocumentFrame";
@@ -430,6 +431,7 @@ function Review({
           onAccept={accept}
           onReject={reject}
           onShow={show}
+          labels={labels}
         />
       </div>
 
@@ -470,7 +472,7 @@ function Review({
                   statuses={v.status === "submitted" ? statuses : null}
                 />
               </section>
-              <VersionExtras review={review} version={v} quote={quote} />
+              <VersionExtras review={review} version={v} quote={quote} labels={labels} />
             </article>
           ))}
         </div>
@@ -508,10 +510,12 @@ function VersionExtras({
   review,
   version,
   quote,
+  labels,
 }: {
   review: DocumentReview;
   version: DocumentReview["annotations"][number];
   quote: (s: Span | undefined) => string;
+  labels: Label[];
 }) {
   const byId = new Map(version.spans.map((s) => [s.id, s]));
   const voting = version.status === "submitted";
@@ -546,7 +550,7 @@ function VersionExtras({
     const row = review.proposal.document_labels.find((r) => r.group === group && r.value === value);
     return row?.status ?? null;
   };
-  const labels = Object.entries(version.document_labels).flatMap(([group, value]) =>
+  const chosen = Object.entries(version.document_labels).flatMap(([group, value]) =>
     value === null ? [] : (Array.isArray(value) ? value : [value]).map((v) => [group, v] as const),
   );
   return (
@@ -577,12 +581,13 @@ function VersionExtras({
         ))}
       </ul>
       <h4>{t("review.documentLabels")}</h4>
-      {labels.length === 0 && <p class="muted">{t("review.none")}</p>}
+      {chosen.length === 0 && <p class="muted">{t("review.none")}</p>}
       <ul>
-        {labels.map(([group, value]) => (
+        {chosen.map(([group, value]) => (
           <li key={`${group}=${value}`} class="rv-doclabel">
-            <span class="rv-kind">▣ {t("review.kindDocument")}</span> {group}:{" "}
-            <strong>{value}</strong> <StatusTag status={labelStatus(group, value)} />
+            <span class="rv-kind">▣ {t("review.kindDocument")}</span> {groupName(group, labels)}:{" "}
+            <strong>{documentValueName(group, value, labels)}</strong>{" "}
+            <StatusTag status={labelStatus(group, value)} />
           </li>
         ))}
       </ul>

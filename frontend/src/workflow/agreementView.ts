@@ -39,7 +39,10 @@ export interface ChartSeries {
 export function labelSeries(summary: AgreementSummary): ChartSeries {
   const spanLabels = Object.keys(summary.spans.per_label);
   const relationLabels = Object.keys(summary.relations.per_label);
-  const labels = [...spanLabels, ...relationLabels.map((l) => `${l} (link)`)];
+  const labels = [
+    ...spanLabels,
+    ...relationLabels.map((l) => t("agreement.linkLabel", { label: l })),
+  ];
   const pad = (values: Figure[], before: number, after: number): Figure[] => [
     ...Array(before).fill(null),
     ...values,

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { label } from "../editor/testing";
 import { setLanguage } from "../i18n";
 import { describeChanges, textReader } from "./historyDiff";
 
@@ -78,5 +79,52 @@ describe("history lines", () => {
       describeChanges("put", { spans: { added: [], removed: [], changed: [] } }, textOf),
     ).toEqual([{ kind: "note", text: "isinya tidak berubah" }]);
     expect(describeChanges("import", {}, textOf)[0].text).toBe("diimpor");
+  });
+});
+
+describe("history lines with the project's labels", () => {
+  const labels = [
+    label("QUOTE", "span", {
+      attributes: { quote_type: ["direct", "indirect"] },
+      translations: {
+        en: { attributes: { quote_type: "Quote type" }, values: { direct: "Direct" } },
+        id: { attributes: { quote_type: "Jenis kutipan" }, values: { direct: "Langsung" } },
+      },
+    }),
+    ...["neutral", "negative"].map((name) =>
+      label(name, "document", {
+        group: "sentiment",
+        translations: {
+          en: { group: "Sentiment", title: name === "neutral" ? "Neutral" : "Negative" },
+          id: { group: "Sentimen", title: name === "neutral" ? "Netral" : "Negatif" },
+        },
+      }),
+    ),
+  ];
+  const changes = {
+    ops: [{ op: "update_span", id: "q1", attributes: { quote_type: "direct" } }],
+    removed: { spans: [QUOTE] },
+    document_labels: { before: { sentiment: "neutral" }, after: { sentiment: "negative" } },
+  };
+
+  it("names attributes, groups and values in the interface language", () => {
+    setLanguage("id");
+    expect(describeChanges("patch", changes, textOf, labels).map((l) => l.text)).toEqual([
+      "QUOTE “Kami siap,”: atribut Jenis kutipan=Langsung",
+      "Sentimen: Netral → Negatif",
+    ]);
+    setLanguage("en");
+    expect(describeChanges("patch", changes, textOf, labels).map((l) => l.text)).toEqual([
+      "QUOTE “Kami siap,”: attributes Quote type=Direct",
+      "Sentiment: Neutral → Negative",
+    ]);
+  });
+
+  it("keeps the stored names without label texts", () => {
+    setLanguage("id");
+    expect(describeChanges("patch", changes, textOf).map((l) => l.text)).toEqual([
+      "QUOTE “Kami siap,”: atribut quote type=direct",
+      "sentiment: neutral → negative",
+    ]);
   });
 });

@@ -2,9 +2,12 @@
  * A history event's `changes` (annotations/services/annotating.py) as lines a person reads:
  * "+ PER “Jens Stoltenberg”", "− QUOTE “Kami siap”", "PER → ORG “NATO”", "sentiment:
  * negative → positive". Whole writes (`put`) carry added, removed and changed items;
- * batches (`patch`) their operations and the removed items' old values.
+ * batches (`patch`) their operations and the removed items' old values. Label names stay
+ * identifiers; attribute, group and value names read in the interface language (`labels`).
  */
+import type { Label } from "../editor/types";
 import { t } from "../i18n";
+import { attributeName, attributeValue, documentValueName, groupName } from "../i18n/labelText";
 
 export type LineKind = "added" | "removed" | "changed" | "note";
 
@@ -50,9 +53,9 @@ function isRelation(x: unknown): x is RelationLike {
   return !!r && typeof r.from === "string" && typeof r.to === "string";
 }
 
-function valueText(v: unknown): string {
+function valueText(v: unknown, name: (value: string) => string = String): string {
   if (v === null || v === undefined || v === "") return t("history.nothing");
-  return Array.isArray(v) ? v.join(", ") : String(v);
+  return (Array.isArray(v) ? v : [v]).map((x) => name(String(x))).join(", ");
 }
 
 /** Reads a document's text by code points (the offsets the API speaks). */
@@ -65,8 +68,10 @@ export function describeChanges(
   action: string,
   changes: Changes,
   textOf: (start: number, end: number) => string,
+  labels: readonly Label[] = [],
 ): DiffLine[] {
   const lines: DiffLine[] = [];
+  const spanLabel = (name: string) => labels.find((l) => l.kind === "span" && l.name === name);
   const span = (s: SpanLike) => `${s.label} ${quote(textOf(s.start, s.end))}`;
   const spansById = new Map<string, SpanLike>();
   const remember = (s: unknown) => isSpan(s) && spansById.set(s.id, s);
@@ -91,7 +96,10 @@ export function describeChanges(
         t("history.attributes", {
           values:
             Object.entries(after.attributes ?? {})
-              .map(([k, v]) => `${k}=${v}`)
+              .map(([k, v]) => {
+                const def = spanLabel(after.label);
+                return `${attributeName(def, k)}=${valueText(v, (x) => attributeValue(def, x))}`;
+              })
               .join(", ") || t("history.nothing"),
         }),
       );
@@ -146,17 +154,21 @@ export function describeChanges(
       lines.push({ kind: "removed", text: link(oldRelations.get(id) as RelationLike) });
   }
 
-  const labels = changes.document_labels as
+  const chosen = changes.document_labels as
     | { before?: Record<string, unknown>; after?: Record<string, unknown> }
     | undefined;
-  if (labels && typeof labels === "object") {
-    const before = labels.before ?? {};
-    const after = labels.after ?? {};
+  if (chosen && typeof chosen === "object") {
+    const before = chosen.before ?? {};
+    const after = chosen.after ?? {};
     for (const group of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      const value = (name: string) => documentValueName(group, name, labels);
       if (JSON.stringify(before[group]) === JSON.stringify(after[group])) continue;
       lines.push({
         kind: "changed",
-        text: `${group}: ${valueText(before[group])} → ${valueText(after[group])}`,
+        text: `${groupName(group, labels)}: ${valueText(before[group], value)} → ${valueText(
+          after[group],
+          value,
+        )}`,
       });
     }
   }

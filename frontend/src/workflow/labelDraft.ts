@@ -7,7 +7,7 @@
 import type { FieldErrors } from "../api/errors";
 import type { LabelFields, LabelWithUsage } from "../api/labels";
 import type { Label } from "../editor/types";
-import { t } from "../i18n";
+import { LANGUAGES, type Language, t } from "../i18n";
 import { RESERVED_HOTKEYS } from "../ui/keys";
 
 export interface AttributeDraft {
@@ -15,6 +15,9 @@ export interface AttributeDraft {
   /** Allowed values, comma-separated as typed. */
   values: string;
 }
+
+/** The title and description people read, per interface language, as typed. */
+export type TextsDraft = Record<Language, { title: string; description: string }>;
 
 export interface LabelDraft {
   kind: Label["kind"];
@@ -27,6 +30,19 @@ export interface LabelDraft {
   target_labels: string[];
   group: string;
   multiple: boolean;
+  texts: TextsDraft;
+  /** The label's `translations` as loaded: the keys the form does not edit are kept. */
+  translations: NonNullable<Label["translations"]>;
+}
+
+function textsOf(translations: Label["translations"]): TextsDraft {
+  const texts = {} as TextsDraft;
+  for (const lang of LANGUAGES)
+    texts[lang] = {
+      title: translations?.[lang]?.title ?? "",
+      description: translations?.[lang]?.description ?? "",
+    };
+  return texts;
 }
 
 export function blankDraft(kind: Label["kind"], group = ""): LabelDraft {
@@ -41,6 +57,8 @@ export function blankDraft(kind: Label["kind"], group = ""): LabelDraft {
     target_labels: [],
     group,
     multiple: false,
+    texts: textsOf(undefined),
+    translations: {},
   };
 }
 
@@ -59,7 +77,29 @@ export function draftOf(label: Label): LabelDraft {
     target_labels: [...label.target_labels],
     group: label.group,
     multiple: label.multiple,
+    texts: textsOf(label.translations),
+    translations: label.translations ?? {},
   };
+}
+
+/**
+ * The `translations` to send: the loaded ones with each language's title and description
+ * as typed (an emptied field removes its key, so the reader falls back to English, then the
+ * label's own name and description).
+ */
+export function translationsOf(draft: LabelDraft): NonNullable<Label["translations"]> {
+  const out: NonNullable<Label["translations"]> = { ...draft.translations };
+  for (const lang of LANGUAGES) {
+    const texts = { ...(out[lang] ?? {}) };
+    for (const key of ["title", "description"] as const) {
+      const typed = draft.texts[lang][key].trim();
+      if (typed) texts[key] = typed;
+      else delete texts[key];
+    }
+    if (Object.keys(texts).length) out[lang] = texts;
+    else delete out[lang];
+  }
+  return out;
 }
 
 function splitValues(text: string): string[] {
@@ -114,6 +154,7 @@ export function fieldsOf(
     color: draft.color,
     hotkey: draft.hotkey,
     description: draft.description,
+    translations: translationsOf(draft),
   };
   if (draft.kind === "span") fields.attributes = attributes;
   if (draft.kind === "relation") {
