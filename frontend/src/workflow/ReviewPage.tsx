@@ -124,7 +124,7 @@ function Review({
             .map(([a, b]) => text.slice(offsets.toUtf16(a), offsets.toUtf16(b)))
             .join(" … "),
         )}”`
-      : "(missing span)";
+      : t("review.missingSpan");
   const statuses = useMemo(() => spanStatuses(review), [review]);
   const spanLabels = labels.filter((l) => l.kind === "span");
   const docLabels = labels.filter((l) => l.kind === "document");
