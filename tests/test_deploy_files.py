@@ -104,11 +104,12 @@ def test_compose_file_is_valid(tmp_path):
 
 @pytest.mark.parametrize(
     ("database", "cpus", "expected"),
-    [("sqlite:///x", 8, (2, 4)), ("postgres://db/x", 2, (3, 2)), ("postgres://db/x", 8, (9, 2))],
+    [("sqlite:///x", 8, (1, 4)), ("postgres://db/x", 2, (3, 2)), ("postgres://db/x", 8, (9, 2))],
 )
 def test_gunicorn_worker_model(monkeypatch, database, cpus, expected):
     """gthread; on PostgreSQL one process per core and one more, two threads each; on SQLite
-    two processes of four threads; keep-alive past a person's pause between autosaves."""
+    one process of four threads (DECISIONS 73); keep-alive past a person's pause between
+    autosaves."""
     monkeypatch.setenv("DATABASE_URL", database)
     monkeypatch.delenv("WEB_WORKERS", raising=False)
     monkeypatch.delenv("WEB_THREADS", raising=False)

@@ -126,3 +126,52 @@ def test_serve_starts_a_killed_gunicorn_master_and_worker_again_and_stops_on_sig
     assert serve.returncode == 0, log.read_text()[-3000:]
     wait_port(port, 30, up=False)
     print(f"\ngunicorn master SIGKILLed: the site answered again after {back_in:.1f}s")
+
+
+def python_processes(root: int) -> list[str]:
+    """The command lines of every Python process under `root`."""
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop(0)
+        if pid != root and ".venv/bin/" in command(pid) and "python" in command(pid):
+            found.append(command(pid))
+        todo.extend(children(pid))
+    return found
+
+
+def test_serve_on_the_embedded_default_is_three_processes_with_beat_in_the_worker(tmp_path):
+    """On SQLite, `make run` is gunicorn's master, one web process and one Celery worker whose
+    beat thread sends the export sweep (every second here), which the same worker runs."""
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")},
+        "DATA_DIR": str(tmp_path / "data"),
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "WEB_ACCESS_LOG": "0",
+        "EXPORT_SWEEP_SECONDS": "1",
+    }
+    env.pop("WEB_WORKERS", None)
+    env.pop("WORKER_CONCURRENCY", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True)
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        serve = subprocess.Popen(
+            ["scripts/serve"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        wait_port(port, 60)
+        wait_for(lambda: answers(port), 60, "the site", log)
+        swept = "Task annotations.export_sweep"
+        wait_for(lambda: swept in log.read_text(errors="replace"), 60, "a sweep run", log)
+        processes = python_processes(serve.pid)
+        workers = [c for c in processes if "celery" in c]
+        assert sum("gunicorn" in c for c in processes) == 2, processes
+        assert len(workers) == 1 and "--pool solo --beat-thread" in workers[0], processes
+        assert len(processes) == 3, processes
+    finally:
+        os.kill(serve.pid, signal.SIGTERM)
+        serve.wait(timeout=60)
+    wait_for(lambda: not running_with(tmp_path), 30, "every process to stop", log)
+    assert serve.returncode == 0, log.read_text()[-3000:]

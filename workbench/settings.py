@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # /healthz, /readyz and /metrics, before the host check and the HTTPS redirect
     # (workbench/health.py).
     "workbench.middleware.RequestObservability",
+    # Gives a big upload's freed memory back to the system once answered (workbench/memory.py).
+    "workbench.memory.ReleaseMemoryAfterBigRequests",
     "workbench.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -7,8 +7,8 @@ import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 
-import krippendorff
-import numpy as np
+# NumPy and krippendorff are imported where used: about 20 MB a process that never computes
+# agreement (a web process until a submission, the worker) does not hold (DECISIONS 73).
 
 
 def _finite(value: float) -> float | None:
@@ -56,6 +56,8 @@ def fleiss_kappa(counts: Sequence[Sequence[int]]) -> float | None:
     """
     if not len(counts):
         return None
+    import numpy as np
+
     table = np.asarray(counts, dtype=float)
     raters = table.sum(axis=1)
     table, raters = table[raters >= 2], raters[raters >= 2]
@@ -81,6 +83,9 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable | None]]) -> fl
     domain = sorted({v for values in pairable for v in values}, key=repr)
     if len(domain) < 2:
         return None
+    import krippendorff
+    import numpy as np
+
     code = {value: i for i, value in enumerate(domain)}
     value_counts = np.zeros((len(pairable), len(domain)), dtype=int)
     for row, values in enumerate(pairable):

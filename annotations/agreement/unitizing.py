@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import combinations
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from annotations.agreement.coefficients import _finite
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# NumPy is imported where used (see coefficients.py).
 
 Unit = tuple[int, int, str]
 
@@ -136,6 +140,8 @@ class UnitizingTally:
 
     def disagreements(self, label: str) -> tuple[float, float]:
         """(D_o, D_e) for one label; (0, 0) when nothing was coded."""
+        import numpy as np
+
         lengths = np.asarray(self._units.get(label, ()), dtype=float)
         if not self._length or not len(lengths):
             return 0.0, 0.0
@@ -148,6 +154,8 @@ class UnitizingTally:
         return observed, float(numerator / pairable)
 
     def _gap_table(self, label: str) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
         uncovered = self._copies - self._covered.get(label, Counter())
         lengths = [*self._gaps.get(label, ()), *uncovered.keys()]
         weights = [1] * len(self._gaps.get(label, ())) + list(uncovered.values())
@@ -165,6 +173,8 @@ class UnitizingTally:
 
 def _placements(lengths: np.ndarray, gaps: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """For each unit length l: Σ over gaps h with l_h ≥ l of (l_h - l + 1)."""
+    import numpy as np
+
     if not len(gaps):
         return np.zeros_like(lengths)
     order = np.argsort(gaps)
