@@ -376,13 +376,11 @@ def serve_worker_options(queue: str) -> list[str]:
     serve = (REPO / "scripts" / "serve").read_text().replace("\\\n", " ")
     for line in serve.splitlines():
         words = line.split()
-        if "worker" in words and words[words.index("-Q") + 1] == queue:
+        if "worker" in words and "-Q" in words and words[words.index("-Q") + 1] == queue:
             options = words[words.index("worker", words.index("-A")) + 1 : words.index("&")]
             for flag in ("-n", "-l"):
                 del options[options.index(flag) : options.index(flag) + 2]
-            # The pool options the script picks at run time ("${export_pool[@]}") are the
-            # fixture's to choose.
-            return [o for o in options if not o.startswith(("--concurrency", '"$'))]
+            return [o for o in options if not o.startswith("--concurrency")]
     raise AssertionError(f"scripts/serve starts no worker on {queue}")
 
 
