@@ -5,6 +5,7 @@ defaults (SQLite and the filesystem queue in a DATA_DIR of the test's own). Mark
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -83,16 +84,20 @@ def answers(port: int) -> bool:
         return False
 
 
-def test_serve_starts_a_killed_gunicorn_master_and_worker_again_and_stops_on_sigterm(tmp_path):
-    """SIGKILL the gunicorn master: the site answers again within seconds from a new master.
-    SIGKILL the export worker: a new one starts. SIGTERM to serve: every process is gone."""
+@contextlib.contextmanager
+def serving(tmp_path: Path, **extra: str):
+    """`scripts/serve` on the embedded default (SQLite and the filesystem queue in a DATA_DIR of
+    the test's own, one web process and one export worker) until the site answers; at the end
+    SIGTERM, then every process must be gone, serve must exit 0 and the port be free."""
     port = free_port()
+    left_out = ("DATABASE_URL", "CELERY_BROKER_URL", "WEB_WORKERS", "WORKER_CONCURRENCY")
     env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")},
+        **{k: v for k, v in os.environ.items() if k not in left_out},
         "DATA_DIR": str(tmp_path / "data"),
         "PORT": str(port),
         "HOST": "127.0.0.1",
         "WEB_ACCESS_LOG": "0",
+        **extra,
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True)
     log = tmp_path / "serve.log"
@@ -104,6 +109,19 @@ def test_serve_starts_a_killed_gunicorn_master_and_worker_again_and_stops_on_sig
     try:
         wait_port(port, 60)
         wait_for(lambda: answers(port), 60, "the site", log)
+        yield serve, port, log
+    finally:
+        os.kill(serve.pid, signal.SIGTERM)
+        serve.wait(timeout=60)
+    wait_for(lambda: not running_with(tmp_path), 30, "every process to stop", log)
+    assert serve.returncode == 0, log.read_text()[-3000:]
+    wait_port(port, 30, up=False)
+
+
+def test_serve_starts_a_killed_gunicorn_master_and_worker_again_and_stops_on_sigterm(tmp_path):
+    """SIGKILL the gunicorn master: the site answers again within seconds from a new master.
+    SIGKILL the export worker: a new one starts. SIGTERM to serve: every process is gone."""
+    with serving(tmp_path) as (serve, port, log):
         master = wait_for(lambda: descendant(serve.pid, "gunicorn"), 10, "gunicorn", log)
         worker = wait_for(lambda: descendant(serve.pid, "celery"), 10, "the worker", log)
         os.kill(master, signal.SIGKILL)
@@ -119,12 +137,6 @@ def test_serve_starts_a_killed_gunicorn_master_and_worker_again_and_stops_on_sig
             lambda: descendant(serve.pid, "celery") not in (None, worker), 30, "a new worker", log
         )
         assert new_master != master and back_in < 20
-    finally:
-        os.kill(serve.pid, signal.SIGTERM)
-        serve.wait(timeout=60)
-    wait_for(lambda: not running_with(tmp_path), 30, "every process to stop", log)
-    assert serve.returncode == 0, log.read_text()[-3000:]
-    wait_port(port, 30, up=False)
     print(f"\ngunicorn master SIGKILLed: the site answered again after {back_in:.1f}s")
 
 
@@ -143,27 +155,7 @@ def test_serve_on_the_embedded_default_is_four_processes_with_beat_in_the_export
     """On SQLite, `make run` is gunicorn's master, one web process, the export worker whose
     beat thread sends the export sweep (every second here), which it runs, and the
     suggestions worker (DECISIONS 69); no beat process, no pool child."""
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")},
-        "DATA_DIR": str(tmp_path / "data"),
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "WEB_ACCESS_LOG": "0",
-        "EXPORT_SWEEP_SECONDS": "1",
-    }
-    env.pop("WEB_WORKERS", None)
-    env.pop("WORKER_CONCURRENCY", None)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True)
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        serve = subprocess.Popen(
-            ["scripts/serve"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        wait_port(port, 60)
-        wait_for(lambda: answers(port), 60, "the site", log)
+    with serving(tmp_path, EXPORT_SWEEP_SECONDS="1") as (serve, _port, log):
         swept = "Task annotations.export_sweep"
         wait_for(lambda: swept in log.read_text(errors="replace"), 60, "a sweep run", log)
         processes = python_processes(serve.pid)
@@ -173,8 +165,3 @@ def test_serve_on_the_embedded_default_is_four_processes_with_beat_in_the_export
         assert len(exports) == 1 and "--pool solo --beat-thread" in exports[0], processes
         assert len(workers) == 2 and "beat" not in " ".join(set(workers) - set(exports))
         assert len(processes) == 4, processes
-    finally:
-        os.kill(serve.pid, signal.SIGTERM)
-        serve.wait(timeout=60)
-    wait_for(lambda: not running_with(tmp_path), 30, "every process to stop", log)
-    assert serve.returncode == 0, log.read_text()[-3000:]

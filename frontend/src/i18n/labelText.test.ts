@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { label as makeLabel } from "../editor/testing";
 import type { Label } from "../editor/types";
 import { setLanguage } from ".";
 import {
@@ -14,22 +15,9 @@ import {
 
 afterEach(() => setLanguage("en"));
 
-function label(fields: Partial<Label>): Label {
-  return {
-    id: 1,
-    kind: "span",
-    name: "X",
-    color: "#000000",
-    hotkey: "",
-    description: "",
-    attributes: {},
-    source_labels: [],
-    target_labels: [],
-    group: "",
-    multiple: false,
-    ...fields,
-  };
-}
+// The editor tests' label factory, called with fields as this file writes them.
+const label = (fields: Partial<Label>): Label =>
+  makeLabel(fields.name ?? "X", fields.kind ?? "span", fields);
 
 // The news preset's QUOTE and a sentiment document label, as the API serves them.
 const quote = label({
