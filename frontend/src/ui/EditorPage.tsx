@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { ActiveTime, watchActivity } from "../api/activeTime";
 import { Autosave, readBackup } from "../api/autosave";
 import { request } from "../api/client";
@@ -13,7 +13,7 @@ import type {
   Suggestions,
 } from "../api/types";
 import type { Editor } from "../editor";
-import type { DocumentLabelValue, Label } from "../editor/types";
+import type { Label } from "../editor/types";
 import { t } from "../i18n";
 import { clip } from "../workflow/proposal";
 import { ChainList } from "./ChainList";
@@ -67,17 +67,13 @@ export function EditorPage({ pk, docId }: { pk: number; docId: number }) {
   );
 }
 
-function useFrameTick(): () => void {
+/**
+ * Re-renders the page after an editor change. The state update is batched with the
+ * selection and save state the same change set, so one change costs one render.
+ */
+function useChangeTick(): () => void {
   const [, setTick] = useState(0);
-  const pending = useRef(false);
-  return () => {
-    if (pending.current) return;
-    pending.current = true;
-    requestAnimationFrame(() => {
-      pending.current = false;
-      setTick((t) => t + 1);
-    });
-  };
+  return () => setTick((t) => t + 1);
 }
 
 const POLL_MS = 2000;
@@ -148,7 +144,7 @@ function Workbench({
   const [snap, setSnap] = useState(true);
   const [status, setStatus] = useState<AnnotationStatus>(mine.status);
   const [save, setSave] = useState<SaveState>({ status: "saved", version: mine.version });
-  const refresh = useFrameTick();
+  const refresh = useChangeTick();
   const storageKey = `wb:annotation:${me.id}:${pk}:${docId}`;
   const rejectedKey = `wb:rejected:${me.id}:${pk}:${docId}`;
   const [focusedGhost, setFocusedGhost] = useState<string | null>(null);
@@ -170,8 +166,8 @@ function Workbench({
       }),
   );
 
-  const spanLabels = labels.filter((l) => l.kind === "span");
-  const docLabels = labels.filter((l) => l.kind === "document");
+  const spanLabels = useMemo(() => labels.filter((l) => l.kind === "span"), [labels]);
+  const docLabels = useMemo(() => labels.filter((l) => l.kind === "document"), [labels]);
   const colorOf = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
   const reviewer = project.my_role !== "annotator";
   const returned = status === "draft" && mine.review?.state === "returned" ? mine.review : null;
@@ -229,15 +225,25 @@ function Workbench({
   useEffect(() => {
     const beforeUnload = (e: BeforeUnloadEvent) => {
       if (!saver.hasUnsaved) return;
+      saver.writeBackup();
       void saver.flush();
       e.preventDefault();
     };
-    const hidden = () => document.visibilityState === "hidden" && void saver.flush();
+    const hidden = () => {
+      if (document.visibilityState !== "hidden") return;
+      saver.writeBackup();
+      void saver.flush();
+    };
+    // The page may be gone after this: the backup of unsaved edits is written now.
+    const pageHide = () => saver.writeBackup();
     window.addEventListener("beforeunload", beforeUnload);
+    window.addEventListener("pagehide", pageHide);
     document.addEventListener("visibilitychange", hidden);
     return () => {
       window.removeEventListener("beforeunload", beforeUnload);
+      window.removeEventListener("pagehide", pageHide);
       document.removeEventListener("visibilitychange", hidden);
+      saver.writeBackup();
       void saver.flush();
     };
   }, [saver]);
@@ -264,10 +270,6 @@ function Workbench({
   async function overwriteMine(): Promise<void> {
     if (!editor) return;
     if (await saver.overwrite({ ...editor.getState(), status })) setNotice(t("editor.overwritten"));
-  }
-
-  function setDocLabel(group: string, value: DocumentLabelValue): void {
-    editor?.setDocumentLabel(group, value);
   }
 
   function run(action: Action): boolean {
@@ -319,13 +321,98 @@ function Workbench({
   useKeymap(editor, labels, run, save.status === "conflict");
   const suggestions = useSuggestions(editor, pk, docId, rejectedKey);
 
-  function showGhosts(shown: boolean): void {
-    setGhostsShown(shown);
-    editor?.showSuggestions(shown);
-  }
-
   const selected = editor && selectedId ? editor.getSpan(selectedId) : undefined;
-  const spans = editor ? editor.spansInOrder() : [];
+  // The side panel's parts are rebuilt only when what they show changed (the editor's
+  // version counters), not on every render of the page (a save state, a notice).
+  const sv = editor?.versions.spans ?? 0;
+  const rv = editor?.versions.relations ?? 0;
+  const cv = editor?.versions.chains ?? 0;
+  const dv = editor?.versions.documentLabels ?? 0;
+  const gv = editor?.versions.suggestions ?? 0;
+  const spans = useMemo(() => (editor ? editor.spansInOrder() : []), [editor, sv]);
+  const relations = useMemo(() => (editor ? editor.relations() : []), [editor, rv]);
+  const chains = useMemo(() => (editor ? editor.chains() : []), [editor, sv, cv]);
+  const documentLabels = useMemo(
+    () =>
+      docLabels.length > 0 &&
+      editor && (
+        <DocumentLabels
+          labels={docLabels}
+          values={editor.documentLabels()}
+          onChange={(group, value) => editor.setDocumentLabel(group, value)}
+        />
+      ),
+    [editor, docLabels, dv],
+  );
+  const suggestionPanel = useMemo(
+    () =>
+      editor && (
+        <SuggestionPanel
+          editor={editor}
+          state={suggestions}
+          focusedId={focusedGhost}
+          shown={ghostsShown}
+          onShow={(shown) => {
+            setGhostsShown(shown);
+            editor.showSuggestions(shown);
+          }}
+          notice={setNotice}
+          labels={labels}
+        />
+      ),
+    [editor, suggestions, focusedGhost, ghostsShown, labels, gv],
+  );
+  const spanDetails = useMemo(
+    () =>
+      editor &&
+      selected && (
+        <SpanDetails
+          editor={editor}
+          span={selected}
+          labels={labels}
+          linking={linking}
+          notice={setNotice}
+        />
+      ),
+    [editor, selected, labels, linking, sv, rv, cv],
+  );
+  const spanList = useMemo(
+    () =>
+      editor && (
+        <SpanList
+          editor={editor}
+          spans={spans}
+          selectedId={selectedId}
+          colorOf={colorOf}
+          labels={labels}
+        />
+      ),
+    [editor, spans, selectedId, colorOf, labels, rv, cv],
+  );
+  const relationList = useMemo(
+    () => editor && <RelationList editor={editor} relations={relations} />,
+    [editor, relations, sv],
+  );
+  const chainList = useMemo(
+    () => editor && <ChainList editor={editor} chains={chains} selectedId={selectedId} />,
+    [editor, chains, selectedId],
+  );
+  const comments = useMemo(
+    () => (
+      <CommentsPanel
+        pk={pk}
+        docId={docId}
+        annotation="mine"
+        spanOwner={me.username}
+        selectedSpanId={selectedId}
+        spanText={spanText}
+        onShowSpan={(id) => editor?.selectSpan(id, { scroll: true })}
+        reviewer={reviewer}
+        beforeSend={() => saver.flush()}
+      />
+    ),
+    [pk, docId, me.username, selectedId, editor, reviewer, saver, sv],
+  );
 
   const actions = (
     <>
@@ -434,44 +521,12 @@ function Workbench({
           aria-label={t("editor.annotation")}
         >
           <DrawerClose drawer={drawer} />
-          {docLabels.length > 0 && editor && (
-            <DocumentLabels
-              labels={docLabels}
-              values={editor.documentLabels()}
-              onChange={setDocLabel}
-            />
-          )}
-          {editor && (
-            <SuggestionPanel
-              editor={editor}
-              state={suggestions}
-              focusedId={focusedGhost}
-              shown={ghostsShown}
-              onShow={showGhosts}
-              notice={setNotice}
-              labels={labels}
-            />
-          )}
-          {editor && selected && (
-            <SpanDetails
-              editor={editor}
-              span={selected}
-              labels={labels}
-              linking={linking}
-              notice={setNotice}
-            />
-          )}
-          {editor && (
-            <SpanList
-              editor={editor}
-              spans={spans}
-              selectedId={selectedId}
-              colorOf={colorOf}
-              labels={labels}
-            />
-          )}
-          {editor && <RelationList editor={editor} relations={editor.relations()} />}
-          {editor && <ChainList editor={editor} chains={editor.chains()} selectedId={selectedId} />}
+          {documentLabels}
+          {suggestionPanel}
+          {spanDetails}
+          {spanList}
+          {relationList}
+          {chainList}
           {status === "submitted" && (reviewer || project.annotators_see_gold_after_review) && (
             <GoldComparison
               pk={pk}
@@ -480,17 +535,7 @@ function Workbench({
               onShowSpan={(id) => editor?.selectSpan(id, { scroll: true })}
             />
           )}
-          <CommentsPanel
-            pk={pk}
-            docId={docId}
-            annotation="mine"
-            spanOwner={me.username}
-            selectedSpanId={selectedId}
-            spanText={spanText}
-            onShowSpan={(id) => editor?.selectSpan(id, { scroll: true })}
-            reviewer={reviewer}
-            beforeSend={() => saver.flush()}
-          />
+          {comments}
         </aside>
         {guidelines && (
           <aside class="guidelines-panel" aria-label={t("editor.guidelines")}>
