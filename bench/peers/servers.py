@@ -24,6 +24,8 @@ from pathlib import Path
 
 from paths import HOST, POSTGRES, REDIS_URL, ROOT, RUNS, TEMPLATES, VENVS, credentials
 
+CHECKOUT = hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]
+
 PORTS = {"workbench": 18180, "doccano": 18181, "label-studio": 18182}
 # Other harnesses (the interop, the attribution round trip) run beside the benchmark: their
 # own ports, files, databases.
@@ -101,14 +103,17 @@ class Server:
     def label(self) -> str:
         return f"{self.tool} ({'PostgreSQL' if self.database == 'postgres' else 'SQLite'})"
 
+    # Databases are named per checkout: two checkouts on one PostgreSQL each keep their own
+    # credentials (var/peers/credentials.json), and a template built by one would refuse the
+    # other's login.
     @property
     def pg_template(self) -> str:
-        return "peers_" + self.tool.replace("-", "") + "_template"
+        return f"peers_{self.tool.replace('-', '')}_{CHECKOUT}_template"
 
     @property
     def pg_name(self) -> str:
         suffix = "" if self.instance == "bench" else "_" + self.instance
-        return "peers_" + self.tool.replace("-", "") + suffix
+        return f"peers_{self.tool.replace('-', '')}_{CHECKOUT}{suffix}"
 
     @property
     def base_url(self) -> str:
