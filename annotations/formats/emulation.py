@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from annotations.agreement.coreference import clusters_from_links
+
 FRAGMENT = "FRAGMENT"
 COREF = "COREF"
 RESERVED = (FRAGMENT, COREF)
@@ -117,7 +119,7 @@ def _join_fragments(
     answer region id -> the id of the span it became part of."""
     spans = {span["id"]: span for span in layer.get("spans") or ()}
     merged: dict[str, str] = {}
-    for group in _components((r["from"], r["to"]) for r in joins):
+    for group in clusters_from_links((), ((r["from"], r["to"]) for r in joins)):
         members = sorted((spans[i] for i in group), key=lambda s: (s["start"], s["end"]))
         problem = _unjoinable(members)
         if problem:
@@ -167,7 +169,7 @@ def _chains(
             marks.setdefault(chain_id, []).append(region)
     edges = [(a, b) for a, b in links if a in by_id and b in by_id]
     edges += [(members[0], other) for members in marks.values() for other in members[1:]]
-    groups = _components(edges)
+    groups = clusters_from_links((), edges)
     groups += [{members[0]} for members in marks.values() if len(members) == 1]
     taken = set(marks)
     found: list[tuple[int, str, str, set[str]]] = []
@@ -190,23 +192,3 @@ def _chains(
         chains.append({"id": chain_id, "name": name})
     if chains:
         layer["chains"] = chains
-
-
-def _components(edges: Iterable[tuple[str, str]]) -> list[set[str]]:
-    """Connected groups of the ids the edges join, in order of first appearance."""
-    parent: dict[str, str] = {}
-
-    def root(node: str) -> str:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for a, b in edges:
-        parent.setdefault(a, a)
-        parent.setdefault(b, b)
-        parent[root(b)] = root(a)
-    groups: dict[str, set[str]] = {}
-    for node in parent:
-        groups.setdefault(root(node), set()).add(node)
-    return list(groups.values())
